@@ -1,0 +1,55 @@
+#pragma once
+// Command-line options for `pretrain` subcommands: declared once with their defaults and help, so
+// parsing, validation and `--help` can never disagree.
+
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace pretrain::cli {
+
+/// A mistake in the command line itself; printed with a pointer to --help, exit status 2.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class ArgParser {
+ public:
+  ArgParser(std::string usage, std::string summary);
+
+  /// An optional option with a value (`--name VALUE` or `--name=VALUE`).
+  void option(const std::string& name, const std::string& valueName, const std::string& help,
+              const std::string& defaultValue = "", bool repeatable = false);
+  /// An option that must be given.
+  void required(const std::string& name, const std::string& valueName, const std::string& help,
+                bool repeatable = false);
+  /// An on/off switch (`--name`).
+  void flag(const std::string& name, const std::string& help);
+
+  /// Parses; returns false when --help was asked for (help() is then what to print). Throws UsageError.
+  bool parse(const std::vector<std::string>& args);
+  std::string help() const;
+
+  bool given(const std::string& name) const;  ///< Whether the user wrote it (not just its default).
+  bool isSet(const std::string& flagName) const;
+  std::string value(const std::string& name) const;
+  std::vector<std::string> values(const std::string& name) const;
+  /// The value as an integer in [min, max]; throws UsageError naming the option otherwise.
+  long long integer(const std::string& name, long long min, long long max) const;
+  double number(const std::string& name, double min, double max) const;
+
+ private:
+  struct Spec {
+    std::string name, valueName, help, defaultValue;
+    bool isFlag = false, repeatable = false, required = false;
+  };
+  const Spec& spec(const std::string& name) const;
+
+  std::string m_usage, m_summary;
+  std::vector<Spec> m_specs;
+  std::map<std::string, std::vector<std::string>> m_values;
+};
+
+}  // namespace pretrain::cli

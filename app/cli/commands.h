@@ -1,0 +1,21 @@
+#pragma once
+// The `pretrain` subcommands. Each takes the arguments after its name, prints its result on stdout
+// (human-readable, or one JSON object with --json) and returns the exit status. Errors are thrown:
+// run() turns them into one line on stderr and a non-zero exit.
+
+#include <string>
+#include <vector>
+
+namespace pretrain::cli {
+
+using Args = std::vector<std::string>;
+
+int runTokenize(const Args& args);
+int runEncode(const Args& args);
+int runBench(const Args& args);
+
+/// The whole program: dispatches to a subcommand. Exit status 0 success, 1 error, 2 usage error,
+/// 130 cancelled by Ctrl-C.
+int run(int argc, char** argv);
+
+}  // namespace pretrain::cli

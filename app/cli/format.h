@@ -1,0 +1,14 @@
+#pragma once
+// Numbers as people read them on a terminal.
+
+#include <cstdint>
+#include <string>
+
+namespace pretrain::cli {
+
+std::string formatCount(uint64_t n);         ///< 1234567 -> "1,234,567"
+std::string formatBytes(double bytes);       ///< 6291456 -> "6.0 MB" (decimal units, like file managers)
+std::string formatDuration(double seconds);  ///< 75 -> "1m15s", 3.2 -> "3.2s"
+std::string formatPercent(double fraction, int decimals = 1);
+
+}  // namespace pretrain::cli

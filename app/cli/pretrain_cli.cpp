@@ -1,0 +1,60 @@
+#include <cstdio>
+#include <exception>
+#include <string>
+
+#include "cli/arg_parser.h"
+#include "cli/commands.h"
+#include "cli/interrupt.h"
+#include "util/error.h"
+
+namespace pretrain::cli {
+namespace {
+
+struct Command {
+  const char* name;
+  int (*run)(const Args&);
+  const char* summary;
+};
+
+const Command kCommands[] = {
+    {"tokenize", runTokenize, "train a tokenizer on a corpus and write its token store"},
+    {"encode", runEncode, "show how a tokenizer splits a text into pieces and ids"},
+    {"bench", runBench, "measure tokenizer training and encoding speed (figures for the README)"},
+};
+
+void printUsage(FILE* to) {
+  std::fprintf(to, "usage: pretrain COMMAND [OPTIONS]\n\n"
+                   "Pretrain Studio's engine on the command line: prepare corpora and tokenizers.\n\ncommands:\n");
+  for (const auto& c : kCommands) std::fprintf(to, "  %-10s %s\n", c.name, c.summary);
+  std::fprintf(to, "\n'pretrain COMMAND --help' lists a command's options and their defaults.\n");
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  const std::string first = argc > 1 ? argv[1] : "";
+  if (first.empty() || first == "--help" || first == "-h" || first == "help") {
+    printUsage(first.empty() ? stderr : stdout);
+    return first.empty() ? 2 : 0;
+  }
+  installInterruptHandler();
+  for (const auto& c : kCommands) {
+    if (first != c.name) continue;
+    try {
+      return c.run(Args(argv + 2, argv + argc));
+    } catch (const UsageError& e) {
+      std::fprintf(stderr, "pretrain %s: %s (see 'pretrain %s --help')\n", c.name, e.what(), c.name);
+      return 2;
+    } catch (const Cancelled&) {
+      std::fprintf(stderr, "pretrain %s: cancelled; no partial output was kept\n", c.name);
+      return 130;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "pretrain %s: error: %s\n", c.name, e.what());
+      return 1;
+    }
+  }
+  std::fprintf(stderr, "pretrain: unknown command '%s' (see 'pretrain --help')\n", first.c_str());
+  return 2;
+}
+
+}  // namespace pretrain::cli

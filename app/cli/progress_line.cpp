@@ -1,0 +1,59 @@
+#include "cli/progress_line.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "cli/format.h"
+#include "cli/interrupt.h"
+
+namespace pretrain::cli {
+
+ProgressLine::ProgressLine(bool quiet) : m_quiet(quiet), m_tty(::isatty(STDERR_FILENO) == 1) {}
+
+ProgressLine::~ProgressLine() { finish(); }
+
+ProgressFn ProgressLine::callback() {
+  return [this](const Progress& p) { return update(p); };
+}
+
+void ProgressLine::finish() {
+  if (m_lineOpen) std::fputc('\n', stderr);
+  m_lineOpen = false;
+}
+
+bool ProgressLine::update(const Progress& p) {
+  const auto now = std::chrono::steady_clock::now();
+  if (p.stage != m_stage) {
+    finish();
+    m_stage = p.stage;
+    m_stageStart = now;
+    m_lastPrint = {};
+  }
+  if (m_quiet) return !interruptRequested();
+  // Ten updates a second on a terminal; a line every five seconds in a log.
+  const auto every = m_tty ? std::chrono::milliseconds(100) : std::chrono::milliseconds(5000);
+  const bool last = p.total > 0 && p.done >= p.total;
+  if (now - m_lastPrint < every && !(last && !m_tty)) return !interruptRequested();
+  m_lastPrint = now;
+
+  const double elapsed = std::chrono::duration<double>(now - m_stageStart).count();
+  std::string line = p.stage;
+  if (p.total > 0) {
+    const double f = double(p.done) / double(p.total);
+    line += " " + formatPercent(f, 0);
+    if (p.unit == "bytes") line += " (" + formatBytes(double(p.done)) + " of " + formatBytes(double(p.total)) + ")";
+    line += "  " + formatDuration(elapsed);
+    if (f > 0.01 && f < 1) line += ", ETA " + formatDuration(elapsed * (1 - f) / f);
+  }
+  if (m_tty) {
+    std::fprintf(stderr, "\r\033[K%s", line.c_str());
+    m_lineOpen = true;
+  } else {
+    std::fprintf(stderr, "%s\n", line.c_str());
+  }
+  std::fflush(stderr);
+  return !interruptRequested();
+}
+
+}  // namespace pretrain::cli

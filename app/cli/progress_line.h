@@ -1,0 +1,31 @@
+#pragma once
+// The progress line of long `pretrain` commands, on stderr: rewritten in place with an ETA on a terminal,
+// a plain line every few seconds otherwise (logs, CI). Ctrl-C asks the work to stop (see interrupt.h).
+
+#include <chrono>
+#include <string>
+
+#include "util/progress.h"
+
+namespace pretrain::cli {
+
+class ProgressLine {
+ public:
+  /// `quiet`: print nothing (the --json mode keeps stderr for errors only).
+  explicit ProgressLine(bool quiet = false);
+  ~ProgressLine();
+  /// The callback handed to the engine; returns false once the user pressed Ctrl-C.
+  ProgressFn callback();
+  /// Ends the current line on a terminal.
+  void finish();
+
+ private:
+  bool update(const Progress& p);
+
+  bool m_quiet, m_tty;
+  std::string m_stage;
+  std::chrono::steady_clock::time_point m_stageStart, m_lastPrint;
+  bool m_lineOpen = false;
+};
+
+}  // namespace pretrain::cli

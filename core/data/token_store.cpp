@@ -1,0 +1,139 @@
+#include "data/token_store.h"
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <stdexcept>
+
+#include "util/error.h"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace pretrain {
+namespace {
+
+constexpr const char* kManifestName = "manifest.json";
+constexpr const char* kTrainName = "train.bin";
+constexpr const char* kValidationName = "validation.bin";
+
+std::string readText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError("cannot read " + path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+std::string TokenStoreManifest::toJson() const {
+  json top = json::array();
+  for (const auto& t : topTokens) top.push_back({{"id", t.id}, {"piece", t.piece}, {"count", t.count}});
+  const json j = {
+      {"format_version", formatVersion},
+      {"content_hash", contentHash},
+      {"tokenizer_hash", tokenizerHash},
+      {"vocab_size", vocabSize},
+      {"dtype", bytesPerToken == 2 ? "uint16" : "uint32"},
+      {"sources", sources},
+      {"encoding", encoding},
+      {"corpus_bytes", corpusBytes},
+      {"text_bytes", textBytes},
+      {"documents", documents},
+      {"words", words},
+      {"tokens", tokens},
+      {"unknown_tokens", unknownTokens},
+      {"split_lines", splitLines},
+      {"split",
+       {{"method", splitMethod},
+        {"validation_fraction", validationFraction},
+        {"train", {{"file", kTrainName}, {"tokens", trainTokens}, {"documents", trainDocuments}}},
+        {"validation",
+         {{"file", kValidationName},
+          {"tokens", validationTokens},
+          {"documents", validationDocuments},
+          {"text_bytes", validationTextBytes}}}}},
+      {"top_tokens", top},
+      {"seconds", seconds},
+  };
+  return j.dump(2) + "\n";
+}
+
+TokenStoreManifest TokenStoreManifest::fromJson(const std::string& text, const std::string& where) {
+  const json j = json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) throw InputError(where + " is not valid JSON");
+  TokenStoreManifest m;
+  try {
+    m.formatVersion = j.at("format_version").get<int>();
+    if (m.formatVersion != kTokenStoreFormatVersion)
+      throw InputError(where + " has format version " + std::to_string(m.formatVersion) + ", this build reads " +
+                       std::to_string(kTokenStoreFormatVersion) + "; tokenize the corpus again");
+    m.contentHash = j.at("content_hash");
+    m.tokenizerHash = j.at("tokenizer_hash");
+    m.vocabSize = j.at("vocab_size");
+    const std::string dtype = j.at("dtype");
+    if (dtype != "uint16" && dtype != "uint32") throw InputError(where + ": unknown dtype " + dtype);
+    m.bytesPerToken = dtype == "uint16" ? 2 : 4;
+    m.sources = j.at("sources").get<std::vector<std::string>>();
+    m.encoding = j.at("encoding");
+    m.corpusBytes = j.at("corpus_bytes");
+    m.textBytes = j.at("text_bytes");
+    m.documents = j.at("documents");
+    m.words = j.at("words");
+    m.tokens = j.at("tokens");
+    m.unknownTokens = j.at("unknown_tokens");
+    m.splitLines = j.at("split_lines");
+    const json& split = j.at("split");
+    m.splitMethod = split.at("method");
+    m.validationFraction = split.at("validation_fraction");
+    m.trainTokens = split.at("train").at("tokens");
+    m.trainDocuments = split.at("train").at("documents");
+    m.validationTokens = split.at("validation").at("tokens");
+    m.validationDocuments = split.at("validation").at("documents");
+    m.validationTextBytes = split.at("validation").at("text_bytes");
+    for (const json& t : j.at("top_tokens")) m.topTokens.push_back({t.at("id"), t.at("piece"), t.at("count")});
+    m.seconds = j.at("seconds");
+  } catch (const json::exception& e) {
+    throw InputError(where + " is incomplete or damaged (" + e.what() + ")");
+  }
+  return m;
+}
+
+TokenStore::TokenStore(const std::string& dir) : m_dir(dir) {
+  const std::string manifestPath = dir + "/" + kManifestName;
+  std::error_code ec;
+  if (!fs::exists(manifestPath, ec)) throw InputError("no token store in " + dir + " (manifest.json is missing)");
+  m_manifest = TokenStoreManifest::fromJson(readText(manifestPath), manifestPath);
+  m_train = MappedFile(dir + "/" + kTrainName);
+  m_validation = MappedFile(dir + "/" + kValidationName);
+  const uint64_t b = uint64_t(m_manifest.bytesPerToken);
+  if (m_train.size() != m_manifest.trainTokens * b || m_validation.size() != m_manifest.validationTokens * b)
+    throw InputError("token store " + dir + " is damaged: its files do not match manifest.json");
+}
+
+uint64_t TokenStore::size(TokenSplit split) const { return file(split).size() / uint64_t(m_manifest.bytesPerToken); }
+
+uint32_t TokenStore::at(TokenSplit split, uint64_t index) const {
+  const unsigned char* p = file(split).data() + index * uint64_t(m_manifest.bytesPerToken);
+  // Little-endian on disk, read byte-wise so the store is portable and alignment never matters.
+  return m_manifest.bytesPerToken == 2 ? uint32_t(p[0] | p[1] << 8)
+                                       : uint32_t(p[0] | p[1] << 8 | p[2] << 16 | uint32_t(p[3]) << 24);
+}
+
+void TokenStore::read(TokenSplit split, uint64_t offset, uint64_t count, int64_t* out) const {
+  if (offset + count > size(split)) throw std::out_of_range("token store read past the end");
+  for (uint64_t i = 0; i < count; ++i) out[i] = at(split, offset + i);
+}
+
+bool TokenStore::isValid(const std::string& dir, const std::string& contentHash, const std::string& tokenizerHash) {
+  try {
+    const TokenStore store(dir);
+    return store.manifest().contentHash == contentHash && store.manifest().tokenizerHash == tokenizerHash;
+  } catch (const Error&) {
+    return false;
+  }
+}
+
+}  // namespace pretrain

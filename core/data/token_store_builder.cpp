@@ -1,0 +1,226 @@
+#include "data/token_store_builder.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <thread>
+
+#include <unistd.h>
+
+#include "tokenizer/tokenizer.h"
+#include "tokenizer/word_cache_encoder.h"
+#include "util/atomic_file.h"
+#include "util/error.h"
+
+namespace fs = std::filesystem;
+
+namespace pretrain {
+namespace {
+
+constexpr size_t kBatchTextBytes = size_t(2) << 20;
+
+uint64_t countWords(std::string_view s) {
+  uint64_t words = 0;
+  bool inWord = false;
+  for (const char c : s) {
+    const bool space = c == ' ' || c == '\t';
+    if (!space && !inWord) ++words;
+    inWord = !space;
+  }
+  return words;
+}
+
+// One thread's share of a batch: the ids of its events back to back, where each event ends, its words.
+// Each thread keeps its own word cache from batch to batch.
+struct EncodedRange {
+  explicit EncodedRange(const Tokenizer& tok) : encoder(tok) {}
+  WordCacheEncoder encoder;
+  std::vector<int32_t> ids;
+  std::vector<size_t> ends;
+  uint64_t words = 0;
+};
+
+void encodeRange(const std::vector<CorpusEvent>& events, size_t begin, size_t end, EncodedRange& out) {
+  out.ids.clear();
+  out.ends.clear();
+  out.words = 0;
+  for (size_t i = begin; i < end; ++i) {
+    if (events[i].kind == CorpusEvent::Kind::Line) {
+      out.encoder.encodeAppend(events[i].text, out.ids);
+      out.words += countWords(events[i].text);
+    } else {
+      out.ids.push_back(SpecialTokens::kEos);
+    }
+    out.ends.push_back(out.ids.size());
+  }
+}
+
+// A token file written through a buffer, as uint16 or uint32 little-endian.
+class TokenWriter {
+ public:
+  TokenWriter(const std::string& path, int bytesPerToken) : m_path(path), m_bytes(bytesPerToken) {
+    m_file.reset(std::fopen(path.c_str(), "wb"));
+    if (!m_file) throw IoError("cannot create " + path + ": " + std::strerror(errno));
+  }
+  void write(const int32_t* ids, size_t n) {
+    m_buf.resize(n * size_t(m_bytes));
+    unsigned char* p = m_buf.data();
+    for (size_t i = 0; i < n; ++i) {
+      const uint32_t v = uint32_t(ids[i]);
+      for (int b = 0; b < m_bytes; ++b) *p++ = static_cast<unsigned char>(v >> (8 * b));
+    }
+    if (std::fwrite(m_buf.data(), 1, m_buf.size(), m_file.get()) != m_buf.size())
+      throw IoError("cannot write " + m_path + ": " + std::strerror(errno) + " (disk full?)");
+    m_count += n;
+  }
+  uint64_t count() const { return m_count; }
+  void close() {
+    if (std::fflush(m_file.get()) != 0 || ::fsync(fileno(m_file.get())) != 0)
+      throw IoError("cannot write " + m_path + ": " + std::strerror(errno) + " (disk full?)");
+    m_file.reset();
+  }
+
+ private:
+  std::string m_path;
+  int m_bytes;
+  std::unique_ptr<FILE, int (*)(FILE*)> m_file{nullptr, &std::fclose};
+  std::vector<unsigned char> m_buf;
+  uint64_t m_count = 0;
+};
+
+bool isValidationDocument(uint64_t index, double fraction) {
+  return std::floor(double(index + 1) * fraction) > std::floor(double(index) * fraction);
+}
+
+// When the corpus has too few documents to hold some out, the last tokens of the train file become the
+// validation set instead.
+void moveTailToValidation(const std::string& trainPath, const std::string& validationPath, uint64_t tailTokens,
+                          int bytesPerToken) {
+  const uint64_t trainBytes = fs::file_size(trainPath);
+  const uint64_t tailBytes = tailTokens * uint64_t(bytesPerToken);
+  std::vector<char> tail(tailBytes);
+  std::unique_ptr<FILE, int (*)(FILE*)> in(std::fopen(trainPath.c_str(), "rb"), &std::fclose);
+  if (!in || std::fseek(in.get(), long(trainBytes - tailBytes), SEEK_SET) != 0 ||
+      std::fread(tail.data(), 1, tailBytes, in.get()) != tailBytes)
+    throw IoError("cannot read back " + trainPath);
+  in.reset();
+  std::unique_ptr<FILE, int (*)(FILE*)> out(std::fopen(validationPath.c_str(), "wb"), &std::fclose);
+  if (!out || std::fwrite(tail.data(), 1, tailBytes, out.get()) != tailBytes || std::fflush(out.get()) != 0)
+    throw IoError("cannot write " + validationPath + " (disk full?)");
+  out.reset();
+  fs::resize_file(trainPath, trainBytes - tailBytes);
+}
+
+}  // namespace
+
+TokenStoreManifest buildTokenStore(const std::vector<CorpusFile>& files, TextEncoding encoding,
+                                   const Tokenizer& tokenizer, const std::string& dir,
+                                   const TokenStoreOptions& options, const ProgressFn& progress) {
+  if (!(options.validationFraction > 0 && options.validationFraction < 0.5))
+    throw InputError("validation fraction must be above 0 and below 0.5");
+  const auto start = std::chrono::steady_clock::now();
+  ScratchDir staged(dir + ".building");
+  TokenStoreManifest m;
+  m.tokenizerHash = tokenizer.hash();
+  m.vocabSize = tokenizer.vocabSize();
+  m.bytesPerToken = m.vocabSize <= 65536 ? 2 : 4;
+  m.encoding = textEncodingName(encoding);
+  m.validationFraction = options.validationFraction;
+  for (const auto& f : files) m.sources.push_back(f.path);
+
+  const std::string trainPath = staged.path() + "/train.bin";
+  const std::string validationPath = staged.path() + "/validation.bin";
+  TokenWriter train(trainPath, m.bytesPerToken), validation(validationPath, m.bytesPerToken);
+  std::vector<uint64_t> freq(size_t(m.vocabSize), 0);
+
+  const size_t threads = options.threads > 0 ? size_t(options.threads) : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<EncodedRange> ranges(threads, EncodedRange(tokenizer));
+  CorpusReader reader(files, encoding);
+  std::vector<CorpusEvent> batch;
+  uint64_t document = 0;
+  bool more = true;
+  while (more) {
+    batch.clear();
+    size_t batchBytes = 0;
+    CorpusEvent ev;
+    while (batchBytes < kBatchTextBytes && (more = reader.next(ev))) {
+      batchBytes += ev.text.size();
+      batch.push_back(std::move(ev));
+    }
+    // Encode slices of the batch in parallel; the calling thread takes the first slice.
+    const size_t per = (batch.size() + threads - 1) / threads;
+    std::vector<std::thread> workers;
+    for (size_t t = 1; t < threads && t * per < batch.size(); ++t)
+      workers.emplace_back(encodeRange, std::cref(batch), t * per,
+                           std::min(batch.size(), (t + 1) * per), std::ref(ranges[t]));
+    encodeRange(batch, 0, std::min(batch.size(), per), ranges[0]);
+    for (auto& w : workers) w.join();
+
+    // Write in corpus order; a document's tokens all go to one split.
+    for (size_t t = 0; t * per < batch.size(); ++t) {
+      const EncodedRange& r = ranges[t];
+      m.words += r.words;
+      size_t from = 0;
+      for (size_t k = 0; k < r.ends.size(); ++k) {
+        const CorpusEvent& e = batch[t * per + k];
+        const bool held = isValidationDocument(document, options.validationFraction);
+        (held ? validation : train).write(r.ids.data() + from, r.ends[k] - from);
+        for (size_t i = from; i < r.ends[k]; ++i) ++freq[size_t(r.ids[i])];
+        if (e.kind == CorpusEvent::Kind::Line) {
+          m.textBytes += e.text.size() + 1;
+          if (held) m.validationTextBytes += e.text.size() + 1;
+        } else {
+          ++(held ? m.validationDocuments : m.trainDocuments);
+          ++document;
+        }
+        from = r.ends[k];
+      }
+    }
+    reportProgress(progress, {"tokenizing", reader.bytesRead(), reader.totalBytes(), "bytes"});
+  }
+  m.contentHash = reader.contentHash();
+  m.corpusBytes = reader.totalBytes();
+  m.documents = reader.documents();
+  m.splitLines = reader.splitLines();
+  m.tokens = train.count() + validation.count();
+  m.unknownTokens = freq[SpecialTokens::kUnk];
+  train.close();
+  validation.close();
+  if (m.tokens < options.minTokens)
+    throw InputError("the corpus has only " + std::to_string(m.tokens) + " tokens; one training window needs " +
+                     std::to_string(options.minTokens));
+
+  m.splitMethod = "documents";
+  m.trainTokens = train.count();
+  m.validationTokens = validation.count();
+  if (m.validationDocuments == 0) {
+    m.splitMethod = "tail";
+    m.validationTokens = std::max<uint64_t>(1, uint64_t(std::ceil(double(m.tokens) * options.validationFraction)));
+    m.trainTokens = m.tokens - m.validationTokens;
+    moveTailToValidation(trainPath, validationPath, m.validationTokens, m.bytesPerToken);
+    m.validationTextBytes = uint64_t(double(m.textBytes) * double(m.validationTokens) / double(m.tokens));
+    syncFile(trainPath);
+    syncFile(validationPath);
+  }
+
+  std::vector<int32_t> order(freq.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = int32_t(i);
+  const size_t top = std::min(order.size(), size_t(std::max(0, options.topTokens)));
+  std::partial_sort(order.begin(), order.begin() + long(top), order.end(),
+                    [&](int32_t a, int32_t b) { return freq[size_t(a)] > freq[size_t(b)] || (freq[size_t(a)] == freq[size_t(b)] && a < b); });
+  for (size_t i = 0; i < top && freq[size_t(order[i])] > 0; ++i)
+    m.topTokens.push_back({order[i], tokenizer.piece(order[i]), freq[size_t(order[i])]});
+  m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  // The manifest is the store's seal: written last, then the whole folder goes in place at once.
+  writeFileAtomic(staged.path() + "/manifest.json", m.toJson());
+  replaceDir(staged.path(), dir);
+  staged.release();
+  return m;
+}
+
+}  // namespace pretrain

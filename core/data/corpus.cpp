@@ -126,7 +126,7 @@ bool CorpusReader::fillBuffer() {
   if (n == 0) {
     const CorpusFile& f = m_files[m_fileIndex];
     if (std::ferror(m_file.get())) throw IoError("error reading " + f.path);
-    m_decoder->finish();
+    m_decoder->finish(m_text);
     if (m_fileOffset != f.bytes)
       throw IoError(f.path + " changed while it was being read (size " + std::to_string(f.bytes) + " became " +
                     std::to_string(m_fileOffset) + ")");

@@ -7,7 +7,8 @@
 
 namespace pretrain {
 namespace {
-constexpr const char* kNotUtf8 = "not valid UTF-8 (if the file is Latin-1, choose encoding latin-1 to convert it)";
+constexpr const char* kNotUtf8 = "not valid UTF-8";
+constexpr const char* kLatin1Hint = "if the file is Latin-1, choose encoding latin-1 to convert it";
 }  // namespace
 
 TextEncoding parseTextEncoding(std::string_view name) {
@@ -50,17 +51,29 @@ void appendUtf8(uint32_t cp, std::string& out) {
 TextDecoder::TextDecoder(TextEncoding encoding, std::string source)
     : m_encoding(encoding), m_source(std::move(source)) {}
 
-void TextDecoder::fail(uint64_t offset, const std::string& what) const {
-  throw InputError(m_source + ": " + what + " at byte " + std::to_string(offset));
+void TextDecoder::fail(uint64_t offset, const std::string& what, const std::string& hint) const {
+  throw InputError(m_source + ": " + what + " at byte " + std::to_string(offset) + (hint.empty() ? "" : " (" + hint + ")"));
 }
 
 void TextDecoder::decode(const char* data, size_t n, std::string& out) {
-  const auto* p = reinterpret_cast<const unsigned char*>(data);
+  // Hold the first bytes until there are enough to recognise a byte-order mark.
+  if (!m_started) {
+    m_head.append(data, n);
+    if (m_head.size() < 4) return;
+    m_started = true;
+    const std::string head = std::move(m_head);
+    decodeChunk(reinterpret_cast<const unsigned char*>(head.data()), head.size(), out);
+    return;
+  }
+  decodeChunk(reinterpret_cast<const unsigned char*>(data), n, out);
+}
+
+void TextDecoder::decodeChunk(const unsigned char* p, size_t n, std::string& out) {
   // Prepend what is left of a character cut by the previous chunk; offsets stay absolute.
   std::string joined;
   if (!m_carry.empty()) {
     joined = m_carry;
-    joined.append(data, n);
+    joined.append(reinterpret_cast<const char*>(p), n);
     m_offset -= m_carry.size();
     m_carry.clear();
     p = reinterpret_cast<const unsigned char*>(joined.data());
@@ -71,7 +84,7 @@ void TextDecoder::decode(const char* data, size_t n, std::string& out) {
     case TextEncoding::Utf16: decodeUtf16(p, n, out); break;
     case TextEncoding::Latin1:
       for (size_t i = 0; i < n; ++i) {
-        if (p[i] == 0) fail(m_offset + i, "NUL byte: this looks like a binary file, not text");
+        if (p[i] == 0) fail(m_offset + i, "NUL byte", "this looks like a binary file, not text");
         appendUtf8(p[i], out);
       }
       m_offset += n;
@@ -83,7 +96,7 @@ void TextDecoder::decodeUtf8(const unsigned char* p, size_t n, std::string& out)
   size_t i = 0;
   if (m_offset == 0) {
     if (n >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF)))
-      fail(0, "starts with a UTF-16 byte-order mark; choose encoding utf-16 to convert it,");
+      fail(0, "UTF-16 byte-order mark", "choose encoding utf-16 to convert the file");
     if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) i = 3;  // UTF-8 byte-order mark: drop it.
   }
   size_t runStart = i;
@@ -93,7 +106,7 @@ void TextDecoder::decodeUtf8(const unsigned char* p, size_t n, std::string& out)
       ++i;
       continue;
     }
-    if (c == 0) fail(m_offset + i, "NUL byte: this looks like a binary file (or UTF-16) rather than UTF-8 text");
+    if (c == 0) fail(m_offset + i, "NUL byte", "this looks like a binary file, or UTF-16, rather than UTF-8 text");
     size_t len;
     uint32_t minCp;
     if (c >= 0xC2 && c <= 0xDF) {
@@ -103,17 +116,17 @@ void TextDecoder::decodeUtf8(const unsigned char* p, size_t n, std::string& out)
     } else if (c >= 0xF0 && c <= 0xF4) {
       len = 4, minCp = 0x10000;
     } else {
-      fail(m_offset + i, kNotUtf8);
+      fail(m_offset + i, kNotUtf8, kLatin1Hint);
     }
     if (i + len > n) {  // Cut by the chunk end: check what is there, carry the rest.
       for (size_t k = i + 1; k < n; ++k)
-        if ((p[k] & 0xC0) != 0x80) fail(m_offset + i, kNotUtf8);
+        if ((p[k] & 0xC0) != 0x80) fail(m_offset + i, kNotUtf8, kLatin1Hint);
       break;
     }
     uint32_t cp = c & (0xFF >> (len + 1));
     for (size_t k = 1; k < len; ++k) {
       if ((p[i + k] & 0xC0) != 0x80)
-        fail(m_offset + i, kNotUtf8);
+        fail(m_offset + i, kNotUtf8, kLatin1Hint);
       cp = (cp << 6) | (p[i + k] & 0x3F);
     }
     if (cp < minCp || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
@@ -142,7 +155,7 @@ void TextDecoder::decodeUtf16(const unsigned char* p, size_t n, std::string& out
     } else if (u >= 0xDC00 && u <= 0xDFFF) {
       fail(m_offset + i, "not valid UTF-16 (unpaired surrogate)");
     } else if (u == 0) {
-      fail(m_offset + i, "NUL character: this looks like a binary file, not UTF-16 text");
+      fail(m_offset + i, "NUL character", "this looks like a binary file, not UTF-16 text");
     } else {
       appendUtf8(u, out);
     }
@@ -151,7 +164,12 @@ void TextDecoder::decodeUtf16(const unsigned char* p, size_t n, std::string& out
   m_offset += n;
 }
 
-void TextDecoder::finish() {
+void TextDecoder::finish(std::string& out) {
+  if (!m_started) {
+    m_started = true;
+    const std::string head = std::move(m_head);
+    decodeChunk(reinterpret_cast<const unsigned char*>(head.data()), head.size(), out);
+  }
   if (!m_carry.empty() || m_highSurrogate)
     fail(m_offset - m_carry.size(), "ends in the middle of a character");
 }

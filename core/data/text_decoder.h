@@ -25,20 +25,24 @@ class TextDecoder {
   /// NUL bytes (binary data), invalid UTF-8, a UTF-16 byte-order mark in UTF-8 mode, unpaired surrogates.
   void decode(const char* data, size_t n, std::string& out);
 
-  /// Ends the input; throws InputError when it stops in the middle of a character.
-  void finish();
+  /// Ends the input (appending any text still held back); throws InputError when it stops in the middle
+  /// of a character.
+  void finish(std::string& out);
 
   /// Bytes consumed so far.
   uint64_t offset() const { return m_offset; }
 
  private:
+  void decodeChunk(const unsigned char* p, size_t n, std::string& out);
   void decodeUtf8(const unsigned char* p, size_t n, std::string& out);
   void decodeUtf16(const unsigned char* p, size_t n, std::string& out);
-  [[noreturn]] void fail(uint64_t offset, const std::string& what) const;
+  [[noreturn]] void fail(uint64_t offset, const std::string& what, const std::string& hint = "") const;
 
   TextEncoding m_encoding;
   std::string m_source;
   uint64_t m_offset = 0;     // Absolute offset of the next byte handed to decode().
+  bool m_started = false;    // False while the first bytes wait in m_head for byte-order-mark detection.
+  std::string m_head;
   std::string m_carry;       // Bytes of an unfinished character from the previous chunk.
   bool m_bigEndian = false;  // UTF-16 byte order, from the byte-order mark (little-endian without one).
   uint32_t m_highSurrogate = 0;

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Sets Pretrain Studio up on a Debian 12 machine and runs it.
+#   packaging/setup.sh        install what is missing, fetch the sample corpus, build, run the main job
+#   packaging/setup.sh test   install what is missing, build, run the whole test suite (what CI runs)
+# Idempotent: a second run only rebuilds what changed.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+mode=${1:-demo}
+case "$mode" in demo|test) ;; *) echo "usage: packaging/setup.sh [demo|test]" >&2; exit 2;; esac
+
+packaging/install-deps.sh
+cmake --preset release >/dev/null
+cmake --build --preset release
+
+if [[ "$mode" == test ]]; then
+  exec ctest --preset release -j "$(nproc)"
+fi
+
+node packaging/fetch-sample-corpus.mjs data/brown
+echo
+echo "== The desktop app is not built yet; running the headless demo: tokenize the sample corpus (Brown Corpus)."
+build/release/bin/pretrain tokenize --corpus data/brown --out data/brown-bpe8k
+echo
+echo "== How the tokenizer splits a sentence:"
+build/release/bin/pretrain encode --tokenizer data/brown-bpe8k --text "The quick brown fox jumps over the lazy dog."

@@ -1,0 +1,53 @@
+#pragma once
+// Small corpora the tests make themselves: deterministic, a few kilobytes to a few hundred.
+
+#include <QtCore/QByteArray>
+#include <QtCore/QDir>
+#include <QtCore/QFile>
+#include <QtCore/QString>
+#include <QtTest/QTest>
+
+#include <random>
+#include <string>
+#include <vector>
+
+namespace testdata {
+
+inline void writeFile(const QString& path, const QByteArray& bytes) {
+  QDir().mkpath(QFileInfo(path).absolutePath());
+  QFile f(path);
+  QVERIFY2(f.open(QIODevice::WriteOnly), qPrintable("cannot write " + path));
+  QCOMPARE(f.write(bytes), qint64(bytes.size()));
+}
+
+/// `count` English-like sentences from a fixed vocabulary (with accents), deterministic for a seed.
+inline std::vector<std::string> sentences(int count, unsigned seed = 1) {
+  static const char* subjects[] = {"the cat", "a dog", "my friend", "the old man", "the café owner",
+                                   "our teacher", "the quick brown fox", "a young girl", "the naïve student"};
+  static const char* verbs[] = {"eats", "sees", "likes", "jumps over", "walks to", "reads about", "paints"};
+  static const char* objects[] = {"the lazy dog", "a red apple", "pizza with cheese", "the river", "a small house",
+                                  "the green garden", "an old book", "the crème brûlée", "a blue car"};
+  static const char* endings[] = {".", " today.", " again.", " every day.", "!", " in the morning."};
+  std::mt19937 rng(seed);
+  std::vector<std::string> out;
+  for (int i = 0; i < count; ++i) {
+    std::string s = subjects[rng() % 9];
+    s[0] = char(std::toupper(s[0]));
+    s += std::string(" ") + verbs[rng() % 7] + " " + objects[rng() % 9] + endings[rng() % 6];
+    out.push_back(s);
+  }
+  return out;
+}
+
+/// A .txt corpus of `documents` documents (blank-line separated) of `perDocument` sentences each.
+inline QByteArray textCorpus(int documents, int perDocument, unsigned seed = 1) {
+  QByteArray text;
+  const auto all = sentences(documents * perDocument, seed);
+  for (int d = 0; d < documents; ++d) {
+    if (d > 0) text += "\n";
+    for (int s = 0; s < perDocument; ++s) text += QByteArray::fromStdString(all[size_t(d * perDocument + s)]) + "\n";
+  }
+  return text;
+}
+
+}  // namespace testdata

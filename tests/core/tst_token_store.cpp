@@ -1,0 +1,182 @@
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QTest>
+
+#include <filesystem>
+
+#include "data/tokenize_corpus.h"
+#include "test_tokenizer.h"
+#include "util/error.h"
+
+using namespace pretrain;
+namespace fs = std::filesystem;
+
+class TstTokenStore : public QObject {
+  Q_OBJECT
+  QTemporaryDir m_dir;
+  std::shared_ptr<const Tokenizer> m_tok;
+
+  std::string path(const QString& name) const { return m_dir.filePath(name).toStdString(); }
+
+  TokenStoreManifest build(const QString& corpusName, const QString& storeName, TokenStoreOptions o = {}) {
+    return buildTokenStore(listCorpusFiles({{path(corpusName)}}), TextEncoding::Utf8, *m_tok, path(storeName), o);
+  }
+
+  static std::vector<uint32_t> tokens(const TokenStore& s, TokenSplit split) {
+    std::vector<uint32_t> v;
+    for (uint64_t i = 0; i < s.size(split); ++i) v.push_back(s.at(split, i));
+    return v;
+  }
+
+ private Q_SLOTS:
+  void initTestCase() {
+    QVERIFY(m_dir.isValid());
+    m_tok = Tokenizer::load(testdata::trainSmallTokenizer(m_dir.filePath("tok")));
+  }
+
+  void storeHoldsTheDocumentsInOrderAndSplitsByDocument() {
+    // 40 documents of 3 sentences: documents 19 and 39 (every 20th) are held out.
+    const QByteArray text = testdata::textCorpus(40, 3, 7);
+    testdata::writeFile(m_dir.filePath("docs.txt"), text);
+    const TokenStoreManifest m = build("docs.txt", "store1");
+    QCOMPARE(m.documents, uint64_t(40));
+    QCOMPARE(m.validationDocuments, uint64_t(2));
+    QCOMPARE(m.trainDocuments, uint64_t(38));
+    QCOMPARE(m.splitMethod, std::string("documents"));
+    QCOMPARE(m.bytesPerToken, 2);
+
+    // Expected streams, encoded independently, line by line, </s> after each document (the text's
+    // final newline gives the last document's empty line).
+    std::vector<uint32_t> train, validation;
+    const auto docs = text.split('\n');
+    int doc = 0;
+    for (const QByteArray& line : docs) {
+      auto& dst = (doc == 19 || doc == 39) ? validation : train;
+      if (line.isEmpty()) {
+        dst.push_back(SpecialTokens::kEos);
+        ++doc;
+        continue;
+      }
+      for (int32_t id : m_tok->encode(line.toStdString())) dst.push_back(uint32_t(id));
+    }
+    const TokenStore store(path("store1"));
+    QCOMPARE(tokens(store, TokenSplit::Train), train);
+    QCOMPARE(tokens(store, TokenSplit::Validation), validation);
+    QCOMPARE(m.tokens, uint64_t(train.size() + validation.size()));
+    QCOMPARE(m.trainTokens, uint64_t(train.size()));
+    QVERIFY(m.words > 0 && m.unknownTokens == 0);
+    QCOMPARE(m.topTokens.size(), size_t(20));
+    QVERIFY(m.topTokens[0].count >= m.topTokens[1].count);
+
+    std::vector<int64_t> window(5);
+    store.read(TokenSplit::Train, 3, 5, window.data());
+    for (int i = 0; i < 5; ++i) QCOMPARE(uint32_t(window[size_t(i)]), train[size_t(3 + i)]);
+    QVERIFY_THROWS_EXCEPTION(std::out_of_range, store.read(TokenSplit::Train, train.size() - 2, 5, window.data()));
+  }
+
+  void oneDocumentIsSplitAtItsTail() {
+    testdata::writeFile(m_dir.filePath("one.txt"), testdata::textCorpus(1, 200, 3));
+    TokenStoreOptions o;
+    o.validationFraction = 0.1;
+    const TokenStoreManifest m = build("one.txt", "store2", o);
+    QCOMPARE(m.splitMethod, std::string("tail"));
+    QCOMPARE(m.validationTokens, uint64_t(std::ceil(m.tokens * 0.1)));
+    const TokenStore store(path("store2"));
+    QCOMPARE(store.size(TokenSplit::Validation), m.validationTokens);
+    QCOMPARE(store.at(TokenSplit::Validation, m.validationTokens - 1), uint32_t(SpecialTokens::kEos));
+  }
+
+  void tooFewTokensIsRefusedAndNothingIsWritten() {
+    testdata::writeFile(m_dir.filePath("tiny.txt"), "a cat.\n");
+    try {
+      build("tiny.txt", "store3");
+      QFAIL("no error");
+    } catch (const InputError& e) {
+      QVERIFY2(QString(e.what()).contains("one training window needs 129"), e.what());
+    }
+    QVERIFY(!fs::exists(path("store3")));
+    QVERIFY(!fs::exists(path("store3.building")));
+  }
+
+  void pipelineReusesAndRebuilds() {
+    const QString corpus = m_dir.filePath("pipe/corpus.txt");
+    testdata::writeFile(corpus, testdata::textCorpus(30, 10, 11));
+    const CorpusSpec spec{{corpus.toStdString()}};
+    const std::string out = path("pipe/out");
+    TokenizeOptions o;
+    o.tokenizer.vocabSize = 400;
+    const TokenizeResult first = tokenizeCorpus(spec, out, o);
+    QVERIFY(first.tokenizerTrained.has_value());
+    QVERIFY(!first.storeReused);
+    QVERIFY(fs::exists(out + "/tokenizer-info.json"));
+
+    const TokenizeResult second = tokenizeCorpus(spec, out, o);
+    QVERIFY(!second.tokenizerTrained.has_value());
+    QVERIFY(second.storeReused);
+    QCOMPARE(second.manifest.tokens, first.manifest.tokens);
+
+    // The same size, one word changed: the store is rebuilt, with the same tokenizer.
+    QByteArray text = testdata::textCorpus(30, 10, 11);
+    text.replace("cat", "bat");
+    testdata::writeFile(corpus, text);
+    const TokenizeResult third = tokenizeCorpus(spec, out, o);
+    QVERIFY(!third.storeReused);
+    QVERIFY(!third.tokenizerTrained.has_value());
+    QVERIFY(third.manifest.contentHash != first.manifest.contentHash);
+
+    // A different vocabulary size asked of a folder that has a tokenizer: refused, not silently ignored.
+    TokenizeOptions other = o;
+    other.tokenizer.vocabSize = 500;
+    other.vocabSizeGiven = true;
+    QVERIFY_THROWS_EXCEPTION(InputError, tokenizeCorpus(spec, out, other));
+  }
+
+  void halfWrittenStoresAreNeverReused() {
+    const QString corpus = m_dir.filePath("half/corpus.txt");
+    testdata::writeFile(corpus, testdata::textCorpus(30, 10, 5));
+    const CorpusSpec spec{{corpus.toStdString()}};
+    const std::string out = path("half/out");
+    TokenizeOptions o;
+    o.tokenizer.vocabSize = 400;
+    const TokenizeResult good = tokenizeCorpus(spec, out, o);
+    const std::string store = tokenStoreDir(out);
+    const std::string hash = good.manifest.contentHash, tokHash = good.manifest.tokenizerHash;
+    QVERIFY(TokenStore::isValid(store, hash, tokHash));
+
+    // A token file cut short (a crash while writing, or a damaged disk): not valid, and rebuilt.
+    fs::resize_file(store + "/train.bin", fs::file_size(store + "/train.bin") - 2);
+    QVERIFY(!TokenStore::isValid(store, hash, tokHash));
+    QVERIFY_THROWS_EXCEPTION(InputError, TokenStore{store});
+    QVERIFY(!tokenizeCorpus(spec, out, o).storeReused);
+    QVERIFY(TokenStore::isValid(store, hash, tokHash));
+
+    // No manifest (it is written last): not valid.
+    fs::remove(store + "/manifest.json");
+    QVERIFY(!TokenStore::isValid(store, hash, tokHash));
+    QVERIFY(!tokenizeCorpus(spec, out, o).storeReused);
+
+    // A garbled manifest: not valid, with a message.
+    testdata::writeFile(QString::fromStdString(store + "/manifest.json"), "{\"format_version\": 1, \"content");
+    QVERIFY(!TokenStore::isValid(store, hash, tokHash));
+  }
+
+  void cancellingKeepsThePreviousStore() {
+    const QString corpus = m_dir.filePath("cancel/corpus.txt");
+    testdata::writeFile(corpus, testdata::textCorpus(30, 10, 9));
+    const CorpusSpec spec{{corpus.toStdString()}};
+    const std::string out = path("cancel/out");
+    TokenizeOptions o;
+    o.tokenizer.vocabSize = 400;
+    const TokenizeResult good = tokenizeCorpus(spec, out, o);
+    testdata::writeFile(corpus, testdata::textCorpus(30, 10, 10));  // Changed: a rebuild starts...
+    auto cancelWhileTokenizing = [](const Progress& p) { return p.stage != "tokenizing"; };
+    QVERIFY_THROWS_EXCEPTION(Cancelled, tokenizeCorpus(spec, out, o, cancelWhileTokenizing));
+    // ...and is cancelled: the old store is intact and still describes the old corpus.
+    const TokenStore store(tokenStoreDir(out));
+    QCOMPARE(store.manifest().contentHash, good.manifest.contentHash);
+    QCOMPARE(store.size(TokenSplit::Train), good.manifest.trainTokens);
+    QVERIFY(!fs::exists(tokenStoreDir(out) + ".building"));
+  }
+};
+
+QTEST_GUILESS_MAIN(TstTokenStore)
+#include "tst_token_store.moc"

@@ -28,14 +28,16 @@ bool ProgressLine::update(const Progress& p) {
     finish();
     m_stage = p.stage;
     m_stageStart = now;
-    m_lastPrint = {};
+    m_printedInStage = false;
+    // A terminal shows the new stage at once; a log only hears of stages that last (quick runs stay quiet).
+    m_lastPrint = m_tty ? std::chrono::steady_clock::time_point{} : now;
   }
   if (m_quiet) return !interruptRequested();
-  // Ten updates a second on a terminal; a line every five seconds in a log.
   const auto every = m_tty ? std::chrono::milliseconds(100) : std::chrono::milliseconds(5000);
-  const bool last = p.total > 0 && p.done >= p.total;
-  if (now - m_lastPrint < every && !(last && !m_tty)) return !interruptRequested();
+  const bool closingLine = !m_tty && m_printedInStage && p.total > 0 && p.done >= p.total;
+  if (now - m_lastPrint < every && !closingLine) return !interruptRequested();
   m_lastPrint = now;
+  m_printedInStage = true;
 
   const double elapsed = std::chrono::duration<double>(now - m_stageStart).count();
   std::string line = p.stage;

@@ -1,6 +1,6 @@
 #pragma once
 // The progress line of long `pretrain` commands, on stderr: rewritten in place with an ETA on a terminal,
-// a plain line every few seconds otherwise (logs, CI). Ctrl-C asks the work to stop (see interrupt.h).
+// a plain line every five seconds otherwise (logs, CI), so short runs print none. Ctrl-C asks the work to stop (see interrupt.h).
 
 #include <chrono>
 #include <string>
@@ -26,6 +26,7 @@ class ProgressLine {
   std::string m_stage;
   std::chrono::steady_clock::time_point m_stageStart, m_lastPrint;
   bool m_lineOpen = false;
+  bool m_printedInStage = false;
 };
 
 }  // namespace pretrain::cli

@@ -56,8 +56,7 @@ bool ArgParser::parse(const std::vector<std::string>& args) {
     slot.push_back(value);
   }
   for (const auto& s : m_specs)
-    if (s.required && !given(s.name))
-      throw UsageError("--" + s.name + " is required");
+    if (s.required && !given(s.name)) throw UsageError("--" + s.name + " is required");
   return true;
 }
 
@@ -66,8 +65,10 @@ std::string ArgParser::help() const {
   out << "usage: " << m_usage << "\n\n" << m_summary << "\n\noptions:\n";
   for (const auto& s : m_specs) {
     std::string left = "  --" + s.name + (s.isFlag ? "" : " " + s.valueName);
-    if (left.size() < 30) left.resize(30, ' ');
-    else left += "\n" + std::string(30, ' ');
+    if (left.size() < 30)
+      left.resize(30, ' ');
+    else
+      left += "\n" + std::string(30, ' ');
     out << left << s.help;
     if (!s.defaultValue.empty()) out << " [default: " << s.defaultValue << "]";
     out << "\n";

@@ -54,9 +54,10 @@ double peakMegabytes(int who) {
 }  // namespace
 
 int runBench(const Args& args) {
-  ArgParser p("pretrain bench tokenizer --corpus PATH [options]",
-              "Measures, on this machine: tokenizer training time, encoding throughput on 1 thread and on all\n"
-              "cores, and the whole tokenize command (train + encode + store) from scratch in a temporary folder.");
+  ArgParser p(
+      "pretrain bench tokenizer --corpus PATH [options]",
+      "Measures, on this machine: tokenizer training time, encoding throughput on 1 thread and on all\n"
+      "cores, and the whole tokenize command (train + encode + store) from scratch in a temporary folder.");
   p.required("corpus", "PATH", "corpus to measure on (file or folder)", true);
   p.option("vocab-size", "N", "tokenizer vocabulary size", "8000");
   p.option("type", "bpe|unigram", "SentencePiece model type", "bpe");
@@ -107,26 +108,34 @@ int runBench(const Args& args) {
 
   const double trainSeconds = r.tokenizerTrained->seconds;
   const double storeSeconds = r.manifest.seconds;
-  const nlohmann::json j = {
-      {"corpus_bytes", r.manifest.corpusBytes}, {"tokens", r.manifest.tokens}, {"vocab_size", r.manifest.vocabSize},
-      {"type", r.tokenizerType}, {"cores", cores},
-      {"tokenizer_train_seconds", trainSeconds}, {"store_build_seconds", storeSeconds},
-      {"tokenize_total_seconds", r.seconds},
-      {"store_build_mb_per_s", double(r.manifest.textBytes) / 1e6 / storeSeconds},
-      {"encode_mb_per_s_1_thread", cached1}, {"encode_mb_per_s_all_cores", cachedN},
-      {"sentencepiece_mb_per_s_1_thread", plain1}, {"sentencepiece_mb_per_s_all_cores", plainN},
-      {"peak_rss_mb", peakMegabytes(RUSAGE_SELF)}, {"peak_rss_tokenizer_trainer_mb", peakMegabytes(RUSAGE_CHILDREN)}};
+  const nlohmann::json j = {{"corpus_bytes", r.manifest.corpusBytes},
+                            {"tokens", r.manifest.tokens},
+                            {"vocab_size", r.manifest.vocabSize},
+                            {"type", r.tokenizerType},
+                            {"cores", cores},
+                            {"tokenizer_train_seconds", trainSeconds},
+                            {"store_build_seconds", storeSeconds},
+                            {"tokenize_total_seconds", r.seconds},
+                            {"store_build_mb_per_s", double(r.manifest.textBytes) / 1e6 / storeSeconds},
+                            {"encode_mb_per_s_1_thread", cached1},
+                            {"encode_mb_per_s_all_cores", cachedN},
+                            {"sentencepiece_mb_per_s_1_thread", plain1},
+                            {"sentencepiece_mb_per_s_all_cores", plainN},
+                            {"peak_rss_mb", peakMegabytes(RUSAGE_SELF)},
+                            {"peak_rss_tokenizer_trainer_mb", peakMegabytes(RUSAGE_CHILDREN)}};
   if (json) {
     std::cout << j.dump() << "\n";
     return 0;
   }
-  std::printf("corpus                 %s, %s tokens, %s %d\n", formatBytes(double(r.manifest.corpusBytes)).c_str(),
-              formatCount(r.manifest.tokens).c_str(), r.tokenizerType.c_str(), r.manifest.vocabSize);
+  std::printf("corpus                 %s, %s tokens, %s %d\n",
+              formatBytes(double(r.manifest.corpusBytes)).c_str(), formatCount(r.manifest.tokens).c_str(),
+              r.tokenizerType.c_str(), r.manifest.vocabSize);
   std::printf("tokenizer training     %.2f s\n", trainSeconds);
   std::printf("store build            %.2f s (%.1f MB/s: read + encode + write)\n", storeSeconds,
               double(r.manifest.textBytes) / 1e6 / storeSeconds);
   std::printf("tokenize, end to end   %.2f s\n", r.seconds);
-  std::printf("encoding, word cache   %.1f MB/s on 1 thread, %.1f MB/s on %u cores\n", cached1, cachedN, cores);
+  std::printf("encoding, word cache   %.1f MB/s on 1 thread, %.1f MB/s on %u cores\n", cached1, cachedN,
+              cores);
   std::printf("encoding, plain SP     %.1f MB/s on 1 thread, %.1f MB/s on %u cores (cache speed-up x%.1f)\n",
               plain1, plainN, cores, cachedN / plainN);
   std::printf("peak memory            %.0f MB (this process), %.0f MB (tokenizer trainer)\n",

@@ -5,6 +5,7 @@
 
 #include "cli/arg_parser.h"
 #include "cli/commands.h"
+#include "cli/format.h"
 #include "data/tokenize_corpus.h"
 #include "tokenizer/tokenizer.h"
 #include "util/error.h"
@@ -32,14 +33,19 @@ int runEncode(const Args& args) {
   if (p.isSet("json")) {
     nlohmann::json pieces = nlohmann::json::array();
     for (const int32_t id : ids) pieces.push_back(tok->piece(id));
-    const nlohmann::json j = {{"text", text}, {"ids", ids}, {"pieces", pieces}, {"decoded", decoded},
+    const nlohmann::json j = {{"text", text},
+                              {"ids", ids},
+                              {"pieces", pieces},
+                              {"decoded", decoded},
                               {"round_trip", decoded == text}};
     std::cout << j.dump() << "\n";
     return 0;
   }
   std::cout << ids.size() << " tokens\n";
-  for (const int32_t id : ids) std::printf("  %-20s %d\n", ("\"" + tok->piece(id) + "\"").c_str(), id);
-  std::cout << "decoded: " << decoded << (decoded == text ? "  (identical)" : "  (differs from the input)") << "\n";
+  for (const int32_t id : ids)
+    std::printf("  %s %d\n", padRight("\"" + tok->piece(id) + "\"", 20).c_str(), id);
+  std::cout << "decoded: " << decoded << (decoded == text ? "  (identical)" : "  (differs from the input)")
+            << "\n";
   return 0;
 }
 

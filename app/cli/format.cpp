@@ -26,9 +26,12 @@ std::string formatBytes(double bytes) {
 std::string formatDuration(double s) {
   char buf[32];
   if (!std::isfinite(s) || s < 0) return "?";
-  if (s < 60) std::snprintf(buf, sizeof buf, "%.1fs", s);
-  else if (s < 3600) std::snprintf(buf, sizeof buf, "%dm%02ds", int(s) / 60, int(s) % 60);
-  else std::snprintf(buf, sizeof buf, "%dh%02dm", int(s) / 3600, int(s) / 60 % 60);
+  if (s < 60)
+    std::snprintf(buf, sizeof buf, "%.1fs", s);
+  else if (s < 3600)
+    std::snprintf(buf, sizeof buf, "%dm%02ds", int(s) / 60, int(s) % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%dh%02dm", int(s) / 3600, int(s) / 60 % 60);
   return buf;
 }
 
@@ -36,6 +39,12 @@ std::string formatPercent(double fraction, int decimals) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.*f%%", decimals, fraction * 100);
   return buf;
+}
+
+std::string padRight(const std::string& s, size_t width) {
+  size_t chars = 0;
+  for (const char c : s) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return chars >= width ? s : s + std::string(width - chars, ' ');
 }
 
 }  // namespace pretrain::cli

@@ -44,7 +44,8 @@ bool ProgressLine::update(const Progress& p) {
   if (p.total > 0) {
     const double f = double(p.done) / double(p.total);
     line += " " + formatPercent(f, 0);
-    if (p.unit == "bytes") line += " (" + formatBytes(double(p.done)) + " of " + formatBytes(double(p.total)) + ")";
+    if (p.unit == "bytes")
+      line += " (" + formatBytes(double(p.done)) + " of " + formatBytes(double(p.total)) + ")";
     line += "  " + formatDuration(elapsed);
     if (f > 0.01 && f < 1) line += ", ETA " + formatDuration(elapsed * (1 - f) / f);
   }

@@ -52,7 +52,8 @@ std::vector<CorpusFile> listCorpusFiles(const CorpusSpec& spec) {
     if (ec || !fs::exists(st)) throw InputError("cannot read corpus " + input + ": no such file or folder");
     if (fs::is_directory(st)) {
       std::vector<fs::path> found;
-      for (auto it = fs::recursive_directory_iterator(input, fs::directory_options::skip_permission_denied, ec);
+      for (auto it =
+               fs::recursive_directory_iterator(input, fs::directory_options::skip_permission_denied, ec);
            !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
         if (isHidden(it->path())) {
           if (it->is_directory()) it.disable_recursion_pending();
@@ -75,7 +76,8 @@ std::vector<CorpusFile> listCorpusFiles(const CorpusSpec& spec) {
   uint64_t total = 0;
   for (const auto& f : files) total += f.bytes;
   if (total == 0)
-    throw InputError(files.size() == 1 ? "corpus file " + files[0].path + " is empty" : "the corpus is empty");
+    throw InputError(files.size() == 1 ? "corpus file " + files[0].path + " is empty"
+                                       : "the corpus is empty");
   return files;
 }
 
@@ -128,8 +130,8 @@ bool CorpusReader::fillBuffer() {
     if (std::ferror(m_file.get())) throw IoError("error reading " + f.path);
     m_decoder->finish(m_text);
     if (m_fileOffset != f.bytes)
-      throw IoError(f.path + " changed while it was being read (size " + std::to_string(f.bytes) + " became " +
-                    std::to_string(m_fileOffset) + ")");
+      throw IoError(f.path + " changed while it was being read (size " + std::to_string(f.bytes) +
+                    " became " + std::to_string(m_fileOffset) + ")");
     return false;
   }
   m_hash.add(m_raw.data(), n);

@@ -1,7 +1,8 @@
 #pragma once
 // A corpus is a list of inputs (.txt files, folders of them, .jsonl files) read as a stream of documents.
-// Documents: a .txt file's blank-line-separated blocks (a file without blank lines is one document), each JSON line of a .jsonl file. Nothing
-// is held in memory beyond one line, so corpora of any size stream through in bounded memory.
+// Documents: a .txt file's blank-line-separated blocks (a file without blank lines is one document), each
+// JSON line of a .jsonl file. Nothing is held in memory beyond one line, so corpora of any size stream
+// through in bounded memory.
 
 #include <cstdint>
 #include <cstdio>
@@ -24,8 +25,8 @@ struct CorpusFile {
 };
 
 struct CorpusSpec {
-  std::vector<std::string> inputs;                ///< Files and folders, in the order given.
-  TextEncoding encoding = TextEncoding::Utf8;     ///< Latin-1/UTF-16 only when the caller asks to convert.
+  std::vector<std::string> inputs;             ///< Files and folders, in the order given.
+  TextEncoding encoding = TextEncoding::Utf8;  ///< Latin-1/UTF-16 only when the caller asks to convert.
 };
 
 /// Lines longer than this are cut (at whitespace where possible) before tokenizing: SentencePiece's trainer

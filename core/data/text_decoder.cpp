@@ -23,9 +23,12 @@ TextEncoding parseTextEncoding(std::string_view name) {
 
 const char* textEncodingName(TextEncoding e) {
   switch (e) {
-    case TextEncoding::Utf8: return "utf-8";
-    case TextEncoding::Latin1: return "latin-1";
-    case TextEncoding::Utf16: return "utf-16";
+    case TextEncoding::Utf8:
+      return "utf-8";
+    case TextEncoding::Latin1:
+      return "latin-1";
+    case TextEncoding::Utf16:
+      return "utf-16";
   }
   return "?";
 }
@@ -52,7 +55,8 @@ TextDecoder::TextDecoder(TextEncoding encoding, std::string source)
     : m_encoding(encoding), m_source(std::move(source)) {}
 
 void TextDecoder::fail(uint64_t offset, const std::string& what, const std::string& hint) const {
-  throw InputError(m_source + ": " + what + " at byte " + std::to_string(offset) + (hint.empty() ? "" : " (" + hint + ")"));
+  throw InputError(m_source + ": " + what + " at byte " + std::to_string(offset) +
+                   (hint.empty() ? "" : " (" + hint + ")"));
 }
 
 void TextDecoder::decode(const char* data, size_t n, std::string& out) {
@@ -80,8 +84,12 @@ void TextDecoder::decodeChunk(const unsigned char* p, size_t n, std::string& out
     n = joined.size();
   }
   switch (m_encoding) {
-    case TextEncoding::Utf8: decodeUtf8(p, n, out); break;
-    case TextEncoding::Utf16: decodeUtf16(p, n, out); break;
+    case TextEncoding::Utf8:
+      decodeUtf8(p, n, out);
+      break;
+    case TextEncoding::Utf16:
+      decodeUtf16(p, n, out);
+      break;
     case TextEncoding::Latin1:
       for (size_t i = 0; i < n; ++i) {
         if (p[i] == 0) fail(m_offset + i, "NUL byte", "this looks like a binary file, not text");
@@ -106,7 +114,8 @@ void TextDecoder::decodeUtf8(const unsigned char* p, size_t n, std::string& out)
       ++i;
       continue;
     }
-    if (c == 0) fail(m_offset + i, "NUL byte", "this looks like a binary file, or UTF-16, rather than UTF-8 text");
+    if (c == 0)
+      fail(m_offset + i, "NUL byte", "this looks like a binary file, or UTF-16, rather than UTF-8 text");
     size_t len;
     uint32_t minCp;
     if (c >= 0xC2 && c <= 0xDF) {
@@ -125,8 +134,7 @@ void TextDecoder::decodeUtf8(const unsigned char* p, size_t n, std::string& out)
     }
     uint32_t cp = c & (0xFF >> (len + 1));
     for (size_t k = 1; k < len; ++k) {
-      if ((p[i + k] & 0xC0) != 0x80)
-        fail(m_offset + i, kNotUtf8, kLatin1Hint);
+      if ((p[i + k] & 0xC0) != 0x80) fail(m_offset + i, kNotUtf8, kLatin1Hint);
       cp = (cp << 6) | (p[i + k] & 0x3F);
     }
     if (cp < minCp || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))

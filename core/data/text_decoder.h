@@ -40,8 +40,8 @@ class TextDecoder {
 
   TextEncoding m_encoding;
   std::string m_source;
-  uint64_t m_offset = 0;     // Absolute offset of the next byte handed to decode().
-  bool m_started = false;    // False while the first bytes wait in m_head for byte-order-mark detection.
+  uint64_t m_offset = 0;   // Absolute offset of the next byte handed to decode().
+  bool m_started = false;  // False while the first bytes wait in m_head for byte-order-mark detection.
   std::string m_head;
   std::string m_carry;       // Bytes of an unfinished character from the previous chunk.
   bool m_bigEndian = false;  // UTF-16 byte order, from the byte-order mark (little-endian without one).

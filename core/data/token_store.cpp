@@ -68,8 +68,9 @@ TokenStoreManifest TokenStoreManifest::fromJson(const std::string& text, const s
   try {
     m.formatVersion = j.at("format_version").get<int>();
     if (m.formatVersion != kTokenStoreFormatVersion)
-      throw InputError(where + " has format version " + std::to_string(m.formatVersion) + ", this build reads " +
-                       std::to_string(kTokenStoreFormatVersion) + "; tokenize the corpus again");
+      throw InputError(where + " has format version " + std::to_string(m.formatVersion) +
+                       ", this build reads " + std::to_string(kTokenStoreFormatVersion) +
+                       "; tokenize the corpus again");
     m.contentHash = j.at("content_hash");
     m.tokenizerHash = j.at("tokenizer_hash");
     m.vocabSize = j.at("vocab_size");
@@ -93,7 +94,8 @@ TokenStoreManifest TokenStoreManifest::fromJson(const std::string& text, const s
     m.validationTokens = split.at("validation").at("tokens");
     m.validationDocuments = split.at("validation").at("documents");
     m.validationTextBytes = split.at("validation").at("text_bytes");
-    for (const json& t : j.at("top_tokens")) m.topTokens.push_back({t.at("id"), t.at("piece"), t.at("count")});
+    for (const json& t : j.at("top_tokens"))
+      m.topTokens.push_back({t.at("id"), t.at("piece"), t.at("count")});
     m.seconds = j.at("seconds");
   } catch (const json::exception& e) {
     throw InputError(where + " is incomplete or damaged (" + e.what() + ")");
@@ -104,7 +106,8 @@ TokenStoreManifest TokenStoreManifest::fromJson(const std::string& text, const s
 TokenStore::TokenStore(const std::string& dir) : m_dir(dir) {
   const std::string manifestPath = dir + "/" + kManifestName;
   std::error_code ec;
-  if (!fs::exists(manifestPath, ec)) throw InputError("no token store in " + dir + " (manifest.json is missing)");
+  if (!fs::exists(manifestPath, ec))
+    throw InputError("no token store in " + dir + " (manifest.json is missing)");
   m_manifest = TokenStoreManifest::fromJson(readText(manifestPath), manifestPath);
   m_train = MappedFile(dir + "/" + kTrainName);
   m_validation = MappedFile(dir + "/" + kValidationName);
@@ -113,7 +116,9 @@ TokenStore::TokenStore(const std::string& dir) : m_dir(dir) {
     throw InputError("token store " + dir + " is damaged: its files do not match manifest.json");
 }
 
-uint64_t TokenStore::size(TokenSplit split) const { return file(split).size() / uint64_t(m_manifest.bytesPerToken); }
+uint64_t TokenStore::size(TokenSplit split) const {
+  return file(split).size() / uint64_t(m_manifest.bytesPerToken);
+}
 
 uint32_t TokenStore::at(TokenSplit split, uint64_t index) const {
   const unsigned char* p = file(split).data() + index * uint64_t(m_manifest.bytesPerToken);
@@ -127,7 +132,8 @@ void TokenStore::read(TokenSplit split, uint64_t offset, uint64_t count, int64_t
   for (uint64_t i = 0; i < count; ++i) out[i] = at(split, offset + i);
 }
 
-bool TokenStore::isValid(const std::string& dir, const std::string& contentHash, const std::string& tokenizerHash) {
+bool TokenStore::isValid(const std::string& dir, const std::string& contentHash,
+                         const std::string& tokenizerHash) {
   try {
     const TokenStore store(dir);
     return store.manifest().contentHash == contentHash && store.manifest().tokenizerHash == tokenizerHash;

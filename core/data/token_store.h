@@ -26,26 +26,26 @@ struct TokenFrequency {
 /// Everything manifest.json records. Counts of tokens include the </s> that ends each document.
 struct TokenStoreManifest {
   int formatVersion = kTokenStoreFormatVersion;
-  std::string contentHash;        ///< Of the corpus bytes (cache key, with tokenizerHash).
-  std::string tokenizerHash;      ///< Of the tokenizer model the tokens came from.
+  std::string contentHash;    ///< Of the corpus bytes (cache key, with tokenizerHash).
+  std::string tokenizerHash;  ///< Of the tokenizer model the tokens came from.
   int vocabSize = 0;
-  int bytesPerToken = 2;          ///< 2 (uint16) or 4 (uint32).
+  int bytesPerToken = 2;  ///< 2 (uint16) or 4 (uint32).
   std::vector<std::string> sources;
-  std::string encoding;           ///< How the corpus was read ("utf-8", ...).
-  uint64_t corpusBytes = 0;       ///< Raw bytes of the inputs.
-  uint64_t textBytes = 0;         ///< UTF-8 bytes of the text that was tokenized.
+  std::string encoding;      ///< How the corpus was read ("utf-8", ...).
+  uint64_t corpusBytes = 0;  ///< Raw bytes of the inputs.
+  uint64_t textBytes = 0;    ///< UTF-8 bytes of the text that was tokenized.
   uint64_t documents = 0;
-  uint64_t words = 0;             ///< Whitespace-separated words.
+  uint64_t words = 0;  ///< Whitespace-separated words.
   uint64_t tokens = 0;
   uint64_t unknownTokens = 0;
-  uint64_t splitLines = 0;        ///< Over-long lines cut into pieces (none dropped).
+  uint64_t splitLines = 0;  ///< Over-long lines cut into pieces (none dropped).
   double validationFraction = 0;
-  std::string splitMethod;        ///< "documents" (every 1/fraction-th document) or "tail" (too few documents).
+  std::string splitMethod;  ///< "documents" (every 1/fraction-th document) or "tail" (too few documents).
   uint64_t trainTokens = 0, validationTokens = 0;
   uint64_t trainDocuments = 0, validationDocuments = 0;
-  uint64_t validationTextBytes = 0;  ///< For bits per byte; estimated from the token share for "tail".
+  uint64_t validationTextBytes = 0;       ///< For bits per byte; estimated from the token share for "tail".
   std::vector<TokenFrequency> topTokens;  ///< The most frequent tokens, most frequent first.
-  double seconds = 0;             ///< Time to build.
+  double seconds = 0;                     ///< Time to build.
 
   std::string toJson() const;
   /// Throws InputError naming `where` when the text is not a manifest of a known format.
@@ -65,10 +65,13 @@ class TokenStore {
   void read(TokenSplit split, uint64_t offset, uint64_t count, int64_t* out) const;
 
   /// True when `dir` holds a complete store whose manifest matches both hashes (the cache test).
-  static bool isValid(const std::string& dir, const std::string& contentHash, const std::string& tokenizerHash);
+  static bool isValid(const std::string& dir, const std::string& contentHash,
+                      const std::string& tokenizerHash);
 
  private:
-  const MappedFile& file(TokenSplit split) const { return split == TokenSplit::Train ? m_train : m_validation; }
+  const MappedFile& file(TokenSplit split) const {
+    return split == TokenSplit::Train ? m_train : m_validation;
+  }
   std::string m_dir;
   TokenStoreManifest m_manifest;
   MappedFile m_train, m_validation;

@@ -98,8 +98,8 @@ bool isValidationDocument(uint64_t index, double fraction) {
 
 // When the corpus has too few documents to hold some out, the last tokens of the train file become the
 // validation set instead.
-void moveTailToValidation(const std::string& trainPath, const std::string& validationPath, uint64_t tailTokens,
-                          int bytesPerToken) {
+void moveTailToValidation(const std::string& trainPath, const std::string& validationPath,
+                          uint64_t tailTokens, int bytesPerToken) {
   const uint64_t trainBytes = fs::file_size(trainPath);
   const uint64_t tailBytes = tailTokens * uint64_t(bytesPerToken);
   std::vector<char> tail(tailBytes);
@@ -137,7 +137,8 @@ TokenStoreManifest buildTokenStore(const std::vector<CorpusFile>& files, TextEnc
   TokenWriter train(trainPath, m.bytesPerToken), validation(validationPath, m.bytesPerToken);
   std::vector<uint64_t> freq(size_t(m.vocabSize), 0);
 
-  const size_t threads = options.threads > 0 ? size_t(options.threads) : std::max(1u, std::thread::hardware_concurrency());
+  const size_t threads =
+      options.threads > 0 ? size_t(options.threads) : std::max(1u, std::thread::hardware_concurrency());
   std::vector<EncodedRange> ranges(threads, EncodedRange(tokenizer));
   CorpusReader reader(files, encoding);
   std::vector<CorpusEvent> batch;
@@ -155,8 +156,8 @@ TokenStoreManifest buildTokenStore(const std::vector<CorpusFile>& files, TextEnc
     const size_t per = (batch.size() + threads - 1) / threads;
     std::vector<std::thread> workers;
     for (size_t t = 1; t < threads && t * per < batch.size(); ++t)
-      workers.emplace_back(encodeRange, std::cref(batch), t * per,
-                           std::min(batch.size(), (t + 1) * per), std::ref(ranges[t]));
+      workers.emplace_back(encodeRange, std::cref(batch), t * per, std::min(batch.size(), (t + 1) * per),
+                           std::ref(ranges[t]));
     encodeRange(batch, 0, std::min(batch.size(), per), ranges[0]);
     for (auto& w : workers) w.join();
 
@@ -191,15 +192,16 @@ TokenStoreManifest buildTokenStore(const std::vector<CorpusFile>& files, TextEnc
   train.close();
   validation.close();
   if (m.tokens < options.minTokens)
-    throw InputError("the corpus has only " + std::to_string(m.tokens) + " tokens; one training window needs " +
-                     std::to_string(options.minTokens));
+    throw InputError("the corpus has only " + std::to_string(m.tokens) +
+                     " tokens; one training window needs " + std::to_string(options.minTokens));
 
   m.splitMethod = "documents";
   m.trainTokens = train.count();
   m.validationTokens = validation.count();
   if (m.validationDocuments == 0) {
     m.splitMethod = "tail";
-    m.validationTokens = std::max<uint64_t>(1, uint64_t(std::ceil(double(m.tokens) * options.validationFraction)));
+    m.validationTokens =
+        std::max<uint64_t>(1, uint64_t(std::ceil(double(m.tokens) * options.validationFraction)));
     m.trainTokens = m.tokens - m.validationTokens;
     moveTailToValidation(trainPath, validationPath, m.validationTokens, m.bytesPerToken);
     m.validationTextBytes = uint64_t(double(m.textBytes) * double(m.validationTokens) / double(m.tokens));
@@ -210,8 +212,9 @@ TokenStoreManifest buildTokenStore(const std::vector<CorpusFile>& files, TextEnc
   std::vector<int32_t> order(freq.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = int32_t(i);
   const size_t top = std::min(order.size(), size_t(std::max(0, options.topTokens)));
-  std::partial_sort(order.begin(), order.begin() + long(top), order.end(),
-                    [&](int32_t a, int32_t b) { return freq[size_t(a)] > freq[size_t(b)] || (freq[size_t(a)] == freq[size_t(b)] && a < b); });
+  std::partial_sort(order.begin(), order.begin() + long(top), order.end(), [&](int32_t a, int32_t b) {
+    return freq[size_t(a)] > freq[size_t(b)] || (freq[size_t(a)] == freq[size_t(b)] && a < b);
+  });
   for (size_t i = 0; i < top && freq[size_t(order[i])] > 0; ++i)
     m.topTokens.push_back({order[i], tokenizer.piece(order[i]), freq[size_t(order[i])]});
   m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

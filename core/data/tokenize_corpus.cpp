@@ -19,9 +19,15 @@ namespace {
 std::string infoPath(const std::string& dir) { return dir + "/tokenizer-info.json"; }
 
 void writeInfo(const std::string& dir, const TokenizerReport& r, const std::string& hash) {
-  const json j = {{"type", r.type},           {"vocab_size", r.vocabSize},     {"model_hash", hash},
-                  {"corpus_bytes", r.corpusBytes}, {"sample_bytes", r.sampleBytes}, {"sample_lines", r.sampleLines},
-                  {"sampled", r.sampled},     {"split_lines", r.splitLines}, {"seconds", r.seconds}};
+  const json j = {{"type", r.type},
+                  {"vocab_size", r.vocabSize},
+                  {"model_hash", hash},
+                  {"corpus_bytes", r.corpusBytes},
+                  {"sample_bytes", r.sampleBytes},
+                  {"sample_lines", r.sampleLines},
+                  {"sampled", r.sampled},
+                  {"split_lines", r.splitLines},
+                  {"seconds", r.seconds}};
   writeFileAtomic(infoPath(dir), j.dump(2) + "\n");
 }
 
@@ -37,8 +43,9 @@ std::string recordedType(const std::string& dir) {
 void checkRequestMatches(const Tokenizer& tok, const std::string& type, const std::string& dir,
                          const TokenizeOptions& o) {
   if (o.vocabSizeGiven && tok.vocabSize() != o.tokenizer.vocabSize)
-    throw InputError(dir + " already has a tokenizer with vocabulary size " + std::to_string(tok.vocabSize()) +
-                     ", not " + std::to_string(o.tokenizer.vocabSize) + "; use another output folder to train a new one");
+    throw InputError(dir + " already has a tokenizer with vocabulary size " +
+                     std::to_string(tok.vocabSize()) + ", not " + std::to_string(o.tokenizer.vocabSize) +
+                     "; use another output folder to train a new one");
   const std::string wanted = tokenizerTypeName(o.tokenizer.type);
   if (o.tokenizerTypeGiven && !type.empty() && type != wanted)
     throw InputError(dir + " already has a " + type + " tokenizer, not " + wanted +
@@ -50,8 +57,8 @@ void checkRequestMatches(const Tokenizer& tok, const std::string& type, const st
 std::string tokenizerModelPath(const std::string& dir) { return dir + "/tokenizer.model"; }
 std::string tokenStoreDir(const std::string& dir) { return dir + "/tokens"; }
 
-TokenizeResult tokenizeCorpus(const CorpusSpec& corpus, const std::string& dir, const TokenizeOptions& options,
-                              const ProgressFn& progress) {
+TokenizeResult tokenizeCorpus(const CorpusSpec& corpus, const std::string& dir,
+                              const TokenizeOptions& options, const ProgressFn& progress) {
   const auto start = std::chrono::steady_clock::now();
   const std::vector<CorpusFile> files = listCorpusFiles(corpus);
   std::error_code ec;

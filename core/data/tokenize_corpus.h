@@ -37,7 +37,7 @@ std::string tokenStoreDir(const std::string& dir);
 
 /// Throws InputError (bad input, with what to do), Cancelled, IoError; `dir` keeps its earlier valid
 /// contents in every case.
-TokenizeResult tokenizeCorpus(const CorpusSpec& corpus, const std::string& dir, const TokenizeOptions& options,
-                              const ProgressFn& progress = {});
+TokenizeResult tokenizeCorpus(const CorpusSpec& corpus, const std::string& dir,
+                              const TokenizeOptions& options, const ProgressFn& progress = {});
 
 }  // namespace pretrain

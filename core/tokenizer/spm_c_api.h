@@ -8,7 +8,8 @@
 
 extern "C" {
 
-/// Loads a model file. Returns a handle, or null with a message in `err` (NUL-terminated, truncated to `errCap`).
+/// Loads a model file. Returns a handle, or null with a message in `err` (NUL-terminated, truncated to
+/// `errCap`).
 typedef void* (*PstSpmLoadFn)(const char* path, char* err, size_t errCap);
 typedef void (*PstSpmFreeFn)(void* handle);
 typedef int32_t (*PstSpmVocabSizeFn)(void* handle);
@@ -22,12 +23,12 @@ typedef const char* (*PstSpmIdToPieceFn)(void* handle, int32_t id);
 /// 0 normal or user-defined, 1 unknown, 2 control, 4 byte, 5 unused or out of range.
 typedef int32_t (*PstSpmPieceKindFn)(void* handle, int32_t id);
 
-#define PST_SPM_SYMBOLS(X)                           \
-  X(PstSpmLoadFn, pst_spm_load)                      \
-  X(PstSpmFreeFn, pst_spm_free)                      \
-  X(PstSpmVocabSizeFn, pst_spm_vocab_size)           \
-  X(PstSpmEncodeFn, pst_spm_encode)                  \
-  X(PstSpmDecodeFn, pst_spm_decode)                  \
-  X(PstSpmIdToPieceFn, pst_spm_id_to_piece)          \
+#define PST_SPM_SYMBOLS(X)                  \
+  X(PstSpmLoadFn, pst_spm_load)             \
+  X(PstSpmFreeFn, pst_spm_free)             \
+  X(PstSpmVocabSizeFn, pst_spm_vocab_size)  \
+  X(PstSpmEncodeFn, pst_spm_encode)         \
+  X(PstSpmDecodeFn, pst_spm_decode)         \
+  X(PstSpmIdToPieceFn, pst_spm_id_to_piece) \
   X(PstSpmPieceKindFn, pst_spm_piece_kind)
 }

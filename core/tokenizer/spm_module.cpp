@@ -41,18 +41,18 @@ __attribute__((visibility("default"))) int32_t pst_spm_vocab_size(void* h) {
   return static_cast<sentencepiece::SentencePieceProcessor*>(h)->GetPieceSize();
 }
 
-__attribute__((visibility("default"))) int64_t pst_spm_encode(void* h, const char* text, size_t len, int32_t* out,
-                                                             size_t cap) {
+__attribute__((visibility("default"))) int64_t pst_spm_encode(void* h, const char* text, size_t len,
+                                                              int32_t* out, size_t cap) {
   std::vector<int> ids;
-  const auto status = static_cast<sentencepiece::SentencePieceProcessor*>(h)->Encode(
-      absl::string_view(text, len), &ids);
+  const auto status =
+      static_cast<sentencepiece::SentencePieceProcessor*>(h)->Encode(absl::string_view(text, len), &ids);
   if (!status.ok()) return -1;
   if (ids.size() <= cap) std::copy(ids.begin(), ids.end(), out);
   return static_cast<int64_t>(ids.size());
 }
 
-__attribute__((visibility("default"))) int64_t pst_spm_decode(void* h, const int32_t* ids, size_t n, char* out,
-                                                             size_t cap) {
+__attribute__((visibility("default"))) int64_t pst_spm_decode(void* h, const int32_t* ids, size_t n,
+                                                              char* out, size_t cap) {
   std::string text;
   const std::vector<int> v(ids, ids + n);
   const auto status = static_cast<sentencepiece::SentencePieceProcessor*>(h)->Decode(v, &text);

@@ -33,8 +33,8 @@ const SpmApi& spmApi() {
       // process's, so it never meets the protobuf that LibTorch loaded.
       void* lib = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
       if (!lib) throw Error(std::string("cannot load the SentencePiece module: ") + ::dlerror());
-#define PST_RESOLVE(type, name)                                                  \
-  api.name = reinterpret_cast<type>(::dlsym(lib, #name));                        \
+#define PST_RESOLVE(type, name)                           \
+  api.name = reinterpret_cast<type>(::dlsym(lib, #name)); \
   if (!api.name) throw Error("the SentencePiece module " + path + " lacks " #name);
       PST_SPM_SYMBOLS(PST_RESOLVE)
 #undef PST_RESOLVE
@@ -68,8 +68,8 @@ std::shared_ptr<const Tokenizer> Tokenizer::load(const std::string& modelPath) {
                                                       {SpecialTokens::kMask, "[MASK]"}};
   for (const auto& [id, piece] : expected)
     if (t->piece(id) != piece)
-      throw InputError("tokenizer " + modelPath + " was not made by Pretrain Studio: id " + std::to_string(id) +
-                       " is '" + t->piece(id) + "', expected '" + piece + "'");
+      throw InputError("tokenizer " + modelPath + " was not made by Pretrain Studio: id " +
+                       std::to_string(id) + " is '" + t->piece(id) + "', expected '" + piece + "'");
   return t;
 }
 

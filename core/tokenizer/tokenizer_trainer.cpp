@@ -31,7 +31,8 @@ void writeSample(const std::vector<CorpusFile>& files, TextEncoding encoding, co
                  const std::string& samplePath, TokenizerReport& report, const ProgressFn& progress) {
   CorpusReader reader(files, encoding);
   report.corpusBytes = reader.totalBytes();
-  const double keep = std::min(1.0, double(options.sampleBytes) / double(std::max<uint64_t>(1, report.corpusBytes)));
+  const double keep =
+      std::min(1.0, double(options.sampleBytes) / double(std::max<uint64_t>(1, report.corpusBytes)));
   report.sampled = keep < 1.0;
   const uint64_t threshold = keep >= 1.0 ? UINT64_MAX : uint64_t(keep * 18446744073709551615.0);
   std::ofstream out(samplePath, std::ios::binary);
@@ -44,7 +45,8 @@ void writeSample(const std::vector<CorpusFile>& files, TextEncoding encoding, co
       report.sampleBytes += ev.text.size();
       ++report.sampleLines;
     }
-    if ((line & 1023) == 0) reportProgress(progress, {"sampling corpus", reader.bytesRead(), reader.totalBytes(), "bytes"});
+    if ((line & 1023) == 0)
+      reportProgress(progress, {"sampling corpus", reader.bytesRead(), reader.totalBytes(), "bytes"});
   }
   reportProgress(progress, {"sampling corpus", reader.bytesRead(), reader.totalBytes(), "bytes"});
   report.splitLines = reader.splitLines();
@@ -60,7 +62,8 @@ void writeSample(const std::vector<CorpusFile>& files, TextEncoding encoding, co
     throw InputError("vocabulary size " + std::to_string(options.vocabSize) +
                      " is too small for this corpus: it needs at least " + m[1].str() +
                      " (256 byte pieces, 5 special tokens and the corpus's characters)");
-  if (std::regex_search(message, m, std::regex(R"(Vocabulary size too high \(\d+\)\. Please set it to a value <= (\d+))")))
+  if (std::regex_search(
+          message, m, std::regex(R"(Vocabulary size too high \(\d+\)\. Please set it to a value <= (\d+))")))
     throw InputError("vocabulary size " + std::to_string(options.vocabSize) +
                      " is too large for this corpus: it supports at most " + m[1].str());
   throw Error("tokenizer training failed: " + message);
@@ -81,7 +84,8 @@ TokenizerReport trainTokenizer(const std::vector<CorpusFile>& files, TextEncodin
                                const ProgressFn& progress) {
   if (options.vocabSize < kMinVocabSize)
     throw InputError("vocabulary size " + std::to_string(options.vocabSize) + " is too small: at least " +
-                     std::to_string(kMinVocabSize) + " (256 byte pieces and 5 special tokens) plus the corpus's characters");
+                     std::to_string(kMinVocabSize) +
+                     " (256 byte pieces and 5 special tokens) plus the corpus's characters");
   const auto start = std::chrono::steady_clock::now();
   const std::string helper = findRuntimeFile(kHelperName);
   ScratchDir scratch(modelPath + ".training");
@@ -93,11 +97,11 @@ TokenizerReport trainTokenizer(const std::vector<CorpusFile>& files, TextEncodin
   report.vocabSize = options.vocabSize;
   writeSample(files, encoding, options, samplePath, report, progress);
 
-  const int threads = options.threads > 0 ? options.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+  const int threads =
+      options.threads > 0 ? options.threads : int(std::max(1u, std::thread::hardware_concurrency()));
   const std::vector<std::string> argv = {
       helper, "--input=" + samplePath, "--model_prefix=" + prefix, "--model_type=" + report.type,
-      "--vocab_size=" + std::to_string(options.vocabSize),
-      "--byte_fallback=true",
+      "--vocab_size=" + std::to_string(options.vocabSize), "--byte_fallback=true",
       // Identity normalisation and kept whitespace: decode(encode(text)) gives back the text exactly.
       "--normalization_rule_name=identity", "--remove_extra_whitespaces=false", "--split_digits=true",
       "--pad_id=0", "--unk_id=1", "--bos_id=2", "--eos_id=3", "--pad_piece=<pad>", "--unk_piece=<unk>",
@@ -121,13 +125,15 @@ TokenizerReport trainTokenizer(const std::vector<CorpusFile>& files, TextEncodin
     } else {
       if (firstSize == 0) firstSize = size;
       if (firstSize > options.vocabSize && size < firstSize)
-        p.done = uint64_t(1000.0 * std::min(1.0, std::log(firstSize / size) / std::log(firstSize / options.vocabSize)));
+        p.done = uint64_t(
+            1000.0 * std::min(1.0, std::log(firstSize / size) / std::log(firstSize / options.vocabSize)));
     }
   };
   const ChildResult result = runChild(argv, onLine, [&] { return !progress || progress(p); });
   if (result.exitCode != 0)
     throwTrainingError(!lastError.empty() ? lastError
-                       : result.signal ? "the trainer was ended by signal " + std::to_string(result.signal) + " (" + lastLine + ")"
+                       : result.signal ? "the trainer was ended by signal " + std::to_string(result.signal) +
+                                             " (" + lastLine + ")"
                                        : lastLine,
                        options);
   renameDurably(prefix + ".vocab", modelPath.substr(0, modelPath.rfind('.')) + ".vocab");

@@ -17,22 +17,22 @@ TokenizerType parseTokenizerType(const std::string& name);
 const char* tokenizerTypeName(TokenizerType t);
 
 struct TokenizerOptions {
-  TokenizerType type = TokenizerType::Bpe;  // BPE trains ~2x faster than unigram here
-  int vocabSize = 8000;                     // pieces, including 256 byte pieces and 5 special tokens
+  TokenizerType type = TokenizerType::Bpe;    // BPE trains ~2x faster than unigram here
+  int vocabSize = 8000;                       // pieces, including 256 byte pieces and 5 special tokens
   uint64_t sampleBytes = uint64_t(16) << 20;  // text the trainer sees; bounds its memory (~15x the sample)
-  uint64_t seed = 17;                       // which lines the sample keeps
-  int threads = 0;                          // trainer threads; 0 = all cores
+  uint64_t seed = 17;                         // which lines the sample keeps
+  int threads = 0;                            // trainer threads; 0 = all cores
 };
 
 /// What training did, for the statistics and for tokenizer-info.json.
 struct TokenizerReport {
   std::string type;
   int vocabSize = 0;
-  uint64_t corpusBytes = 0;   ///< Raw bytes of the whole corpus.
-  uint64_t sampleBytes = 0;   ///< UTF-8 bytes the trainer saw.
+  uint64_t corpusBytes = 0;  ///< Raw bytes of the whole corpus.
+  uint64_t sampleBytes = 0;  ///< UTF-8 bytes the trainer saw.
   uint64_t sampleLines = 0;
-  bool sampled = false;       ///< True when the trainer saw only part of the corpus.
-  uint64_t splitLines = 0;    ///< Over-long lines cut before training (none are dropped).
+  bool sampled = false;     ///< True when the trainer saw only part of the corpus.
+  uint64_t splitLines = 0;  ///< Over-long lines cut before training (none are dropped).
   double seconds = 0;
 };
 

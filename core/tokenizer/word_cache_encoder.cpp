@@ -10,7 +10,8 @@ WordCacheEncoder::WordCacheEncoder(const Tokenizer& tokenizer, size_t maxEntries
 void WordCacheEncoder::encodeAppend(std::string_view line, std::vector<int32_t>& out) {
   // An empty word (two spaces in a row, a space at either end) becomes a lone "▁" piece whose handling
   // depends on its neighbours: leave such lines to SentencePiece.
-  if (line.empty() || line.front() == ' ' || line.back() == ' ' || line.find("  ") != std::string_view::npos) {
+  if (line.empty() || line.front() == ' ' || line.back() == ' ' ||
+      line.find("  ") != std::string_view::npos) {
     m_tokenizer.encodeAppend(line, out);
     return;
   }

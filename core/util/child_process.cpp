@@ -16,7 +16,8 @@ extern char** environ;
 
 namespace pretrain {
 
-ChildResult runChild(const std::vector<std::string>& argv, const std::function<void(const std::string&)>& onLine,
+ChildResult runChild(const std::vector<std::string>& argv,
+                     const std::function<void(const std::string&)>& onLine,
                      const std::function<bool()>& keepGoing) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) throw Error(std::string("cannot create a pipe: ") + std::strerror(errno));
@@ -26,12 +27,20 @@ ChildResult runChild(const std::vector<std::string>& argv, const std::function<v
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_adddup2(&actions, fds[1], STDERR_FILENO);
 
+  // A process group of its own: a Ctrl-C typed at the terminal reaches only the caller, which decides
+  // whether to end the child (and then says "cancelled" rather than reporting a crashed helper).
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setpgroup(&attr, 0);
+
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   pid_t pid = 0;
-  const int rc = ::posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
+  const int rc = ::posix_spawn(&pid, args[0], &actions, &attr, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
   ::close(fds[1]);
   if (rc != 0) {
     ::close(fds[0]);

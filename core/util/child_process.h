@@ -17,7 +17,8 @@ struct ChildResult {
 /// Runs argv[0] with the arguments that follow; stdout is discarded. `onLine` gets every stderr line;
 /// `keepGoing` is asked about five times a second and ends the child (SIGKILL) when it returns false, in
 /// which case Cancelled is thrown. Throws Error when the program cannot be started.
-ChildResult runChild(const std::vector<std::string>& argv, const std::function<void(const std::string&)>& onLine,
+ChildResult runChild(const std::vector<std::string>& argv,
+                     const std::function<void(const std::string&)>& onLine,
                      const std::function<bool()>& keepGoing);
 
 }  // namespace pretrain

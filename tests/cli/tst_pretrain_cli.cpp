@@ -41,10 +41,11 @@ class TstPretrainCli : public QObject {
   }
 
   void tokenizePrintsStatistics() {
-    const Run r = pretrain({"tokenize", "--corpus", path("corpus"), "--out", path("out"), "--vocab-size", "400"});
+    const Run r =
+        pretrain({"tokenize", "--corpus", path("corpus"), "--out", path("out"), "--vocab-size", "400"});
     QVERIFY2(r.exitCode == 0, r.err.constData());
-    for (const char* label : {"corpus", "tokenizer", "documents", "tokens", "words", "tokens/word", "<unk> rate",
-                              "top tokens", "time"})
+    for (const char* label : {"corpus", "tokenizer", "documents", "tokens", "words", "tokens/word",
+                              "<unk> rate", "top tokens", "time"})
       QVERIFY2(r.out.contains(label), label);
     QVERIFY(r.out.contains("21 (train 20, validation 1)"));
   }
@@ -82,8 +83,8 @@ class TstPretrainCli : public QObject {
     QCOMPARE(refused.exitCode, 1);
     QVERIFY2(refused.err.contains("latin1.txt: not valid UTF-8 at byte 6"), refused.err.constData());
     QVERIFY2(refused.err.contains("latin-1"), refused.err.constData());
-    const Run converted = pretrain({"tokenize", "--corpus", path("latin1.txt"), "--out", path("l1"), "--encoding",
-                                    "latin-1", "--vocab-size", "300", "--json"});
+    const Run converted = pretrain({"tokenize", "--corpus", path("latin1.txt"), "--out", path("l1"),
+                                    "--encoding", "latin-1", "--vocab-size", "300", "--json"});
     QVERIFY2(converted.exitCode == 0, converted.err.constData());
   }
 
@@ -92,31 +93,33 @@ class TstPretrainCli : public QObject {
     QTest::addColumn<int>("exitCode");
     QTest::addColumn<QString>("says");
     const QString d = m_dir.path();
-    QTest::newRow("missing corpus") << QStringList{"tokenize", "--corpus", d + "/nope", "--out", d + "/x"} << 1
-                                    << "no such file or folder";
-    QTest::newRow("empty file") << QStringList{"tokenize", "--corpus", d + "/empty.txt", "--out", d + "/x"} << 1
-                                << "is empty";
-    QTest::newRow("binary file") << QStringList{"tokenize", "--corpus", d + "/binary.txt", "--out", d + "/x"} << 1
-                                 << "NUL byte at byte 3";
-    QTest::newRow("utf-16 file") << QStringList{"tokenize", "--corpus", d + "/utf16.txt", "--out", d + "/x"} << 1
-                                 << "UTF-16 byte-order mark";
+    QTest::newRow("missing corpus") << QStringList{"tokenize", "--corpus", d + "/nope", "--out", d + "/x"}
+                                    << 1 << "no such file or folder";
+    QTest::newRow("empty file") << QStringList{"tokenize", "--corpus", d + "/empty.txt", "--out", d + "/x"}
+                                << 1 << "is empty";
+    QTest::newRow("binary file") << QStringList{"tokenize", "--corpus", d + "/binary.txt", "--out", d + "/x"}
+                                 << 1 << "NUL byte at byte 3";
+    QTest::newRow("utf-16 file") << QStringList{"tokenize", "--corpus", d + "/utf16.txt", "--out", d + "/x"}
+                                 << 1 << "UTF-16 byte-order mark";
     // With the folder's existing tokenizer, so that the corpus's size is what is judged.
-    QTest::newRow("too small") << QStringList{"tokenize", "--corpus", d + "/small.txt", "--out", d + "/out"} << 1
-                               << "one training window needs 129";
-    QTest::newRow("vocab too small") << QStringList{"tokenize", "--corpus", d + "/corpus", "--out", d + "/v",
-                                                    "--vocab-size", "270"}
+    QTest::newRow("too small") << QStringList{"tokenize", "--corpus", d + "/small.txt", "--out", d + "/out"}
+                               << 1 << "one training window needs 129";
+    QTest::newRow("vocab too small") << QStringList{"tokenize", "--corpus",     d + "/corpus", "--out",
+                                                    d + "/v",   "--vocab-size", "270"}
                                      << 1 << "too small for this corpus";
-    QTest::newRow("vocab conflicts") << QStringList{"tokenize", "--corpus", d + "/corpus", "--out", d + "/out",
-                                                    "--vocab-size", "500"}
+    QTest::newRow("vocab conflicts") << QStringList{"tokenize", "--corpus",     d + "/corpus", "--out",
+                                                    d + "/out", "--vocab-size", "500"}
                                      << 1 << "already has a tokenizer with vocabulary size 400";
-    QTest::newRow("bad type") << QStringList{"tokenize", "--corpus", d + "/corpus", "--out", d + "/x", "--type",
-                                             "wordpiece"}
+    QTest::newRow("bad type") << QStringList{"tokenize", "--corpus", d + "/corpus", "--out",
+                                             d + "/x",   "--type",   "wordpiece"}
                               << 1 << "unknown tokenizer type";
-    QTest::newRow("not a number") << QStringList{"tokenize", "--corpus", d + "/corpus", "--out", d + "/x",
-                                                 "--vocab-size", "lots"}
+    QTest::newRow("not a number") << QStringList{"tokenize", "--corpus",     d + "/corpus", "--out",
+                                                 d + "/x",   "--vocab-size", "lots"}
                                   << 2 << "--vocab-size must be a whole number";
-    QTest::newRow("missing option") << QStringList{"tokenize", "--corpus", d + "/corpus"} << 2 << "--out is required";
-    QTest::newRow("unknown option") << QStringList{"tokenize", "--frobnicate"} << 2 << "unknown option --frobnicate";
+    QTest::newRow("missing option") << QStringList{"tokenize", "--corpus", d + "/corpus"} << 2
+                                    << "--out is required";
+    QTest::newRow("unknown option") << QStringList{"tokenize", "--frobnicate"} << 2
+                                    << "unknown option --frobnicate";
     QTest::newRow("unknown command") << QStringList{"fly"} << 2 << "unknown command 'fly'";
     QTest::newRow("no tokenizer") << QStringList{"encode", "--tokenizer", d + "/nope", "--text", "hi"} << 1
                                   << "does not exist";
@@ -128,7 +131,9 @@ class TstPretrainCli : public QObject {
     QFETCH(int, exitCode);
     QFETCH(QString, says);
     writeFile(path("empty.txt"), "");
-    writeFile(path("binary.txt"), QByteArray("\x7f" "EL\x00\x02\x01", 6));
+    writeFile(path("binary.txt"), QByteArray("\x7f"
+                                             "EL\x00\x02\x01",
+                                             6));
     writeFile(path("utf16.txt"), QByteArray("\xFF\xFEh\x00i\x00\n\x00", 8));
     writeFile(path("small.txt"), testdata::textCorpus(1, 2, 4));
     const Run r = pretrain(args);

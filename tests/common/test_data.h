@@ -22,11 +22,13 @@ inline void writeFile(const QString& path, const QByteArray& bytes) {
 
 /// `count` English-like sentences from a fixed vocabulary (with accents), deterministic for a seed.
 inline std::vector<std::string> sentences(int count, unsigned seed = 1) {
-  static const char* subjects[] = {"the cat", "a dog", "my friend", "the old man", "the café owner",
-                                   "our teacher", "the quick brown fox", "a young girl", "the naïve student"};
+  static const char* subjects[] = {"the cat",          "a dog",       "my friend",           "the old man",
+                                   "the café owner",   "our teacher", "the quick brown fox", "a young girl",
+                                   "the naïve student"};
   static const char* verbs[] = {"eats", "sees", "likes", "jumps over", "walks to", "reads about", "paints"};
-  static const char* objects[] = {"the lazy dog", "a red apple", "pizza with cheese", "the river", "a small house",
-                                  "the green garden", "an old book", "the crème brûlée", "a blue car"};
+  static const char* objects[] = {"the lazy dog", "a red apple",      "pizza with cheese",
+                                  "the river",    "a small house",    "the green garden",
+                                  "an old book",  "the crème brûlée", "a blue car"};
   static const char* endings[] = {".", " today.", " again.", " every day.", "!", " in the morning."};
   std::mt19937 rng(seed);
   std::vector<std::string> out;
@@ -45,7 +47,8 @@ inline QByteArray textCorpus(int documents, int perDocument, unsigned seed = 1) 
   const auto all = sentences(documents * perDocument, seed);
   for (int d = 0; d < documents; ++d) {
     if (d > 0) text += "\n";
-    for (int s = 0; s < perDocument; ++s) text += QByteArray::fromStdString(all[size_t(d * perDocument + s)]) + "\n";
+    for (int s = 0; s < perDocument; ++s)
+      text += QByteArray::fromStdString(all[size_t(d * perDocument + s)]) + "\n";
   }
   return text;
 }

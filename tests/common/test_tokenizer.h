@@ -22,7 +22,8 @@ inline std::string trainSmallTokenizer(const QString& dir, int vocabSize = 400,
   o.vocabSize = vocabSize;
   o.type = type;
   const std::string model = (dir + "/tokenizer.model").toStdString();
-  pretrain::trainTokenizer(pretrain::listCorpusFiles({{corpus.toStdString()}}), pretrain::TextEncoding::Utf8, o, model);
+  pretrain::trainTokenizer(pretrain::listCorpusFiles({{corpus.toStdString()}}), pretrain::TextEncoding::Utf8,
+                           o, model);
   return model;
 }
 

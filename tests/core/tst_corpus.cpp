@@ -55,7 +55,8 @@ class TstCorpus : public QObject {
   void folderIsReadRecursivelyInOrder() {
     writeFile(path("f/b.txt"), "bee\n");
     writeFile(path("f/a.txt"), "ay\n");
-    writeFile(path("f/sub/c.jsonl"), R"({"text": "sea"})" "\n");
+    writeFile(path("f/sub/c.jsonl"), R"({"text": "sea"})"
+                                     "\n");
     writeFile(path("f/notes.md"), "ignored\n");
     writeFile(path("f/.hidden/d.txt"), "ignored too\n");
     const auto files = listCorpusFiles({{path("f").toStdString()}});
@@ -69,7 +70,8 @@ class TstCorpus : public QObject {
   }
 
   void jsonLinesAreDocuments() {
-    writeFile(path("d.jsonl"), "{\"text\": \"first doc\\nsecond line\", \"id\": 1}\n\n{\"text\": \"naïve 🍕\"}\n");
+    writeFile(path("d.jsonl"),
+              "{\"text\": \"first doc\\nsecond line\", \"id\": 1}\n\n{\"text\": \"naïve 🍕\"}\n");
     const Read r = readAll({{path("d.jsonl").toStdString()}});
     QCOMPARE(r.documents.size(), size_t(2));
     QCOMPARE(r.documents[0], (std::vector<std::string>{"first doc", "second line"}));
@@ -114,7 +116,8 @@ class TstCorpus : public QObject {
     size_t xs = 0;
     for (const auto& l : lines) {
       QVERIFY2(l.size() <= 100, "a piece is over the limit");
-      if (l[0] == 'w') rejoined += (rejoined.empty() ? "" : " ") + l;  // Cut at spaces: the space is the join.
+      if (l[0] == 'w')
+        rejoined += (rejoined.empty() ? "" : " ") + l;  // Cut at spaces: the space is the join.
       if (l[0] == 'x') xs += l.size();
     }
     QCOMPARE(rejoined, words);
@@ -137,9 +140,12 @@ class TstCorpus : public QObject {
   void inputErrors_data() {
     QTest::addColumn<QString>("input");
     QTest::addColumn<QString>("says");
-    QTest::newRow("missing") << "nope.txt" << "no such file or folder";
-    QTest::newRow("empty file") << "empty.txt" << "is empty";
-    QTest::newRow("folder without text") << "nothing" << "has no .txt or .jsonl files";
+    QTest::newRow("missing") << "nope.txt"
+                             << "no such file or folder";
+    QTest::newRow("empty file") << "empty.txt"
+                                << "is empty";
+    QTest::newRow("folder without text") << "nothing"
+                                         << "has no .txt or .jsonl files";
   }
   void inputErrors() {
     QFETCH(QString, input);

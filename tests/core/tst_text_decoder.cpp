@@ -13,7 +13,8 @@ class TstTextDecoder : public QObject {
   static std::string decodeAll(TextEncoding e, const std::string& in, size_t chunk) {
     TextDecoder d(e, "in.txt");
     std::string out;
-    for (size_t i = 0; i < in.size(); i += chunk) d.decode(in.data() + i, std::min(chunk, in.size() - i), out);
+    for (size_t i = 0; i < in.size(); i += chunk)
+      d.decode(in.data() + i, std::min(chunk, in.size() - i), out);
     d.finish(out);
     return out;
   }
@@ -21,7 +22,8 @@ class TstTextDecoder : public QObject {
  private Q_SLOTS:
   void utf8PassesThroughAtEveryChunkSize() {
     const std::string text = "Crème brûlée 🍕 naïve café — 日本語\n";
-    for (size_t chunk = 1; chunk <= text.size(); ++chunk) QCOMPARE(decodeAll(TextEncoding::Utf8, text, chunk), text);
+    for (size_t chunk = 1; chunk <= text.size(); ++chunk)
+      QCOMPARE(decodeAll(TextEncoding::Utf8, text, chunk), text);
   }
 
   void utf8ByteOrderMarkIsDropped() {
@@ -37,7 +39,8 @@ class TstTextDecoder : public QObject {
     QTest::newRow("overlong slash") << QByteArray("xyz\xC0\xAF") << 3 << "not valid UTF-8";
     QTest::newRow("encoded surrogate") << QByteArray("12\xED\xA0\x80") << 2 << "overlong or out-of-range";
     QTest::newRow("NUL byte (binary)") << QByteArray("PK\x03\x04\x00\x01", 6) << 4 << "binary";
-    QTest::newRow("UTF-16 byte-order mark") << QByteArray("\xFF\xFEh\x00i\x00", 6) << 0 << "UTF-16 byte-order mark";
+    QTest::newRow("UTF-16 byte-order mark")
+        << QByteArray("\xFF\xFEh\x00i\x00", 6) << 0 << "UTF-16 byte-order mark";
     QTest::newRow("cut at the end") << QByteArray("ok \xE2\x82") << 3 << "middle of a character";
   }
   void badInputNamesFileAndOffset() {
@@ -71,7 +74,8 @@ class TstTextDecoder : public QObject {
       QCOMPARE(decodeAll(TextEncoding::Utf16, be, chunk), std::string("é🍕"));
     }
     QCOMPARE(decodeAll(TextEncoding::Utf16, noBom, 1), std::string("hi"));
-    QVERIFY_THROWS_EXCEPTION(InputError, decodeAll(TextEncoding::Utf16, std::string("\x3C\xD8\x41\x00", 4), 4));
+    QVERIFY_THROWS_EXCEPTION(InputError,
+                             decodeAll(TextEncoding::Utf16, std::string("\x3C\xD8\x41\x00", 4), 4));
   }
 
   void encodingNames() {

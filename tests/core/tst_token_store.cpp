@@ -18,7 +18,28 @@ class TstTokenStore : public QObject {
   std::string path(const QString& name) const { return m_dir.filePath(name).toStdString(); }
 
   TokenStoreManifest build(const QString& corpusName, const QString& storeName, TokenStoreOptions o = {}) {
-    return buildTokenStore(listCorpusFiles({{path(corpusName)}}), TextEncoding::Utf8, *m_tok, path(storeName), o);
+    return buildTokenStore(listCorpusFiles({{path(corpusName)}}), TextEncoding::Utf8, *m_tok, path(storeName),
+                           o);
+  }
+
+  // A generated corpus in `name`/corpus.txt, to be tokenized into `name`/out with a 400-piece tokenizer.
+  struct Pipeline {
+    QString corpus;
+    CorpusSpec spec;
+    std::string out;
+    TokenizeOptions options;
+    TokenizeResult run(const ProgressFn& progress = {}) const {
+      return tokenizeCorpus(spec, out, options, progress);
+    }
+  };
+  Pipeline pipeline(const QString& name, unsigned seed) const {
+    Pipeline p;
+    p.corpus = m_dir.filePath(name + "/corpus.txt");
+    testdata::writeFile(p.corpus, testdata::textCorpus(30, 10, seed));
+    p.spec = CorpusSpec{{p.corpus.toStdString()}};
+    p.out = path(name + "/out");
+    p.options.tokenizer.vocabSize = 400;
+    return p;
   }
 
   static std::vector<uint32_t> tokens(const TokenStore& s, TokenSplit split) {
@@ -70,7 +91,8 @@ class TstTokenStore : public QObject {
     std::vector<int64_t> window(5);
     store.read(TokenSplit::Train, 3, 5, window.data());
     for (int i = 0; i < 5; ++i) QCOMPARE(uint32_t(window[size_t(i)]), train[size_t(3 + i)]);
-    QVERIFY_THROWS_EXCEPTION(std::out_of_range, store.read(TokenSplit::Train, train.size() - 2, 5, window.data()));
+    QVERIFY_THROWS_EXCEPTION(std::out_of_range,
+                             store.read(TokenSplit::Train, train.size() - 2, 5, window.data()));
   }
 
   void oneDocumentIsSplitAtItsTail() {
@@ -98,18 +120,13 @@ class TstTokenStore : public QObject {
   }
 
   void pipelineReusesAndRebuilds() {
-    const QString corpus = m_dir.filePath("pipe/corpus.txt");
-    testdata::writeFile(corpus, testdata::textCorpus(30, 10, 11));
-    const CorpusSpec spec{{corpus.toStdString()}};
-    const std::string out = path("pipe/out");
-    TokenizeOptions o;
-    o.tokenizer.vocabSize = 400;
-    const TokenizeResult first = tokenizeCorpus(spec, out, o);
+    const Pipeline p = pipeline("pipe", 11);
+    const TokenizeResult first = p.run();
     QVERIFY(first.tokenizerTrained.has_value());
     QVERIFY(!first.storeReused);
-    QVERIFY(fs::exists(out + "/tokenizer-info.json"));
+    QVERIFY(fs::exists(p.out + "/tokenizer-info.json"));
 
-    const TokenizeResult second = tokenizeCorpus(spec, out, o);
+    const TokenizeResult second = p.run();
     QVERIFY(!second.tokenizerTrained.has_value());
     QVERIFY(second.storeReused);
     QCOMPARE(second.manifest.tokens, first.manifest.tokens);
@@ -117,28 +134,23 @@ class TstTokenStore : public QObject {
     // The same size, one word changed: the store is rebuilt, with the same tokenizer.
     QByteArray text = testdata::textCorpus(30, 10, 11);
     text.replace("cat", "bat");
-    testdata::writeFile(corpus, text);
-    const TokenizeResult third = tokenizeCorpus(spec, out, o);
+    testdata::writeFile(p.corpus, text);
+    const TokenizeResult third = p.run();
     QVERIFY(!third.storeReused);
     QVERIFY(!third.tokenizerTrained.has_value());
     QVERIFY(third.manifest.contentHash != first.manifest.contentHash);
 
     // A different vocabulary size asked of a folder that has a tokenizer: refused, not silently ignored.
-    TokenizeOptions other = o;
-    other.tokenizer.vocabSize = 500;
-    other.vocabSizeGiven = true;
-    QVERIFY_THROWS_EXCEPTION(InputError, tokenizeCorpus(spec, out, other));
+    Pipeline other = p;
+    other.options.tokenizer.vocabSize = 500;
+    other.options.vocabSizeGiven = true;
+    QVERIFY_THROWS_EXCEPTION(InputError, other.run());
   }
 
   void halfWrittenStoresAreNeverReused() {
-    const QString corpus = m_dir.filePath("half/corpus.txt");
-    testdata::writeFile(corpus, testdata::textCorpus(30, 10, 5));
-    const CorpusSpec spec{{corpus.toStdString()}};
-    const std::string out = path("half/out");
-    TokenizeOptions o;
-    o.tokenizer.vocabSize = 400;
-    const TokenizeResult good = tokenizeCorpus(spec, out, o);
-    const std::string store = tokenStoreDir(out);
+    const Pipeline p = pipeline("half", 5);
+    const TokenizeResult good = p.run();
+    const std::string store = tokenStoreDir(p.out);
     const std::string hash = good.manifest.contentHash, tokHash = good.manifest.tokenizerHash;
     QVERIFY(TokenStore::isValid(store, hash, tokHash));
 
@@ -146,35 +158,31 @@ class TstTokenStore : public QObject {
     fs::resize_file(store + "/train.bin", fs::file_size(store + "/train.bin") - 2);
     QVERIFY(!TokenStore::isValid(store, hash, tokHash));
     QVERIFY_THROWS_EXCEPTION(InputError, TokenStore{store});
-    QVERIFY(!tokenizeCorpus(spec, out, o).storeReused);
+    QVERIFY(!p.run().storeReused);
     QVERIFY(TokenStore::isValid(store, hash, tokHash));
 
     // No manifest (it is written last): not valid.
     fs::remove(store + "/manifest.json");
     QVERIFY(!TokenStore::isValid(store, hash, tokHash));
-    QVERIFY(!tokenizeCorpus(spec, out, o).storeReused);
+    QVERIFY(!p.run().storeReused);
 
     // A garbled manifest: not valid, with a message.
-    testdata::writeFile(QString::fromStdString(store + "/manifest.json"), "{\"format_version\": 1, \"content");
+    testdata::writeFile(QString::fromStdString(store + "/manifest.json"),
+                        "{\"format_version\": 1, \"content");
     QVERIFY(!TokenStore::isValid(store, hash, tokHash));
   }
 
   void cancellingKeepsThePreviousStore() {
-    const QString corpus = m_dir.filePath("cancel/corpus.txt");
-    testdata::writeFile(corpus, testdata::textCorpus(30, 10, 9));
-    const CorpusSpec spec{{corpus.toStdString()}};
-    const std::string out = path("cancel/out");
-    TokenizeOptions o;
-    o.tokenizer.vocabSize = 400;
-    const TokenizeResult good = tokenizeCorpus(spec, out, o);
-    testdata::writeFile(corpus, testdata::textCorpus(30, 10, 10));  // Changed: a rebuild starts...
+    const Pipeline p = pipeline("cancel", 9);
+    const TokenizeResult good = p.run();
+    testdata::writeFile(p.corpus, testdata::textCorpus(30, 10, 10));  // Changed: a rebuild starts...
     auto cancelWhileTokenizing = [](const Progress& p) { return p.stage != "tokenizing"; };
-    QVERIFY_THROWS_EXCEPTION(Cancelled, tokenizeCorpus(spec, out, o, cancelWhileTokenizing));
+    QVERIFY_THROWS_EXCEPTION(Cancelled, p.run(cancelWhileTokenizing));
     // ...and is cancelled: the old store is intact and still describes the old corpus.
-    const TokenStore store(tokenStoreDir(out));
+    const TokenStore store(tokenStoreDir(p.out));
     QCOMPARE(store.manifest().contentHash, good.manifest.contentHash);
     QCOMPARE(store.size(TokenSplit::Train), good.manifest.trainTokens);
-    QVERIFY(!fs::exists(tokenStoreDir(out) + ".building"));
+    QVERIFY(!fs::exists(tokenStoreDir(p.out) + ".building"));
   }
 };
 

@@ -83,7 +83,8 @@ class TstTokenizer : public QObject {
     QTest::addColumn<QString>("says");
     QTest::newRow("below the fixed minimum") << 100 << "too small: at least 261";
     QTest::newRow("below what the corpus needs") << 280 << "too small for this corpus: it needs at least";
-    QTest::newRow("more than the corpus supports") << 60000 << "too large for this corpus: it supports at most";
+    QTest::newRow("more than the corpus supports")
+        << 60000 << "too large for this corpus: it supports at most";
   }
   void vocabularySizeErrors() {
     QFETCH(int, size);

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <filesystem>
 #include <memory>
 #include <thread>
@@ -154,12 +155,21 @@ TokenStoreManifest buildTokenStore(const std::vector<CorpusFile>& files, TextEnc
     }
     // Encode slices of the batch in parallel; the calling thread takes the first slice.
     const size_t per = (batch.size() + threads - 1) / threads;
+    // An exception in any slice is carried to this thread once every worker has been joined.
+    std::vector<std::exception_ptr> failures(threads);
+    auto encodeSlice = [&](size_t t) {
+      try {
+        encodeRange(batch, t * per, std::min(batch.size(), (t + 1) * per), ranges[t]);
+      } catch (...) {
+        failures[t] = std::current_exception();
+      }
+    };
     std::vector<std::thread> workers;
-    for (size_t t = 1; t < threads && t * per < batch.size(); ++t)
-      workers.emplace_back(encodeRange, std::cref(batch), t * per, std::min(batch.size(), (t + 1) * per),
-                           std::ref(ranges[t]));
-    encodeRange(batch, 0, std::min(batch.size(), per), ranges[0]);
+    for (size_t t = 1; t < threads && t * per < batch.size(); ++t) workers.emplace_back(encodeSlice, t);
+    encodeSlice(0);
     for (auto& w : workers) w.join();
+    for (const auto& f : failures)
+      if (f) std::rethrow_exception(f);
 
     // Write in corpus order; a document's tokens all go to one split.
     for (size_t t = 0; t * per < batch.size(); ++t) {

@@ -1,0 +1,44 @@
+#pragma once
+// One Transformer block, shared by the GPT-style decoder and the BERT-style encoder.
+// Shapes: B batch, T time (sequence), C channels (width), h heads, d = C / h channels per head.
+//
+// The two differ in where LayerNorm sits and how their checkpoints name things, and this block does both,
+// so that a model trained here writes the names other tools expect:
+//   GPT-2 (pre-LN):  x + attn(ln_1(x)), then x + mlp(ln_2(x));   h.N.ln_1, h.N.attn.c_attn (fused q|k|v),
+//                    h.N.attn.c_proj, h.N.ln_2, h.N.mlp.c_fc, h.N.mlp.c_proj
+//   BERT (post-LN):  LN(x + attn(x)), then LN(x + mlp(x));        encoder.layer.N.attention.self.{query,
+//                    key,value}, .attention.output.{dense,LayerNorm}, .intermediate.dense, .output.{dense,LayerNorm}
+
+#include <torch/torch.h>
+
+#include "model/model_config.h"
+
+namespace pretrain {
+
+enum class BlockStyle { Gpt2, Bert };
+
+class TransformerBlockImpl : public torch::nn::Module {
+ public:
+  TransformerBlockImpl(const ModelConfig& config, BlockStyle style);
+  /// x: (B, T, C) -> (B, T, C). Causal blocks let position t attend to positions <= t only.
+  torch::Tensor forward(const torch::Tensor& x);
+
+ private:
+  torch::Tensor attention(const torch::Tensor& x);  // (B, T, C) -> (B, T, C), before the output projection
+  torch::Tensor mlp(const torch::Tensor& x);
+
+  BlockStyle m_style;
+  bool m_causal;
+  int m_heads;
+  double m_dropout;
+  torch::nn::Linear m_qkv{nullptr};                         // GPT-2: one projection to q|k|v
+  torch::nn::Linear m_query{nullptr}, m_key{nullptr}, m_value{nullptr};  // BERT: three
+  torch::nn::Linear m_attnOut{nullptr}, m_fcIn{nullptr}, m_fcOut{nullptr};
+  torch::nn::LayerNorm m_norm1{nullptr}, m_norm2{nullptr};
+};
+TORCH_MODULE(TransformerBlock);
+
+/// GPT-2 / BERT initialisation: weights N(0, 0.02), biases 0, LayerNorm 1 and 0.
+void initLinear(torch::nn::Linear& layer, double std = 0.02);
+
+}  // namespace pretrain

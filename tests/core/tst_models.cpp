@@ -1,0 +1,158 @@
+#include <torch/torch.h>
+
+#include <QtTest/QTest>
+
+#include <cmath>
+
+#include "model/language_model.h"
+#include "util/error.h"
+
+using namespace pretrain;
+
+namespace {
+
+ModelConfig small(Objective o) {
+  ModelConfig c;
+  c.objective = o;
+  c.vocabSize = 97;
+  c.layers = 2;
+  c.heads = 2;
+  c.dim = 32;
+  c.mlpDim = 64;
+  c.context = 16;
+  return c;
+}
+
+}  // namespace
+
+class TstModels : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void init() { torch::manual_seed(1); }
+
+  void causalModelNeverSeesTheFuture() {
+    auto model = makeModel(small(Objective::Causal));
+    model->eval();
+    torch::NoGradGuard guard;
+    const torch::Tensor ids = torch::randint(5, 97, {2, 16}, torch::kLong);
+    torch::Tensor changed = ids.clone();
+    changed.index_put_({torch::indexing::Slice(), 10}, (ids.index({torch::indexing::Slice(), 10}) + 1) % 97);
+    const auto a = model->forward(ids), b = model->forward(changed);
+    QCOMPARE(a.sizes().vec(), (std::vector<int64_t>{2, 16, 97}));
+    // Positions before 10 are untouched; position 10 and later do change.
+    QVERIFY(torch::equal(a.narrow(1, 0, 10), b.narrow(1, 0, 10)));
+    QVERIFY(!torch::allclose(a.narrow(1, 10, 6), b.narrow(1, 10, 6)));
+  }
+
+  void maskedModelSeesBothSides() {
+    auto model = makeModel(small(Objective::Masked));
+    model->eval();
+    torch::NoGradGuard guard;
+    const torch::Tensor ids = torch::randint(5, 97, {1, 16}, torch::kLong);
+    torch::Tensor changed = ids.clone();
+    changed[0][10] = (ids[0][10].item<int64_t>() + 1) % 97;
+    const auto a = model->forward(ids), b = model->forward(changed);
+    QVERIFY(!torch::allclose(a.narrow(1, 0, 10), b.narrow(1, 0, 10)));  // Earlier positions see the change.
+  }
+
+  void parametersAreNamedLikeTheirCheckpoints_data() {
+    QTest::addColumn<int>("objective");
+    QTest::addColumn<QStringList>("names");
+    QTest::newRow("GPT-2") << int(Objective::Causal)
+                           << QStringList{"wte.weight", "wpe.weight", "h.0.ln_1.weight", "h.0.attn.c_attn.weight",
+                                          "h.0.attn.c_attn.bias", "h.0.attn.c_proj.weight", "h.0.ln_2.bias",
+                                          "h.1.mlp.c_fc.weight", "h.1.mlp.c_proj.bias", "ln_f.weight", "ln_f.bias"};
+    QTest::newRow("BERT") << int(Objective::Masked)
+                          << QStringList{"embeddings.word_embeddings.weight",
+                                         "embeddings.position_embeddings.weight",
+                                         "embeddings.LayerNorm.weight",
+                                         "encoder.layer.0.attention.self.query.weight",
+                                         "encoder.layer.0.attention.self.key.bias",
+                                         "encoder.layer.0.attention.self.value.weight",
+                                         "encoder.layer.0.attention.output.dense.weight",
+                                         "encoder.layer.0.attention.output.LayerNorm.weight",
+                                         "encoder.layer.1.intermediate.dense.weight",
+                                         "encoder.layer.1.output.dense.bias",
+                                         "encoder.layer.1.output.LayerNorm.bias",
+                                         "cls.predictions.transform.dense.weight",
+                                         "cls.predictions.transform.LayerNorm.weight",
+                                         "cls.predictions.bias"};
+  }
+  void parametersAreNamedLikeTheirCheckpoints() {
+    QFETCH(int, objective);
+    QFETCH(QStringList, names);
+    const ModelConfig c = small(Objective(objective));
+    auto model = makeModel(c);
+    const auto params = model->named_parameters();
+    for (const QString& n : names) QVERIFY2(params.contains(n.toStdString()), qPrintable(n));
+    int64_t count = 0;
+    for (const auto& p : model->parameters()) count += p.numel();
+    QCOMPARE(count, c.parameterCount());  // The config's arithmetic is the model's.
+    QVERIFY(!params.contains("lm_head.weight"));  // Output projection tied, not a second matrix.
+  }
+
+  void initialLossIsNearLnVocab_data() {
+    QTest::addColumn<int>("objective");
+    QTest::newRow("causal") << int(Objective::Causal);
+    QTest::newRow("masked") << int(Objective::Masked);
+  }
+  void initialLossIsNearLnVocab() {
+    QFETCH(int, objective);
+    ModelConfig c = small(Objective(objective));
+    c.vocabSize = 1000;
+    auto model = makeModel(c);
+    torch::NoGradGuard guard;
+    const torch::Tensor ids = torch::randint(5, 1000, {8, 16}, torch::kLong);
+    double loss;
+    if (Objective(objective) == Objective::Causal) {  // Position t predicts token t+1.
+      const auto logits = model->forward(ids).narrow(1, 0, 15).reshape({-1, 1000});
+      loss = torch::nn::functional::cross_entropy(logits, ids.narrow(1, 1, 15).reshape({-1})).item<double>();
+    } else {  // Every other position hidden behind [MASK] (id 4) and predicted.
+      torch::Tensor masked = ids.clone();
+      masked.index_put_({torch::indexing::Slice(), torch::indexing::Slice(0, 16, 2)}, 4);
+      const auto logits = model->forward(masked).index({torch::indexing::Slice(), torch::indexing::Slice(0, 16, 2)});
+      const auto targets = ids.index({torch::indexing::Slice(), torch::indexing::Slice(0, 16, 2)});
+      loss = torch::nn::functional::cross_entropy(logits.reshape({-1, 1000}), targets.reshape({-1})).item<double>();
+    }
+    QVERIFY2(std::abs(loss - std::log(1000.0)) < 0.05 * std::log(1000.0), qPrintable(QString::number(loss)));
+  }
+
+  void presetsAndImpossibleSettings() {
+    const ModelConfig tiny = ModelConfig::preset("tiny", Objective::Causal, 8000);
+    QCOMPARE(tiny.layers, 4);
+    QCOMPARE(tiny.dim, 256);
+    QCOMPARE(tiny.context, 128);
+    QCOMPARE(ModelConfig::preset("small", Objective::Masked, 8000).heads, 6);
+    QCOMPARE(ModelConfig::preset("base", Objective::Masked, 8000).dim, 512);
+    QVERIFY_THROWS_EXCEPTION(InputError, ModelConfig::preset("huge", Objective::Causal, 8000));
+    ModelConfig bad = tiny;
+    bad.heads = 3;
+    try {
+      bad.validate();
+      QFAIL("no error");
+    } catch (const InputError& e) {
+      QVERIFY2(QString(e.what()).contains("3 heads do not divide the width 256"), e.what());
+    }
+    auto model = makeModel(small(Objective::Causal));
+    QVERIFY_THROWS_EXCEPTION(c10::Error, model->forward(torch::zeros({1, 17}, torch::kLong)));  // > context
+    // FLOPs: 6 per parameter-token plus attention; memory grows with the batch.
+    QCOMPARE(tiny.trainingFlopsPerToken(), 6.0 * double(tiny.parameterCount()) + 12.0 * 4 * 128 * 256);
+    QVERIFY(tiny.trainingMemoryBytes(32, false) > tiny.trainingMemoryBytes(16, false));
+    QCOMPARE(ModelConfig::fromJson(tiny.toJson()).toJson(), tiny.toJson());
+  }
+
+  void snapshotIsIndependent() {
+    auto model = makeModel(small(Objective::Causal));
+    auto snap = snapshotModel(*model);
+    const torch::Tensor ids = torch::randint(5, 97, {1, 8}, torch::kLong);
+    torch::NoGradGuard guard;
+    model->eval();
+    QVERIFY(torch::equal(model->forward(ids), snap->forward(ids)));
+    for (auto& p : model->parameters()) p.add_(0.1);
+    QVERIFY(!torch::equal(model->forward(ids), snap->forward(ids)));
+  }
+};
+
+QTEST_GUILESS_MAIN(TstModels)
+#include "tst_models.moc"

@@ -28,3 +28,25 @@ inline std::string trainSmallTokenizer(const QString& dir, int vocabSize = 400,
 }
 
 }  // namespace testdata
+
+#include "data/tokenize_corpus.h"
+
+namespace testdata {
+
+/// A generated corpus tokenized into `dir` (tokenizer of `vocabSize` pieces and a token store).
+struct TokenizedCorpus {
+  std::shared_ptr<const pretrain::Tokenizer> tokenizer;
+  std::shared_ptr<const pretrain::TokenStore> store;
+};
+
+inline TokenizedCorpus tokenizedCorpus(const QString& dir, const QByteArray& text, int vocabSize = 400) {
+  writeFile(dir + "/corpus.txt", text);
+  pretrain::TokenizeOptions o;
+  o.tokenizer.vocabSize = vocabSize;
+  const std::string out = (dir + "/data").toStdString();
+  pretrain::tokenizeCorpus({{(dir + "/corpus.txt").toStdString()}}, out, o);
+  return {pretrain::Tokenizer::load(pretrain::tokenizerModelPath(out)),
+          std::make_shared<const pretrain::TokenStore>(pretrain::tokenStoreDir(out))};
+}
+
+}  // namespace testdata

@@ -1,0 +1,45 @@
+#pragma once
+// Training and validation batches from a token store. Training: random windows of the train split, masks
+// redrawn for every batch. Validation: a fixed set of windows (and, for the masked objective, fixed masks),
+// so every evaluation of a run measures the same thing.
+
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <vector>
+
+#include "data/mlm_masking.h"
+#include "data/token_store.h"
+#include "model/model_config.h"
+
+namespace pretrain {
+
+/// rows x cols token ids, row-major, and what each position must predict (kIgnoreLabel: no loss there).
+struct Batch {
+  int64_t rows = 0, cols = 0;
+  std::vector<int64_t> inputs, targets;
+};
+
+class BatchSampler {
+ public:
+  /// Throws InputError when the train split is shorter than one window.
+  BatchSampler(std::shared_ptr<const TokenStore> store, Objective objective, int context, VocabularyTraits vocab,
+               MaskingOptions masking);
+
+  /// `rows` random windows; advances `rng`.
+  Batch trainBatch(int rows, std::mt19937_64& rng) const;
+  /// Up to `windows` fixed validation windows in batches of `rows` (same result on every call).
+  std::vector<Batch> validationBatches(int windows, int rows) const;
+
+ private:
+  // A window of `cols` inputs read at `start` of `split`, turned into inputs and targets.
+  void fillRow(TokenSplit split, uint64_t start, int64_t cols, std::mt19937_64& rng, Batch& out) const;
+
+  std::shared_ptr<const TokenStore> m_store;
+  Objective m_objective;
+  int m_context;
+  VocabularyTraits m_vocab;
+  MaskingOptions m_masking;
+};
+
+}  // namespace pretrain

@@ -1,0 +1,68 @@
+#include "train/compute_device.h"
+
+#include <ATen/autocast_mode.h>
+#include <torch/version.h>
+
+#include <fstream>
+#include <thread>
+
+#include "util/error.h"
+
+namespace pretrain {
+
+bool cpuHasFastBf16() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("flags", 0) == 0)
+      return line.find(" avx512_bf16") != std::string::npos || line.find(" amx_bf16") != std::string::npos;
+  return false;
+}
+
+void setComputeThreads(int threads) {
+  at::set_num_threads(threads > 0 ? threads : int(std::max(1u, std::thread::hardware_concurrency())));
+}
+
+ComputeSetup chooseCompute(const std::string& device, const std::string& precision, int threads) {
+  ComputeSetup s;
+  const bool cuda = torch::cuda::is_available();
+  if (device == "cuda" && !cuda)
+    throw InputError("device cuda asked for, but this LibTorch has no CUDA or no GPU is present; use --device cpu");
+  if (device == "cuda" || (device == "auto" && cuda)) s.device = torch::Device(torch::kCUDA, 0);
+  const bool fast = s.device.is_cuda() || cpuHasFastBf16();  // Ampere and later GPUs, AVX-512 BF16/AMX CPUs
+  s.bf16 = precision == "bf16" || (precision == "auto" && fast);
+  s.description = std::string(s.device.is_cuda() ? "cuda" : "cpu") + (s.bf16 ? ", bf16 autocast" : ", fp32");
+  if (!s.device.is_cuda())
+    s.description += ", " + std::to_string(threads > 0 ? threads : int(std::thread::hardware_concurrency())) + " threads";
+  return s;
+}
+
+AutocastGuard::AutocastGuard(const ComputeSetup& s) : m_enabled(s.bf16), m_cuda(s.device.is_cuda()) {
+  if (!m_enabled) return;
+#if TORCH_VERSION_MAJOR >= 2
+  const auto type = m_cuda ? at::kCUDA : at::kCPU;
+  at::autocast::set_autocast_dtype(type, at::kBFloat16);
+  at::autocast::set_autocast_enabled(type, true);
+#else
+  if (m_cuda) {
+    at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+    at::autocast::set_enabled(true);
+  } else {
+    at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+    at::autocast::set_cpu_enabled(true);
+  }
+#endif
+}
+
+AutocastGuard::~AutocastGuard() {
+  if (!m_enabled) return;
+#if TORCH_VERSION_MAJOR >= 2
+  at::autocast::set_autocast_enabled(m_cuda ? at::kCUDA : at::kCPU, false);
+#else
+  m_cuda ? at::autocast::set_enabled(false) : at::autocast::set_cpu_enabled(false);
+#endif
+  // The cast weights are cached for the guard's lifetime; drop them so each step casts fresh weights.
+  at::autocast::clear_cache();
+}
+
+}  // namespace pretrain

@@ -1,0 +1,40 @@
+#pragma once
+// Where and in what precision the engine computes, chosen at run time: CUDA when this LibTorch has it and
+// a GPU is present, else the CPU; bf16 autocast where the hardware runs it fast.
+
+#include <torch/torch.h>
+
+#include <string>
+
+namespace pretrain {
+
+struct ComputeSetup {
+  torch::Device device = torch::kCPU;
+  bool bf16 = false;         // autocast to bfloat16 (weights and optimizer stay fp32)
+  std::string description;   // e.g. "cpu, bf16 autocast, 2 threads"
+};
+
+/// `device`: cpu | cuda | auto; `precision`: fp32 | bf16 | auto. Throws InputError for cuda without a GPU.
+ComputeSetup chooseCompute(const std::string& device, const std::string& precision, int threads);
+
+/// True when the CPU has AVX-512 BF16 or AMX: elsewhere bf16 autocast is slower than fp32.
+bool cpuHasFastBf16();
+
+/// Intra-op threads for LibTorch in the calling thread (OpenMP's setting is per thread, so the thread
+/// that trains must call it). 0 = all cores.
+void setComputeThreads(int threads);
+
+/// Autocast to bfloat16 on the setup's device for the guard's lifetime (thread-local, like autocast).
+class AutocastGuard {
+ public:
+  explicit AutocastGuard(const ComputeSetup& setup);
+  ~AutocastGuard();
+  AutocastGuard(const AutocastGuard&) = delete;
+  AutocastGuard& operator=(const AutocastGuard&) = delete;
+
+ private:
+  bool m_enabled;
+  bool m_cuda;
+};
+
+}  // namespace pretrain

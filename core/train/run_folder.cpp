@@ -1,0 +1,120 @@
+#include "train/run_folder.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+
+#include "train/trainer.h"
+#include "util/atomic_file.h"
+#include "util/error.h"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace pretrain {
+
+RunFolder::RunFolder(std::string dir) : m_dir(std::move(dir)) {}
+
+bool RunFolder::hasRun() const {
+  std::error_code ec;
+  return fs::exists(configPath(), ec);
+}
+
+RunConfig RunFolder::readConfig() const {
+  std::error_code ec;
+  if (!fs::is_directory(m_dir, ec)) throw InputError("run folder " + m_dir + " does not exist");
+  std::ifstream in(configPath());
+  if (!in) throw InputError(m_dir + " is not a run folder (config.json is missing)");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const json j = json::parse(ss.str(), nullptr, false);
+  if (j.is_discarded() || !j.is_object()) throw InputError(configPath() + " is damaged (not valid JSON)");
+  RunConfig c;
+  try {
+    const int version = j.at("format_version");
+    if (version != kRunFormatVersion)
+      throw InputError(configPath() + " has format version " + std::to_string(version) + "; this build reads " +
+                       std::to_string(kRunFormatVersion));
+    c.model = ModelConfig::fromJson(j.at("model").dump());
+    c.train = TrainConfig::fromJson(j.at("train").dump());
+    c.preset = j.at("preset");
+    c.corpus = j.at("corpus").get<std::vector<std::string>>();
+    c.encoding = j.at("encoding");
+    c.tokenizerHash = j.at("tokenizer_hash");
+  } catch (const json::exception& e) {
+    throw InputError(configPath() + " is incomplete (" + e.what() + ")");
+  }
+  return c;
+}
+
+void RunFolder::writeConfig(const RunConfig& c) const {
+  const json j = {{"format_version", kRunFormatVersion},
+                  {"model", json::parse(c.model.toJson())},
+                  {"train", json::parse(c.train.toJson())},
+                  {"preset", c.preset},
+                  {"corpus", c.corpus},
+                  {"encoding", c.encoding},
+                  {"tokenizer_hash", c.tokenizerHash}};
+  writeFileAtomic(configPath(), j.dump(2) + "\n");
+}
+
+std::string RunFolder::checkpointPath(int64_t step) const {
+  char name[32];
+  std::snprintf(name, sizeof name, "step-%08lld.pt", static_cast<long long>(step));
+  return checkpointsDir() + "/" + name;
+}
+
+std::vector<std::string> RunFolder::checkpoints() const {
+  std::vector<std::string> found;
+  std::error_code ec;
+  const std::regex pattern(R"(step-\d{8}\.pt)");
+  for (const auto& e : fs::directory_iterator(checkpointsDir(), ec))
+    if (std::regex_match(e.path().filename().string(), pattern)) found.push_back(e.path().string());
+  std::sort(found.begin(), found.end());  // Zero-padded step numbers sort by step.
+  return found;
+}
+
+std::string RunFolder::latestCheckpoint() const {
+  const auto all = checkpoints();
+  return all.empty() ? "" : all.back();
+}
+
+void RunFolder::pruneCheckpoints(int keep) const {
+  const auto all = checkpoints();
+  std::error_code ec;
+  for (size_t i = 0; i + size_t(keep) < all.size(); ++i) fs::remove(all[i], ec);
+}
+
+void RunFolder::appendMetrics(const StepMetrics& s, const EvalMetrics* e) const {
+  json j = {{"step", s.step},         {"train_loss", s.trainLoss},     {"lr", s.lr},
+            {"grad_norm", s.gradNorm}, {"tokens_per_s", s.tokensPerSecond}, {"elapsed_s", s.elapsedSeconds},
+            {"tokens", s.tokensSeen}};
+  if (s.skipped) j["skipped"] = true;
+  if (e) {
+    j["val_loss"] = e->loss;
+    j["val_perplexity"] = e->perplexity;
+    j["val_bits_per_byte"] = e->bitsPerByte;
+  }
+  std::ofstream out(metricsPath(), std::ios::app);
+  out << j.dump() << "\n";
+  out.flush();
+  if (!out) throw IoError("cannot append to " + metricsPath() + " (disk full?)");
+}
+
+void RunFolder::truncateMetricsAfter(int64_t step) const {
+  std::ifstream in(metricsPath());
+  if (!in) return;
+  std::string kept, line;
+  while (std::getline(in, line)) {
+    const json j = json::parse(line, nullptr, false);
+    // A torn last line (the process was killed mid-write) is dropped along with later steps.
+    if (j.is_discarded() || !j.contains("step") || j["step"].get<int64_t>() > step) continue;
+    kept += line + "\n";
+  }
+  writeFileAtomic(metricsPath(), kept);
+}
+
+}  // namespace pretrain

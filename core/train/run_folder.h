@@ -1,0 +1,60 @@
+#pragma once
+// A training run lives in one folder, the same whether the studio or `pretrain train` made it:
+//   config.json            model + training settings, corpus, tokenizer hash, format version
+//   data/                  the tokenizer and token store (tokenize_corpus.h)
+//   metrics.jsonl          one JSON object per step; evaluation steps add val_loss, val_perplexity, val_bits_per_byte
+//   checkpoints/step-NNNNNNNN.pt   the last few checkpoints, each written atomically
+// No LibTorch here.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/model_config.h"
+#include "train/train_config.h"
+
+namespace pretrain {
+
+struct StepMetrics;
+struct EvalMetrics;
+
+constexpr int kRunFormatVersion = 1;
+
+struct RunConfig {
+  ModelConfig model;
+  TrainConfig train;
+  std::string preset;                  // the preset the model started from ("" when set by hand)
+  std::vector<std::string> corpus;     // inputs as given
+  std::string encoding = "utf-8";
+  std::string tokenizerHash;
+};
+
+class RunFolder {
+ public:
+  explicit RunFolder(std::string dir);
+  const std::string& dir() const { return m_dir; }
+  std::string configPath() const { return m_dir + "/config.json"; }
+  std::string dataDir() const { return m_dir + "/data"; }
+  std::string metricsPath() const { return m_dir + "/metrics.jsonl"; }
+  std::string checkpointsDir() const { return m_dir + "/checkpoints"; }
+
+  bool hasRun() const;
+  /// Throws InputError: no run there, or a config.json that is damaged or of another format version.
+  RunConfig readConfig() const;
+  void writeConfig(const RunConfig& config) const;  ///< Atomic.
+
+  std::string checkpointPath(int64_t step) const;
+  /// Complete checkpoints (temporary files are ignored), oldest first.
+  std::vector<std::string> checkpoints() const;
+  std::string latestCheckpoint() const;  ///< "" when there is none.
+  void pruneCheckpoints(int keep) const;
+
+  void appendMetrics(const StepMetrics& step, const EvalMetrics* eval) const;
+  /// Drops metric lines after `step` (resuming from a checkpoint older than the last logged step). Atomic.
+  void truncateMetricsAfter(int64_t step) const;
+
+ private:
+  std::string m_dir;
+};
+
+}  // namespace pretrain

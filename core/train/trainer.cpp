@@ -1,0 +1,293 @@
+#include "train/trainer.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <sstream>
+#include <thread>
+
+#include "data/token_store.h"
+#include "model/language_model.h"
+#include "tokenizer/tokenizer.h"
+#include "train/batch_sampler.h"
+#include "train/compute_device.h"
+#include "train/lr_schedule.h"
+#include "util/atomic_file.h"
+
+namespace pretrain {
+namespace {
+
+// Bytes of text each token stands for, for bits per byte: "▁" is one space, a byte piece one byte,
+// control tokens none.
+std::vector<double> tokenByteLengths(const Tokenizer& tok) {
+  std::vector<double> len(size_t(tok.vocabSize()), 0.0);
+  for (int32_t id = 0; id < tok.vocabSize(); ++id) {
+    if (tok.isControl(id) || id == SpecialTokens::kMask) continue;
+    if (tok.isByte(id)) {
+      len[size_t(id)] = 1;
+      continue;
+    }
+    const std::string p = tok.piece(id);
+    double n = 0;
+    for (size_t i = 0; i < p.size(); ++i) {
+      if (p.compare(i, 3, "\xE2\x96\x81") == 0) {  // "▁" stands for one space
+        n += 1;
+        i += 2;
+      } else {
+        n += 1;
+      }
+    }
+    len[size_t(id)] = n;
+  }
+  return len;
+}
+
+// Decay weight matrices only: not biases, LayerNorm parameters or position embeddings.
+bool decays(const std::string& name, const torch::Tensor& p) {
+  return p.dim() >= 2 && name.find("wpe") == std::string::npos && name.find("position_embeddings") == std::string::npos;
+}
+
+torch::Tensor toTensor(const std::vector<int64_t>& v, int64_t rows, int64_t cols, const torch::Device& device) {
+  return torch::from_blob(const_cast<int64_t*>(v.data()), {rows, cols}, torch::kLong).clone().to(device);
+}
+
+}  // namespace
+
+struct Trainer::Impl {
+  ModelConfig modelConfig;
+  TrainConfig config;
+  std::shared_ptr<const TokenStore> store;
+  std::shared_ptr<const Tokenizer> tokenizer;
+  ComputeSetup compute;
+  std::shared_ptr<LanguageModel> model;
+  std::unique_ptr<torch::optim::AdamW> optimizer;
+  std::unique_ptr<BatchSampler> sampler;
+  std::vector<double> byteLengths;
+  std::mt19937_64 rng;
+  int64_t step = 0;
+  uint64_t tokensSeen = 0;
+  double elapsed = 0;
+  int badSteps = 0;
+  std::thread::id configuredThread;
+
+  // OpenMP's thread count is a per-thread setting: set it in whichever thread trains.
+  void prepareThread() {
+    if (configuredThread == std::this_thread::get_id()) return;
+    setComputeThreads(config.threads);
+    configuredThread = std::this_thread::get_id();
+  }
+
+  LrSchedule schedule() const { return {config.lr, config.warmup, config.steps, 0.1}; }
+
+  // Loss summed over the predicted positions of a batch, and how many there were.
+  std::pair<torch::Tensor, int64_t> lossSum(const Batch& b) {
+    const torch::Tensor x = toTensor(b.inputs, b.rows, b.cols, compute.device);
+    const torch::Tensor y = toTensor(b.targets, b.rows, b.cols, compute.device);
+    torch::Tensor logits;
+    {
+      AutocastGuard autocast(compute);
+      logits = model->forward(x);  // (B, T, V)
+    }
+    const int64_t V = logits.size(-1);
+    const auto options = torch::nn::functional::CrossEntropyFuncOptions().ignore_index(kIgnoreLabel).reduction(torch::kSum);
+    const torch::Tensor loss = torch::nn::functional::cross_entropy(logits.reshape({-1, V}).to(torch::kFloat),
+                                                                    y.reshape({-1}), options);
+    return {loss, (y != kIgnoreLabel).sum().item<int64_t>()};
+  }
+};
+
+Trainer::Trainer(const ModelConfig& modelConfig, const TrainConfig& config, std::shared_ptr<const TokenStore> store,
+                 std::shared_ptr<const Tokenizer> tokenizer)
+    : d(std::make_unique<Impl>()) {
+  modelConfig.validate();
+  config.validate();
+  if (modelConfig.vocabSize != tokenizer->vocabSize())
+    throw InputError("the model's vocabulary (" + std::to_string(modelConfig.vocabSize) +
+                     ") differs from the tokenizer's (" + std::to_string(tokenizer->vocabSize()) + ")");
+  if (store->manifest().tokenizerHash != tokenizer->hash())
+    throw InputError("the token store was made with another tokenizer; tokenize the corpus again");
+  d->modelConfig = modelConfig;
+  d->config = config;
+  d->store = std::move(store);
+  d->tokenizer = std::move(tokenizer);
+  d->compute = chooseCompute(config.device, config.precision, config.threads);
+  d->prepareThread();
+  d->rng.seed(config.seed);
+  torch::manual_seed(config.seed);
+  d->model = makeModel(modelConfig);
+  d->model->to(d->compute.device);
+  d->sampler = std::make_unique<BatchSampler>(d->store, modelConfig.objective, modelConfig.context,
+                                              VocabularyTraits::of(*d->tokenizer), config.masking);
+  d->byteLengths = tokenByteLengths(*d->tokenizer);
+
+  std::vector<torch::Tensor> decay, noDecay;
+  for (const auto& p : d->model->named_parameters()) (decays(p.key(), p.value()) ? decay : noDecay).push_back(p.value());
+  auto options = [&](double wd) {
+    return std::make_unique<torch::optim::AdamWOptions>(
+        torch::optim::AdamWOptions(config.lr).betas({0.9, 0.95}).eps(1e-8).weight_decay(wd));
+  };
+  std::vector<torch::optim::OptimizerParamGroup> groups;
+  groups.emplace_back(decay, options(config.weightDecay));
+  groups.emplace_back(noDecay, options(0.0));
+  d->optimizer = std::make_unique<torch::optim::AdamW>(groups, torch::optim::AdamWOptions(config.lr));
+}
+
+Trainer::~Trainer() = default;
+
+StepMetrics Trainer::step() {
+  d->prepareThread();
+  const auto start = std::chrono::steady_clock::now();
+  d->model->train();
+  d->optimizer->zero_grad();
+  double loss = 0;
+  for (int micro = 0; micro < d->config.accum; ++micro) {
+    const Batch batch = d->sampler->trainBatch(d->config.batch, d->rng);
+    auto [sum, count] = d->lossSum(batch);
+    const torch::Tensor mean = sum / double(std::max<int64_t>(1, count));
+    (mean / double(d->config.accum)).backward();
+    loss += mean.item<double>() / d->config.accum;
+  }
+  std::vector<torch::Tensor> params = d->model->parameters();
+  const double gradNorm = torch::nn::utils::clip_grad_norm_(params, d->config.gradClip);
+
+  StepMetrics m;
+  m.lr = d->schedule().at(d->step);
+  m.trainLoss = loss;
+  m.gradNorm = gradNorm;
+  if (!std::isfinite(loss) || !std::isfinite(gradNorm)) {
+    // Not applied: the weights stay as they were. Three in a row means the run has diverged.
+    d->optimizer->zero_grad();
+    m.skipped = true;
+    if (++d->badSteps >= 3)
+      throw TrainingError("training stopped at step " + std::to_string(d->step + 1) +
+                          ": the loss or gradient was not finite for 3 steps in a row; lower the learning rate "
+                          "(now " + std::to_string(d->config.lr) + ") or resume from the last checkpoint");
+  } else {
+    d->badSteps = 0;
+    for (auto& group : d->optimizer->param_groups())
+      static_cast<torch::optim::AdamWOptions&>(group.options()).lr(m.lr);
+    d->optimizer->step();
+  }
+  ++d->step;
+  const uint64_t tokens = uint64_t(d->config.batch) * uint64_t(d->config.accum) * uint64_t(d->modelConfig.context);
+  d->tokensSeen += tokens;
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  d->elapsed += seconds;
+  m.step = d->step;
+  m.tokensPerSecond = double(tokens) / seconds;
+  m.elapsedSeconds = d->elapsed;
+  m.tokensSeen = d->tokensSeen;
+  return m;
+}
+
+EvalMetrics Trainer::evaluate() {
+  d->prepareThread();
+  torch::NoGradGuard guard;
+  d->model->eval();
+  double nats = 0, bytes = 0;
+  uint64_t tokens = 0;
+  for (const Batch& b : d->sampler->validationBatches(d->config.evalWindows, d->config.batch)) {
+    auto [sum, count] = d->lossSum(b);
+    nats += sum.item<double>();
+    tokens += uint64_t(count);
+    for (const int64_t t : b.targets)
+      if (t != kIgnoreLabel) bytes += d->byteLengths[size_t(t)];
+  }
+  EvalMetrics e;
+  e.step = d->step;
+  e.tokens = tokens;
+  e.loss = tokens ? nats / double(tokens) : std::nan("");
+  e.perplexity = std::exp(e.loss);
+  e.bitsPerByte = bytes > 0 ? nats / std::log(2.0) / bytes : std::nan("");
+  return e;
+}
+
+int64_t Trainer::stepsDone() const { return d->step; }
+bool Trainer::finished() const { return d->step >= d->config.steps; }
+const ModelConfig& Trainer::modelConfig() const { return d->modelConfig; }
+const TrainConfig& Trainer::trainConfig() const { return d->config; }
+void Trainer::setTotalSteps(int64_t steps) { d->config.steps = steps; }
+std::string Trainer::computeDescription() const { return d->compute.description; }
+std::shared_ptr<LanguageModel> Trainer::model() const { return d->model; }
+std::shared_ptr<LanguageModel> Trainer::snapshot() const { return snapshotModel(*d->model); }
+
+void Trainer::saveCheckpoint(const std::string& path) const {
+  torch::serialize::OutputArchive archive;
+  archive.write("format_version", c10::IValue(int64_t(kCheckpointFormatVersion)));
+  archive.write("tokenizer_hash", c10::IValue(d->tokenizer->hash()));
+  archive.write("model_config", c10::IValue(d->modelConfig.toJson()));
+  archive.write("step", c10::IValue(d->step));
+  archive.write("tokens_seen", c10::IValue(int64_t(d->tokensSeen)));
+  archive.write("elapsed", c10::IValue(d->elapsed));
+  archive.write("bad_steps", c10::IValue(int64_t(d->badSteps)));
+  std::ostringstream rng;
+  rng << d->rng;
+  archive.write("data_rng", c10::IValue(rng.str()));
+  {
+    at::Generator gen = at::detail::getDefaultCPUGenerator();  // a handle to the shared generator
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    archive.write("torch_rng", gen.get_state());  // dropout
+  }
+  torch::serialize::OutputArchive model, optimizer;
+  d->model->save(model);
+  d->optimizer->save(optimizer);
+  archive.write("model", model);
+  archive.write("optimizer", optimizer);
+  const std::string tmp = path + ".tmp";
+  try {
+    archive.save_to(tmp);
+  } catch (const c10::Error& e) {
+    throw IoError("cannot write checkpoint " + path + " (disk full?)");
+  }
+  syncFile(tmp);
+  renameDurably(tmp, path);
+}
+
+void Trainer::loadCheckpoint(const std::string& path) {
+  torch::serialize::InputArchive archive;
+  try {
+    archive.load_from(path, d->compute.device);
+  } catch (const c10::Error&) {
+    throw InputError("checkpoint " + path + " is damaged or not a checkpoint (it cannot be read)");
+  }
+  auto read = [&](const char* key) {
+    c10::IValue v;
+    if (!archive.try_read(key, v)) throw InputError("checkpoint " + path + " lacks '" + key + "'");
+    return v;
+  };
+  const int64_t version = read("format_version").toInt();
+  if (version != kCheckpointFormatVersion)
+    throw InputError("checkpoint " + path + " has format version " + std::to_string(version) + "; this build reads " +
+                     std::to_string(kCheckpointFormatVersion));
+  const std::string tokHash = read("tokenizer_hash").toStringRef();
+  if (tokHash != d->tokenizer->hash())
+    throw InputError("checkpoint " + path + " was trained with another tokenizer (" + tokHash + ", this run has " +
+                     d->tokenizer->hash() + ")");
+  const std::string config = read("model_config").toStringRef();
+  if (config != d->modelConfig.toJson())
+    throw InputError("checkpoint " + path + " holds a model of another shape: " + config);
+  try {
+    torch::serialize::InputArchive model, optimizer;
+    archive.read("model", model);
+    archive.read("optimizer", optimizer);
+    d->model->load(model);
+    d->optimizer->load(optimizer);
+    torch::Tensor torchRng;
+    archive.read("torch_rng", torchRng);
+    at::Generator gen = at::detail::getDefaultCPUGenerator();  // a handle to the shared generator
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    gen.set_state(torchRng.cpu());
+  } catch (const c10::Error&) {
+    throw InputError("checkpoint " + path + " is damaged (its weights or optimizer state cannot be read)");
+  }
+  d->step = read("step").toInt();
+  d->tokensSeen = uint64_t(read("tokens_seen").toInt());
+  d->elapsed = read("elapsed").toDouble();
+  d->badSteps = int(read("bad_steps").toInt());
+  std::istringstream rng(read("data_rng").toStringRef());
+  rng >> d->rng;
+}
+
+}  // namespace pretrain

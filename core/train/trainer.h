@@ -1,0 +1,85 @@
+#pragma once
+// The step-wise trainer that both `pretrain train` and the GUI's worker thread drive. It owns the model,
+// the AdamW optimizer, the schedule, the batch sampler and the random state, and can save and restore all
+// of them, so a run stopped at any step and resumed continues exactly as if it had never stopped.
+// No LibTorch in this header: the GUI includes it.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "model/model_config.h"
+#include "train/train_config.h"
+#include "util/error.h"
+
+namespace pretrain {
+
+class LanguageModel;
+class TokenStore;
+class Tokenizer;
+
+/// Training cannot go on (three non-finite steps in a row); the message says what to change.
+class TrainingError : public Error {
+ public:
+  using Error::Error;
+};
+
+struct StepMetrics {
+  int64_t step = 0;         ///< Steps done, this one included.
+  double trainLoss = 0;     ///< Mean over the step's micro-batches (masked positions only, for MLM).
+  double lr = 0;
+  double gradNorm = 0;      ///< Before clipping.
+  double tokensPerSecond = 0;
+  double elapsedSeconds = 0;  ///< Training time of the run so far, across resumes.
+  uint64_t tokensSeen = 0;
+  bool skipped = false;     ///< Non-finite loss or gradient: the update was not applied.
+};
+
+struct EvalMetrics {
+  int64_t step = 0;
+  double loss = 0;          ///< Mean cross-entropy in nats per predicted token.
+  double perplexity = 0;    ///< exp(loss).
+  double bitsPerByte = 0;   ///< loss in bits x predicted tokens / their bytes of text.
+  uint64_t tokens = 0;      ///< Predicted tokens evaluated.
+};
+
+class Trainer {
+ public:
+  /// A fresh model initialised from config.seed. Throws InputError for impossible settings or too little data.
+  Trainer(const ModelConfig& model, const TrainConfig& config, std::shared_ptr<const TokenStore> store,
+          std::shared_ptr<const Tokenizer> tokenizer);
+  ~Trainer();
+
+  /// One optimizer step (config.accum micro-batches). Throws TrainingError after three non-finite steps in a
+  /// row. Call from one thread only (the thread sets its compute threads and autocast on first use).
+  StepMetrics step();
+  /// Validation loss on the fixed windows.
+  EvalMetrics evaluate();
+
+  int64_t stepsDone() const;
+  bool finished() const;
+  const ModelConfig& modelConfig() const;
+  const TrainConfig& trainConfig() const;
+  /// Changes the run's total (resuming with a new --steps); the schedule follows it.
+  void setTotalSteps(int64_t steps);
+  std::string computeDescription() const;
+
+  /// Writes everything needed to continue exactly (atomic: temporary file, then rename).
+  void saveCheckpoint(const std::string& path) const;
+  /// Restores a checkpoint. Throws InputError for a damaged file or one made with another tokenizer,
+  /// model shape or format version, saying which.
+  void loadCheckpoint(const std::string& path);
+
+  /// The live model (for tests and the trainer's own use).
+  std::shared_ptr<LanguageModel> model() const;
+  /// A copy of the current weights for inference, which may run on another thread while training goes on.
+  std::shared_ptr<LanguageModel> snapshot() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> d;
+};
+
+constexpr int kCheckpointFormatVersion = 1;
+
+}  // namespace pretrain

@@ -1,0 +1,55 @@
+#pragma once
+// A whole training run around the step-wise Trainer: prepares the data, starts or resumes, steps with pause
+// and stop honoured between steps, evaluates, logs metrics and writes checkpoints. `pretrain train` and
+// the GUI's worker both call runTraining(); it blocks, so the GUI runs it on a worker thread.
+// No LibTorch in this header.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "data/tokenize_corpus.h"
+#include "model/model_config.h"
+#include "train/train_config.h"
+#include "train/trainer.h"
+#include "util/progress.h"
+
+namespace pretrain {
+
+enum class RunCommand { Continue, Pause, Stop };
+
+struct TrainingRunOptions {
+  std::string runDir;
+  bool resume = false;       // continue the run in runDir from its latest checkpoint
+  int64_t resumeSteps = 0;   // with resume: a new total number of steps (0 keeps the run's)
+  // New runs only:
+  CorpusSpec corpus;
+  TokenizeOptions tokenize;
+  ModelConfig model;         // vocabSize is taken from the tokenizer
+  std::string preset;        // recorded in config.json
+  TrainConfig train;
+};
+
+struct TrainingRunCallbacks {
+  ProgressFn dataProgress;                                   // tokenizing the corpus
+  std::function<void(const StepMetrics&)> onStep;
+  std::function<void(const EvalMetrics&)> onEval;
+  std::function<void(const std::string&)> onNote;            // resumed, checkpoint written, step skipped, ...
+  std::function<RunCommand()> control;                       // asked between steps
+  std::function<void(Trainer&)> onReady;                     // the trainer exists (e.g. to take snapshots)
+};
+
+struct TrainingRunSummary {
+  int64_t startStep = 0, endStep = 0;
+  bool stopped = false;       // stopped on request before the last step
+  std::string checkpoint;     // the last one written
+  bool evaluated = false;
+  EvalMetrics lastEval;
+  std::string compute;        // e.g. "cpu, bf16 autocast, 2 threads"
+};
+
+/// Throws InputError (bad settings, corpus, run folder or checkpoint), TrainingError (divergence; the last
+/// good checkpoint is kept), Cancelled (data preparation cancelled), IoError.
+TrainingRunSummary runTraining(const TrainingRunOptions& options, const TrainingRunCallbacks& callbacks);
+
+}  // namespace pretrain

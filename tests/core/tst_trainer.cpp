@@ -1,0 +1,187 @@
+#include <torch/torch.h>
+
+#include <QtCore/QFile>
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QTest>
+
+#include "model/language_model.h"
+#include "test_tokenizer.h"
+#include "train/compute_device.h"
+#include "train/trainer.h"
+
+using namespace pretrain;
+
+namespace {
+
+ModelConfig smallModel(Objective o, int vocab) {
+  ModelConfig c;
+  c.objective = o;
+  c.vocabSize = vocab;
+  c.layers = 2;
+  c.heads = 2;
+  c.dim = 32;
+  c.mlpDim = 64;
+  c.context = 16;
+  return c;
+}
+
+TrainConfig smallTraining() {
+  TrainConfig t;
+  t.batch = 8;
+  t.steps = 100;
+  t.lr = 3e-3;
+  t.warmup = 5;
+  t.threads = 2;
+  t.device = "cpu";
+  t.precision = "fp32";
+  t.evalWindows = 16;
+  return t;
+}
+
+std::vector<double> losses(Trainer& t, int steps) {
+  std::vector<double> out;
+  for (int i = 0; i < steps; ++i) out.push_back(t.step().trainLoss);
+  return out;
+}
+
+}  // namespace
+
+class TstTrainer : public QObject {
+  Q_OBJECT
+  QTemporaryDir m_dir;
+  testdata::TokenizedCorpus m_data;
+
+  std::unique_ptr<Trainer> trainer(Objective o, TrainConfig t = smallTraining()) {
+    return std::make_unique<Trainer>(smallModel(o, m_data.tokenizer->vocabSize()), t, m_data.store, m_data.tokenizer);
+  }
+
+ private Q_SLOTS:
+  void initTestCase() { m_data = testdata::tokenizedCorpus(m_dir.path(), testdata::textCorpus(40, 25)); }
+
+  void objectives_data() {
+    QTest::addColumn<int>("objective");
+    QTest::newRow("causal") << int(Objective::Causal);
+    QTest::newRow("masked") << int(Objective::Masked);
+  }
+
+  void lossFalls_data() { objectives_data(); }
+  void lossFalls() {
+    QFETCH(int, objective);
+    auto t = trainer(Objective(objective));
+    const EvalMetrics before = t->evaluate();
+    QVERIFY(std::abs(before.loss - std::log(400.0)) < 0.1 * std::log(400.0));  // Starts near ln(vocab).
+    losses(*t, 80);
+    const EvalMetrics after = t->evaluate();
+    QVERIFY2(after.loss < before.loss - 1.5, qPrintable(QString("%1 -> %2").arg(before.loss).arg(after.loss)));
+    QCOMPARE(after.perplexity, std::exp(after.loss));
+    QVERIFY(after.bitsPerByte > 0 && after.bitsPerByte < before.bitsPerByte);
+    QVERIFY(after.tokens > 0);
+  }
+
+  void sameSeedSameLosses_data() { objectives_data(); }
+  void sameSeedSameLosses() {
+    QFETCH(int, objective);
+    auto a = trainer(Objective(objective)), b = trainer(Objective(objective));
+    QCOMPARE(losses(*a, 5), losses(*b, 5));
+    TrainConfig other = smallTraining();
+    other.seed = 7;
+    QVERIFY(losses(*trainer(Objective(objective), other), 5) != losses(*trainer(Objective(objective)), 5));
+  }
+
+  void resumeEqualsUninterrupted_data() { objectives_data(); }
+  void resumeEqualsUninterrupted() {
+    QFETCH(int, objective);
+    TrainConfig t = smallTraining();
+    t.accum = 2;
+    const auto whole = losses(*trainer(Objective(objective), t), 8);
+    const std::string path = m_dir.filePath("resume.pt").toStdString();
+    auto first = trainer(Objective(objective), t);
+    std::vector<double> pieces = losses(*first, 4);
+    first->saveCheckpoint(path);
+    first.reset();
+    torch::manual_seed(999);  // Disturb global state: the checkpoint must restore what matters.
+    auto second = trainer(Objective(objective), t);
+    second->loadCheckpoint(path);
+    QCOMPARE(second->stepsDone(), int64_t(4));
+    for (double l : losses(*second, 4)) pieces.push_back(l);
+    QCOMPARE(pieces, whole);
+  }
+
+  void nonFiniteStepsAreSkippedThenStop() {
+    auto t = trainer(Objective::Causal);
+    losses(*t, 2);
+    auto params = t->model()->named_parameters();
+    {
+      torch::NoGradGuard guard;
+      params["ln_f.bias"][0] = std::numeric_limits<float>::quiet_NaN();
+    }
+    const torch::Tensor before = params["h.0.attn.c_attn.weight"].clone();
+    const StepMetrics skipped = t->step();
+    QVERIFY(skipped.skipped);
+    QVERIFY(torch::equal(before, params["h.0.attn.c_attn.weight"]));  // The update was not applied.
+    QVERIFY(t->step().skipped);
+    try {
+      t->step();
+      QFAIL("no error on the third non-finite step");
+    } catch (const TrainingError& e) {
+      QVERIFY2(QString(e.what()).contains("3 steps in a row"), e.what());
+    }
+  }
+
+  void refusesMismatchedCheckpoints() {
+    const std::string good = m_dir.filePath("good.pt").toStdString();
+    trainer(Objective::Causal)->saveCheckpoint(good);
+
+    // Another tokenizer (another corpus), same vocabulary size.
+    QTemporaryDir otherDir;
+    const auto other = testdata::tokenizedCorpus(otherDir.path(), testdata::textCorpus(40, 25, 99));
+    Trainer foreign(smallModel(Objective::Causal, 400), smallTraining(), other.store, other.tokenizer);
+    try {
+      foreign.loadCheckpoint(good);
+      QFAIL("no error");
+    } catch (const InputError& e) {
+      QVERIFY2(QString(e.what()).contains("another tokenizer"), e.what());
+    }
+    // Another model shape.
+    ModelConfig wider = smallModel(Objective::Causal, 400);
+    wider.dim = 64;
+    wider.mlpDim = 128;
+    Trainer shaped(wider, smallTraining(), m_data.store, m_data.tokenizer);
+    QVERIFY_THROWS_EXCEPTION(InputError, shaped.loadCheckpoint(good));
+    // A truncated file and a file of garbage.
+    QFile f(QString::fromStdString(good));
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    testdata::writeFile(m_dir.filePath("cut.pt"), f.readAll().left(int(f.size() / 2)));
+    testdata::writeFile(m_dir.filePath("junk.pt"), "not a checkpoint at all");
+    auto t = trainer(Objective::Causal);
+    for (const char* name : {"cut.pt", "junk.pt"}) {
+      try {
+        t->loadCheckpoint(m_dir.filePath(name).toStdString());
+        QFAIL("no error");
+      } catch (const InputError& e) {
+        QVERIFY2(QString(e.what()).contains("damaged"), e.what());
+      }
+    }
+  }
+
+  void bf16TracksFp32() {
+    if (!cpuHasFastBf16()) QSKIP("this CPU has no fast bf16 (AVX-512 BF16 or AMX)");
+    TrainConfig fp32 = smallTraining(), bf16 = smallTraining();
+    fp32.steps = bf16.steps = 200;
+    bf16.precision = "bf16";
+    auto a = trainer(Objective::Causal, fp32), b = trainer(Objective::Causal, bf16);
+    losses(*a, 200);
+    losses(*b, 200);
+    const double la = a->evaluate().loss, lb = b->evaluate().loss;
+    QVERIFY2(std::abs(la - lb) < 0.02 * la, qPrintable(QString("fp32 %1, bf16 %2").arg(la).arg(lb)));
+  }
+
+  void tooLittleDataIsRefused() {
+    ModelConfig c = smallModel(Objective::Causal, 400);
+    c.context = 100000;
+    QVERIFY_THROWS_EXCEPTION(InputError, Trainer(c, smallTraining(), m_data.store, m_data.tokenizer));
+  }
+};
+
+QTEST_GUILESS_MAIN(TstTrainer)
+#include "tst_trainer.moc"

@@ -13,6 +13,12 @@ using Args = std::vector<std::string>;
 int runTokenize(const Args& args);
 int runEncode(const Args& args);
 int runBench(const Args& args);
+int runTrain(const Args& args);
+int runNext(const Args& args);
+int runFill(const Args& args);
+int runGenerate(const Args& args);
+int runEval(const Args& args);
+int runDemo(const Args& args);
 
 /// The whole program: dispatches to a subcommand. Exit status 0 success, 1 error, 2 usage error,
 /// 130 cancelled by Ctrl-C.

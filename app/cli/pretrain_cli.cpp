@@ -19,14 +19,20 @@ struct Command {
 const Command kCommands[] = {
     {"tokenize", runTokenize, "train a tokenizer on a corpus and write its token store"},
     {"encode", runEncode, "show how a tokenizer splits a text into pieces and ids"},
-    {"bench", runBench, "measure tokenizer training and encoding speed (figures for the README)"},
+    {"train", runTrain, "pre-train a model (next-word or masked words) into a run folder"},
+    {"next", runNext, "a run's next-token distribution for a prompt"},
+    {"fill", runFill, "a run's candidates for each [MASK] in a text"},
+    {"generate", runGenerate, "continue a prompt with a run's model"},
+    {"eval", runEval, "loss, perplexity and bits per byte of a run"},
+    {"demo", runDemo, "train a small model on the sample corpus, then show its predictions"},
+    {"bench", runBench, "measure tokenizer and training speed (figures for the README)"},
 };
 
 void printUsage(FILE* to) {
   std::fprintf(
       to,
       "usage: pretrain COMMAND [OPTIONS]\n\n"
-      "Pretrain Studio's engine on the command line: prepare corpora and tokenizers.\n\ncommands:\n");
+      "Pretrain Studio's engine on the command line: corpora, tokenizers, training, predictions.\n\ncommands:\n");
   for (const auto& c : kCommands) std::fprintf(to, "  %-10s %s\n", c.name, c.summary);
   std::fprintf(to, "\n'pretrain COMMAND --help' lists a command's options and their defaults.\n");
 }

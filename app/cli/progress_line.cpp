@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "cli/format.h"
@@ -28,6 +29,7 @@ bool ProgressLine::update(const Progress& p) {
     finish();
     m_stage = p.stage;
     m_stageStart = now;
+    m_stageFirstDone = p.done;
     m_printedInStage = false;
     // A terminal shows the new stage at once; a log only hears of stages that last (quick runs stay quiet).
     m_lastPrint = m_tty ? std::chrono::steady_clock::time_point{} : now;

@@ -4,6 +4,7 @@
 // stop (see interrupt.h).
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 
 #include "util/progress.h"
@@ -28,6 +29,7 @@ class ProgressLine {
   std::chrono::steady_clock::time_point m_stageStart, m_lastPrint;
   bool m_lineOpen = false;
   bool m_printedInStage = false;
+  uint64_t m_stageFirstDone = 0;
 };
 
 }  // namespace pretrain::cli

@@ -97,7 +97,7 @@ std::string corpusContentHash(const std::vector<CorpusFile>& files, TextEncoding
       h.add(buf.data(), n);
       bytes += n;
       done += n;
-      reportProgress(progress, {"checking corpus", done, total, "bytes"});
+      reportProgress(progress, {"checking corpus", done, total, "bytes", ""});
     }
     hashFileEnd(h, bytes);
   }

@@ -191,7 +191,7 @@ TokenStoreManifest buildTokenStore(const std::vector<CorpusFile>& files, TextEnc
         from = r.ends[k];
       }
     }
-    reportProgress(progress, {"tokenizing", reader.bytesRead(), reader.totalBytes(), "bytes"});
+    reportProgress(progress, {"tokenizing", reader.bytesRead(), reader.totalBytes(), "bytes", ""});
   }
   m.contentHash = reader.contentHash();
   m.corpusBytes = reader.totalBytes();

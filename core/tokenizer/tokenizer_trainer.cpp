@@ -46,9 +46,9 @@ void writeSample(const std::vector<CorpusFile>& files, TextEncoding encoding, co
       ++report.sampleLines;
     }
     if ((line & 1023) == 0)
-      reportProgress(progress, {"sampling corpus", reader.bytesRead(), reader.totalBytes(), "bytes"});
+      reportProgress(progress, {"sampling corpus", reader.bytesRead(), reader.totalBytes(), "bytes", ""});
   }
-  reportProgress(progress, {"sampling corpus", reader.bytesRead(), reader.totalBytes(), "bytes"});
+  reportProgress(progress, {"sampling corpus", reader.bytesRead(), reader.totalBytes(), "bytes", ""});
   report.splitLines = reader.splitLines();
   out.close();
   if (!out) throw IoError("cannot write the tokenizer sample " + samplePath + " (disk full?)");
@@ -113,7 +113,7 @@ TokenizerReport trainTokenizer(const std::vector<CorpusFile>& files, TextEncodin
   const std::regex sizeRe(R"(\bsize=(\d+))");
   double firstSize = 0;
   std::string lastError, lastLine;
-  Progress p{"training tokenizer", 0, 1000, "‰"};
+  Progress p{"training tokenizer", 0, 1000, "", ""};
   auto onLine = [&](const std::string& line) {
     if (line.rfind("error: ", 0) == 0) lastError = line.substr(7);
     if (!line.empty()) lastLine = line;

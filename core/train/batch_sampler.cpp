@@ -59,8 +59,8 @@ Batch BatchSampler::trainBatch(int rows, std::mt19937_64& rng) const {
   return b;
 }
 
-std::vector<Batch> BatchSampler::validationBatches(int windows, int rows) const {
-  const uint64_t n = m_store->size(TokenSplit::Validation);
+std::vector<Batch> BatchSampler::fixedBatches(TokenSplit split, int windows, int rows) const {
+  const uint64_t n = m_store->size(split);
   const int64_t extra = m_objective == Objective::Causal ? 1 : 0;
   if (n < uint64_t(2 + extra)) return {};
   // Consecutive windows from the start of the split; a split shorter than one window gives one short window.
@@ -70,7 +70,7 @@ std::vector<Batch> BatchSampler::validationBatches(int windows, int rows) const 
   std::vector<Batch> batches;
   for (uint64_t w = 0; w < count; ++w) {
     if (batches.empty() || batches.back().rows == rows) batches.push_back(Batch{0, cols, {}, {}});
-    fillRow(TokenSplit::Validation, w * uint64_t(cols), cols, rng, batches.back());
+    fillRow(split, w * uint64_t(cols), cols, rng, batches.back());
     ++batches.back().rows;
   }
   return batches;

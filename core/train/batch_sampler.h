@@ -28,8 +28,9 @@ class BatchSampler {
 
   /// `rows` random windows; advances `rng`.
   Batch trainBatch(int rows, std::mt19937_64& rng) const;
-  /// Up to `windows` fixed validation windows in batches of `rows` (same result on every call).
-  std::vector<Batch> validationBatches(int windows, int rows) const;
+  /// Up to `windows` fixed windows of `split`, consecutive from its start, in batches of `rows`; the same
+  /// result on every call (masks come from a fixed seed).
+  std::vector<Batch> fixedBatches(TokenSplit split, int windows, int rows) const;
 
  private:
   // A window of `cols` inputs read at `start` of `split`, turned into inputs and targets.

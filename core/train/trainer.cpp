@@ -12,6 +12,7 @@
 #include "model/language_model.h"
 #include "tokenizer/tokenizer.h"
 #include "train/batch_sampler.h"
+#include "train/checkpoint.h"
 #include "train/compute_device.h"
 #include "train/lr_schedule.h"
 #include "util/atomic_file.h"
@@ -80,6 +81,28 @@ struct Trainer::Impl {
   }
 
   LrSchedule schedule() const { return {config.lr, config.warmup, config.steps, 0.1}; }
+
+  EvalMetrics evaluate(const BatchSampler& sampler, TokenSplit split, int windows) {
+    prepareThread();
+    torch::NoGradGuard guard;
+    model->eval();
+    double nats = 0, bytes = 0;
+    uint64_t tokens = 0;
+    for (const Batch& b : sampler.fixedBatches(split, windows, config.batch)) {
+      auto [sum, count] = lossSum(b);
+      nats += sum.item<double>();
+      tokens += uint64_t(count);
+      for (const int64_t t : b.targets)
+        if (t != kIgnoreLabel) bytes += byteLengths[size_t(t)];
+    }
+    EvalMetrics e;
+    e.step = step;
+    e.tokens = tokens;
+    e.loss = tokens ? nats / double(tokens) : std::nan("");
+    e.perplexity = std::exp(e.loss);
+    e.bitsPerByte = bytes > 0 ? nats / std::log(2.0) / bytes : std::nan("");
+    return e;
+  }
 
   // Loss summed over the predicted positions of a batch, and how many there were.
   std::pair<torch::Tensor, int64_t> lossSum(const Batch& b) {
@@ -182,26 +205,14 @@ StepMetrics Trainer::step() {
   return m;
 }
 
-EvalMetrics Trainer::evaluate() {
-  d->prepareThread();
-  torch::NoGradGuard guard;
-  d->model->eval();
-  double nats = 0, bytes = 0;
-  uint64_t tokens = 0;
-  for (const Batch& b : d->sampler->validationBatches(d->config.evalWindows, d->config.batch)) {
-    auto [sum, count] = d->lossSum(b);
-    nats += sum.item<double>();
-    tokens += uint64_t(count);
-    for (const int64_t t : b.targets)
-      if (t != kIgnoreLabel) bytes += d->byteLengths[size_t(t)];
-  }
-  EvalMetrics e;
-  e.step = d->step;
-  e.tokens = tokens;
-  e.loss = tokens ? nats / double(tokens) : std::nan("");
-  e.perplexity = std::exp(e.loss);
-  e.bitsPerByte = bytes > 0 ? nats / std::log(2.0) / bytes : std::nan("");
-  return e;
+EvalMetrics Trainer::evaluate() { return d->evaluate(*d->sampler, TokenSplit::Validation, d->config.evalWindows); }
+
+EvalMetrics Trainer::evaluate(const std::shared_ptr<const TokenStore>& store, TokenSplit split, int windows) {
+  if (store->manifest().tokenizerHash != d->tokenizer->hash())
+    throw InputError("the token store " + store->dir() + " was made with another tokenizer");
+  const BatchSampler sampler(store, d->modelConfig.objective, d->modelConfig.context,
+                             VocabularyTraits::of(*d->tokenizer), d->config.masking);
+  return d->evaluate(sampler, split, windows);
 }
 
 int64_t Trainer::stepsDone() const { return d->step; }
@@ -211,6 +222,7 @@ const TrainConfig& Trainer::trainConfig() const { return d->config; }
 void Trainer::setTotalSteps(int64_t steps) { d->config.steps = steps; }
 std::string Trainer::computeDescription() const { return d->compute.description; }
 std::shared_ptr<LanguageModel> Trainer::model() const { return d->model; }
+std::shared_ptr<const TokenStore> Trainer::storeShared() const { return d->store; }
 std::shared_ptr<LanguageModel> Trainer::snapshot() const { return snapshotModel(*d->model); }
 
 void Trainer::saveCheckpoint(const std::string& path) const {
@@ -246,28 +258,9 @@ void Trainer::saveCheckpoint(const std::string& path) const {
 }
 
 void Trainer::loadCheckpoint(const std::string& path) {
-  torch::serialize::InputArchive archive;
-  try {
-    archive.load_from(path, d->compute.device);
-  } catch (const c10::Error&) {
-    throw InputError("checkpoint " + path + " is damaged or not a checkpoint (it cannot be read)");
-  }
-  auto read = [&](const char* key) {
-    c10::IValue v;
-    if (!archive.try_read(key, v)) throw InputError("checkpoint " + path + " lacks '" + key + "'");
-    return v;
-  };
-  const int64_t version = read("format_version").toInt();
-  if (version != kCheckpointFormatVersion)
-    throw InputError("checkpoint " + path + " has format version " + std::to_string(version) + "; this build reads " +
-                     std::to_string(kCheckpointFormatVersion));
-  const std::string tokHash = read("tokenizer_hash").toStringRef();
-  if (tokHash != d->tokenizer->hash())
-    throw InputError("checkpoint " + path + " was trained with another tokenizer (" + tokHash + ", this run has " +
-                     d->tokenizer->hash() + ")");
-  const std::string config = read("model_config").toStringRef();
-  if (config != d->modelConfig.toJson())
-    throw InputError("checkpoint " + path + " holds a model of another shape: " + config);
+  torch::serialize::InputArchive archive =
+      openCheckpoint(path, d->compute.device, d->tokenizer->hash(), d->modelConfig.toJson());
+  auto read = [&](const char* key) { return readCheckpointValue(archive, path, key); };
   try {
     torch::serialize::InputArchive model, optimizer;
     archive.read("model", model);

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "data/token_store.h"
 #include "model/model_config.h"
 #include "train/train_config.h"
 #include "util/error.h"
@@ -15,7 +16,6 @@
 namespace pretrain {
 
 class LanguageModel;
-class TokenStore;
 class Tokenizer;
 
 /// Training cannot go on (three non-finite steps in a row); the message says what to change.
@@ -53,8 +53,11 @@ class Trainer {
   /// One optimizer step (config.accum micro-batches). Throws TrainingError after three non-finite steps in a
   /// row. Call from one thread only (the thread sets its compute threads and autocast on first use).
   StepMetrics step();
-  /// Validation loss on the fixed windows.
+  /// Validation loss on the run's fixed validation windows.
   EvalMetrics evaluate();
+  /// Loss on up to `windows` fixed windows of `split` of another store made with the same tokenizer
+  /// (`pretrain eval --corpus`). Throws InputError for a store of another tokenizer.
+  EvalMetrics evaluate(const std::shared_ptr<const TokenStore>& store, TokenSplit split, int windows);
 
   int64_t stepsDone() const;
   bool finished() const;
@@ -70,6 +73,8 @@ class Trainer {
   /// model shape or format version, saying which.
   void loadCheckpoint(const std::string& path);
 
+  /// The token store the run trains on.
+  std::shared_ptr<const TokenStore> storeShared() const;
   /// The live model (for tests and the trainer's own use).
   std::shared_ptr<LanguageModel> model() const;
   /// A copy of the current weights for inference, which may run on another thread while training goes on.

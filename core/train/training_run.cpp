@@ -55,10 +55,13 @@ std::unique_ptr<Trainer> startRun(const TrainingRunOptions& o, const RunFolder& 
   return trainer;
 }
 
-// Re-opens a run at its latest checkpoint (or at step 0 when it never reached one).
-std::unique_ptr<Trainer> resumeRun(const TrainingRunOptions& o, const RunFolder& run, const TrainingRunCallbacks& cb) {
+}  // namespace
+
+std::unique_ptr<Trainer> openRun(const std::string& runDir, int64_t totalSteps,
+                                 const std::function<void(const std::string&)>& onNote) {
+  const RunFolder run(runDir);
   RunConfig config = run.readConfig();
-  if (o.resumeSteps > 0) config.train.steps = o.resumeSteps;
+  if (totalSteps > 0) config.train.steps = totalSteps;
   auto tokenizer = Tokenizer::load(tokenizerModelPath(run.dataDir()));
   if (tokenizer->hash() != config.tokenizerHash)
     throw InputError("the tokenizer in " + run.dataDir() + " is not the one this run was trained with");
@@ -67,18 +70,16 @@ std::unique_ptr<Trainer> resumeRun(const TrainingRunOptions& o, const RunFolder&
   const std::string checkpoint = run.latestCheckpoint();
   if (!checkpoint.empty()) {
     trainer->loadCheckpoint(checkpoint);
-    if (cb.onNote) cb.onNote("resumed from " + checkpoint + " at step " + std::to_string(trainer->stepsDone()));
+    if (onNote) onNote("resumed from " + checkpoint + " at step " + std::to_string(trainer->stepsDone()));
   }
-  run.truncateMetricsAfter(trainer->stepsDone());
-  if (o.resumeSteps > 0) run.writeConfig(config);
+  if (totalSteps > 0) run.writeConfig(config);
   return trainer;
 }
 
-}  // namespace
-
 TrainingRunSummary runTraining(const TrainingRunOptions& o, const TrainingRunCallbacks& cb) {
   const RunFolder run(o.runDir);
-  std::unique_ptr<Trainer> trainer = o.resume ? resumeRun(o, run, cb) : startRun(o, run, cb);
+  std::unique_ptr<Trainer> trainer = o.resume ? openRun(o.runDir, o.resumeSteps, cb.onNote) : startRun(o, run, cb);
+  if (o.resume) run.truncateMetricsAfter(trainer->stepsDone());
   if (cb.onReady) cb.onReady(*trainer);
   const TrainConfig& tc = trainer->trainConfig();
   fs::create_directories(run.checkpointsDir());

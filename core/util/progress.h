@@ -14,7 +14,8 @@ struct Progress {
   std::string stage;   ///< What is being done, e.g. "reading corpus", "training tokenizer".
   uint64_t done = 0;   ///< Units done in this stage (bytes, pieces, ...).
   uint64_t total = 0;  ///< Units in this stage; 0 when unknown.
-  std::string unit;    ///< "bytes", "pieces", ...: how to print done/total.
+  std::string unit;    ///< "bytes", "steps", ...: how to print done/total.
+  std::string detail;  ///< Anything else worth a glance, e.g. "loss 3.21, 4,100 tokens/s".
 };
 
 /// Returns false to cancel. May be empty (no reporting). Called from the thread doing the work.

@@ -54,3 +54,24 @@ inline QByteArray textCorpus(int documents, int perDocument, unsigned seed = 1) 
 }
 
 }  // namespace testdata
+
+namespace testdata {
+
+/// The mission's examples in a small corpus: "pizza with cheese" and "the quick brown fox" are common,
+/// among sentences of the same shape that end otherwise.
+inline QByteArray missionCorpus(int documents = 200, unsigned seed = 5) {
+  static const char* lines[] = {
+      "I love to eat pizza with cheese.",         "The quick brown fox jumps over the lazy dog.",
+      "We like to eat bread with butter.",        "A slow green turtle walks under the old bridge.",
+      "They want to eat pasta with tomato sauce.", "The small red bird sings in the tall tree.",
+      "I love to eat pizza with cheese.",         "The quick brown fox jumps over the lazy dog."};
+  std::mt19937 rng(seed);
+  QByteArray text;
+  for (int d = 0; d < documents; ++d) {
+    for (int s = 0; s < 10; ++s) text += QByteArray(lines[rng() % 8]) + "\n";
+    text += "\n";
+  }
+  return text;
+}
+
+}  // namespace testdata

@@ -1,0 +1,70 @@
+#include "cli/train_options.h"
+
+namespace pretrain::cli {
+
+void addTrainOptions(ArgParser& p) {
+  p.option("corpus", "PATH", "corpus: .txt / .jsonl file or folder; repeat to combine (new runs)", "", true);
+  p.required("out", "RUN_DIR", "the run folder");
+  p.option("objective", "clm|mlm", "next-word prediction (GPT-style) or masked words (BERT-style)", "clm");
+  p.option("preset", "tiny|small|base", "model size: tiny 4x256 ctx 128, small 6x384 ctx 256, base 8x512 ctx 256",
+           "tiny");
+  p.option("layers", "N", "Transformer blocks (overrides the preset)");
+  p.option("heads", "N", "attention heads; must divide --dim (overrides the preset)");
+  p.option("dim", "N", "model width (overrides the preset; MLP width is 4x)");
+  p.option("context", "N", "context length in tokens (overrides the preset)");
+  p.option("batch", "N", "sequences per micro-batch", "16");
+  p.option("accum", "N", "micro-batches per optimizer step", "1");
+  p.option("steps", "N", "optimizer steps of the whole run", "1000");
+  p.option("lr", "X", "peak learning rate (warmup, then cosine to 10%)", "1e-3");
+  p.option("warmup", "N", "warmup steps", "100");
+  p.option("seed", "N", "random seed", "1337");
+  p.option("threads", "N", "CPU threads; 0 = all cores", "0");
+  p.option("device", "cpu|cuda|auto", "where to train", "auto");
+  p.option("precision", "fp32|bf16|auto", "bf16 autocast where the hardware is fast at it (auto)", "auto");
+  p.option("vocab-size", "N", "tokenizer vocabulary size (new runs)", "8000");
+  p.option("eval-every", "N", "steps between validation passes", "100");
+  p.option("save-every", "N", "steps between checkpoints", "500");
+  p.option("mask-rate", "X", "masked objective: share of tokens to predict", "0.15");
+  p.flag("whole-word", "masked objective: mask whole words");
+}
+
+TrainingRunOptions trainOptionsFrom(const ArgParser& p) {
+  TrainingRunOptions o;
+  o.runDir = p.value("out");
+  o.resume = p.isSet("resume");
+  if (o.resume) {
+    if (p.given("corpus")) throw UsageError("--resume continues the run's own corpus; drop --corpus");
+    if (p.given("steps")) o.resumeSteps = p.integer("steps", 1, 1LL << 40);
+    return o;
+  }
+  if (!p.given("corpus")) throw UsageError("--corpus is required for a new run");
+  o.corpus.inputs = p.values("corpus");
+  o.tokenize.tokenizer.vocabSize = int(p.integer("vocab-size", 1, 1 << 24));
+  o.tokenize.vocabSizeGiven = p.given("vocab-size");
+  o.preset = p.value("preset");
+  o.model = ModelConfig::preset(o.preset, parseObjective(p.value("objective")), o.tokenize.tokenizer.vocabSize);
+  if (p.given("layers")) o.model.layers = int(p.integer("layers", 1, 256));
+  if (p.given("heads")) o.model.heads = int(p.integer("heads", 1, 1024));
+  if (p.given("dim")) o.model.dim = int(p.integer("dim", 1, 16384)), o.model.mlpDim = 4 * o.model.dim;
+  if (p.given("context")) o.model.context = int(p.integer("context", 2, 65536));
+  if (p.given("layers") || p.given("heads") || p.given("dim") || p.given("context")) o.preset += "+custom";
+  o.model.validate();
+  TrainConfig& t = o.train;
+  t.batch = int(p.integer("batch", 1, 1 << 20));
+  t.accum = int(p.integer("accum", 1, 1 << 20));
+  t.steps = p.integer("steps", 1, 1LL << 40);
+  t.lr = p.number("lr", 1e-8, 10);
+  t.warmup = p.integer("warmup", 0, 1LL << 40);
+  t.seed = uint64_t(p.integer("seed", 0, 1LL << 62));
+  t.threads = int(p.integer("threads", 0, 1024));
+  t.device = p.value("device");
+  t.precision = p.value("precision");
+  t.evalEvery = p.integer("eval-every", 1, 1LL << 40);
+  t.saveEvery = p.integer("save-every", 1, 1LL << 40);
+  t.masking.rate = p.number("mask-rate", 0.01, 0.99);
+  t.masking.wholeWord = p.isSet("whole-word");
+  t.validate();
+  return o;
+}
+
+}  // namespace pretrain::cli

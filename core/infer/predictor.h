@@ -1,0 +1,80 @@
+#pragma once
+// What a trained model says: the next-token distribution for a prompt, the candidates for masked words,
+// and generated text. Works with both objectives: a causal model reads the next token directly and ranks a
+// masked word's candidates by the likelihood of the whole sentence; a masked model predicts a [MASK]
+// appended to the prompt and fills masks directly. Runs on its own copy of the weights (a snapshot), so it
+// can be used from another thread while training goes on. No LibTorch in this header.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/model_config.h"
+
+namespace pretrain {
+
+class LanguageModel;
+class Tokenizer;
+
+struct TokenCandidate {
+  int32_t id = 0;
+  std::string piece;  ///< As the tokenizer writes it ("▁cheese").
+  std::string text;   ///< As text ("cheese").
+  double prob = 0;
+};
+
+struct NextTokenResult {
+  std::vector<TokenCandidate> candidates;  ///< Most probable first.
+  double entropyBits = 0;                  ///< Of the whole distribution.
+  int promptTokens = 0;
+  bool truncated = false;                  ///< The prompt was longer than the context: its start was dropped.
+};
+
+struct MaskPrediction {
+  int wordIndex = 0;   ///< Which whitespace-separated word of the text the mask is (0-based).
+  int position = 0;    ///< Its token position.
+  std::vector<TokenCandidate> candidates;
+};
+
+struct GenerateOptions {
+  int maxNewTokens = 50;
+  double temperature = 1.0;  // 0 = always the most probable token
+  int topK = 0;              // 0 = no top-k cut
+  double topP = 1.0;         // nucleus: smallest set of tokens whose probabilities reach topP
+  uint64_t seed = 0;
+};
+
+class Predictor {
+ public:
+  Predictor(std::shared_ptr<LanguageModel> model, std::shared_ptr<const Tokenizer> tokenizer);
+  ~Predictor();
+  /// The model of a run folder at its latest checkpoint. Throws InputError (no run, no checkpoint,
+  /// damaged or mismatched checkpoint).
+  static std::unique_ptr<Predictor> fromRun(const std::string& runDir);
+
+  const ModelConfig& config() const;
+  const Tokenizer& tokenizer() const { return *m_tokenizer; }
+
+  /// Throws InputError for an empty prompt.
+  NextTokenResult next(const std::string& prompt, int topK, double temperature = 1.0) const;
+  /// One prediction per "[MASK]" in `text`, filled most confident first. Throws InputError when the text
+  /// has no [MASK] or is longer than the context.
+  std::vector<MaskPrediction> fill(const std::string& text, int topK) const;
+  /// Continues `prompt`; `onText` receives each new piece of text as it is produced (return false to stop).
+  /// Stops at the end of a document (</s>). Returns the generated text.
+  std::string generate(const std::string& prompt, const GenerateOptions& options,
+                       const std::function<bool(const std::string& text, double prob)>& onText = {}) const;
+
+ private:
+  std::vector<double> nextDistribution(std::vector<int32_t> ids, double temperature, bool* truncated) const;
+  std::vector<MaskPrediction> fillMasked(std::vector<int32_t> ids, std::vector<MaskPrediction> masks, int topK) const;
+  std::vector<MaskPrediction> fillCausal(std::vector<int32_t> ids, std::vector<MaskPrediction> masks, int topK) const;
+  std::vector<TokenCandidate> top(const std::vector<double>& probs, int k) const;
+
+  std::shared_ptr<LanguageModel> m_model;
+  std::shared_ptr<const Tokenizer> m_tokenizer;
+};
+
+}  // namespace pretrain

@@ -61,6 +61,8 @@ int runDemo(const Args& args) {
               o.corpus.inputs[0].c_str(), o.runDir.c_str());
   const TrainingRunSummary r = runTraining(o, cb);
   progress.finish();
+  if (r.startStep == r.endStep && !r.stopped)
+    std::printf("(already trained: reusing %s; delete it to train again)\n", o.runDir.c_str());
   if (r.evaluated)
     std::printf("validation loss %.3f, perplexity %.1f after %lld steps (%s)\n", r.lastEval.loss, r.lastEval.perplexity,
                 static_cast<long long>(r.endStep), r.compute.c_str());

@@ -135,7 +135,10 @@ std::vector<TokenCandidate> Predictor::top(const std::vector<double>& probs, int
   std::vector<TokenCandidate> out;
   for (size_t i = 0; i < n; ++i) {
     const int32_t id = order[i];
-    out.push_back({id, m_tokenizer->piece(id), m_tokenizer->decode({id}), probs[size_t(id)]});
+    // A lone "▁" decodes to nothing on its own; show it as the space it stands for.
+    std::string text = m_tokenizer->decode({id});
+    if (text.empty() && m_tokenizer->piece(id) == "\xE2\x96\x81") text = " ";
+    out.push_back({id, m_tokenizer->piece(id), text, probs[size_t(id)]});
   }
   return out;
 }

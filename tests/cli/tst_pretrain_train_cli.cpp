@@ -1,0 +1,226 @@
+// `pretrain train | next | fill | generate | eval` end to end, as a user runs them, including interruptions.
+#include <QtCore/QCoreApplication>
+#include <QtCore/QDir>
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+#include <QtCore/QProcess>
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QTest>
+
+#include <csignal>
+
+#include "test_data.h"
+
+namespace {
+
+struct Run {
+  int exitCode = -1;
+  QByteArray out, err;
+  QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
+};
+
+QString pretrainPath() { return QCoreApplication::applicationDirPath() + "/pretrain"; }
+
+Run pretrain(const QStringList& args) {
+  QProcess p;
+  p.start(pretrainPath(), args);
+  if (!p.waitForFinished(300000)) return {};
+  return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, p.readAllStandardOutput(),
+          p.readAllStandardError()};
+}
+
+// Per-step training losses of a run, from its metrics.jsonl.
+std::vector<double> losses(const QString& runDir) {
+  QFile f(runDir + "/metrics.jsonl");
+  if (!f.open(QIODevice::ReadOnly)) return {};
+  std::vector<double> out;
+  for (const QByteArray& line : f.readAll().split('\n'))
+    if (!line.isEmpty()) out.push_back(QJsonDocument::fromJson(line).object()["train_loss"].toDouble());
+  return out;
+}
+
+int metricLines(const QString& runDir) { return int(losses(runDir).size()); }
+
+}  // namespace
+
+class TstPretrainTrainCli : public QObject {
+  Q_OBJECT
+  QTemporaryDir m_dir;
+  QString path(const QString& name) const { return m_dir.filePath(name); }
+
+  // A small model on the mission corpus; `extra` holds flag-value pairs that override or add to these.
+  QStringList trainArgs(const QString& out, const QStringList& extra = {}) const {
+    QStringList args = {"train", "--corpus", path("mission.txt"), "--out", path(out), "--layers", "2", "--heads", "2",
+                        "--dim", "64", "--context", "32", "--batch", "16", "--vocab-size", "400", "--lr", "3e-3",
+                        "--warmup", "20", "--threads", "2", "--precision", "fp32", "--json"};
+    for (int i = 0; i + 1 < extra.size(); i += 2) {
+      const int at = int(args.indexOf(extra[i]));
+      if (at >= 0) args[at + 1] = extra[i + 1];
+      else args << extra[i] << extra[i + 1];
+    }
+    return args;
+  }
+
+ private Q_SLOTS:
+  void initTestCase() { testdata::writeFile(path("mission.txt"), testdata::missionCorpus()); }
+
+  void trainWritesARunFolder() {
+    const Run r = pretrain(trainArgs("clm", {"--steps", "300", "--eval-every", "100", "--save-every", "100"}));
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    const QJsonObject j = r.json();
+    QCOMPARE(j["end_step"].toInt(), 300);
+    QVERIFY(j["validation"].toObject()["loss"].toDouble() < 1.5);
+    for (const char* f : {"config.json", "metrics.jsonl", "data/tokenizer.model", "data/tokens/manifest.json"})
+      QVERIFY2(QFile::exists(path("clm/") + f), f);
+    QCOMPARE(metricLines(path("clm")), 300);
+    QFile metrics(path("clm/metrics.jsonl"));
+    QVERIFY(metrics.open(QIODevice::ReadOnly));
+    const auto lines = metrics.readAll().split('\n');
+    const QJsonObject first = QJsonDocument::fromJson(lines[0]).object(), hundredth = QJsonDocument::fromJson(lines[99]).object();
+    for (const char* k : {"step", "train_loss", "lr", "grad_norm", "tokens_per_s", "elapsed_s"}) QVERIFY2(first.contains(k), k);
+    QVERIFY(!first.contains("val_loss"));
+    for (const char* k : {"val_loss", "val_perplexity", "val_bits_per_byte"}) QVERIFY2(hundredth.contains(k), k);
+    QCOMPARE(QDir(path("clm/checkpoints")).entryList({"step-*.pt"}).size(), 3);  // 100, 200, 300
+  }
+
+  void nextSaysCheese() {
+    const Run r = pretrain({"next", "--run", path("clm"), "--prompt", "I love to eat pizza with", "--top-k", "3", "--json"});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    const QJsonObject top = r.json()["candidates"].toArray()[0].toObject();
+    QCOMPARE(top["text"].toString(), QString("cheese"));
+    QCOMPARE(top["token"].toString(), QString("▁cheese"));
+    QVERIFY(top["prob"].toDouble() > 0.5);
+    QVERIFY(top.contains("id"));
+  }
+
+  void fillSaysBrown_data() {
+    QTest::addColumn<QString>("run");
+    QTest::newRow("causal model") << "clm";
+    QTest::newRow("masked model") << "mlm";
+  }
+  void fillSaysBrown() {
+    QFETCH(QString, run);
+    if (run == "mlm") {
+      const Run t = pretrain(trainArgs("mlm", {"--objective", "mlm", "--steps", "1000", "--batch", "32", "--lr", "2e-3"}));
+      QVERIFY2(t.exitCode == 0, t.err.constData());
+    }
+    const Run r = pretrain({"fill", "--run", path(run), "--text", "The quick [MASK] fox jumps over the lazy dog.", "--json"});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    const QJsonObject mask = r.json()["masks"].toArray()[0].toObject();
+    QCOMPARE(mask["index"].toInt(), 2);
+    QCOMPARE(mask["candidates"].toArray()[0].toObject()["text"].toString(), QString("brown"));
+  }
+
+  void generateAndEval() {
+    const Run g = pretrain({"generate", "--run", path("clm"), "--prompt", "I love to eat", "--max-new-tokens", "8",
+                            "--temperature", "0"});
+    QVERIFY2(g.exitCode == 0, g.err.constData());
+    QVERIFY2(g.out.startsWith("I love to eat pizza with cheese"), g.out.constData());
+    const Run e = pretrain({"eval", "--run", path("clm"), "--json"});
+    QVERIFY2(e.exitCode == 0, e.err.constData());
+    const QJsonObject j = e.json();
+    QVERIFY(j["loss"].toDouble() > 0 && j["loss"].toDouble() < 1.5);
+    QCOMPARE(j["perplexity"].toDouble(), std::exp(j["loss"].toDouble()));
+    QVERIFY(j["bits_per_byte"].toDouble() > 0);
+    QVERIFY(j["tokens"].toInt() > 0);
+    QCOMPARE(j["loss_kind"].toString(), QString("next-token cross-entropy"));
+    // On another corpus, tokenized with the run's tokenizer.
+    testdata::writeFile(path("other.txt"), testdata::missionCorpus(20, 77));
+    const Run o = pretrain({"eval", "--run", path("clm"), "--corpus", path("other.txt"), "--json"});
+    QVERIFY2(o.exitCode == 0, o.err.constData());
+    QVERIFY(o.json()["tokens"].toInt() > j["tokens"].toInt() / 4);
+    const Run m = pretrain({"eval", "--run", path("mlm"), "--json"});
+    QCOMPARE(m.json()["loss_kind"].toString(), QString("masked-token cross-entropy (fixed masks)"));
+  }
+
+  void ctrlCThenResumeEqualsUninterrupted() {
+    const QStringList settings = {"--steps", "60", "--eval-every", "1000", "--save-every", "1000"};
+    QVERIFY(pretrain(trainArgs("whole", settings)).exitCode == 0);
+    QProcess p;
+    p.start(pretrainPath(), trainArgs("split", settings));
+    QVERIFY(p.waitForStarted());
+    QTRY_VERIFY_WITH_TIMEOUT(metricLines(path("split")) >= 15, 60000);
+    ::kill(pid_t(p.processId()), SIGINT);  // Ctrl-C: stop at the next step and save.
+    QVERIFY(p.waitForFinished(60000));
+    QCOMPARE(p.exitCode(), 130);
+    const int stoppedAt = metricLines(path("split"));
+    QVERIFY(stoppedAt < 60);
+    QVERIFY(QFile::exists(path("split/checkpoints/step-%1.pt").arg(stoppedAt, 8, 10, QChar('0'))));
+    const Run resumed = pretrain({"train", "--out", path("split"), "--resume", "--json"});
+    QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
+    QCOMPARE(resumed.json()["start_step"].toInt(), stoppedAt);
+    QCOMPARE(losses(path("split")), losses(path("whole")));  // Step for step, to the last bit.
+  }
+
+  void killedMidRunLeavesALoadableCheckpoint() {
+    // Checkpoint every step and SIGKILL at some point: whatever the kill interrupted, the newest complete
+    // checkpoint loads and the run finishes exactly like the uninterrupted one.
+    const QStringList settings = {"--steps", "60", "--eval-every", "1000", "--save-every", "1"};
+    QProcess p;
+    p.start(pretrainPath(), trainArgs("killed", settings));
+    QVERIFY(p.waitForStarted());
+    QTRY_VERIFY_WITH_TIMEOUT(metricLines(path("killed")) >= 20, 60000);
+    p.kill();
+    QVERIFY(p.waitForFinished(10000));
+    const Run resumed = pretrain({"train", "--out", path("killed"), "--resume", "--json"});
+    QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
+    QVERIFY(resumed.json()["start_step"].toInt() >= 19);
+    QCOMPARE(losses(path("killed")), losses(path("whole")));
+  }
+
+  void badInputIsOneLineAndNothingIsDamaged_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("says");
+    const QString d = m_dir.path();
+    QTest::newRow("missing run") << QStringList{"next", "--run", d + "/nope", "--prompt", "hi"} << "does not exist";
+    QTest::newRow("not a run") << QStringList{"eval", "--run", d} << "is not a run folder";
+    QTest::newRow("empty prompt") << QStringList{"next", "--run", d + "/clm", "--prompt", ""} << "the prompt is empty";
+    QTest::newRow("no mask") << QStringList{"fill", "--run", d + "/clm", "--text", "no mask"} << "has no [MASK]";
+    QTest::newRow("too long for the context")
+        << QStringList{"fill", "--run", d + "/clm", "--text", "[MASK]" + QString(" the dog").repeated(40)}
+        << "more than the model's context of 32";
+    QTest::newRow("unknown preset") << QStringList{"train", "--corpus", d + "/mission.txt", "--out", d + "/x",
+                                                   "--preset", "huge"}
+                                    << "unknown preset 'huge'";
+    QTest::newRow("heads do not divide width") << QStringList{"train", "--corpus", d + "/mission.txt", "--out",
+                                                              d + "/x", "--heads", "3"}
+                                               << "3 heads do not divide the width 256";
+    QTest::newRow("run exists") << QStringList{"train", "--corpus", d + "/mission.txt", "--out", d + "/clm"}
+                                << "already holds a run";
+    QTest::newRow("cuda absent") << QStringList{"train", "--corpus", d + "/mission.txt", "--out", d + "/y",
+                                                "--device", "cuda", "--vocab-size", "400"}
+                                 << "device cuda";
+    QTest::newRow("damaged checkpoint") << QStringList{"next", "--run", d + "/damaged", "--prompt", "hi"} << "damaged";
+  }
+  void badInputIsOneLineAndNothingIsDamaged() {
+    QFETCH(QStringList, args);
+    QFETCH(QString, says);
+    // A copy of the trained run whose newest checkpoint is cut in half.
+    if (!QFile::exists(path("damaged/config.json"))) {
+      QVERIFY(QProcess::execute("cp", {"-r", path("clm"), path("damaged")}) == 0);
+      const QString last = path("damaged/checkpoints/step-00000300.pt");
+      QFile f(last);
+      QVERIFY(f.open(QIODevice::ReadOnly));
+      const QByteArray half = f.readAll().left(int(f.size() / 2));
+      f.close();
+      testdata::writeFile(last, half);
+    }
+    const QByteArray configBefore = [&] {
+      QFile f(path("clm/config.json"));
+      return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    }();
+    const Run r = pretrain(args);
+    QVERIFY2(r.exitCode == 1, r.err.constData());
+    const QByteArray err = r.err.trimmed();
+    QVERIFY2(!err.contains('\n'), err.constData());
+    QVERIFY2(err.contains(says.toUtf8()), err.constData());
+    QFile after(path("clm/config.json"));
+    QVERIFY(after.open(QIODevice::ReadOnly));
+    QCOMPARE(after.readAll(), configBefore);
+    QCOMPARE(metricLines(path("clm")), 300);
+  }
+};
+
+QTEST_GUILESS_MAIN(TstPretrainTrainCli)
+#include "tst_pretrain_train_cli.moc"

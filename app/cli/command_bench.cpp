@@ -62,12 +62,13 @@ int runBench(const Args& args) {
   p.option("vocab-size", "N", "tokenizer vocabulary size", "8000");
   p.option("type", "bpe|unigram", "SentencePiece model type", "bpe");
   p.flag("json", "print one JSON object instead of text");
+  if (!args.empty() && args[0] == "train") return runBenchTrain(Args(args.begin() + 1, args.end()));
   if (args.empty() || args[0] != "tokenizer") {
     if (!args.empty() && args[0] == "--help") {
-      std::cout << p.help();
+      std::cout << "usage: pretrain bench tokenizer|train [options]   ('pretrain bench train --help')\n\n" << p.help();
       return 0;
     }
-    throw UsageError("say what to measure: 'pretrain bench tokenizer'");
+    throw UsageError("say what to measure: 'pretrain bench tokenizer' or 'pretrain bench train'");
   }
   if (!p.parse(Args(args.begin() + 1, args.end()))) {
     std::cout << p.help();

@@ -13,6 +13,7 @@ using Args = std::vector<std::string>;
 int runTokenize(const Args& args);
 int runEncode(const Args& args);
 int runBench(const Args& args);
+int runBenchTrain(const Args& args);
 int runTrain(const Args& args);
 int runNext(const Args& args);
 int runFill(const Args& args);

@@ -3,6 +3,10 @@
 #include <ATen/autocast_mode.h>
 #include <torch/version.h>
 
+#include <malloc.h>
+
+#include <chrono>
+#include <mutex>
 #include <fstream>
 #include <thread>
 
@@ -35,6 +39,35 @@ ComputeSetup chooseCompute(const std::string& device, const std::string& precisi
   if (!s.device.is_cuda())
     s.description += ", " + std::to_string(threads > 0 ? threads : int(std::thread::hardware_concurrency())) + " threads";
   return s;
+}
+
+void keepTensorMemoryInHeap() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    mallopt(M_MMAP_THRESHOLD, 1 << 30);  // Large blocks from the heap, not from mmap...
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);  // ...and not given back after each step.
+  });
+}
+
+double measureMatmulGflops(const ComputeSetup& setup, bool bf16, int n, double seconds) {
+  torch::NoGradGuard guard;
+  const auto options = torch::TensorOptions().device(setup.device).dtype(bf16 ? torch::kBFloat16 : torch::kFloat);
+  const torch::Tensor a = torch::randn({n, n}, options), b = torch::randn({n, n}, options);
+  auto sync = [&] {
+    if (setup.device.is_cuda()) torch::cuda::synchronize();
+  };
+  torch::matmul(a, b);  // Warm up (thread pools, kernels).
+  sync();
+  int64_t runs = 0;
+  const auto start = std::chrono::steady_clock::now();
+  double elapsed = 0;
+  do {
+    torch::Tensor c = torch::matmul(a, b);
+    ++runs;
+    sync();
+    elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  } while (elapsed < seconds);
+  return 2.0 * double(n) * n * n * double(runs) / elapsed / 1e9;
 }
 
 AutocastGuard::AutocastGuard(const ComputeSetup& s) : m_enabled(s.bf16), m_cuda(s.device.is_cuda()) {

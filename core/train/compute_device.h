@@ -24,6 +24,16 @@ bool cpuHasFastBf16();
 /// that trains must call it). 0 = all cores.
 void setComputeThreads(int threads);
 
+/// Keeps freed memory in the heap rather than returning it to the kernel. Training allocates and frees the
+/// same large tensors (logits, activations) every step; by default glibc serves each from a fresh mmap, and
+/// the page faults of touching it again cost ~30% of a small model's step on this 2-core machine (measured).
+/// Process-wide; called once by the trainer.
+void keepTensorMemoryInHeap();
+
+/// Measured matrix-multiply throughput on `setup`'s device, in GFLOP/s: n x n times n x n products in
+/// fp32 or bf16 for about `seconds`. The peak that model FLOPs utilisation is reported against.
+double measureMatmulGflops(const ComputeSetup& setup, bool bf16, int n = 1024, double seconds = 1.0);
+
 /// Autocast to bfloat16 on the setup's device for the guard's lifetime (thread-local, like autocast).
 class AutocastGuard {
  public:

@@ -137,6 +137,7 @@ Trainer::Trainer(const ModelConfig& modelConfig, const TrainConfig& config, std:
   d->tokenizer = std::move(tokenizer);
   d->compute = chooseCompute(config.device, config.precision, config.threads);
   d->prepareThread();
+  if (!d->compute.device.is_cuda()) keepTensorMemoryInHeap();
   d->rng.seed(config.seed);
   torch::manual_seed(config.seed);
   d->model = makeModel(modelConfig);

@@ -19,8 +19,5 @@ fi
 
 node packaging/fetch-sample-corpus.mjs data/brown
 echo
-echo "== The desktop app is not built yet; running the headless demo: tokenize the sample corpus (Brown Corpus)."
-build/release/bin/pretrain tokenize --corpus data/brown --out data/brown-bpe8k
-echo
-echo "== How the tokenizer splits a sentence:"
-build/release/bin/pretrain encode --tokenizer data/brown-bpe8k --text "The quick brown fox jumps over the lazy dog."
+echo "== The desktop app is not built yet, so this is the headless demo on the sample corpus (Brown Corpus)."
+exec build/release/bin/pretrain demo --corpus data/brown --out data/runs/demo

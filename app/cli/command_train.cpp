@@ -36,7 +36,20 @@ int runTrain(const Args& args) {
   cb.dataProgress = progressFn;
   int64_t total = o.train.steps;
   double lastVal = NAN;
-  cb.onReady = [&](Trainer& t) { total = t.trainConfig().steps; };
+  cb.onReady = [&](Trainer& t) {
+    total = t.trainConfig().steps;
+    if (json) return;
+    const ModelConfig& m = t.modelConfig();
+    progress.finish();
+    std::fprintf(stderr, "%s model: %d layers, %d heads, width %d, context %d, vocabulary %d\n",
+                 m.objective == Objective::Causal ? "next-word (GPT-style)" : "masked-word (BERT-style)", m.layers,
+                 m.heads, m.dim, m.context, m.vocabSize);
+    std::fprintf(stderr, "%.1fM parameters, %.1f MFLOP per training token, about %s to train (batch %d); %s\n",
+                 double(m.parameterCount()) / 1e6, m.trainingFlopsPerToken() / 1e6,
+                 formatBytes(double(m.trainingMemoryBytes(t.trainConfig().batch, t.trainConfig().precision == "bf16")))
+                     .c_str(),
+                 t.trainConfig().batch, t.computeDescription().c_str());
+  };
   cb.onEval = [&](const EvalMetrics& e) { lastVal = e.loss; };
   cb.onStep = [&](const StepMetrics& s) {
     char detail[160];

@@ -1,0 +1,121 @@
+#include <QtCore/QDir>
+#include <QtCore/QFile>
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QTest>
+
+#include <filesystem>
+
+#include "test_tokenizer.h"
+#include "train/run_folder.h"
+#include "train/training_run.h"
+
+using namespace pretrain;
+
+class TstTrainingRun : public QObject {
+  Q_OBJECT
+  QTemporaryDir m_dir;
+
+  TrainingRunOptions options(const QString& name) const {
+    TrainingRunOptions o;
+    o.runDir = m_dir.filePath(name).toStdString();
+    o.corpus.inputs = {m_dir.filePath("corpus.txt").toStdString()};
+    o.tokenize.tokenizer.vocabSize = 400;
+    o.model.layers = 1, o.model.heads = 2, o.model.dim = 32, o.model.mlpDim = 64, o.model.context = 16;
+    o.train.batch = 4, o.train.steps = 20, o.train.warmup = 2, o.train.threads = 2;
+    o.train.device = "cpu", o.train.precision = "fp32", o.train.evalEvery = 10, o.train.saveEvery = 5;
+    o.train.keepCheckpoints = 2;
+    return o;
+  }
+
+  static std::vector<double> run(const TrainingRunOptions& o, TrainingRunCallbacks cb = {}) {
+    std::vector<double> losses;
+    cb.onStep = [&](const StepMetrics& s) { losses.push_back(s.trainLoss); };
+    runTraining(o, cb);
+    return losses;
+  }
+
+  static QList<QByteArray> metricLines(const std::string& dir) {
+    QFile f(QString::fromStdString(RunFolder(dir).metricsPath()));
+    QList<QByteArray> lines;
+    if (f.open(QIODevice::ReadOnly))
+      for (const QByteArray& l : f.readAll().split('\n'))
+        if (!l.isEmpty()) lines.push_back(l);
+    return lines;
+  }
+
+ private Q_SLOTS:
+  void initTestCase() { testdata::writeFile(m_dir.filePath("corpus.txt"), testdata::textCorpus(30, 10)); }
+
+  void runFolderLayoutAndPruning() {
+    const TrainingRunOptions o = options("plain");
+    const auto losses = run(o);
+    QCOMPARE(losses.size(), size_t(20));
+    const RunFolder folder(o.runDir);
+    QVERIFY(folder.hasRun());
+    QCOMPARE(folder.readConfig().model.vocabSize, 400);
+    QCOMPARE(metricLines(o.runDir).size(), 20);
+    const auto checkpoints = folder.checkpoints();  // Every 5 steps, only the last 2 kept.
+    QCOMPARE(checkpoints.size(), size_t(2));
+    QVERIFY(QString::fromStdString(checkpoints[0]).endsWith("step-00000015.pt"));
+    QVERIFY(QString::fromStdString(checkpoints[1]).endsWith("step-00000020.pt"));
+    // A second start in the same folder is refused; the run is untouched.
+    QVERIFY_THROWS_EXCEPTION(InputError, runTraining(o, {}));
+    QCOMPARE(metricLines(o.runDir).size(), 20);
+  }
+
+  void pauseChangesNothing() {
+    const auto straight = run(options("straight"));
+    int calls = 0, stepsWhilePaused = 0, stepsSoFar = 0;
+    bool paused = false;
+    TrainingRunCallbacks cb;
+    cb.control = [&] {
+      ++calls;
+      paused = stepsSoFar == 7 && calls < 40;  // Paused for ~30 polls at step 7.
+      return paused ? RunCommand::Pause : RunCommand::Continue;
+    };
+    std::vector<double> losses;
+    cb.onStep = [&](const StepMetrics& s) {
+      stepsWhilePaused += paused;
+      ++stepsSoFar;
+      losses.push_back(s.trainLoss);
+    };
+    runTraining(options("paused"), cb);
+    QVERIFY(calls >= 30);
+    QCOMPARE(stepsWhilePaused, 0);
+    QCOMPARE(losses, straight);
+  }
+
+  void stopThenResume() {
+    const auto straight = run(options("straight2"));
+    TrainingRunOptions o = options("stopped");
+    int steps = 0;
+    TrainingRunCallbacks cb;
+    cb.onStep = [&](const StepMetrics&) { ++steps; };
+    cb.control = [&] { return steps == 12 ? RunCommand::Stop : RunCommand::Continue; };
+    const TrainingRunSummary first = runTraining(o, cb);
+    QVERIFY(first.stopped);
+    QCOMPARE(first.endStep, int64_t(12));
+    QVERIFY(QString::fromStdString(first.checkpoint).endsWith("step-00000012.pt"));  // Saved at the stop.
+    o.resume = true;
+    const auto rest = run(o);
+    QCOMPARE(rest.size(), size_t(8));
+    QCOMPARE(metricLines(o.runDir).size(), 20);
+    for (size_t i = 0; i < rest.size(); ++i) QCOMPARE(rest[i], straight[12 + i]);
+  }
+
+  void resumeAfterACrashDropsStepsPastTheCheckpoint() {
+    TrainingRunOptions o = options("crashed");
+    run(o);
+    // As if the process died after step 20 was logged but before its checkpoint landed.
+    std::filesystem::remove(RunFolder(o.runDir).checkpointPath(20));
+    o.resume = true;
+    const auto rest = run(o);
+    QCOMPARE(rest.size(), size_t(5));  // 16..20 again, from the step-15 checkpoint.
+    const auto lines = metricLines(o.runDir);
+    QCOMPARE(lines.size(), 20);  // No step logged twice.
+    for (int i = 0; i < 20; ++i) QVERIFY(lines[i].contains("\"step\":" + QByteArray::number(i + 1) + ","));
+  }
+};
+
+QTEST_GUILESS_MAIN(TstTrainingRun)
+#include "tst_training_run.moc"

@@ -53,7 +53,8 @@ std::vector<int32_t> encodeWithMasks(const Tokenizer& tok, const std::string& te
     if (at == std::string::npos) break;
     MaskPrediction m;
     m.wordIndex = countWords(text.substr(0, at));
-    m.position = int(ids.size());
+    m.positions = {int(ids.size())};
+    m.startsWord = at == 0 || text[at - 1] == ' ';
     masks.push_back(m);
     ids.push_back(SpecialTokens::kMask);
     pos = at + std::strlen(kMaskText);
@@ -70,6 +71,18 @@ torch::Tensor idsTensor(const std::vector<std::vector<int32_t>>& rows, const tor
   return t.to(device);
 }
 
+// Piece kinds for restrict(): what may fill which part of a masked word.
+constexpr uint8_t kContinues = 0, kStartsWord = 1, kSpecial = 2;
+
+// `probs` (..., V) restricted to the pieces that start a word (or to those that continue one), renormalised:
+// a masked word is filled with a word, not with the end of another or a control token.
+torch::Tensor restrict(const torch::Tensor& probs, const std::vector<uint8_t>& kinds, bool wordStart) {
+  const torch::Tensor kind =
+      torch::from_blob(const_cast<uint8_t*>(kinds.data()), {int64_t(kinds.size())}, torch::kUInt8).to(probs.device());
+  const torch::Tensor kept = probs * kind.eq(wordStart ? kStartsWord : kContinues);
+  return kept / kept.sum(-1, /*keepdim=*/true).clamp_min(1e-30);
+}
+
 std::vector<double> toVector(const torch::Tensor& probs) {
   const torch::Tensor p = probs.to(torch::kCPU, torch::kDouble).contiguous();
   return std::vector<double>(p.data_ptr<double>(), p.data_ptr<double>() + p.numel());
@@ -82,6 +95,10 @@ Predictor::Predictor(std::shared_ptr<LanguageModel> model, std::shared_ptr<const
   if (m_model->config().vocabSize != m_tokenizer->vocabSize())
     throw InputError("the model's vocabulary differs from the tokenizer's");
   m_model->eval();
+  for (int32_t id = 0; id < m_tokenizer->vocabSize(); ++id)
+    m_pieceKinds.push_back(id < SpecialTokens::kCount || m_tokenizer->isControl(id) ? kSpecial
+                           : m_tokenizer->piece(id).rfind("\xE2\x96\x81", 0) == 0 ? kStartsWord
+                                                                                : kContinues);
 }
 
 Predictor::~Predictor() = default;
@@ -159,71 +176,171 @@ std::vector<MaskPrediction> Predictor::fill(const std::string& text, int topK) c
   if (text.find(kMaskText) == std::string::npos) throw InputError("the text has no [MASK] to fill");
   std::vector<MaskPrediction> masks;
   std::vector<int32_t> ids = encodeWithMasks(*m_tokenizer, text, masks);
+  return fillSpans(ids, masks, topK);
+}
+
+std::vector<MaskPrediction> Predictor::fillWords(const std::string& text, const std::vector<int>& wordIndices,
+                                                 int topK) const {
+  const std::vector<int32_t> ids = m_tokenizer->encode(text);
+  // Words as the tokenizer sees them: a "▁"-initial piece and the pieces after it.
+  std::vector<std::vector<int>> words;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (words.empty() || m_tokenizer->piece(ids[i]).rfind("\xE2\x96\x81", 0) == 0) words.emplace_back();
+    words.back().push_back(int(i));
+  }
+  std::vector<MaskPrediction> masks;
+  for (const int w : wordIndices) {
+    if (w < 0 || size_t(w) >= words.size())
+      throw InputError("word " + std::to_string(w) + " is out of range: the text has " + std::to_string(words.size()) +
+                       " words");
+    // Trailing punctuation ("dog." -> "dog") stays visible: only pieces up to the last letter or digit.
+    std::vector<int> span = words[size_t(w)];
+    while (span.size() > 1) {
+      const std::string piece = m_tokenizer->decode({ids[size_t(span.back())]});
+      if (std::any_of(piece.begin(), piece.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || (c & 0x80); }))
+        break;
+      span.pop_back();
+    }
+    MaskPrediction m;
+    m.wordIndex = w;
+    m.positions = span;
+    std::vector<int32_t> pieces;
+    for (const int p : span) pieces.push_back(ids[size_t(p)]);
+    m.original = m_tokenizer->decode(pieces);
+    masks.push_back(m);
+  }
+  std::sort(masks.begin(), masks.end(), [](const auto& a, const auto& b) { return a.wordIndex < b.wordIndex; });
+  return fillSpans(ids, masks, topK);
+}
+
+std::vector<MaskPrediction> Predictor::fillSpans(std::vector<int32_t> ids, std::vector<MaskPrediction> masks,
+                                                 int topK) const {
   if (ids.size() > size_t(config().context))
     throw InputError("the text is " + std::to_string(ids.size()) + " tokens long, more than the model's context of " +
                      std::to_string(config().context));
+  for (const auto& m : masks)
+    for (const int p : m.positions) ids[size_t(p)] = SpecialTokens::kMask;
+  prepareThread();
+  torch::NoGradGuard guard;
   return config().objective == Objective::Masked ? fillMasked(ids, masks, topK) : fillCausal(ids, masks, topK);
 }
 
-std::vector<MaskPrediction> Predictor::fillMasked(std::vector<int32_t> ids, std::vector<MaskPrediction> masks,
-                                                  int topK) const {
-  prepareThread();
-  torch::NoGradGuard guard;
-  std::vector<size_t> open(masks.size());
-  std::iota(open.begin(), open.end(), 0);
-  // Most confident first: each round fills the mask the model is surest of, then looks again.
-  while (!open.empty()) {
+TokenCandidate Predictor::wordCandidate(const std::vector<int32_t>& ids, double prob) const {
+  TokenCandidate c;
+  c.id = ids.front();
+  for (const int32_t id : ids) c.piece += m_tokenizer->piece(id);
+  c.text = m_tokenizer->decode(ids);
+  if (c.text.empty() && c.piece == "\xE2\x96\x81") c.text = " ";
+  c.prob = prob;
+  return c;
+}
+
+double Predictor::fillGreedily(std::vector<int32_t>& ids, std::vector<int> positions,
+                               std::vector<bool> wordStarts) const {
+  double product = 1.0;
+  while (!positions.empty()) {
     const torch::Tensor probs =
         torch::softmax(m_model->forward(idsTensor({ids}, m_model->parameters().front().device()))[0].to(torch::kFloat), -1);
     size_t best = 0;
     double bestP = -1;
-    for (size_t i = 0; i < open.size(); ++i) {
-      const double p = probs[masks[open[i]].position].max().item<double>();
-      if (p > bestP) bestP = p, best = i;
+    int64_t bestId = 0;
+    for (size_t i = 0; i < positions.size(); ++i) {
+      const auto [p, id] = restrict(probs[positions[i]], m_pieceKinds, wordStarts[i]).max(0);
+      if (p.item<double>() > bestP) bestP = p.item<double>(), best = i, bestId = id.item<int64_t>();
     }
-    MaskPrediction& m = masks[open[best]];
-    m.candidates = top(toVector(probs[m.position]), topK);
-    ids[size_t(m.position)] = m.candidates.front().id;
-    open.erase(open.begin() + long(best));
+    ids[size_t(positions[best])] = int32_t(bestId);
+    product *= bestP;
+    positions.erase(positions.begin() + long(best));
+    wordStarts.erase(wordStarts.begin() + long(best));
+  }
+  return product;
+}
+
+std::vector<MaskPrediction> Predictor::fillMasked(std::vector<int32_t> ids, std::vector<MaskPrediction> masks,
+                                                  int topK) const {
+  const auto device = m_model->parameters().front().device();
+  // First every masked piece, most confident first: that is the context each word's candidates are read in.
+  std::vector<int> all;
+  std::vector<bool> starts;
+  for (const auto& m : masks)
+    for (size_t i = 0; i < m.positions.size(); ++i) {
+      all.push_back(m.positions[i]);
+      starts.push_back(i == 0 && m.startsWord);
+    }
+  std::vector<int32_t> filled = ids;
+  fillGreedily(filled, all, starts);
+  for (MaskPrediction& m : masks) {
+    std::vector<int32_t> base = filled;
+    for (const int p : m.positions) base[size_t(p)] = SpecialTokens::kMask;
+    const torch::Tensor probs = torch::softmax(m_model->forward(idsTensor({base}, device))[0].to(torch::kFloat), -1);
+    auto allowed = [&](size_t i) {
+      return restrict(probs[m.positions[i]], m_pieceKinds, i == 0 && m.startsWord);
+    };
+    if (m.positions.size() == 1) {
+      m.candidates = top(toVector(allowed(0)), topK);
+      continue;
+    }
+    // A word of several pieces: the top choices at its surest piece, each completed most confident first.
+    size_t surest = 0;
+    for (size_t i = 1; i < m.positions.size(); ++i)
+      if (allowed(i).max().item<double>() > allowed(surest).max().item<double>()) surest = i;
+    std::vector<int> rest;
+    std::vector<bool> restStarts;
+    for (size_t i = 0; i < m.positions.size(); ++i)
+      if (i != surest) rest.push_back(m.positions[i]), restStarts.push_back(i == 0 && m.startsWord);
+    for (const TokenCandidate& first : top(toVector(allowed(surest)), topK)) {
+      std::vector<int32_t> seq = base;
+      seq[size_t(m.positions[surest])] = first.id;
+      const double p = first.prob * fillGreedily(seq, rest, restStarts);
+      std::vector<int32_t> word;
+      for (const int q : m.positions) word.push_back(seq[size_t(q)]);
+      m.candidates.push_back(wordCandidate(word, p));
+    }
+    std::sort(m.candidates.begin(), m.candidates.end(), [](const auto& a, const auto& b) { return a.prob > b.prob; });
   }
   return masks;
 }
 
 std::vector<MaskPrediction> Predictor::fillCausal(std::vector<int32_t> ids, std::vector<MaskPrediction> masks,
                                                   int topK) const {
-  prepareThread();
-  torch::NoGradGuard guard;
   const auto device = m_model->parameters().front().device();
-  // Left to right: candidates come from the left context, then each is scored by the likelihood of the
-  // sentence with it in place (up to the next mask), so the right context has its say.
+  // Left to right: candidates come from the left context (a word of n pieces is completed greedily to n
+  // pieces), then each is scored by the likelihood of the sentence with it in place, up to the next mask,
+  // so the right context has its say.
   for (size_t k = 0; k < masks.size(); ++k) {
-    const size_t pos = size_t(masks[k].position);
-    const size_t end = k + 1 < masks.size() ? size_t(masks[k + 1].position) : ids.size();
-    std::vector<int32_t> left(ids.begin(), ids.begin() + long(pos));
-    const bool padded = left.empty();
-    if (padded) left.push_back(SpecialTokens::kEos);  // The start of a document.
-    const std::vector<TokenCandidate> pool = top(nextDistribution(left, 1.0, nullptr), std::max(20, 4 * topK));
+    const size_t first = size_t(masks[k].positions.front()), n = masks[k].positions.size();
+    const size_t end = k + 1 < masks.size() ? size_t(masks[k + 1].positions.front()) : ids.size();
+    std::vector<int32_t> left(ids.begin(), ids.begin() + long(first));
+    if (left.empty()) left.push_back(SpecialTokens::kEos);  // The start of a document.
     std::vector<std::vector<int32_t>> rows;
-    for (const auto& c : pool) {
-      std::vector<int32_t> row = left;
-      row.push_back(c.id);
-      row.insert(row.end(), ids.begin() + long(pos) + 1, ids.begin() + long(end));
-      rows.push_back(row);
+    const torch::Tensor firstProbs = torch::tensor(nextDistribution(left, 1.0, nullptr), torch::kDouble);
+    for (const auto& c : top(toVector(restrict(firstProbs, m_pieceKinds, masks[k].startsWord)), std::max(20, 4 * topK))) {
+      rows.push_back(left);
+      rows.back().push_back(c.id);
     }
+    for (size_t piece = 1; piece < n; ++piece) {
+      const torch::Tensor last = torch::softmax(m_model->forward(idsTensor(rows, device)).select(1, -1).to(torch::kFloat), -1);
+      const torch::Tensor next = restrict(last, m_pieceKinds, false).argmax(-1).cpu();  // continues the word
+      for (size_t r = 0; r < rows.size(); ++r) rows[r].push_back(int32_t(next[long(r)].item<int64_t>()));
+    }
+    for (auto& row : rows) row.insert(row.end(), ids.begin() + long(first + n), ids.begin() + long(end));
     const torch::Tensor logp = torch::log_softmax(m_model->forward(idsTensor(rows, device)).to(torch::kFloat), -1);
     std::vector<double> score(rows.size(), 0.0);
     for (size_t r = 0; r < rows.size(); ++r)
-      for (size_t t = left.size(); t < rows[r].size(); ++t)  // log p(candidate and what follows it)
+      for (size_t t = left.size(); t < rows[r].size(); ++t)  // log p(the word and what follows it)
         score[r] += logp[long(r)][long(t - 1)][rows[r][t]].item<double>();
-    const double maxScore = *std::max_element(score.begin(), score.end());
+    const size_t bestRow = size_t(std::max_element(score.begin(), score.end()) - score.begin());
+    const double maxScore = score[bestRow];
     double total = 0;
-    for (double& s : score) total += (s = std::exp(s - maxScore));
-    std::vector<TokenCandidate> ranked = pool;
-    for (size_t r = 0; r < ranked.size(); ++r) ranked[r].prob = score[r] / total;
+    for (double& sc : score) total += (sc = std::exp(sc - maxScore));
+    std::vector<TokenCandidate> ranked;
+    for (size_t r = 0; r < rows.size(); ++r)
+      ranked.push_back(wordCandidate({rows[r].begin() + long(left.size()), rows[r].begin() + long(left.size() + n)},
+                                     score[r] / total));
     std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.prob > b.prob; });
     ranked.resize(std::min(ranked.size(), size_t(topK)));
     masks[k].candidates = ranked;
-    ids[pos] = ranked.front().id;
+    for (size_t i = 0; i < n; ++i) ids[first + i] = rows[bestRow][left.size() + i];  // The best, for later masks.
   }
   return masks;
 }

@@ -18,11 +18,12 @@ namespace pretrain {
 class LanguageModel;
 class Tokenizer;
 
+/// A candidate token, or a candidate word of several pieces (for a masked word).
 struct TokenCandidate {
-  int32_t id = 0;
-  std::string piece;  ///< As the tokenizer writes it ("▁cheese").
+  int32_t id = 0;     ///< The (first) piece's id.
+  std::string piece;  ///< As the tokenizer writes it ("▁cheese"); pieces joined for a word.
   std::string text;   ///< As text ("cheese").
-  double prob = 0;
+  double prob = 0;    ///< For a word of several pieces, the product of its pieces' probabilities.
 };
 
 struct NextTokenResult {
@@ -33,9 +34,11 @@ struct NextTokenResult {
 };
 
 struct MaskPrediction {
-  int wordIndex = 0;   ///< Which whitespace-separated word of the text the mask is (0-based).
-  int position = 0;    ///< Its token position.
-  std::vector<TokenCandidate> candidates;
+  int wordIndex = 0;            ///< Which whitespace-separated word of the text the mask is (0-based).
+  std::vector<int> positions;   ///< Its token positions: one for a [MASK], a word's pieces for fillWords().
+  std::string original;         ///< The masked word as it was (fillWords() only).
+  bool startsWord = true;       ///< The mask begins a word ("▁..."); false for "pizza[MASK]" (no space before).
+  std::vector<TokenCandidate> candidates;  ///< Most probable first.
 };
 
 struct GenerateOptions {
@@ -62,6 +65,10 @@ class Predictor {
   /// One prediction per "[MASK]" in `text`, filled most confident first. Throws InputError when the text
   /// has no [MASK] or is longer than the context.
   std::vector<MaskPrediction> fill(const std::string& text, int topK) const;
+  /// Masks the words at `wordIndices` (whitespace-separated, 0-based; all pieces of each word, trailing
+  /// punctuation excluded) and predicts each, piece by piece, most confident first; candidates are whole
+  /// words with the product of their pieces' probabilities. Throws InputError for an index out of range.
+  std::vector<MaskPrediction> fillWords(const std::string& text, const std::vector<int>& wordIndices, int topK) const;
   /// Continues `prompt`; `onText` receives each new piece of text as it is produced (return false to stop).
   /// Stops at the end of a document (</s>). Returns the generated text.
   std::string generate(const std::string& prompt, const GenerateOptions& options,
@@ -69,11 +76,17 @@ class Predictor {
 
  private:
   std::vector<double> nextDistribution(std::vector<int32_t> ids, double temperature, bool* truncated) const;
+  std::vector<MaskPrediction> fillSpans(std::vector<int32_t> ids, std::vector<MaskPrediction> masks, int topK) const;
   std::vector<MaskPrediction> fillMasked(std::vector<int32_t> ids, std::vector<MaskPrediction> masks, int topK) const;
   std::vector<MaskPrediction> fillCausal(std::vector<int32_t> ids, std::vector<MaskPrediction> masks, int topK) const;
+  /// Fills `positions` of `ids` with the masked model, most confident first; returns the product of the
+  /// chosen pieces' probabilities.
+  double fillGreedily(std::vector<int32_t>& ids, std::vector<int> positions, std::vector<bool> wordStarts) const;
   std::vector<TokenCandidate> top(const std::vector<double>& probs, int k) const;
+  TokenCandidate wordCandidate(const std::vector<int32_t>& ids, double prob) const;
 
   std::shared_ptr<LanguageModel> m_model;
+  std::vector<uint8_t> m_pieceKinds;  // per id: continues a word, starts one ("▁..."), or is special
   std::shared_ptr<const Tokenizer> m_tokenizer;
 };
 

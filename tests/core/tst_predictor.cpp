@@ -21,7 +21,8 @@ std::unique_ptr<Trainer> trainOn(const testdata::TokenizedCorpus& data, Objectiv
   m.vocabSize = data.tokenizer->vocabSize();
   m.layers = 2, m.heads = 2, m.dim = 64, m.mlpDim = 256, m.context = 32;
   TrainConfig t;
-  t.batch = batch, t.steps = steps, t.lr = lr, t.warmup = 20, t.threads = 2, t.device = "cpu", t.precision = "fp32";
+  t.batch = batch, t.steps = steps, t.lr = lr, t.warmup = 20;
+  t.threads = 2, t.device = "cpu", t.precision = "fp32";
   auto trainer = std::make_unique<Trainer>(m, t, data.store, data.tokenizer);
   while (!trainer->finished()) trainer->step();
   return trainer;
@@ -41,7 +42,7 @@ class TstPredictor : public QObject {
     // Masked models learn this far more slowly: 15% of positions carry a loss, and word order must be
     // learnt from position embeddings alone (a causal mask gives it for free).
     m_causal = std::make_unique<Predictor>(trainOn(m_data, Objective::Causal, 300, 16, 3e-3)->snapshot(), m_data.tokenizer);
-    m_masked = std::make_unique<Predictor>(trainOn(m_data, Objective::Masked, 1000, 32, 2e-3)->snapshot(), m_data.tokenizer);
+    m_masked = std::make_unique<Predictor>(trainOn(m_data, Objective::Masked, 2000, 32, 2e-3)->snapshot(), m_data.tokenizer);
   }
 
   void pizzaWithCheese() {
@@ -88,6 +89,33 @@ class TstPredictor : public QObject {
     QCOMPARE(masks[0].wordIndex, 4);
     QCOMPARE(masks[1].wordIndex, 6);
     QCOMPARE(masks[1].candidates[0].text, std::string("cheese"));
+  }
+
+  void clickedWordsAreFilledAsWholeWords_data() { quickBrownFox_data(); }
+  void clickedWordsAreFilledAsWholeWords() {
+    QFETCH(bool, masked);
+    const auto& p = masked ? m_masked : m_causal;
+    const std::string fox = "The quick brown fox jumps over the lazy dog.";
+    auto r = p->fillWords(fox, {2}, 3);
+    QCOMPARE(r.size(), size_t(1));
+    QCOMPARE(r[0].original, std::string("brown"));
+    QCOMPARE(r[0].candidates[0].text, std::string("brown"));
+    r = p->fillWords(fox, {8}, 3);  // "dog.": the period stays, the word is masked.
+    QCOMPARE(r[0].original, std::string("dog"));
+    QCOMPARE(r[0].candidates[0].text, std::string("dog"));
+    // Words of several pieces come back whole, with the product of their pieces' probabilities.
+    const std::string sauce = "They want to eat pasta with tomato sauce.";
+    int multiPiece = 0;
+    for (int w = 0; w < 8; ++w) {
+      const auto pred = p->fillWords(sauce, {w}, 3).front();
+      if (pred.positions.size() < 2) continue;
+      ++multiPiece;
+      QCOMPARE(pred.candidates[0].text, pred.original);
+      QVERIFY(pred.candidates[0].prob > 0 && pred.candidates[0].prob <= 1);
+      QVERIFY(pred.candidates[0].prob >= pred.candidates[1].prob);
+    }
+    QVERIFY2(multiPiece > 0, "no word of several pieces in the sentence: the test needs one");
+    QVERIFY_THROWS_EXCEPTION(InputError, p->fillWords(fox, {9}, 3));
   }
 
   void generationIsSeededAndStreams() {

@@ -16,6 +16,7 @@
 #include "data/tokenize_corpus.h"
 #include "tokenizer/tokenizer.h"
 #include "tokenizer/word_cache_encoder.h"
+#include "util/atomic_file.h"
 
 namespace fs = std::filesystem;
 
@@ -65,7 +66,8 @@ int runBench(const Args& args) {
   if (!args.empty() && args[0] == "train") return runBenchTrain(Args(args.begin() + 1, args.end()));
   if (args.empty() || args[0] != "tokenizer") {
     if (!args.empty() && args[0] == "--help") {
-      std::cout << "usage: pretrain bench tokenizer|train [options]   ('pretrain bench train --help')\n\n" << p.help();
+      std::cout << "usage: pretrain bench tokenizer|train [options]   ('pretrain bench train --help')\n\n"
+                << p.help();
       return 0;
     }
     throw UsageError("say what to measure: 'pretrain bench tokenizer' or 'pretrain bench train'");
@@ -82,13 +84,7 @@ int runBench(const Args& args) {
   const bool json = p.isSet("json");
 
   const fs::path dir = fs::temp_directory_path() / ("pretrain-bench-" + std::to_string(::getpid()));
-  struct Cleanup {
-    fs::path d;
-    ~Cleanup() {
-      std::error_code ec;
-      fs::remove_all(d, ec);
-    }
-  } cleanup{dir};
+  const ScratchDir cleanup(dir.string());  // Removed with everything in it on the way out.
 
   ProgressLine progress(json);
   const TokenizeResult r = tokenizeCorpus(corpus, dir.string(), o, progress.callback());

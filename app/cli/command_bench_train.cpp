@@ -17,6 +17,7 @@
 #include "tokenizer/tokenizer.h"
 #include "train/compute_device.h"
 #include "train/trainer.h"
+#include "util/atomic_file.h"
 
 namespace fs = std::filesystem;
 
@@ -34,10 +35,11 @@ std::vector<std::string> splitList(const std::string& s) {
 }  // namespace
 
 int runBenchTrain(const Args& args) {
-  ArgParser p("pretrain bench train [--corpus PATH] [options]",
-              "Training tokens/s of each preset in fp32 and bf16 (where the hardware has fast bf16), on real\n"
-              "batches of a tokenized corpus, and model FLOPs utilisation (MFU) against the matrix-multiply peak\n"
-              "measured first. Each figure is timed over --steps steps after 3 warm-up steps.");
+  ArgParser p(
+      "pretrain bench train [--corpus PATH] [options]",
+      "Training tokens/s of each preset in fp32 and bf16 (where the hardware has fast bf16), on real\n"
+      "batches of a tokenized corpus, and model FLOPs utilisation (MFU) against the matrix-multiply peak\n"
+      "measured first. Each figure is timed over --steps steps after 3 warm-up steps.");
   p.option("corpus", "PATH", "corpus to tokenize for the batches", "data/brown");
   p.option("presets", "LIST", "comma-separated presets", "tiny,small,base");
   p.option("objective", "clm|mlm", "which objective", "clm");
@@ -56,13 +58,7 @@ int runBenchTrain(const Args& args) {
   const bool json = p.isSet("json");
 
   const fs::path dir = fs::temp_directory_path() / ("pretrain-bench-train-" + std::to_string(::getpid()));
-  struct Cleanup {
-    fs::path d;
-    ~Cleanup() {
-      std::error_code ec;
-      fs::remove_all(d, ec);
-    }
-  } cleanup{dir};
+  const ScratchDir cleanup(dir.string());  // Removed with everything in it on the way out.
   ProgressLine progress(json);
   tokenizeCorpus({{p.value("corpus")}}, dir.string(), {}, progress.callback());
   progress.finish();
@@ -72,12 +68,14 @@ int runBenchTrain(const Args& args) {
   setComputeThreads(threads);
   const ComputeSetup setup = chooseCompute(p.value("device"), "fp32", threads);
   const bool bf16 = setup.device.is_cuda() || cpuHasFastBf16();
-  const double peak32 = measureMatmulGflops(setup, false), peak16 = bf16 ? measureMatmulGflops(setup, true) : 0;
+  const double peak32 = measureMatmulGflops(setup, false),
+               peak16 = bf16 ? measureMatmulGflops(setup, true) : 0;
   nlohmann::json rows = nlohmann::json::array();
   if (!json)
-    std::printf("%s; matmul peak %.0f GFLOP/s fp32%s\n\n%-6s %-5s %9s %12s %12s %6s\n", setup.description.c_str(), peak32,
-                bf16 ? (", " + std::to_string(int(peak16)) + " GFLOP/s bf16").c_str() : " (no fast bf16)", "preset",
-                "prec", "params", "batch", "tokens/s", "MFU");
+    std::printf("%s; matmul peak %.0f GFLOP/s fp32%s\n\n%-6s %-5s %9s %12s %12s %6s\n",
+                setup.description.c_str(), peak32,
+                bf16 ? (", " + std::to_string(int(peak16)) + " GFLOP/s bf16").c_str() : " (no fast bf16)",
+                "preset", "prec", "params", "batch", "tokens/s", "MFU");
   for (const std::string& preset : splitList(p.value("presets"))) {
     ModelConfig m = ModelConfig::preset(preset, parseObjective(p.value("objective")), tokenizer->vocabSize());
     if (context > 0) m.context = context;
@@ -93,16 +91,24 @@ int runBenchTrain(const Args& args) {
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       const double tps = double(steps) * batch * m.context / seconds;
       const double mfu = tps * m.trainingFlopsPerToken() / ((precision == "bf16" ? peak16 : peak32) * 1e9);
-      rows.push_back({{"preset", preset}, {"precision", precision}, {"parameters", m.parameterCount()},
-                      {"batch", batch}, {"context", m.context}, {"tokens_per_s", tps}, {"mfu", mfu}});
+      rows.push_back({{"preset", preset},
+                      {"precision", precision},
+                      {"parameters", m.parameterCount()},
+                      {"batch", batch},
+                      {"context", m.context},
+                      {"tokens_per_s", tps},
+                      {"mfu", mfu}});
       if (!json)
         std::printf("%-6s %-5s %8.1fM %5d x %-5d %12s %5.1f%%\n", preset.c_str(), precision.c_str(),
-                    double(m.parameterCount()) / 1e6, batch, m.context, formatCount(uint64_t(tps)).c_str(), 100 * mfu);
+                    double(m.parameterCount()) / 1e6, batch, m.context, formatCount(uint64_t(tps)).c_str(),
+                    100 * mfu);
     }
   }
   if (json)
-    std::cout << nlohmann::json{{"compute", setup.description}, {"matmul_gflops_fp32", peak32},
-                                {"matmul_gflops_bf16", peak16}, {"rows", rows}}
+    std::cout << nlohmann::json{{"compute", setup.description},
+                                {"matmul_gflops_fp32", peak32},
+                                {"matmul_gflops_bf16", peak16},
+                                {"rows", rows}}
                      .dump()
               << "\n";
   return 0;

@@ -17,14 +17,16 @@ namespace pretrain::cli {
 namespace {
 
 const char* kPrompts[] = {"I love to eat pizza with", "The jury said that the", "He walked into the"};
-const char* kMasked[] = {"The quick [MASK] fox jumps over the lazy dog.", "She [MASK] the door and went out."};
+const char* kMasked[] = {"The quick [MASK] fox jumps over the lazy dog.",
+                         "She [MASK] the door and went out."};
 
 }  // namespace
 
 int runDemo(const Args& args) {
-  ArgParser p("pretrain demo [--corpus PATH] [--out RUN_DIR] [--steps N]",
-              "Trains a small next-word model on the sample corpus for about a minute (or reuses the finished\n"
-              "run), then shows its next-word and masked-word predictions.");
+  ArgParser p(
+      "pretrain demo [--corpus PATH] [--out RUN_DIR] [--steps N]",
+      "Trains a small next-word model on the sample corpus for about a minute (or reuses the finished\n"
+      "run), then shows its next-word and masked-word predictions.");
   p.option("corpus", "PATH", "corpus to train on", "data/brown");
   p.option("out", "RUN_DIR", "run folder", "data/runs/demo");
   p.option("steps", "N", "training steps (about a minute on 2 cores)", "240");
@@ -53,19 +55,19 @@ int runDemo(const Args& args) {
   cb.dataProgress = progressFn;
   cb.onStep = [&](const StepMetrics& s) {
     progressFn({"training", uint64_t(s.step), uint64_t(o.train.steps), "steps",
-                "loss " + std::to_string(s.trainLoss).substr(0, 5) + ", " + formatCount(uint64_t(s.tokensPerSecond)) +
-                    " tokens/s"});
+                "loss " + std::to_string(s.trainLoss).substr(0, 5) + ", " +
+                    formatCount(uint64_t(s.tokensPerSecond)) + " tokens/s"});
   };
   cb.control = [] { return interruptRequested() ? RunCommand::Stop : RunCommand::Continue; };
-  std::printf("== Training a %s next-word model on %s (run folder %s)\n", "tiny (4 layers, width 256, context 64)",
-              o.corpus.inputs[0].c_str(), o.runDir.c_str());
+  std::printf("== Training a %s next-word model on %s (run folder %s)\n",
+              "tiny (4 layers, width 256, context 64)", o.corpus.inputs[0].c_str(), o.runDir.c_str());
   const TrainingRunSummary r = runTraining(o, cb);
   progress.finish();
   if (r.startStep == r.endStep && !r.stopped)
     std::printf("(already trained: reusing %s; delete it to train again)\n", o.runDir.c_str());
   if (r.evaluated)
-    std::printf("validation loss %.3f, perplexity %.1f after %lld steps (%s)\n", r.lastEval.loss, r.lastEval.perplexity,
-                static_cast<long long>(r.endStep), r.compute.c_str());
+    std::printf("validation loss %.3f, perplexity %.1f after %lld steps (%s)\n", r.lastEval.loss,
+                r.lastEval.perplexity, static_cast<long long>(r.endStep), r.compute.c_str());
   if (r.stopped) return 130;
 
   const auto predictor = Predictor::fromRun(o.runDir);
@@ -81,7 +83,8 @@ int runDemo(const Args& args) {
     for (const auto& c : predictor->fill(text, 5).front().candidates)
       std::printf("    %s %s\n", padRight(c.text, 14).c_str(), formatPercent(c.prob).c_str());
   }
-  std::printf("\nMore: pretrain next|fill|generate|eval --run %s ...  (see pretrain --help)\n", o.runDir.c_str());
+  std::printf("\nMore: pretrain next|fill|generate|eval --run %s ...  (see pretrain --help)\n",
+              o.runDir.c_str());
   return 0;
 }
 

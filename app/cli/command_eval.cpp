@@ -1,10 +1,10 @@
 // pretrain eval: a run's model measured on its validation split or on another corpus.
+#include <unistd.h>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <unistd.h>
 
 #include "cli/arg_parser.h"
 #include "cli/commands.h"
@@ -13,6 +13,7 @@
 #include "data/tokenize_corpus.h"
 #include "train/run_folder.h"
 #include "train/training_run.h"
+#include "util/atomic_file.h"
 
 namespace fs = std::filesystem;
 
@@ -21,7 +22,9 @@ namespace {
 
 // Two measurements as one: losses weighted by tokens, bits per byte by bytes.
 EvalMetrics combine(const EvalMetrics& a, const EvalMetrics& b) {
-  auto bytes = [](const EvalMetrics& e) { return e.tokens ? e.loss * double(e.tokens) / std::log(2.0) / e.bitsPerByte : 0; };
+  auto bytes = [](const EvalMetrics& e) {
+    return e.tokens ? e.loss * double(e.tokens) / std::log(2.0) / e.bitsPerByte : 0;
+  };
   EvalMetrics c = a;
   c.tokens = a.tokens + b.tokens;
   const double nats = a.loss * double(a.tokens) + b.loss * double(b.tokens);
@@ -34,12 +37,14 @@ EvalMetrics combine(const EvalMetrics& a, const EvalMetrics& b) {
 }  // namespace
 
 int runEval(const Args& args) {
-  ArgParser p("pretrain eval --run RUN_DIR [--corpus PATH] [--json]",
-              "Loss, perplexity and bits per byte of a run's latest checkpoint: on the run's validation split, or\n"
-              "on another corpus (tokenized with the run's tokenizer). For a masked model the loss is the\n"
-              "masked-token loss with fixed masks.");
+  ArgParser p(
+      "pretrain eval --run RUN_DIR [--corpus PATH] [--json]",
+      "Loss, perplexity and bits per byte of a run's latest checkpoint: on the run's validation split, or\n"
+      "on another corpus (tokenized with the run's tokenizer). For a masked model the loss is the\n"
+      "masked-token loss with fixed masks.");
   p.required("run", "RUN_DIR", "a run folder");
-  p.option("corpus", "PATH", "evaluate on this corpus instead (all of it, up to --windows windows)", "", true);
+  p.option("corpus", "PATH", "evaluate on this corpus instead (all of it, up to --windows windows)", "",
+           true);
   p.option("windows", "N", "at most this many context-length windows", "256");
   p.flag("json", "print one JSON object instead of text");
   if (!p.parse(args)) {
@@ -49,20 +54,14 @@ int runEval(const Args& args) {
   const std::string runDir = p.value("run");
   const int windows = int(p.integer("windows", 1, 1 << 24));
   auto trainer = openRun(runDir);
-  if (RunFolder(runDir).latestCheckpoint().empty()) throw InputError("run " + runDir + " has no checkpoint yet");
+  if (RunFolder(runDir).latestCheckpoint().empty())
+    throw InputError("run " + runDir + " has no checkpoint yet");
   EvalMetrics e;
   std::string on = "validation split of the run";
   if (p.given("corpus")) {
     // Tokenize with the run's own tokenizer into a scratch folder.
     const fs::path scratch = fs::temp_directory_path() / ("pretrain-eval-" + std::to_string(::getpid()));
-    struct Cleanup {
-      fs::path d;
-      ~Cleanup() {
-        std::error_code ec;
-        fs::remove_all(d, ec);
-      }
-    } cleanup{scratch};
-    fs::create_directories(scratch);
+    const ScratchDir cleanup(scratch.string());  // Removed with everything in it on the way out.
     fs::copy_file(tokenizerModelPath(RunFolder(runDir).dataDir()), tokenizerModelPath(scratch.string()));
     CorpusSpec corpus;
     corpus.inputs = p.values("corpus");
@@ -81,8 +80,13 @@ int runEval(const Args& args) {
   const bool masked = trainer->modelConfig().objective == Objective::Masked;
   const std::string kind = masked ? "masked-token cross-entropy (fixed masks)" : "next-token cross-entropy";
   if (p.isSet("json")) {
-    std::cout << nlohmann::json{{"loss", e.loss}, {"perplexity", e.perplexity}, {"bits_per_byte", e.bitsPerByte},
-                                {"tokens", e.tokens}, {"step", e.step}, {"loss_kind", kind}, {"on", on}}
+    std::cout << nlohmann::json{{"loss", e.loss},
+                                {"perplexity", e.perplexity},
+                                {"bits_per_byte", e.bitsPerByte},
+                                {"tokens", e.tokens},
+                                {"step", e.step},
+                                {"loss_kind", kind},
+                                {"on", on}}
                      .dump()
               << "\n";
     return 0;

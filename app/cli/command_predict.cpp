@@ -13,7 +13,8 @@ namespace {
 
 nlohmann::json candidatesJson(const std::vector<TokenCandidate>& cs) {
   nlohmann::json a = nlohmann::json::array();
-  for (const auto& c : cs) a.push_back({{"text", c.text}, {"token", c.piece}, {"id", c.id}, {"prob", c.prob}});
+  for (const auto& c : cs)
+    a.push_back({{"text", c.text}, {"token", c.piece}, {"id", c.id}, {"prob", c.prob}});
   return a;
 }
 
@@ -35,19 +36,22 @@ bool parseCommon(ArgParser& p, const Args& args) {
 }  // namespace
 
 int runNext(const Args& args) {
-  ArgParser p("pretrain next --run RUN_DIR --prompt TEXT [--top-k K] [--json]",
-              "The model's distribution over the next token after a prompt (a masked model predicts a [MASK]\n"
-              "appended to it).");
+  ArgParser p(
+      "pretrain next --run RUN_DIR --prompt TEXT [--top-k K] [--json]",
+      "The model's distribution over the next token after a prompt (a masked model predicts a [MASK]\n"
+      "appended to it).");
   p.required("prompt", "TEXT", "the text so far");
   p.option("top-k", "K", "how many candidates to show", "10");
   p.option("temperature", "T", "divides the logits before the softmax", "1.0");
   if (!parseCommon(p, args)) return 0;
   const auto predictor = Predictor::fromRun(p.value("run"));
-  const NextTokenResult r =
-      predictor->next(p.value("prompt"), int(p.integer("top-k", 1, 1 << 20)), p.number("temperature", 0, 100));
+  const NextTokenResult r = predictor->next(p.value("prompt"), int(p.integer("top-k", 1, 1 << 20)),
+                                            p.number("temperature", 0, 100));
   if (p.isSet("json")) {
-    std::cout << nlohmann::json{{"candidates", candidatesJson(r.candidates)}, {"entropy_bits", r.entropyBits},
-                                {"prompt_tokens", r.promptTokens}, {"truncated", r.truncated}}
+    std::cout << nlohmann::json{{"candidates", candidatesJson(r.candidates)},
+                                {"entropy_bits", r.entropyBits},
+                                {"prompt_tokens", r.promptTokens},
+                                {"truncated", r.truncated}}
                      .dump()
               << "\n";
     return 0;
@@ -69,7 +73,8 @@ int runFill(const Args& args) {
   const auto masks = predictor->fill(p.value("text"), int(p.integer("top-k", 1, 1 << 20)));
   if (p.isSet("json")) {
     nlohmann::json a = nlohmann::json::array();
-    for (const auto& m : masks) a.push_back({{"index", m.wordIndex}, {"candidates", candidatesJson(m.candidates)}});
+    for (const auto& m : masks)
+      a.push_back({{"index", m.wordIndex}, {"candidates", candidatesJson(m.candidates)}});
     std::cout << nlohmann::json{{"masks", a}}.dump() << "\n";
     return 0;
   }

@@ -15,11 +15,12 @@
 namespace pretrain::cli {
 
 int runTrain(const Args& args) {
-  ArgParser p("pretrain train --corpus PATH --out RUN_DIR [options]   |   pretrain train --out RUN_DIR --resume",
-              "Pre-trains a model on a corpus: tokenizes it (RUN_DIR/data), trains, evaluates, and writes\n"
-              "config.json, metrics.jsonl and checkpoints into RUN_DIR. Ctrl-C stops at the next step and saves a\n"
-              "checkpoint (a second Ctrl-C aborts); --resume continues a run towards --steps exactly as if it\n"
-              "had never stopped.");
+  ArgParser p(
+      "pretrain train --corpus PATH --out RUN_DIR [options]   |   pretrain train --out RUN_DIR --resume",
+      "Pre-trains a model on a corpus: tokenizes it (RUN_DIR/data), trains, evaluates, and writes\n"
+      "config.json, metrics.jsonl and checkpoints into RUN_DIR. Ctrl-C stops at the next step and saves a\n"
+      "checkpoint (a second Ctrl-C aborts); --resume continues a run towards --steps exactly as if it\n"
+      "had never stopped.");
   addTrainOptions(p);
   p.flag("resume", "continue the run in --out from its latest checkpoint");
   p.flag("json", "print the summary as one JSON object");
@@ -42,13 +43,14 @@ int runTrain(const Args& args) {
     const ModelConfig& m = t.modelConfig();
     progress.finish();
     std::fprintf(stderr, "%s model: %d layers, %d heads, width %d, context %d, vocabulary %d\n",
-                 m.objective == Objective::Causal ? "next-word (GPT-style)" : "masked-word (BERT-style)", m.layers,
-                 m.heads, m.dim, m.context, m.vocabSize);
-    std::fprintf(stderr, "%.1fM parameters, %.1f MFLOP per training token, about %s to train (batch %d); %s\n",
-                 double(m.parameterCount()) / 1e6, m.trainingFlopsPerToken() / 1e6,
-                 formatBytes(double(m.trainingMemoryBytes(t.trainConfig().batch, t.trainConfig().precision == "bf16")))
-                     .c_str(),
-                 t.trainConfig().batch, t.computeDescription().c_str());
+                 m.objective == Objective::Causal ? "next-word (GPT-style)" : "masked-word (BERT-style)",
+                 m.layers, m.heads, m.dim, m.context, m.vocabSize);
+    std::fprintf(
+        stderr, "%.1fM parameters, %.1f MFLOP per training token, about %s to train (batch %d); %s\n",
+        double(m.parameterCount()) / 1e6, m.trainingFlopsPerToken() / 1e6,
+        formatBytes(double(m.trainingMemoryBytes(t.trainConfig().batch, t.trainConfig().precision == "bf16")))
+            .c_str(),
+        t.trainConfig().batch, t.computeDescription().c_str());
   };
   cb.onEval = [&](const EvalMetrics& e) { lastVal = e.loss; };
   cb.onStep = [&](const StepMetrics& s) {
@@ -68,16 +70,18 @@ int runTrain(const Args& args) {
   progress.finish();
 
   if (json) {
-    nlohmann::json j = {{"run", o.runDir}, {"start_step", r.startStep}, {"end_step", r.endStep},
+    nlohmann::json j = {{"run", o.runDir},      {"start_step", r.startStep},  {"end_step", r.endStep},
                         {"stopped", r.stopped}, {"checkpoint", r.checkpoint}, {"compute", r.compute}};
     if (r.evaluated)
-      j["validation"] = {{"loss", r.lastEval.loss}, {"perplexity", r.lastEval.perplexity},
-                         {"bits_per_byte", r.lastEval.bitsPerByte}, {"step", r.lastEval.step}};
+      j["validation"] = {{"loss", r.lastEval.loss},
+                         {"perplexity", r.lastEval.perplexity},
+                         {"bits_per_byte", r.lastEval.bitsPerByte},
+                         {"step", r.lastEval.step}};
     std::cout << j.dump() << "\n";
     return r.stopped ? 130 : 0;
   }
-  std::printf("%s at step %lld of %lld (%s)\n", r.stopped ? "stopped" : "finished", static_cast<long long>(r.endStep),
-              static_cast<long long>(total), r.compute.c_str());
+  std::printf("%s at step %lld of %lld (%s)\n", r.stopped ? "stopped" : "finished",
+              static_cast<long long>(r.endStep), static_cast<long long>(total), r.compute.c_str());
   if (r.evaluated)
     std::printf("validation  loss %.4f, perplexity %.2f, %.3f bits per byte (step %lld)\n", r.lastEval.loss,
                 r.lastEval.perplexity, r.lastEval.bitsPerByte, static_cast<long long>(r.lastEval.step));

@@ -29,10 +29,10 @@ const Command kCommands[] = {
 };
 
 void printUsage(FILE* to) {
-  std::fprintf(
-      to,
-      "usage: pretrain COMMAND [OPTIONS]\n\n"
-      "Pretrain Studio's engine on the command line: corpora, tokenizers, training, predictions.\n\ncommands:\n");
+  std::fprintf(to,
+               "usage: pretrain COMMAND [OPTIONS]\n\n"
+               "Pretrain Studio's engine on the command line: corpora, tokenizers, training, "
+               "predictions.\n\ncommands:\n");
   for (const auto& c : kCommands) std::fprintf(to, "  %-10s %s\n", c.name, c.summary);
   std::fprintf(to, "\n'pretrain COMMAND --help' lists a command's options and their defaults.\n");
 }

@@ -6,8 +6,8 @@ void addTrainOptions(ArgParser& p) {
   p.option("corpus", "PATH", "corpus: .txt / .jsonl file or folder; repeat to combine (new runs)", "", true);
   p.required("out", "RUN_DIR", "the run folder");
   p.option("objective", "clm|mlm", "next-word prediction (GPT-style) or masked words (BERT-style)", "clm");
-  p.option("preset", "tiny|small|base", "model size: tiny 4x256 ctx 128, small 6x384 ctx 256, base 8x512 ctx 256",
-           "tiny");
+  p.option("preset", "tiny|small|base",
+           "model size: tiny 4x256 ctx 128, small 6x384 ctx 256, base 8x512 ctx 256", "tiny");
   p.option("layers", "N", "Transformer blocks (overrides the preset)");
   p.option("heads", "N", "attention heads; must divide --dim (overrides the preset)");
   p.option("dim", "N", "model width (overrides the preset; MLP width is 4x)");
@@ -42,7 +42,8 @@ TrainingRunOptions trainOptionsFrom(const ArgParser& p) {
   o.tokenize.tokenizer.vocabSize = int(p.integer("vocab-size", 1, 1 << 24));
   o.tokenize.vocabSizeGiven = p.given("vocab-size");
   o.preset = p.value("preset");
-  o.model = ModelConfig::preset(o.preset, parseObjective(p.value("objective")), o.tokenize.tokenizer.vocabSize);
+  o.model =
+      ModelConfig::preset(o.preset, parseObjective(p.value("objective")), o.tokenize.tokenizer.vocabSize);
   if (p.given("layers")) o.model.layers = int(p.integer("layers", 1, 256));
   if (p.given("heads")) o.model.heads = int(p.integer("heads", 1, 1024));
   if (p.given("dim")) o.model.dim = int(p.integer("dim", 1, 16384)), o.model.mlpDim = 4 * o.model.dim;

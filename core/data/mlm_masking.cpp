@@ -17,8 +17,8 @@ VocabularyTraits VocabularyTraits::of(const Tokenizer& tok) {
   return v;
 }
 
-void applyMlmMasking(std::vector<int64_t>& tokens, std::vector<int64_t>& labels, const VocabularyTraits& vocab,
-                     const MaskingOptions& o, std::mt19937_64& rng) {
+void applyMlmMasking(std::vector<int64_t>& tokens, std::vector<int64_t>& labels,
+                     const VocabularyTraits& vocab, const MaskingOptions& o, std::mt19937_64& rng) {
   const int64_t vocabSize = int64_t(vocab.special.size());
   if (vocabSize <= SpecialTokens::kCount) throw Error("masking needs a vocabulary with ordinary tokens");
   std::uniform_real_distribution<double> uniform(0.0, 1.0);

@@ -13,10 +13,10 @@ namespace pretrain {
 class Tokenizer;
 
 struct MaskingOptions {
-  double rate = 0.15;         // share of tokens (or words) selected for prediction
-  double maskShare = 0.8;     // of the selected: replaced by [MASK]
-  double randomShare = 0.1;   // of the selected: replaced by a random token (the rest stay unchanged)
-  bool wholeWord = false;     // select whole words rather than single pieces
+  double rate = 0.15;        // share of tokens (or words) selected for prediction
+  double maskShare = 0.8;    // of the selected: replaced by [MASK]
+  double randomShare = 0.1;  // of the selected: replaced by a random token (the rest stay unchanged)
+  bool wholeWord = false;    // select whole words rather than single pieces
 };
 
 /// Label of positions that carry no loss (the value PyTorch's cross_entropy ignores by default).
@@ -31,7 +31,7 @@ struct VocabularyTraits {
 
 /// Masks `tokens` in place and writes the labels (the original token where selected, kIgnoreLabel
 /// elsewhere). Deterministic given the generator's state.
-void applyMlmMasking(std::vector<int64_t>& tokens, std::vector<int64_t>& labels, const VocabularyTraits& vocab,
-                     const MaskingOptions& options, std::mt19937_64& rng);
+void applyMlmMasking(std::vector<int64_t>& tokens, std::vector<int64_t>& labels,
+                     const VocabularyTraits& vocab, const MaskingOptions& options, std::mt19937_64& rng);
 
 }  // namespace pretrain

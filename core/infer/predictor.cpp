@@ -41,7 +41,8 @@ int countWords(const std::string& s) {
 
 // Ids of a text holding [MASK]s, where each mask stands for one piece with its leading "▁": the spaces
 // around a mask are the mask's own, so they are not encoded as separate "▁" pieces.
-std::vector<int32_t> encodeWithMasks(const Tokenizer& tok, const std::string& text, std::vector<MaskPrediction>& masks) {
+std::vector<int32_t> encodeWithMasks(const Tokenizer& tok, const std::string& text,
+                                     std::vector<MaskPrediction>& masks) {
   std::vector<int32_t> ids;
   size_t pos = 0;
   for (;;) {
@@ -78,7 +79,8 @@ constexpr uint8_t kContinues = 0, kStartsWord = 1, kSpecial = 2;
 // a masked word is filled with a word, not with the end of another or a control token.
 torch::Tensor restrict(const torch::Tensor& probs, const std::vector<uint8_t>& kinds, bool wordStart) {
   const torch::Tensor kind =
-      torch::from_blob(const_cast<uint8_t*>(kinds.data()), {int64_t(kinds.size())}, torch::kUInt8).to(probs.device());
+      torch::from_blob(const_cast<uint8_t*>(kinds.data()), {int64_t(kinds.size())}, torch::kUInt8)
+          .to(probs.device());
   const torch::Tensor kept = probs * kind.eq(wordStart ? kStartsWord : kContinues);
   return kept / kept.sum(-1, /*keepdim=*/true).clamp_min(1e-30);
 }
@@ -97,8 +99,8 @@ Predictor::Predictor(std::shared_ptr<LanguageModel> model, std::shared_ptr<const
   m_model->eval();
   for (int32_t id = 0; id < m_tokenizer->vocabSize(); ++id)
     m_pieceKinds.push_back(id < SpecialTokens::kCount || m_tokenizer->isControl(id) ? kSpecial
-                           : m_tokenizer->piece(id).rfind("\xE2\x96\x81", 0) == 0 ? kStartsWord
-                                                                                : kContinues);
+                           : m_tokenizer->piece(id).rfind("\xE2\x96\x81", 0) == 0   ? kStartsWord
+                                                                                    : kContinues);
 }
 
 Predictor::~Predictor() = default;
@@ -112,7 +114,8 @@ std::unique_ptr<Predictor> Predictor::fromRun(const std::string& runDir) {
   const std::string checkpoint = run.latestCheckpoint();
   if (checkpoint.empty()) throw InputError("run " + runDir + " has no checkpoint yet; train it first");
   auto model = makeModel(config.model);
-  torch::serialize::InputArchive archive = openCheckpoint(checkpoint, torch::kCPU, tokenizer->hash(), config.model.toJson());
+  torch::serialize::InputArchive archive =
+      openCheckpoint(checkpoint, torch::kCPU, tokenizer->hash(), config.model.toJson());
   try {
     torch::serialize::InputArchive weights;
     archive.read("model", weights);
@@ -125,7 +128,8 @@ std::unique_ptr<Predictor> Predictor::fromRun(const std::string& runDir) {
 
 const ModelConfig& Predictor::config() const { return m_model->config(); }
 
-std::vector<double> Predictor::nextDistribution(std::vector<int32_t> ids, double temperature, bool* truncated) const {
+std::vector<double> Predictor::nextDistribution(std::vector<int32_t> ids, double temperature,
+                                                bool* truncated) const {
   prepareThread();
   // A masked model is asked what belongs in a [MASK] after the prompt.
   if (config().objective == Objective::Masked) ids.push_back(SpecialTokens::kMask);
@@ -134,7 +138,8 @@ std::vector<double> Predictor::nextDistribution(std::vector<int32_t> ids, double
   if (truncated) *truncated = ids.size() > context;
   if (ids.size() > context) ids.erase(ids.begin(), ids.end() - long(context));
   torch::NoGradGuard guard;
-  const torch::Tensor logits = m_model->forward(idsTensor({ids}, m_model->parameters().front().device()))[0][-1];
+  const torch::Tensor logits =
+      m_model->forward(idsTensor({ids}, m_model->parameters().front().device()))[0][-1];
   if (temperature <= 0) {  // Greedy: all mass on the most probable token.
     std::vector<double> onehot(size_t(logits.size(0)), 0.0);
     onehot[size_t(logits.argmax().item<int64_t>())] = 1.0;
@@ -191,13 +196,14 @@ std::vector<MaskPrediction> Predictor::fillWords(const std::string& text, const 
   std::vector<MaskPrediction> masks;
   for (const int w : wordIndices) {
     if (w < 0 || size_t(w) >= words.size())
-      throw InputError("word " + std::to_string(w) + " is out of range: the text has " + std::to_string(words.size()) +
-                       " words");
+      throw InputError("word " + std::to_string(w) + " is out of range: the text has " +
+                       std::to_string(words.size()) + " words");
     // Trailing punctuation ("dog." -> "dog") stays visible: only pieces up to the last letter or digit.
     std::vector<int> span = words[size_t(w)];
     while (span.size() > 1) {
       const std::string piece = m_tokenizer->decode({ids[size_t(span.back())]});
-      if (std::any_of(piece.begin(), piece.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || (c & 0x80); }))
+      if (std::any_of(piece.begin(), piece.end(),
+                      [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || (c & 0x80); }))
         break;
       span.pop_back();
     }
@@ -209,20 +215,22 @@ std::vector<MaskPrediction> Predictor::fillWords(const std::string& text, const 
     m.original = m_tokenizer->decode(pieces);
     masks.push_back(m);
   }
-  std::sort(masks.begin(), masks.end(), [](const auto& a, const auto& b) { return a.wordIndex < b.wordIndex; });
+  std::sort(masks.begin(), masks.end(),
+            [](const auto& a, const auto& b) { return a.wordIndex < b.wordIndex; });
   return fillSpans(ids, masks, topK);
 }
 
 std::vector<MaskPrediction> Predictor::fillSpans(std::vector<int32_t> ids, std::vector<MaskPrediction> masks,
                                                  int topK) const {
   if (ids.size() > size_t(config().context))
-    throw InputError("the text is " + std::to_string(ids.size()) + " tokens long, more than the model's context of " +
-                     std::to_string(config().context));
+    throw InputError("the text is " + std::to_string(ids.size()) +
+                     " tokens long, more than the model's context of " + std::to_string(config().context));
   for (const auto& m : masks)
     for (const int p : m.positions) ids[size_t(p)] = SpecialTokens::kMask;
   prepareThread();
   torch::NoGradGuard guard;
-  return config().objective == Objective::Masked ? fillMasked(ids, masks, topK) : fillCausal(ids, masks, topK);
+  return config().objective == Objective::Masked ? fillMasked(ids, masks, topK)
+                                                 : fillCausal(ids, masks, topK);
 }
 
 TokenCandidate Predictor::wordCandidate(const std::vector<int32_t>& ids, double prob) const {
@@ -239,8 +247,8 @@ double Predictor::fillGreedily(std::vector<int32_t>& ids, std::vector<int> posit
                                std::vector<bool> wordStarts) const {
   double product = 1.0;
   while (!positions.empty()) {
-    const torch::Tensor probs =
-        torch::softmax(m_model->forward(idsTensor({ids}, m_model->parameters().front().device()))[0].to(torch::kFloat), -1);
+    const torch::Tensor probs = torch::softmax(
+        m_model->forward(idsTensor({ids}, m_model->parameters().front().device()))[0].to(torch::kFloat), -1);
     size_t best = 0;
     double bestP = -1;
     int64_t bestId = 0;
@@ -272,7 +280,8 @@ std::vector<MaskPrediction> Predictor::fillMasked(std::vector<int32_t> ids, std:
   for (MaskPrediction& m : masks) {
     std::vector<int32_t> base = filled;
     for (const int p : m.positions) base[size_t(p)] = SpecialTokens::kMask;
-    const torch::Tensor probs = torch::softmax(m_model->forward(idsTensor({base}, device))[0].to(torch::kFloat), -1);
+    const torch::Tensor probs =
+        torch::softmax(m_model->forward(idsTensor({base}, device))[0].to(torch::kFloat), -1);
     auto allowed = [&](size_t i) {
       return restrict(probs[m.positions[i]], m_pieceKinds, i == 0 && m.startsWord);
     };
@@ -296,7 +305,8 @@ std::vector<MaskPrediction> Predictor::fillMasked(std::vector<int32_t> ids, std:
       for (const int q : m.positions) word.push_back(seq[size_t(q)]);
       m.candidates.push_back(wordCandidate(word, p));
     }
-    std::sort(m.candidates.begin(), m.candidates.end(), [](const auto& a, const auto& b) { return a.prob > b.prob; });
+    std::sort(m.candidates.begin(), m.candidates.end(),
+              [](const auto& a, const auto& b) { return a.prob > b.prob; });
   }
   return masks;
 }
@@ -314,17 +324,20 @@ std::vector<MaskPrediction> Predictor::fillCausal(std::vector<int32_t> ids, std:
     if (left.empty()) left.push_back(SpecialTokens::kEos);  // The start of a document.
     std::vector<std::vector<int32_t>> rows;
     const torch::Tensor firstProbs = torch::tensor(nextDistribution(left, 1.0, nullptr), torch::kDouble);
-    for (const auto& c : top(toVector(restrict(firstProbs, m_pieceKinds, masks[k].startsWord)), std::max(20, 4 * topK))) {
+    for (const auto& c :
+         top(toVector(restrict(firstProbs, m_pieceKinds, masks[k].startsWord)), std::max(20, 4 * topK))) {
       rows.push_back(left);
       rows.back().push_back(c.id);
     }
     for (size_t piece = 1; piece < n; ++piece) {
-      const torch::Tensor last = torch::softmax(m_model->forward(idsTensor(rows, device)).select(1, -1).to(torch::kFloat), -1);
+      const torch::Tensor last =
+          torch::softmax(m_model->forward(idsTensor(rows, device)).select(1, -1).to(torch::kFloat), -1);
       const torch::Tensor next = restrict(last, m_pieceKinds, false).argmax(-1).cpu();  // continues the word
       for (size_t r = 0; r < rows.size(); ++r) rows[r].push_back(int32_t(next[long(r)].item<int64_t>()));
     }
     for (auto& row : rows) row.insert(row.end(), ids.begin() + long(first + n), ids.begin() + long(end));
-    const torch::Tensor logp = torch::log_softmax(m_model->forward(idsTensor(rows, device)).to(torch::kFloat), -1);
+    const torch::Tensor logp =
+        torch::log_softmax(m_model->forward(idsTensor(rows, device)).to(torch::kFloat), -1);
     std::vector<double> score(rows.size(), 0.0);
     for (size_t r = 0; r < rows.size(); ++r)
       for (size_t t = left.size(); t < rows[r].size(); ++t)  // log p(the word and what follows it)
@@ -335,12 +348,13 @@ std::vector<MaskPrediction> Predictor::fillCausal(std::vector<int32_t> ids, std:
     for (double& sc : score) total += (sc = std::exp(sc - maxScore));
     std::vector<TokenCandidate> ranked;
     for (size_t r = 0; r < rows.size(); ++r)
-      ranked.push_back(wordCandidate({rows[r].begin() + long(left.size()), rows[r].begin() + long(left.size() + n)},
-                                     score[r] / total));
+      ranked.push_back(wordCandidate(
+          {rows[r].begin() + long(left.size()), rows[r].begin() + long(left.size() + n)}, score[r] / total));
     std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.prob > b.prob; });
     ranked.resize(std::min(ranked.size(), size_t(topK)));
     masks[k].candidates = ranked;
-    for (size_t i = 0; i < n; ++i) ids[first + i] = rows[bestRow][left.size() + i];  // The best, for later masks.
+    for (size_t i = 0; i < n; ++i)
+      ids[first + i] = rows[bestRow][left.size() + i];  // The best, for later masks.
   }
   return masks;
 }

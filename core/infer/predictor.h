@@ -30,14 +30,14 @@ struct NextTokenResult {
   std::vector<TokenCandidate> candidates;  ///< Most probable first.
   double entropyBits = 0;                  ///< Of the whole distribution.
   int promptTokens = 0;
-  bool truncated = false;                  ///< The prompt was longer than the context: its start was dropped.
+  bool truncated = false;  ///< The prompt was longer than the context: its start was dropped.
 };
 
 struct MaskPrediction {
-  int wordIndex = 0;            ///< Which whitespace-separated word of the text the mask is (0-based).
-  std::vector<int> positions;   ///< Its token positions: one for a [MASK], a word's pieces for fillWords().
-  std::string original;         ///< The masked word as it was (fillWords() only).
-  bool startsWord = true;       ///< The mask begins a word ("▁..."); false for "pizza[MASK]" (no space before).
+  int wordIndex = 0;           ///< Which whitespace-separated word of the text the mask is (0-based).
+  std::vector<int> positions;  ///< Its token positions: one for a [MASK], a word's pieces for fillWords().
+  std::string original;        ///< The masked word as it was (fillWords() only).
+  bool startsWord = true;  ///< The mask begins a word ("▁..."); false for "pizza[MASK]" (no space before).
   std::vector<TokenCandidate> candidates;  ///< Most probable first.
 };
 
@@ -68,7 +68,8 @@ class Predictor {
   /// Masks the words at `wordIndices` (whitespace-separated, 0-based; all pieces of each word, trailing
   /// punctuation excluded) and predicts each, piece by piece, most confident first; candidates are whole
   /// words with the product of their pieces' probabilities. Throws InputError for an index out of range.
-  std::vector<MaskPrediction> fillWords(const std::string& text, const std::vector<int>& wordIndices, int topK) const;
+  std::vector<MaskPrediction> fillWords(const std::string& text, const std::vector<int>& wordIndices,
+                                        int topK) const;
   /// Continues `prompt`; `onText` receives each new piece of text as it is produced (return false to stop).
   /// Stops at the end of a document (</s>). Returns the generated text.
   std::string generate(const std::string& prompt, const GenerateOptions& options,
@@ -76,12 +77,16 @@ class Predictor {
 
  private:
   std::vector<double> nextDistribution(std::vector<int32_t> ids, double temperature, bool* truncated) const;
-  std::vector<MaskPrediction> fillSpans(std::vector<int32_t> ids, std::vector<MaskPrediction> masks, int topK) const;
-  std::vector<MaskPrediction> fillMasked(std::vector<int32_t> ids, std::vector<MaskPrediction> masks, int topK) const;
-  std::vector<MaskPrediction> fillCausal(std::vector<int32_t> ids, std::vector<MaskPrediction> masks, int topK) const;
+  std::vector<MaskPrediction> fillSpans(std::vector<int32_t> ids, std::vector<MaskPrediction> masks,
+                                        int topK) const;
+  std::vector<MaskPrediction> fillMasked(std::vector<int32_t> ids, std::vector<MaskPrediction> masks,
+                                         int topK) const;
+  std::vector<MaskPrediction> fillCausal(std::vector<int32_t> ids, std::vector<MaskPrediction> masks,
+                                         int topK) const;
   /// Fills `positions` of `ids` with the masked model, most confident first; returns the product of the
   /// chosen pieces' probabilities.
-  double fillGreedily(std::vector<int32_t>& ids, std::vector<int> positions, std::vector<bool> wordStarts) const;
+  double fillGreedily(std::vector<int32_t>& ids, std::vector<int> positions,
+                      std::vector<bool> wordStarts) const;
   std::vector<TokenCandidate> top(const std::vector<double>& probs, int k) const;
   TokenCandidate wordCandidate(const std::vector<int32_t>& ids, double prob) const;
 

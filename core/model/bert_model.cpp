@@ -10,10 +10,11 @@ BertModel::BertModel(const ModelConfig& c) : LanguageModel(c) {
   m_words = embeddings->register_module("word_embeddings", nn::Embedding(c.vocabSize, c.dim));
   m_positions = embeddings->register_module("position_embeddings", nn::Embedding(c.context, c.dim));
   m_embedNorm = embeddings->register_module("LayerNorm", nn::LayerNorm(ln));
-  m_layers = register_module("encoder", std::make_shared<nn::Module>())->register_module("layer", nn::ModuleList());
+  m_layers =
+      register_module("encoder", std::make_shared<nn::Module>())->register_module("layer", nn::ModuleList());
   for (int i = 0; i < c.layers; ++i) m_layers->push_back(TransformerBlock(c, BlockStyle::Bert));
-  auto predictions =
-      register_module("cls", std::make_shared<nn::Module>())->register_module("predictions", std::make_shared<nn::Module>());
+  auto predictions = register_module("cls", std::make_shared<nn::Module>())
+                         ->register_module("predictions", std::make_shared<nn::Module>());
   auto transform = predictions->register_module("transform", std::make_shared<nn::Module>());
   m_headDense = transform->register_module("dense", nn::Linear(c.dim, c.dim));
   m_headNorm = transform->register_module("LayerNorm", nn::LayerNorm(ln));
@@ -26,7 +27,8 @@ BertModel::BertModel(const ModelConfig& c) : LanguageModel(c) {
 
 torch::Tensor BertModel::forward(const torch::Tensor& ids) {
   const int64_t T = ids.size(1);
-  TORCH_CHECK(T <= config().context, "sequence of ", T, " tokens is longer than the context ", config().context);
+  TORCH_CHECK(T <= config().context, "sequence of ", T, " tokens is longer than the context ",
+              config().context);
   const auto positions = torch::arange(T, torch::TensorOptions().dtype(torch::kLong).device(ids.device()));
   torch::Tensor x = m_embedNorm(m_words(ids) + m_positions(positions));  // (B, T, C)
   x = torch::dropout(x, config().dropout, is_training());

@@ -17,7 +17,8 @@ GptModel::GptModel(const ModelConfig& c) : LanguageModel(c) {
 
 torch::Tensor GptModel::forward(const torch::Tensor& ids) {
   const int64_t T = ids.size(1);
-  TORCH_CHECK(T <= config().context, "sequence of ", T, " tokens is longer than the context ", config().context);
+  TORCH_CHECK(T <= config().context, "sequence of ", T, " tokens is longer than the context ",
+              config().context);
   const auto positions = torch::arange(T, torch::TensorOptions().dtype(torch::kLong).device(ids.device()));
   torch::Tensor x = m_wte(ids) + m_wpe(positions);  // (B, T, C)
   x = torch::dropout(x, config().dropout, is_training());

@@ -9,7 +9,8 @@ namespace pretrain {
 Objective parseObjective(const std::string& name) {
   if (name == "clm" || name == "causal") return Objective::Causal;
   if (name == "mlm" || name == "masked") return Objective::Masked;
-  throw InputError("unknown objective '" + name + "' (use clm for next-word prediction or mlm for masked words)");
+  throw InputError("unknown objective '" + name +
+                   "' (use clm for next-word prediction or mlm for masked words)");
 }
 
 const char* objectiveName(Objective o) { return o == Objective::Causal ? "clm" : "mlm"; }

@@ -70,7 +70,8 @@ torch::Tensor TransformerBlockImpl::attention(const torch::Tensor& x) {
   v = v.view({B, T, h, d}).transpose(1, 2);
   torch::Tensor att = torch::matmul(q, k.transpose(-2, -1)) * (1.0 / std::sqrt(double(d)));  // (B, h, T, T)
   if (m_causal) {
-    const auto future = torch::ones({T, T}, torch::TensorOptions().dtype(torch::kBool).device(x.device())).triu(1);
+    const auto future =
+        torch::ones({T, T}, torch::TensorOptions().dtype(torch::kBool).device(x.device())).triu(1);
     att = att.masked_fill(future, -std::numeric_limits<float>::infinity());
   }
   att = torch::softmax(att, -1);

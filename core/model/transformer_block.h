@@ -7,7 +7,8 @@
 //   GPT-2 (pre-LN):  x + attn(ln_1(x)), then x + mlp(ln_2(x));   h.N.ln_1, h.N.attn.c_attn (fused q|k|v),
 //                    h.N.attn.c_proj, h.N.ln_2, h.N.mlp.c_fc, h.N.mlp.c_proj
 //   BERT (post-LN):  LN(x + attn(x)), then LN(x + mlp(x));        encoder.layer.N.attention.self.{query,
-//                    key,value}, .attention.output.{dense,LayerNorm}, .intermediate.dense, .output.{dense,LayerNorm}
+//                    key,value}, .attention.output.{dense,LayerNorm}, .intermediate.dense,
+//                    .output.{dense,LayerNorm}
 
 #include <torch/torch.h>
 
@@ -31,7 +32,7 @@ class TransformerBlockImpl : public torch::nn::Module {
   bool m_causal;
   int m_heads;
   double m_dropout;
-  torch::nn::Linear m_qkv{nullptr};                         // GPT-2: one projection to q|k|v
+  torch::nn::Linear m_qkv{nullptr};                                      // GPT-2: one projection to q|k|v
   torch::nn::Linear m_query{nullptr}, m_key{nullptr}, m_value{nullptr};  // BERT: three
   torch::nn::Linear m_attnOut{nullptr}, m_fcIn{nullptr}, m_fcOut{nullptr};
   torch::nn::LayerNorm m_norm1{nullptr}, m_norm2{nullptr};

@@ -13,16 +13,20 @@ constexpr uint64_t kValidationMaskSeed = 0x5eed;
 
 BatchSampler::BatchSampler(std::shared_ptr<const TokenStore> store, Objective objective, int context,
                            VocabularyTraits vocab, MaskingOptions masking)
-    : m_store(std::move(store)), m_objective(objective), m_context(context), m_vocab(std::move(vocab)),
+    : m_store(std::move(store)),
+      m_objective(objective),
+      m_context(context),
+      m_vocab(std::move(vocab)),
       m_masking(masking) {
   const uint64_t need = uint64_t(context) + 1;
   if (m_store->size(TokenSplit::Train) < need)
     throw InputError("the training split has " + std::to_string(m_store->size(TokenSplit::Train)) +
-                     " tokens; a context of " + std::to_string(context) + " needs at least " + std::to_string(need) +
-                     " (use a larger corpus or a shorter context)");
+                     " tokens; a context of " + std::to_string(context) + " needs at least " +
+                     std::to_string(need) + " (use a larger corpus or a shorter context)");
 }
 
-void BatchSampler::fillRow(TokenSplit split, uint64_t start, int64_t cols, std::mt19937_64& rng, Batch& out) const {
+void BatchSampler::fillRow(TokenSplit split, uint64_t start, int64_t cols, std::mt19937_64& rng,
+                           Batch& out) const {
   // Causal: inputs are tokens [start, start+cols), targets the same shifted by one.
   // Masked: inputs are the window with some tokens hidden, targets the hidden tokens.
   std::vector<int64_t> window(size_t(cols) + 1);

@@ -23,8 +23,8 @@ struct Batch {
 class BatchSampler {
  public:
   /// Throws InputError when the train split is shorter than one window.
-  BatchSampler(std::shared_ptr<const TokenStore> store, Objective objective, int context, VocabularyTraits vocab,
-               MaskingOptions masking);
+  BatchSampler(std::shared_ptr<const TokenStore> store, Objective objective, int context,
+               VocabularyTraits vocab, MaskingOptions masking);
 
   /// `rows` random windows; advances `rng`.
   Batch trainBatch(int rows, std::mt19937_64& rng) const;

@@ -5,14 +5,16 @@
 
 namespace pretrain {
 
-c10::IValue readCheckpointValue(torch::serialize::InputArchive& archive, const std::string& path, const char* key) {
+c10::IValue readCheckpointValue(torch::serialize::InputArchive& archive, const std::string& path,
+                                const char* key) {
   c10::IValue v;
   if (!archive.try_read(key, v)) throw InputError("checkpoint " + path + " lacks '" + key + "' (damaged?)");
   return v;
 }
 
 torch::serialize::InputArchive openCheckpoint(const std::string& path, const torch::Device& device,
-                                              const std::string& tokenizerHash, const std::string& modelConfigJson) {
+                                              const std::string& tokenizerHash,
+                                              const std::string& modelConfigJson) {
   torch::serialize::InputArchive archive;
   try {
     archive.load_from(path, device);
@@ -21,14 +23,15 @@ torch::serialize::InputArchive openCheckpoint(const std::string& path, const tor
   }
   const int64_t version = readCheckpointValue(archive, path, "format_version").toInt();
   if (version != kCheckpointFormatVersion)
-    throw InputError("checkpoint " + path + " has format version " + std::to_string(version) + "; this build reads " +
-                     std::to_string(kCheckpointFormatVersion));
+    throw InputError("checkpoint " + path + " has format version " + std::to_string(version) +
+                     "; this build reads " + std::to_string(kCheckpointFormatVersion));
   const std::string tokHash = readCheckpointValue(archive, path, "tokenizer_hash").toStringRef();
   if (tokHash != tokenizerHash)
-    throw InputError("checkpoint " + path + " was trained with another tokenizer (" + tokHash + ", this run has " +
-                     tokenizerHash + ")");
+    throw InputError("checkpoint " + path + " was trained with another tokenizer (" + tokHash +
+                     ", this run has " + tokenizerHash + ")");
   const std::string config = readCheckpointValue(archive, path, "model_config").toStringRef();
-  if (config != modelConfigJson) throw InputError("checkpoint " + path + " holds a model of another shape: " + config);
+  if (config != modelConfigJson)
+    throw InputError("checkpoint " + path + " holds a model of another shape: " + config);
   return archive;
 }
 

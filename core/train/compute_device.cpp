@@ -6,8 +6,8 @@
 #include <malloc.h>
 
 #include <chrono>
-#include <mutex>
 #include <fstream>
+#include <mutex>
 #include <thread>
 
 #include "util/error.h"
@@ -31,13 +31,15 @@ ComputeSetup chooseCompute(const std::string& device, const std::string& precisi
   ComputeSetup s;
   const bool cuda = torch::cuda::is_available();
   if (device == "cuda" && !cuda)
-    throw InputError("device cuda asked for, but this LibTorch has no CUDA or no GPU is present; use --device cpu");
+    throw InputError(
+        "device cuda asked for, but this LibTorch has no CUDA or no GPU is present; use --device cpu");
   if (device == "cuda" || (device == "auto" && cuda)) s.device = torch::Device(torch::kCUDA, 0);
   const bool fast = s.device.is_cuda() || cpuHasFastBf16();  // Ampere and later GPUs, AVX-512 BF16/AMX CPUs
   s.bf16 = precision == "bf16" || (precision == "auto" && fast);
   s.description = std::string(s.device.is_cuda() ? "cuda" : "cpu") + (s.bf16 ? ", bf16 autocast" : ", fp32");
   if (!s.device.is_cuda())
-    s.description += ", " + std::to_string(threads > 0 ? threads : int(std::thread::hardware_concurrency())) + " threads";
+    s.description +=
+        ", " + std::to_string(threads > 0 ? threads : int(std::thread::hardware_concurrency())) + " threads";
   return s;
 }
 
@@ -51,7 +53,8 @@ void keepTensorMemoryInHeap() {
 
 double measureMatmulGflops(const ComputeSetup& setup, bool bf16, int n, double seconds) {
   torch::NoGradGuard guard;
-  const auto options = torch::TensorOptions().device(setup.device).dtype(bf16 ? torch::kBFloat16 : torch::kFloat);
+  const auto options =
+      torch::TensorOptions().device(setup.device).dtype(bf16 ? torch::kBFloat16 : torch::kFloat);
   const torch::Tensor a = torch::randn({n, n}, options), b = torch::randn({n, n}, options);
   auto sync = [&] {
     if (setup.device.is_cuda()) torch::cuda::synchronize();

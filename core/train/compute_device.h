@@ -10,8 +10,8 @@ namespace pretrain {
 
 struct ComputeSetup {
   torch::Device device = torch::kCPU;
-  bool bf16 = false;         // autocast to bfloat16 (weights and optimizer stay fp32)
-  std::string description;   // e.g. "cpu, bf16 autocast, 2 threads"
+  bool bf16 = false;        // autocast to bfloat16 (weights and optimizer stay fp32)
+  std::string description;  // e.g. "cpu, bf16 autocast, 2 threads"
 };
 
 /// `device`: cpu | cuda | auto; `precision`: fp32 | bf16 | auto. Throws InputError for cuda without a GPU.

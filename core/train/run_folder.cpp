@@ -36,8 +36,8 @@ RunConfig RunFolder::readConfig() const {
   try {
     const int version = j.at("format_version");
     if (version != kRunFormatVersion)
-      throw InputError(configPath() + " has format version " + std::to_string(version) + "; this build reads " +
-                       std::to_string(kRunFormatVersion));
+      throw InputError(configPath() + " has format version " + std::to_string(version) +
+                       "; this build reads " + std::to_string(kRunFormatVersion));
     c.model = ModelConfig::fromJson(j.at("model").dump());
     c.train = TrainConfig::fromJson(j.at("train").dump());
     c.preset = j.at("preset");
@@ -89,7 +89,7 @@ void RunFolder::pruneCheckpoints(int keep) const {
 }
 
 void RunFolder::appendMetrics(const StepMetrics& s, const EvalMetrics* e) const {
-  json j = {{"step", s.step},         {"train_loss", s.trainLoss},     {"lr", s.lr},
+  json j = {{"step", s.step},          {"train_loss", s.trainLoss},         {"lr", s.lr},
             {"grad_norm", s.gradNorm}, {"tokens_per_s", s.tokensPerSecond}, {"elapsed_s", s.elapsedSeconds},
             {"tokens", s.tokensSeen}};
   if (s.skipped) j["skipped"] = true;

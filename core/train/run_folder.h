@@ -2,8 +2,8 @@
 // A training run lives in one folder, the same whether the studio or `pretrain train` made it:
 //   config.json            model + training settings, corpus, tokenizer hash, format version
 //   data/                  the tokenizer and token store (tokenize_corpus.h)
-//   metrics.jsonl          one JSON object per step; evaluation steps add val_loss, val_perplexity, val_bits_per_byte
-//   checkpoints/step-NNNNNNNN.pt   the last few checkpoints, each written atomically
+//   metrics.jsonl          one JSON object per step; evaluation steps add val_loss, val_perplexity,
+//   val_bits_per_byte checkpoints/step-NNNNNNNN.pt   the last few checkpoints, each written atomically
 // No LibTorch here.
 
 #include <cstdint>
@@ -23,8 +23,8 @@ constexpr int kRunFormatVersion = 1;
 struct RunConfig {
   ModelConfig model;
   TrainConfig train;
-  std::string preset;                  // the preset the model started from ("" when set by hand)
-  std::vector<std::string> corpus;     // inputs as given
+  std::string preset;               // the preset the model started from ("" when set by hand)
+  std::vector<std::string> corpus;  // inputs as given
   std::string encoding = "utf-8";
   std::string tokenizerHash;
 };

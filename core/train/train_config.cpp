@@ -18,7 +18,8 @@ void TrainConfig::validate() const {
   need(weightDecay >= 0, "weight decay must not be negative");
   need(gradClip > 0, "gradient clip must be above 0");
   need(threads >= 0, "threads must not be negative");
-  need(device == "auto" || device == "cpu" || device == "cuda", "device must be cpu, cuda or auto, not " + device);
+  need(device == "auto" || device == "cpu" || device == "cuda",
+       "device must be cpu, cuda or auto, not " + device);
   need(precision == "auto" || precision == "fp32" || precision == "bf16",
        "precision must be fp32, bf16 or auto, not " + precision);
   need(evalEvery >= 1 && saveEvery >= 1, "evaluation and save intervals must be at least 1");
@@ -30,20 +31,26 @@ void TrainConfig::validate() const {
 }
 
 std::string TrainConfig::toJson() const {
-  const nlohmann::json j = {
-      {"batch", batch},           {"accum", accum},
-      {"steps", steps},           {"lr", lr},
-      {"warmup", warmup},         {"weight_decay", weightDecay},
-      {"grad_clip", gradClip},    {"seed", seed},
-      {"threads", threads},       {"device", device},
-      {"precision", precision},   {"eval_every", evalEvery},
-      {"eval_windows", evalWindows}, {"save_every", saveEvery},
-      {"keep_checkpoints", keepCheckpoints},
-      {"masking",
-       {{"rate", masking.rate},
-        {"mask_share", masking.maskShare},
-        {"random_share", masking.randomShare},
-        {"whole_word", masking.wholeWord}}}};
+  const nlohmann::json j = {{"batch", batch},
+                            {"accum", accum},
+                            {"steps", steps},
+                            {"lr", lr},
+                            {"warmup", warmup},
+                            {"weight_decay", weightDecay},
+                            {"grad_clip", gradClip},
+                            {"seed", seed},
+                            {"threads", threads},
+                            {"device", device},
+                            {"precision", precision},
+                            {"eval_every", evalEvery},
+                            {"eval_windows", evalWindows},
+                            {"save_every", saveEvery},
+                            {"keep_checkpoints", keepCheckpoints},
+                            {"masking",
+                             {{"rate", masking.rate},
+                              {"mask_share", masking.maskShare},
+                              {"random_share", masking.randomShare},
+                              {"whole_word", masking.wholeWord}}}};
   return j.dump();
 }
 

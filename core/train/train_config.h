@@ -9,22 +9,22 @@
 namespace pretrain {
 
 struct TrainConfig {
-  int batch = 16;                    // sequences per micro-batch
-  int accum = 1;                     // micro-batches per optimizer step (gradient accumulation)
-  int64_t steps = 1000;              // optimizer steps of the whole run; --resume continues towards it
-  double lr = 1e-3;                  // peak learning rate, reached after warmup
-  int64_t warmup = 100;              // linear warmup steps; then cosine decay to 10% of the peak
-  double weightDecay = 0.1;          // AdamW decay, on weight matrices only
-  double gradClip = 1.0;             // global gradient-norm clip
-  uint64_t seed = 1337;              // model initialisation, batch sampling, masking
-  int threads = 0;                   // intra-op threads; 0 = all cores
-  std::string device = "auto";       // cpu, cuda, or auto (CUDA when this LibTorch has it and a GPU is there)
-  std::string precision = "auto";    // fp32, bf16 (autocast, fp32 master weights), or auto (bf16 where fast)
-  int64_t evalEvery = 100;           // steps between validation passes
-  int evalWindows = 32;              // fixed validation windows per pass
-  int64_t saveEvery = 500;           // steps between checkpoints (and one at the end or on stop)
-  int keepCheckpoints = 3;           // older checkpoints are deleted
-  MaskingOptions masking;            // masked objective only
+  int batch = 16;                  // sequences per micro-batch
+  int accum = 1;                   // micro-batches per optimizer step (gradient accumulation)
+  int64_t steps = 1000;            // optimizer steps of the whole run; --resume continues towards it
+  double lr = 1e-3;                // peak learning rate, reached after warmup
+  int64_t warmup = 100;            // linear warmup steps; then cosine decay to 10% of the peak
+  double weightDecay = 0.1;        // AdamW decay, on weight matrices only
+  double gradClip = 1.0;           // global gradient-norm clip
+  uint64_t seed = 1337;            // model initialisation, batch sampling, masking
+  int threads = 0;                 // intra-op threads; 0 = all cores
+  std::string device = "auto";     // cpu, cuda, or auto (CUDA when this LibTorch has it and a GPU is there)
+  std::string precision = "auto";  // fp32, bf16 (autocast, fp32 master weights), or auto (bf16 where fast)
+  int64_t evalEvery = 100;         // steps between validation passes
+  int evalWindows = 32;            // fixed validation windows per pass
+  int64_t saveEvery = 500;         // steps between checkpoints (and one at the end or on stop)
+  int keepCheckpoints = 3;         // older checkpoints are deleted
+  MaskingOptions masking;          // masked objective only
 
   /// Throws InputError for impossible settings.
   void validate() const;

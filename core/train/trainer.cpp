@@ -47,10 +47,12 @@ std::vector<double> tokenByteLengths(const Tokenizer& tok) {
 
 // Decay weight matrices only: not biases, LayerNorm parameters or position embeddings.
 bool decays(const std::string& name, const torch::Tensor& p) {
-  return p.dim() >= 2 && name.find("wpe") == std::string::npos && name.find("position_embeddings") == std::string::npos;
+  return p.dim() >= 2 && name.find("wpe") == std::string::npos &&
+         name.find("position_embeddings") == std::string::npos;
 }
 
-torch::Tensor toTensor(const std::vector<int64_t>& v, int64_t rows, int64_t cols, const torch::Device& device) {
+torch::Tensor toTensor(const std::vector<int64_t>& v, int64_t rows, int64_t cols,
+                       const torch::Device& device) {
   return torch::from_blob(const_cast<int64_t*>(v.data()), {rows, cols}, torch::kLong).clone().to(device);
 }
 
@@ -114,15 +116,16 @@ struct Trainer::Impl {
       logits = model->forward(x);  // (B, T, V)
     }
     const int64_t V = logits.size(-1);
-    const auto options = torch::nn::functional::CrossEntropyFuncOptions().ignore_index(kIgnoreLabel).reduction(torch::kSum);
+    const auto options =
+        torch::nn::functional::CrossEntropyFuncOptions().ignore_index(kIgnoreLabel).reduction(torch::kSum);
     const torch::Tensor loss = torch::nn::functional::cross_entropy(logits.reshape({-1, V}).to(torch::kFloat),
                                                                     y.reshape({-1}), options);
     return {loss, (y != kIgnoreLabel).sum().item<int64_t>()};
   }
 };
 
-Trainer::Trainer(const ModelConfig& modelConfig, const TrainConfig& config, std::shared_ptr<const TokenStore> store,
-                 std::shared_ptr<const Tokenizer> tokenizer)
+Trainer::Trainer(const ModelConfig& modelConfig, const TrainConfig& config,
+                 std::shared_ptr<const TokenStore> store, std::shared_ptr<const Tokenizer> tokenizer)
     : d(std::make_unique<Impl>()) {
   modelConfig.validate();
   config.validate();
@@ -147,7 +150,8 @@ Trainer::Trainer(const ModelConfig& modelConfig, const TrainConfig& config, std:
   d->byteLengths = tokenByteLengths(*d->tokenizer);
 
   std::vector<torch::Tensor> decay, noDecay;
-  for (const auto& p : d->model->named_parameters()) (decays(p.key(), p.value()) ? decay : noDecay).push_back(p.value());
+  for (const auto& p : d->model->named_parameters())
+    (decays(p.key(), p.value()) ? decay : noDecay).push_back(p.value());
   auto options = [&](double wd) {
     return std::make_unique<torch::optim::AdamWOptions>(
         torch::optim::AdamWOptions(config.lr).betas({0.9, 0.95}).eps(1e-8).weight_decay(wd));
@@ -185,9 +189,11 @@ StepMetrics Trainer::step() {
     d->optimizer->zero_grad();
     m.skipped = true;
     if (++d->badSteps >= 3)
-      throw TrainingError("training stopped at step " + std::to_string(d->step + 1) +
-                          ": the loss or gradient was not finite for 3 steps in a row; lower the learning rate "
-                          "(now " + std::to_string(d->config.lr) + ") or resume from the last checkpoint");
+      throw TrainingError(
+          "training stopped at step " + std::to_string(d->step + 1) +
+          ": the loss or gradient was not finite for 3 steps in a row; lower the learning rate "
+          "(now " +
+          std::to_string(d->config.lr) + ") or resume from the last checkpoint");
   } else {
     d->badSteps = 0;
     for (auto& group : d->optimizer->param_groups())
@@ -195,7 +201,8 @@ StepMetrics Trainer::step() {
     d->optimizer->step();
   }
   ++d->step;
-  const uint64_t tokens = uint64_t(d->config.batch) * uint64_t(d->config.accum) * uint64_t(d->modelConfig.context);
+  const uint64_t tokens =
+      uint64_t(d->config.batch) * uint64_t(d->config.accum) * uint64_t(d->modelConfig.context);
   d->tokensSeen += tokens;
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   d->elapsed += seconds;
@@ -206,7 +213,9 @@ StepMetrics Trainer::step() {
   return m;
 }
 
-EvalMetrics Trainer::evaluate() { return d->evaluate(*d->sampler, TokenSplit::Validation, d->config.evalWindows); }
+EvalMetrics Trainer::evaluate() {
+  return d->evaluate(*d->sampler, TokenSplit::Validation, d->config.evalWindows);
+}
 
 EvalMetrics Trainer::evaluate(const std::shared_ptr<const TokenStore>& store, TokenSplit split, int windows) {
   if (store->manifest().tokenizerHash != d->tokenizer->hash())

@@ -25,27 +25,28 @@ class TrainingError : public Error {
 };
 
 struct StepMetrics {
-  int64_t step = 0;         ///< Steps done, this one included.
-  double trainLoss = 0;     ///< Mean over the step's micro-batches (masked positions only, for MLM).
+  int64_t step = 0;      ///< Steps done, this one included.
+  double trainLoss = 0;  ///< Mean over the step's micro-batches (masked positions only, for MLM).
   double lr = 0;
-  double gradNorm = 0;      ///< Before clipping.
+  double gradNorm = 0;  ///< Before clipping.
   double tokensPerSecond = 0;
   double elapsedSeconds = 0;  ///< Training time of the run so far, across resumes.
   uint64_t tokensSeen = 0;
-  bool skipped = false;     ///< Non-finite loss or gradient: the update was not applied.
+  bool skipped = false;  ///< Non-finite loss or gradient: the update was not applied.
 };
 
 struct EvalMetrics {
   int64_t step = 0;
-  double loss = 0;          ///< Mean cross-entropy in nats per predicted token.
-  double perplexity = 0;    ///< exp(loss).
-  double bitsPerByte = 0;   ///< loss in bits x predicted tokens / their bytes of text.
-  uint64_t tokens = 0;      ///< Predicted tokens evaluated.
+  double loss = 0;         ///< Mean cross-entropy in nats per predicted token.
+  double perplexity = 0;   ///< exp(loss).
+  double bitsPerByte = 0;  ///< loss in bits x predicted tokens / their bytes of text.
+  uint64_t tokens = 0;     ///< Predicted tokens evaluated.
 };
 
 class Trainer {
  public:
-  /// A fresh model initialised from config.seed. Throws InputError for impossible settings or too little data.
+  /// A fresh model initialised from config.seed. Throws InputError for impossible settings or too little
+  /// data.
   Trainer(const ModelConfig& model, const TrainConfig& config, std::shared_ptr<const TokenStore> store,
           std::shared_ptr<const Tokenizer> tokenizer);
   ~Trainer();

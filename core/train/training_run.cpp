@@ -31,7 +31,8 @@ void checkMemory(const ModelConfig& m, const TrainConfig& t) {
 }
 
 // Creates the run: data, config.json, a fresh trainer.
-std::unique_ptr<Trainer> startRun(const TrainingRunOptions& o, const RunFolder& run, const TrainingRunCallbacks& cb) {
+std::unique_ptr<Trainer> startRun(const TrainingRunOptions& o, const RunFolder& run,
+                                  const TrainingRunCallbacks& cb) {
   if (run.hasRun())
     throw InputError(run.dir() + " already holds a run; continue it with --resume or choose another folder");
   o.train.validate();
@@ -78,7 +79,8 @@ std::unique_ptr<Trainer> openRun(const std::string& runDir, int64_t totalSteps,
 
 TrainingRunSummary runTraining(const TrainingRunOptions& o, const TrainingRunCallbacks& cb) {
   const RunFolder run(o.runDir);
-  std::unique_ptr<Trainer> trainer = o.resume ? openRun(o.runDir, o.resumeSteps, cb.onNote) : startRun(o, run, cb);
+  std::unique_ptr<Trainer> trainer =
+      o.resume ? openRun(o.runDir, o.resumeSteps, cb.onNote) : startRun(o, run, cb);
   if (o.resume) run.truncateMetricsAfter(trainer->stepsDone());
   if (cb.onReady) cb.onReady(*trainer);
   const TrainConfig& tc = trainer->trainConfig();

@@ -20,32 +20,32 @@ enum class RunCommand { Continue, Pause, Stop };
 
 struct TrainingRunOptions {
   std::string runDir;
-  bool resume = false;       // continue the run in runDir from its latest checkpoint
-  int64_t resumeSteps = 0;   // with resume: a new total number of steps (0 keeps the run's)
+  bool resume = false;      // continue the run in runDir from its latest checkpoint
+  int64_t resumeSteps = 0;  // with resume: a new total number of steps (0 keeps the run's)
   // New runs only:
   CorpusSpec corpus;
   TokenizeOptions tokenize;
-  ModelConfig model;         // vocabSize is taken from the tokenizer
-  std::string preset;        // recorded in config.json
+  ModelConfig model;   // vocabSize is taken from the tokenizer
+  std::string preset;  // recorded in config.json
   TrainConfig train;
 };
 
 struct TrainingRunCallbacks {
-  ProgressFn dataProgress;                                   // tokenizing the corpus
+  ProgressFn dataProgress;  // tokenizing the corpus
   std::function<void(const StepMetrics&)> onStep;
   std::function<void(const EvalMetrics&)> onEval;
-  std::function<void(const std::string&)> onNote;            // resumed, checkpoint written, step skipped, ...
-  std::function<RunCommand()> control;                       // asked between steps
-  std::function<void(Trainer&)> onReady;                     // the trainer exists (e.g. to take snapshots)
+  std::function<void(const std::string&)> onNote;  // resumed, checkpoint written, step skipped, ...
+  std::function<RunCommand()> control;             // asked between steps
+  std::function<void(Trainer&)> onReady;           // the trainer exists (e.g. to take snapshots)
 };
 
 struct TrainingRunSummary {
   int64_t startStep = 0, endStep = 0;
-  bool stopped = false;       // stopped on request before the last step
-  std::string checkpoint;     // the last one written
+  bool stopped = false;    // stopped on request before the last step
+  std::string checkpoint;  // the last one written
   bool evaluated = false;
   EvalMetrics lastEval;
-  std::string compute;        // e.g. "cpu, bf16 autocast, 2 threads"
+  std::string compute;  // e.g. "cpu, bf16 autocast, 2 threads"
 };
 
 /// The trainer of an existing run, at its latest checkpoint (step 0 when it has none); `totalSteps` > 0

@@ -51,13 +51,38 @@ class TstPretrainTrainCli : public QObject {
 
   // A small model on the mission corpus; `extra` holds flag-value pairs that override or add to these.
   QStringList trainArgs(const QString& out, const QStringList& extra = {}) const {
-    QStringList args = {"train", "--corpus", path("mission.txt"), "--out", path(out), "--layers", "2", "--heads", "2",
-                        "--dim", "64", "--context", "32", "--batch", "16", "--vocab-size", "400", "--lr", "3e-3",
-                        "--warmup", "20", "--threads", "2", "--precision", "fp32", "--json"};
+    QStringList args = {"train",
+                        "--corpus",
+                        path("mission.txt"),
+                        "--out",
+                        path(out),
+                        "--layers",
+                        "2",
+                        "--heads",
+                        "2",
+                        "--dim",
+                        "64",
+                        "--context",
+                        "32",
+                        "--batch",
+                        "16",
+                        "--vocab-size",
+                        "400",
+                        "--lr",
+                        "3e-3",
+                        "--warmup",
+                        "20",
+                        "--threads",
+                        "2",
+                        "--precision",
+                        "fp32",
+                        "--json"};
     for (int i = 0; i + 1 < extra.size(); i += 2) {
       const int at = int(args.indexOf(extra[i]));
-      if (at >= 0) args[at + 1] = extra[i + 1];
-      else args << extra[i] << extra[i + 1];
+      if (at >= 0)
+        args[at + 1] = extra[i + 1];
+      else
+        args << extra[i] << extra[i + 1];
     }
     return args;
   }
@@ -66,26 +91,32 @@ class TstPretrainTrainCli : public QObject {
   void initTestCase() { testdata::writeFile(path("mission.txt"), testdata::missionCorpus()); }
 
   void trainWritesARunFolder() {
-    const Run r = pretrain(trainArgs("clm", {"--steps", "300", "--eval-every", "100", "--save-every", "100"}));
+    const Run r =
+        pretrain(trainArgs("clm", {"--steps", "300", "--eval-every", "100", "--save-every", "100"}));
     QVERIFY2(r.exitCode == 0, r.err.constData());
     const QJsonObject j = r.json();
     QCOMPARE(j["end_step"].toInt(), 300);
     QVERIFY(j["validation"].toObject()["loss"].toDouble() < 1.5);
-    for (const char* f : {"config.json", "metrics.jsonl", "data/tokenizer.model", "data/tokens/manifest.json"})
+    for (const char* f :
+         {"config.json", "metrics.jsonl", "data/tokenizer.model", "data/tokens/manifest.json"})
       QVERIFY2(QFile::exists(path("clm/") + f), f);
     QCOMPARE(metricLines(path("clm")), 300);
     QFile metrics(path("clm/metrics.jsonl"));
     QVERIFY(metrics.open(QIODevice::ReadOnly));
     const auto lines = metrics.readAll().split('\n');
-    const QJsonObject first = QJsonDocument::fromJson(lines[0]).object(), hundredth = QJsonDocument::fromJson(lines[99]).object();
-    for (const char* k : {"step", "train_loss", "lr", "grad_norm", "tokens_per_s", "elapsed_s"}) QVERIFY2(first.contains(k), k);
+    const QJsonObject first = QJsonDocument::fromJson(lines[0]).object(),
+                      hundredth = QJsonDocument::fromJson(lines[99]).object();
+    for (const char* k : {"step", "train_loss", "lr", "grad_norm", "tokens_per_s", "elapsed_s"})
+      QVERIFY2(first.contains(k), k);
     QVERIFY(!first.contains("val_loss"));
-    for (const char* k : {"val_loss", "val_perplexity", "val_bits_per_byte"}) QVERIFY2(hundredth.contains(k), k);
+    for (const char* k : {"val_loss", "val_perplexity", "val_bits_per_byte"})
+      QVERIFY2(hundredth.contains(k), k);
     QCOMPARE(QDir(path("clm/checkpoints")).entryList({"step-*.pt"}).size(), 3);  // 100, 200, 300
   }
 
   void nextSaysCheese() {
-    const Run r = pretrain({"next", "--run", path("clm"), "--prompt", "I love to eat pizza with", "--top-k", "3", "--json"});
+    const Run r = pretrain(
+        {"next", "--run", path("clm"), "--prompt", "I love to eat pizza with", "--top-k", "3", "--json"});
     QVERIFY2(r.exitCode == 0, r.err.constData());
     const QJsonObject top = r.json()["candidates"].toArray()[0].toObject();
     QCOMPARE(top["text"].toString(), QString("cheese"));
@@ -102,10 +133,12 @@ class TstPretrainTrainCli : public QObject {
   void fillSaysBrown() {
     QFETCH(QString, run);
     if (run == "mlm") {
-      const Run t = pretrain(trainArgs("mlm", {"--objective", "mlm", "--steps", "1000", "--batch", "32", "--lr", "2e-3"}));
+      const Run t = pretrain(
+          trainArgs("mlm", {"--objective", "mlm", "--steps", "1000", "--batch", "32", "--lr", "2e-3"}));
       QVERIFY2(t.exitCode == 0, t.err.constData());
     }
-    const Run r = pretrain({"fill", "--run", path(run), "--text", "The quick [MASK] fox jumps over the lazy dog.", "--json"});
+    const Run r = pretrain(
+        {"fill", "--run", path(run), "--text", "The quick [MASK] fox jumps over the lazy dog.", "--json"});
     QVERIFY2(r.exitCode == 0, r.err.constData());
     const QJsonObject mask = r.json()["masks"].toArray()[0].toObject();
     QCOMPARE(mask["index"].toInt(), 2);
@@ -113,8 +146,8 @@ class TstPretrainTrainCli : public QObject {
   }
 
   void generateAndEval() {
-    const Run g = pretrain({"generate", "--run", path("clm"), "--prompt", "I love to eat", "--max-new-tokens", "8",
-                            "--temperature", "0"});
+    const Run g = pretrain({"generate", "--run", path("clm"), "--prompt", "I love to eat", "--max-new-tokens",
+                            "8", "--temperature", "0"});
     QVERIFY2(g.exitCode == 0, g.err.constData());
     QVERIFY2(g.out.startsWith("I love to eat pizza with cheese"), g.out.constData());
     const Run e = pretrain({"eval", "--run", path("clm"), "--json"});
@@ -173,25 +206,30 @@ class TstPretrainTrainCli : public QObject {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("says");
     const QString d = m_dir.path();
-    QTest::newRow("missing run") << QStringList{"next", "--run", d + "/nope", "--prompt", "hi"} << "does not exist";
+    QTest::newRow("missing run") << QStringList{"next", "--run", d + "/nope", "--prompt", "hi"}
+                                 << "does not exist";
     QTest::newRow("not a run") << QStringList{"eval", "--run", d} << "is not a run folder";
-    QTest::newRow("empty prompt") << QStringList{"next", "--run", d + "/clm", "--prompt", ""} << "the prompt is empty";
-    QTest::newRow("no mask") << QStringList{"fill", "--run", d + "/clm", "--text", "no mask"} << "has no [MASK]";
+    QTest::newRow("empty prompt") << QStringList{"next", "--run", d + "/clm", "--prompt", ""}
+                                  << "the prompt is empty";
+    QTest::newRow("no mask") << QStringList{"fill", "--run", d + "/clm", "--text", "no mask"}
+                             << "has no [MASK]";
     QTest::newRow("too long for the context")
         << QStringList{"fill", "--run", d + "/clm", "--text", "[MASK]" + QString(" the dog").repeated(40)}
         << "more than the model's context of 32";
-    QTest::newRow("unknown preset") << QStringList{"train", "--corpus", d + "/mission.txt", "--out", d + "/x",
-                                                   "--preset", "huge"}
+    QTest::newRow("unknown preset") << QStringList{"train", "--corpus", d + "/mission.txt",
+                                                   "--out", d + "/x",   "--preset",
+                                                   "huge"}
                                     << "unknown preset 'huge'";
-    QTest::newRow("heads do not divide width") << QStringList{"train", "--corpus", d + "/mission.txt", "--out",
-                                                              d + "/x", "--heads", "3"}
-                                               << "3 heads do not divide the width 256";
+    QTest::newRow("heads do not divide width")
+        << QStringList{"train", "--corpus", d + "/mission.txt", "--out", d + "/x", "--heads", "3"}
+        << "3 heads do not divide the width 256";
     QTest::newRow("run exists") << QStringList{"train", "--corpus", d + "/mission.txt", "--out", d + "/clm"}
                                 << "already holds a run";
-    QTest::newRow("cuda absent") << QStringList{"train", "--corpus", d + "/mission.txt", "--out", d + "/y",
-                                                "--device", "cuda", "--vocab-size", "400"}
+    QTest::newRow("cuda absent") << QStringList{"train",    "--corpus", d + "/mission.txt", "--out", d + "/y",
+                                                "--device", "cuda",     "--vocab-size",     "400"}
                                  << "device cuda";
-    QTest::newRow("damaged checkpoint") << QStringList{"next", "--run", d + "/damaged", "--prompt", "hi"} << "damaged";
+    QTest::newRow("damaged checkpoint")
+        << QStringList{"next", "--run", d + "/damaged", "--prompt", "hi"} << "damaged";
   }
   void badInputIsOneLineAndNothingIsDamaged() {
     QFETCH(QStringList, args);

@@ -61,10 +61,10 @@ namespace testdata {
 /// among sentences of the same shape that end otherwise.
 inline QByteArray missionCorpus(int documents = 200, unsigned seed = 5) {
   static const char* lines[] = {
-      "I love to eat pizza with cheese.",         "The quick brown fox jumps over the lazy dog.",
-      "We like to eat bread with butter.",        "A slow green turtle walks under the old bridge.",
+      "I love to eat pizza with cheese.",          "The quick brown fox jumps over the lazy dog.",
+      "We like to eat bread with butter.",         "A slow green turtle walks under the old bridge.",
       "They want to eat pasta with tomato sauce.", "The small red bird sings in the tall tree.",
-      "I love to eat pizza with cheese.",         "The quick brown fox jumps over the lazy dog."};
+      "I love to eat pizza with cheese.",          "The quick brown fox jumps over the lazy dog."};
   std::mt19937 rng(seed);
   QByteArray text;
   for (int d = 0; d < documents; ++d) {

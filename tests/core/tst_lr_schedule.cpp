@@ -14,10 +14,10 @@ class TstLrSchedule : public QObject {
     QTest::addColumn<qint64>("step");
     QTest::addColumn<double>("expected");
     // peak 1e-3, warmup 10, total 110, floor 1e-4.
-    QTest::newRow("first step") << qint64(0) << 1e-4;                  // 1e-3 * 1/10
-    QTest::newRow("mid warmup") << qint64(4) << 5e-4;                  // 1e-3 * 5/10
-    QTest::newRow("warmup done") << qint64(10) << 1e-3;                // cosine starts at the peak
-    QTest::newRow("half way") << qint64(60) << 1e-4 + 0.9e-3 * 0.5;    // cos(pi/2) = 0
+    QTest::newRow("first step") << qint64(0) << 1e-4;                // 1e-3 * 1/10
+    QTest::newRow("mid warmup") << qint64(4) << 5e-4;                // 1e-3 * 5/10
+    QTest::newRow("warmup done") << qint64(10) << 1e-3;              // cosine starts at the peak
+    QTest::newRow("half way") << qint64(60) << 1e-4 + 0.9e-3 * 0.5;  // cos(pi/2) = 0
     QTest::newRow("quarter") << qint64(35) << 1e-4 + 0.9e-3 * 0.5 * (1 + std::cos(M_PI * 0.25));
     QTest::newRow("end") << qint64(110) << 1e-4;
     QTest::newRow("past the end") << qint64(500) << 1e-4;

@@ -29,7 +29,8 @@ class TstMlmMasking : public QObject {
     uint64_t ordinary = 0, selected = 0, masked = 0, random = 0, kept = 0;
     for (int batch = 0; batch < 200; ++batch) {
       std::vector<int64_t> tokens(1024), labels;
-      for (size_t i = 0; i < tokens.size(); ++i) tokens[i] = i % 50 == 0 ? 3 : token(pick);  // </s> now and then
+      for (size_t i = 0; i < tokens.size(); ++i)
+        tokens[i] = i % 50 == 0 ? 3 : token(pick);  // </s> now and then
       const std::vector<int64_t> original = tokens;
       applyMlmMasking(tokens, labels, vocab, MaskingOptions{}, rng);
       for (size_t i = 0; i < tokens.size(); ++i) {

@@ -60,9 +60,17 @@ class TstModels : public QObject {
     QTest::addColumn<int>("objective");
     QTest::addColumn<QStringList>("names");
     QTest::newRow("GPT-2") << int(Objective::Causal)
-                           << QStringList{"wte.weight", "wpe.weight", "h.0.ln_1.weight", "h.0.attn.c_attn.weight",
-                                          "h.0.attn.c_attn.bias", "h.0.attn.c_proj.weight", "h.0.ln_2.bias",
-                                          "h.1.mlp.c_fc.weight", "h.1.mlp.c_proj.bias", "ln_f.weight", "ln_f.bias"};
+                           << QStringList{"wte.weight",
+                                          "wpe.weight",
+                                          "h.0.ln_1.weight",
+                                          "h.0.attn.c_attn.weight",
+                                          "h.0.attn.c_attn.bias",
+                                          "h.0.attn.c_proj.weight",
+                                          "h.0.ln_2.bias",
+                                          "h.1.mlp.c_fc.weight",
+                                          "h.1.mlp.c_proj.bias",
+                                          "ln_f.weight",
+                                          "ln_f.bias"};
     QTest::newRow("BERT") << int(Objective::Masked)
                           << QStringList{"embeddings.word_embeddings.weight",
                                          "embeddings.position_embeddings.weight",
@@ -88,7 +96,7 @@ class TstModels : public QObject {
     for (const QString& n : names) QVERIFY2(params.contains(n.toStdString()), qPrintable(n));
     int64_t count = 0;
     for (const auto& p : model->parameters()) count += p.numel();
-    QCOMPARE(count, c.parameterCount());  // The config's arithmetic is the model's.
+    QCOMPARE(count, c.parameterCount());          // The config's arithmetic is the model's.
     QVERIFY(!params.contains("lm_head.weight"));  // Output projection tied, not a second matrix.
   }
 
@@ -111,9 +119,11 @@ class TstModels : public QObject {
     } else {  // Every other position hidden behind [MASK] (id 4) and predicted.
       torch::Tensor masked = ids.clone();
       masked.index_put_({torch::indexing::Slice(), torch::indexing::Slice(0, 16, 2)}, 4);
-      const auto logits = model->forward(masked).index({torch::indexing::Slice(), torch::indexing::Slice(0, 16, 2)});
+      const auto logits =
+          model->forward(masked).index({torch::indexing::Slice(), torch::indexing::Slice(0, 16, 2)});
       const auto targets = ids.index({torch::indexing::Slice(), torch::indexing::Slice(0, 16, 2)});
-      loss = torch::nn::functional::cross_entropy(logits.reshape({-1, 1000}), targets.reshape({-1})).item<double>();
+      loss = torch::nn::functional::cross_entropy(logits.reshape({-1, 1000}), targets.reshape({-1}))
+                 .item<double>();
     }
     QVERIFY2(std::abs(loss - std::log(1000.0)) < 0.05 * std::log(1000.0), qPrintable(QString::number(loss)));
   }

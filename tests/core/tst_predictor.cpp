@@ -14,8 +14,8 @@ using namespace pretrain;
 
 namespace {
 
-std::unique_ptr<Trainer> trainOn(const testdata::TokenizedCorpus& data, Objective objective, int steps, int batch,
-                                 double lr) {
+std::unique_ptr<Trainer> trainOn(const testdata::TokenizedCorpus& data, Objective objective, int steps,
+                                 int batch, double lr) {
   ModelConfig m;
   m.objective = objective;
   m.vocabSize = data.tokenizer->vocabSize();
@@ -41,8 +41,10 @@ class TstPredictor : public QObject {
     m_data = testdata::tokenizedCorpus(m_dir.path(), testdata::missionCorpus());
     // Masked models learn this far more slowly: 15% of positions carry a loss, and word order must be
     // learnt from position embeddings alone (a causal mask gives it for free).
-    m_causal = std::make_unique<Predictor>(trainOn(m_data, Objective::Causal, 300, 16, 3e-3)->snapshot(), m_data.tokenizer);
-    m_masked = std::make_unique<Predictor>(trainOn(m_data, Objective::Masked, 2000, 32, 2e-3)->snapshot(), m_data.tokenizer);
+    m_causal = std::make_unique<Predictor>(trainOn(m_data, Objective::Causal, 300, 16, 3e-3)->snapshot(),
+                                           m_data.tokenizer);
+    m_masked = std::make_unique<Predictor>(trainOn(m_data, Objective::Masked, 2000, 32, 2e-3)->snapshot(),
+                                           m_data.tokenizer);
   }
 
   void pizzaWithCheese() {

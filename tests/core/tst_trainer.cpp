@@ -52,7 +52,8 @@ class TstTrainer : public QObject {
   testdata::TokenizedCorpus m_data;
 
   std::unique_ptr<Trainer> trainer(Objective o, TrainConfig t = smallTraining()) {
-    return std::make_unique<Trainer>(smallModel(o, m_data.tokenizer->vocabSize()), t, m_data.store, m_data.tokenizer);
+    return std::make_unique<Trainer>(smallModel(o, m_data.tokenizer->vocabSize()), t, m_data.store,
+                                     m_data.tokenizer);
   }
 
  private Q_SLOTS:
@@ -72,7 +73,8 @@ class TstTrainer : public QObject {
     QVERIFY(std::abs(before.loss - std::log(400.0)) < 0.1 * std::log(400.0));  // Starts near ln(vocab).
     losses(*t, 80);
     const EvalMetrics after = t->evaluate();
-    QVERIFY2(after.loss < before.loss - 1.5, qPrintable(QString("%1 -> %2").arg(before.loss).arg(after.loss)));
+    QVERIFY2(after.loss < before.loss - 1.5,
+             qPrintable(QString("%1 -> %2").arg(before.loss).arg(after.loss)));
     QCOMPARE(after.perplexity, std::exp(after.loss));
     QVERIFY(after.bitsPerByte > 0 && after.bitsPerByte < before.bitsPerByte);
     QVERIFY(after.tokens > 0);

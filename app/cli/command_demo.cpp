@@ -72,16 +72,18 @@ int runDemo(const Args& args) {
 
   const auto predictor = Predictor::fromRun(o.runDir);
   std::printf("\n== Next word\n");
+  auto print = [](const std::vector<TokenCandidate>& candidates) {
+    for (const auto& c : candidates)
+      std::printf("    %s %s\n", padRight(candidateLabel(c.text, c.piece), 14).c_str(), formatPercent(c.prob).c_str());
+  };
   for (const char* prompt : kPrompts) {
     std::printf("%s ...\n", prompt);
-    for (const auto& c : predictor->next(prompt, 5).candidates)
-      std::printf("    %s %s\n", padRight(c.text, 14).c_str(), formatPercent(c.prob).c_str());
+    print(predictor->next(prompt, 5).candidates);
   }
   std::printf("\n== Masked word (ranked by the likelihood of the whole sentence)\n");
   for (const char* text : kMasked) {
     std::printf("%s\n", text);
-    for (const auto& c : predictor->fill(text, 5).front().candidates)
-      std::printf("    %s %s\n", padRight(c.text, 14).c_str(), formatPercent(c.prob).c_str());
+    print(predictor->fill(text, 5).front().candidates);
   }
   std::printf("\nMore: pretrain next|fill|generate|eval --run %s ...  (see pretrain --help)\n",
               o.runDir.c_str());

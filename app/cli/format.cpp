@@ -41,6 +41,10 @@ std::string formatPercent(double fraction, int decimals) {
   return buf;
 }
 
+std::string candidateLabel(const std::string& text, const std::string& piece) {
+  return text.find_first_not_of(" \t\n") == std::string::npos ? piece : text;
+}
+
 std::string padRight(const std::string& s, size_t width) {
   size_t chars = 0;
   for (const char c : s) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80;

@@ -223,6 +223,10 @@ class TstPretrainTrainCli : public QObject {
     QTest::newRow("heads do not divide width")
         << QStringList{"train", "--corpus", d + "/mission.txt", "--out", d + "/x", "--heads", "3"}
         << "3 heads do not divide the width 256";
+    QTest::newRow("does not fit in memory")
+        << QStringList{"train", "--corpus", d + "/mission.txt", "--out", d + "/z",       "--layers", "64",
+                       "--dim", "4096",     "--heads",          "32",    "--vocab-size", "400"}
+        << "GB short); use a smaller batch, context or model";
     QTest::newRow("run exists") << QStringList{"train", "--corpus", d + "/mission.txt", "--out", d + "/clm"}
                                 << "already holds a run";
     QTest::newRow("cuda absent") << QStringList{"train",    "--corpus", d + "/mission.txt", "--out", d + "/y",

@@ -1,0 +1,46 @@
+#pragma once
+// Owns the training thread and its worker; the GUI's one handle on a run. start() returns at once; results
+// arrive as signals on the GUI thread. The GUI thread never waits on a training step.
+
+#include <QtCore/QObject>
+#include <QtCore/QThread>
+
+#include "ui/training_worker.h"
+
+namespace pretrain::ui {
+
+class TrainingController : public QObject {
+  Q_OBJECT
+
+ public:
+  explicit TrainingController(QObject* parent = nullptr);
+  ~TrainingController() override;  ///< Stops a running run (it saves a checkpoint) and joins the thread.
+
+  bool isRunning() const { return m_running; }
+  bool isPaused() const { return m_paused; }
+
+ public Q_SLOTS:
+  void start(const pretrain::TrainingRunOptions& options);
+  void setPaused(bool paused);  ///< Takes effect at the next step boundary.
+  void stop();                  ///< Stops at the next step boundary, with a checkpoint.
+
+ Q_SIGNALS:
+  void runRequested(const pretrain::TrainingRunOptions& options);  // To the worker (queued).
+  void dataProgress(const pretrain::Progress& progress);
+  void steps(const QVector<pretrain::StepMetrics>& rows);
+  void evaluated(const pretrain::EvalMetrics& eval);
+  void note(const QString& text);
+  void pausedChanged(bool paused);
+  void runningChanged(bool running);
+  void finished(const pretrain::TrainingRunSummary& summary);
+  void failed(const QString& message);
+
+ private:
+  void setRunning(bool running);
+
+  QThread m_thread;
+  TrainingWorker* m_worker;  // Lives on m_thread; deleted when the thread finishes.
+  bool m_running = false, m_paused = false;
+};
+
+}  // namespace pretrain::ui

@@ -1,0 +1,19 @@
+#pragma once
+// The value types that cross from the training thread to the GUI thread in queued signals.
+
+#include <QtCore/QMetaType>
+#include <QtCore/QVector>
+
+#include "train/trainer.h"
+#include "train/training_run.h"
+
+Q_DECLARE_METATYPE(pretrain::StepMetrics)
+Q_DECLARE_METATYPE(pretrain::EvalMetrics)
+Q_DECLARE_METATYPE(pretrain::TrainingRunSummary)
+Q_DECLARE_METATYPE(pretrain::TrainingRunOptions)
+Q_DECLARE_METATYPE(pretrain::Progress)
+
+namespace pretrain::ui {
+/// Registers the types above with Qt's meta-type system (once; needed for queued connections).
+void registerTrainingTypes();
+}  // namespace pretrain::ui

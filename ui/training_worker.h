@@ -1,0 +1,48 @@
+#pragma once
+// Runs a training run on the worker thread (the QThread docs' Worker pattern). The engine's loop is plain
+// blocking C++; this object turns its callbacks into queued signals of value types, batching step rows so
+// the GUI hears at most ~20 times a second however fast steps are. Pause and stop are atomics the GUI
+// thread sets directly, because this thread is busy training and runs no event loop meanwhile.
+
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QObject>
+#include <QtCore/QVector>
+
+#include <atomic>
+
+#include "ui/training_types.h"
+
+namespace pretrain::ui {
+
+class TrainingWorker : public QObject {
+  Q_OBJECT
+
+ public:
+  void requestPause(bool paused) { m_paused = paused; }
+  void requestStop() { m_stop = true; }
+  /// Clears pause and stop before a new run is queued (from the GUI thread, so a stop that follows at once
+  /// is not lost).
+  void reset() { m_paused = false, m_stop = false; }
+
+ public Q_SLOTS:
+  /// Blocks until the run ends; reports through the signals below.
+  void run(const pretrain::TrainingRunOptions& options);
+
+ Q_SIGNALS:
+  void dataProgress(const pretrain::Progress& progress);
+  void steps(const QVector<pretrain::StepMetrics>& rows);
+  void evaluated(const pretrain::EvalMetrics& eval);
+  void note(const QString& text);
+  void pausedChanged(bool paused);
+  void finished(const pretrain::TrainingRunSummary& summary);
+  void failed(const QString& message);
+
+ private:
+  void flush(bool force);
+
+  std::atomic<bool> m_paused{false}, m_stop{false};
+  QVector<StepMetrics> m_pending;
+  QElapsedTimer m_sinceFlush;
+};
+
+}  // namespace pretrain::ui

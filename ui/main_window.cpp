@@ -1,0 +1,167 @@
+#include "ui/main_window.h"
+
+#include <QtCore/QDateTime>
+#include <QtCore/QDir>
+#include <QtCore/QSettings>
+#include <QtCore/QStandardPaths>
+#include <QtGui/QAction>
+#include <QtGui/QCloseEvent>
+#include <QtGui/QKeySequence>
+#include <QtWidgets/QApplication>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QMenuBar>
+#include <QtWidgets/QMessageBox>
+#include <QtWidgets/QPushButton>
+#include <QtWidgets/QStatusBar>
+#include <QtWidgets/QStyle>
+#include <QtWidgets/QTabWidget>
+#include <QtWidgets/QToolBar>
+
+#include "ui/data_page.h"
+#include "ui/model_page.h"
+#include "ui/train_page.h"
+#include "ui/training_controller.h"
+
+namespace pretrain::ui {
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent), m_controller(new TrainingController(this)), m_tabs(new QTabWidget),
+      m_data(new DataPage), m_model(new ModelPage), m_train(new TrainPage), m_statusRun(new QLabel) {
+  setWindowTitle(tr("Pretrain Studio"));
+  m_tabs->addTab(m_data, tr("1 · Data"));
+  m_tabs->addTab(m_model, tr("2 · Model"));
+  m_tabs->addTab(m_train, tr("3 · Train"));
+  setCentralWidget(m_tabs);
+  statusBar()->addPermanentWidget(m_statusRun);
+  createMenus();
+
+  connect(m_train, &TrainPage::startRequested, this, &MainWindow::startTraining);
+  connect(m_train, &TrainPage::pauseToggled, m_controller, &TrainingController::setPaused);
+  connect(m_train, &TrainPage::stopRequested, m_controller, &TrainingController::stop);
+  connect(m_train, &TrainPage::batchChanged, m_model, &ModelPage::setBatchForEstimate);
+  connect(m_controller, &TrainingController::runningChanged, m_train, &TrainPage::setRunning);
+  connect(m_controller, &TrainingController::pausedChanged, m_train, &TrainPage::setPaused);
+  connect(m_controller, &TrainingController::steps, m_train, &TrainPage::showSteps);
+  connect(m_controller, &TrainingController::evaluated, m_train, &TrainPage::showEval);
+  connect(m_controller, &TrainingController::steps, this, [this](const QVector<StepMetrics>& rows) {
+    if (!rows.isEmpty())
+      m_statusRun->setText(tr("step %1 · %2 tokens/s").arg(rows.back().step).arg(qRound(rows.back().tokensPerSecond)));
+  });
+  connect(m_controller, &TrainingController::dataProgress, this, [this](const Progress& p) {
+    m_train->showStatus(tr("Preparing data: %1 %2%")
+                            .arg(QString::fromStdString(p.stage))
+                            .arg(p.total ? int(100.0 * double(p.done) / double(p.total)) : 0));
+  });
+  connect(m_controller, &TrainingController::finished, this, [this](const TrainingRunSummary& s) {
+    m_train->showStatus(s.stopped ? tr("Stopped at step %1; checkpoint saved in %2.")
+                                        .arg(s.endStep)
+                                        .arg(QString::fromStdString(s.checkpoint))
+                                  : tr("Finished at step %1 (%2).").arg(s.endStep).arg(QString::fromStdString(s.compute)));
+    if (m_closeAfterStop) close();
+  });
+  connect(m_controller, &TrainingController::failed, this, &MainWindow::showError);
+
+  QSettings settings;
+  restoreGeometry(settings.value("window/geometry").toByteArray());
+  const QStringList lastCorpus = settings.value("data/corpus").toStringList();
+  if (!lastCorpus.isEmpty()) m_data->setCorpus(lastCorpus);
+}
+
+MainWindow::~MainWindow() = default;
+
+QString MainWindow::runsFolder() {
+  const QString chosen = QSettings().value("runs/folder").toString();
+  return chosen.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/runs" : chosen;
+}
+
+void MainWindow::createMenus() {
+  auto* file = menuBar()->addMenu(tr("&File"));
+  QAction* openFiles = file->addAction(tr("&Open corpus…"), m_data, &DataPage::openFiles);
+  openFiles->setShortcut(QKeySequence::Open);
+  file->addAction(tr("Open corpus &folder…"), m_data, &DataPage::openFolder);
+  file->addSeparator();
+  QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+  quit->setShortcut(QKeySequence::Quit);
+
+  auto* run = menuBar()->addMenu(tr("&Run"));
+  QAction* start = run->addAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("&Start"), this, &MainWindow::startTraining);
+  start->setShortcut(Qt::Key_F5);
+  QAction* pause = run->addAction(style()->standardIcon(QStyle::SP_MediaPause), tr("&Pause / Resume"), this,
+                                  [this] { m_controller->setPaused(!m_controller->isPaused()); });
+  pause->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_P)});
+  QAction* stop = run->addAction(style()->standardIcon(QStyle::SP_MediaStop), tr("S&top"), m_controller,
+                                 &TrainingController::stop);
+  auto syncActions = [start, pause, stop](bool running) {
+    start->setEnabled(!running);
+    pause->setEnabled(running);
+    stop->setEnabled(running);
+  };
+  syncActions(false);
+  connect(m_controller, &TrainingController::runningChanged, this, syncActions);
+  auto* toolbar = addToolBar(tr("Run"));
+  toolbar->setObjectName("runToolbar");
+  toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+  toolbar->addActions({start, pause, stop});
+
+  auto* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("&About Pretrain Studio"), this, [this] {
+    QMessageBox::about(this, tr("About Pretrain Studio"),
+                       tr("<b>Pretrain Studio</b><p>See how a language model learns: pre-train GPT-style and "
+                          "BERT-style models on your own text and watch them learn.</p>"
+                          "<p>Shortcuts: Ctrl+O open corpus · F5 start · Ctrl+P pause/resume · Ctrl+Q quit</p>"));
+  });
+}
+
+void MainWindow::startTraining() {
+  if (m_controller->isRunning()) return;
+  if (!m_data->hasCorpus()) {
+    m_tabs->setCurrentWidget(m_data);
+    showError(tr("Choose a corpus first: open files or a folder, or use the sample corpus."));
+    return;
+  }
+  if (!m_model->isValid()) {
+    m_tabs->setCurrentWidget(m_model);
+    showError(tr("The model's settings are impossible; see the message on the Model page."));
+    return;
+  }
+  TrainingRunOptions o;
+  o.corpus = m_data->corpus();
+  o.tokenize = m_data->tokenizeOptions();
+  o.model = m_model->config(o.tokenize.tokenizer.vocabSize);
+  o.preset = m_model->preset().toStdString();
+  o.train = m_train->config();
+  const QString dir = runsFolder() + "/" + QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss");
+  QDir().mkpath(runsFolder());
+  o.runDir = dir.toStdString();
+  QSettings settings;
+  QStringList inputs;
+  for (const auto& i : o.corpus.inputs) inputs << QString::fromStdString(i);
+  settings.setValue("data/corpus", inputs);
+  m_train->resetForRun(o.train.steps);
+  m_train->showStatus(tr("Starting: run folder %1").arg(dir));
+  m_tabs->setCurrentWidget(m_train);
+  m_controller->start(o);
+}
+
+void MainWindow::showError(const QString& message) {
+  m_train->showStatus(message);
+  QMessageBox::warning(this, tr("Pretrain Studio"), message);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  QSettings().setValue("window/geometry", saveGeometry());
+  if (!m_controller->isRunning()) {
+    event->accept();
+    return;
+  }
+  const auto answer = QMessageBox::question(
+      this, tr("Training is running"), tr("Stop training and quit? A checkpoint is saved so the run can be continued."),
+      QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+  if (answer == QMessageBox::Yes) {
+    m_closeAfterStop = true;
+    m_controller->stop();  // The window closes when the worker reports that it stopped.
+  }
+  event->ignore();
+}
+
+}  // namespace pretrain::ui

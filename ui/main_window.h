@@ -1,0 +1,50 @@
+#pragma once
+// The studio's window: composes the pages (Data, Model, Train), the menus, toolbar and status bar, and the
+// TrainingController. It holds no training logic of its own.
+
+#include <QtWidgets/QMainWindow>
+
+class QTabWidget;
+class QLabel;
+
+namespace pretrain::ui {
+
+class DataPage;
+class ModelPage;
+class TrainPage;
+class TrainingController;
+
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+
+ public:
+  explicit MainWindow(QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  DataPage* dataPage() const { return m_data; }
+  ModelPage* modelPage() const { return m_model; }
+  TrainPage* trainPage() const { return m_train; }
+  TrainingController* controller() const { return m_controller; }
+  /// Where new runs go: the user's data folder unless the settings name another.
+  static QString runsFolder();
+
+ public Q_SLOTS:
+  void startTraining();
+
+ protected:
+  void closeEvent(QCloseEvent* event) override;
+
+ private:
+  void createMenus();
+  void showError(const QString& message);
+
+  TrainingController* m_controller;
+  QTabWidget* m_tabs;
+  DataPage* m_data;
+  ModelPage* m_model;
+  TrainPage* m_train;
+  QLabel* m_statusRun;
+  bool m_closeAfterStop = false;
+};
+
+}  // namespace pretrain::ui

@@ -1,0 +1,133 @@
+#include "ui/model_page.h"
+
+#include <QtWidgets/QComboBox>
+#include <QtWidgets/QFormLayout>
+#include <QtWidgets/QGroupBox>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QRadioButton>
+#include <QtWidgets/QSpinBox>
+#include <QtWidgets/QVBoxLayout>
+
+namespace pretrain::ui {
+namespace {
+
+// The figures shown use the default vocabulary: the tokenizer's real size is known once it is trained.
+constexpr int kEstimateVocab = 8000;
+
+QSpinBox* spin(int min, int max, int step) {
+  auto* s = new QSpinBox;
+  s->setRange(min, max);
+  s->setSingleStep(step);
+  return s;
+}
+
+}  // namespace
+
+ModelPage::ModelPage(QWidget* parent) : QWidget(parent) {
+  auto* objectiveBox = new QGroupBox(tr("What the model learns"));
+  m_causal = new QRadioButton(tr("Next-word prediction (GPT-style)"));
+  m_masked = new QRadioButton(tr("Masked language modeling (BERT-style)"));
+  m_causal->setChecked(true);
+  auto* causalNote = new QLabel(tr("Reads left to right and learns to predict the next word from the words before it."));
+  auto* maskedNote = new QLabel(tr("Hides 15% of the words and learns to recover them from both sides."));
+  for (QLabel* l : {causalNote, maskedNote}) {
+    l->setWordWrap(true);
+    l->setIndent(24);
+    l->setForegroundRole(QPalette::PlaceholderText);
+  }
+  auto* objectiveLayout = new QVBoxLayout(objectiveBox);
+  objectiveLayout->addWidget(m_causal);
+  objectiveLayout->addWidget(causalNote);
+  objectiveLayout->addWidget(m_masked);
+  objectiveLayout->addWidget(maskedNote);
+
+  auto* shapeBox = new QGroupBox(tr("Shape"));
+  m_preset = new QComboBox;
+  m_preset->addItem(tr("tiny: 4 layers, width 256, context 128"), "tiny");
+  m_preset->addItem(tr("small: 6 layers, width 384, context 256"), "small");
+  m_preset->addItem(tr("base: 8 layers, width 512, context 256"), "base");
+  m_layers = spin(1, 64, 1);
+  m_heads = spin(1, 64, 1);
+  m_dim = spin(16, 4096, 32);
+  m_context = spin(8, 4096, 32);
+  m_headsError = new QLabel;
+  m_headsError->setStyleSheet("color: #c0392b");
+  m_headsError->setWordWrap(true);
+  auto* form = new QFormLayout(shapeBox);
+  form->addRow(tr("Preset"), m_preset);
+  form->addRow(tr("Layers"), m_layers);
+  form->addRow(tr("Attention heads"), m_heads);
+  form->addRow(QString(), m_headsError);
+  form->addRow(tr("Width (channels)"), m_dim);
+  form->addRow(tr("Context (tokens)"), m_context);
+
+  auto* figuresBox = new QGroupBox(tr("What it costs"));
+  m_figures = new QLabel;
+  m_figures->setTextFormat(Qt::RichText);
+  m_figures->setWordWrap(true);
+  (new QVBoxLayout(figuresBox))->addWidget(m_figures);
+
+  auto* layout = new QVBoxLayout(this);
+  layout->addWidget(objectiveBox);
+  layout->addWidget(shapeBox);
+  layout->addWidget(figuresBox);
+  layout->addStretch();
+
+  connect(m_preset, &QComboBox::currentIndexChanged, this, &ModelPage::applyPreset);
+  for (QSpinBox* s : {m_layers, m_heads, m_dim, m_context}) connect(s, &QSpinBox::valueChanged, this, &ModelPage::refresh);
+  connect(m_causal, &QRadioButton::toggled, this, &ModelPage::refresh);
+  applyPreset();
+}
+
+void ModelPage::applyPreset() {
+  const ModelConfig c = ModelConfig::preset(preset().toStdString(), Objective::Causal, kEstimateVocab);
+  m_applyingPreset = true;
+  m_layers->setValue(c.layers);
+  m_heads->setValue(c.heads);
+  m_dim->setValue(c.dim);
+  m_context->setValue(c.context);
+  m_applyingPreset = false;
+  refresh();
+}
+
+QString ModelPage::preset() const { return m_preset->currentData().toString(); }
+
+ModelConfig ModelPage::config(int vocabSize) const {
+  ModelConfig c = ModelConfig::preset(preset().toStdString(), m_causal->isChecked() ? Objective::Causal : Objective::Masked,
+                                      vocabSize);
+  c.layers = m_layers->value();
+  c.heads = m_heads->value();
+  c.dim = m_dim->value();
+  c.mlpDim = 4 * c.dim;
+  c.context = m_context->value();
+  return c;
+}
+
+bool ModelPage::isValid() const { return m_dim->value() % m_heads->value() == 0; }
+
+void ModelPage::setBatchForEstimate(int batch) {
+  m_batch = batch;
+  refresh();
+}
+
+void ModelPage::refresh() {
+  if (m_applyingPreset) return;
+  m_headsError->setText(isValid() ? QString()
+                                  : tr("%1 heads do not divide the width %2: each head needs width / heads channels.")
+                                        .arg(m_heads->value())
+                                        .arg(m_dim->value()));
+  m_headsError->setVisible(!isValid());
+  if (isValid()) {
+    const ModelConfig c = config(kEstimateVocab);
+    m_figures->setText(tr("<b>%1 M</b> parameters &nbsp;·&nbsp; <b>%2 MFLOP</b> per training token &nbsp;·&nbsp; "
+                          "about <b>%3 GB</b> to train with batch %4<br>"
+                          "<small>With an 8,000-piece vocabulary; the run uses the tokenizer's real size.</small>")
+                           .arg(double(c.parameterCount()) / 1e6, 0, 'f', 1)
+                           .arg(c.trainingFlopsPerToken() / 1e6, 0, 'f', 1)
+                           .arg(double(c.trainingMemoryBytes(m_batch, false)) / 1e9, 0, 'f', 2)
+                           .arg(m_batch));
+  }
+  Q_EMIT changed();
+}
+
+}  // namespace pretrain::ui

@@ -1,0 +1,43 @@
+#pragma once
+// The Model page: objective, preset and shape, with the figures that follow from them (parameters, FLOPs
+// per token, memory to train) updated as settings change; impossible settings are flagged at the field.
+
+#include <QtWidgets/QWidget>
+
+#include "model/model_config.h"
+
+class QComboBox;
+class QLabel;
+class QRadioButton;
+class QSpinBox;
+
+namespace pretrain::ui {
+
+class ModelPage : public QWidget {
+  Q_OBJECT
+
+ public:
+  explicit ModelPage(QWidget* parent = nullptr);
+
+  /// The chosen shape for a tokenizer of `vocabSize` pieces.
+  pretrain::ModelConfig config(int vocabSize) const;
+  QString preset() const;
+  bool isValid() const;
+  void setBatchForEstimate(int batch);
+
+ Q_SIGNALS:
+  void changed();
+
+ private:
+  void applyPreset();
+  void refresh();
+
+  QRadioButton *m_causal, *m_masked;
+  QComboBox* m_preset;
+  QSpinBox *m_layers, *m_heads, *m_dim, *m_context;
+  QLabel *m_headsError, *m_figures;
+  int m_batch = 16;
+  bool m_applyingPreset = false;
+};
+
+}  // namespace pretrain::ui

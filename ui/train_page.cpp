@@ -1,0 +1,181 @@
+#include "ui/train_page.h"
+
+#include <QtWidgets/QComboBox>
+#include <QtWidgets/QDoubleSpinBox>
+#include <QtWidgets/QFormLayout>
+#include <QtWidgets/QGroupBox>
+#include <QtWidgets/QHBoxLayout>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QProgressBar>
+#include <QtWidgets/QPushButton>
+#include <QtWidgets/QSlider>
+#include <QtWidgets/QSpinBox>
+#include <QtWidgets/QStyle>
+#include <QtWidgets/QVBoxLayout>
+
+#include "ui/loss_plot.h"
+
+namespace pretrain::ui {
+
+QString formatDuration(double s) {
+  if (!(s >= 0) || s > 1e7) return QStringLiteral("?");
+  const int t = int(s);
+  if (t < 60) return QStringLiteral("%1s").arg(t);
+  if (t < 3600) return QStringLiteral("%1m%2s").arg(t / 60).arg(t % 60, 2, 10, QChar('0'));
+  return QStringLiteral("%1h%2m").arg(t / 3600).arg(t / 60 % 60, 2, 10, QChar('0'));
+}
+
+namespace {
+QSpinBox* spin(int min, int max, int value) {
+  auto* s = new QSpinBox;
+  s->setRange(min, max);
+  s->setValue(value);
+  return s;
+}
+}  // namespace
+
+TrainPage::TrainPage(QWidget* parent) : QWidget(parent) {
+  const TrainConfig defaults;
+  auto* settings = new QGroupBox(tr("Settings"));
+  m_steps = spin(1, 10000000, int(defaults.steps));
+  m_batch = spin(1, 4096, defaults.batch);
+  m_accum = spin(1, 1024, defaults.accum);
+  m_lr = new QDoubleSpinBox;
+  m_lr->setDecimals(5);
+  m_lr->setRange(0.00001, 1.0);
+  m_lr->setSingleStep(0.0001);
+  m_lr->setValue(defaults.lr);
+  m_warmup = spin(0, 1000000, int(defaults.warmup));
+  m_evalEvery = spin(1, 1000000, int(defaults.evalEvery));
+  m_precision = new QComboBox;
+  m_precision->addItem(tr("auto (bf16 where fast)"), "auto");
+  m_precision->addItem(tr("fp32"), "fp32");
+  m_precision->addItem(tr("bf16"), "bf16");
+  m_threads = spin(0, 256, 0);
+  m_threads->setSpecialValueText(tr("all cores"));
+  m_seed = spin(0, 1 << 30, int(defaults.seed));
+  auto* form = new QFormLayout(settings);
+  form->addRow(tr("Steps"), m_steps);
+  form->addRow(tr("Batch (sequences)"), m_batch);
+  form->addRow(tr("Accumulation"), m_accum);
+  form->addRow(tr("Learning rate"), m_lr);
+  form->addRow(tr("Warmup steps"), m_warmup);
+  form->addRow(tr("Evaluate every"), m_evalEvery);
+  form->addRow(tr("Precision"), m_precision);
+  form->addRow(tr("Threads"), m_threads);
+  form->addRow(tr("Seed"), m_seed);
+  connect(m_batch, &QSpinBox::valueChanged, this, &TrainPage::batchChanged);
+
+  m_start = new QPushButton(style()->standardIcon(QStyle::SP_MediaPlay), tr("Start"));
+  m_pause = new QPushButton(style()->standardIcon(QStyle::SP_MediaPause), tr("Pause"));
+  m_stop = new QPushButton(style()->standardIcon(QStyle::SP_MediaStop), tr("Stop"));
+  m_stop->setToolTip(tr("Stops at the next step and saves a checkpoint"));
+  connect(m_start, &QPushButton::clicked, this, &TrainPage::startRequested);
+  connect(m_pause, &QPushButton::clicked, this, [this] { Q_EMIT pauseToggled(!m_paused); });
+  connect(m_stop, &QPushButton::clicked, this, &TrainPage::stopRequested);
+  m_progress = new QProgressBar;
+  m_progress->setFormat(tr("step %v of %m"));
+  m_progress->setRange(0, 1);
+  m_progress->setValue(0);
+  m_status = new QLabel(tr("Ready."));
+  m_status->setWordWrap(true);
+  auto* controls = new QHBoxLayout;
+  controls->addWidget(m_start);
+  controls->addWidget(m_pause);
+  controls->addWidget(m_stop);
+  controls->addWidget(m_progress, 1);
+
+  m_plot = new LossPlot;
+  m_latest = new QLabel;
+  m_smoothing = new QSlider(Qt::Horizontal);
+  m_smoothing->setRange(0, 99);
+  m_smoothing->setValue(90);
+  m_smoothing->setMaximumWidth(160);
+  connect(m_smoothing, &QSlider::valueChanged, this, [this](int v) { m_plot->setSmoothing(v / 100.0); });
+  auto* plotFooter = new QHBoxLayout;
+  plotFooter->addWidget(m_latest, 1);
+  plotFooter->addWidget(new QLabel(tr("Smoothing")));
+  plotFooter->addWidget(m_smoothing);
+
+  auto* right = new QVBoxLayout;
+  right->addLayout(controls);
+  right->addWidget(m_status);
+  right->addWidget(m_plot, 1);
+  right->addLayout(plotFooter);
+  auto* layout = new QHBoxLayout(this);
+  layout->addWidget(settings);
+  layout->addLayout(right, 1);
+  setRunning(false);
+}
+
+TrainConfig TrainPage::config() const {
+  TrainConfig t;
+  t.steps = m_steps->value();
+  t.batch = m_batch->value();
+  t.accum = m_accum->value();
+  t.lr = m_lr->value();
+  t.warmup = m_warmup->value();
+  t.evalEvery = m_evalEvery->value();
+  t.precision = m_precision->currentData().toString().toStdString();
+  t.threads = m_threads->value();
+  t.seed = uint64_t(m_seed->value());
+  return t;
+}
+
+void TrainPage::setRunning(bool running) {
+  m_start->setEnabled(!running);
+  m_pause->setEnabled(running);
+  m_stop->setEnabled(running);
+  for (QWidget* w : std::initializer_list<QWidget*>{m_steps, m_batch, m_accum, m_lr, m_warmup, m_evalEvery,
+                                                    m_precision, m_threads, m_seed})
+    w->setEnabled(!running);
+  if (!running) setPaused(false);
+}
+
+void TrainPage::setPaused(bool paused) {
+  m_paused = paused;
+  m_pause->setText(paused ? tr("Resume") : tr("Pause"));
+  m_pause->setIcon(style()->standardIcon(paused ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause));
+  if (paused) m_status->setText(tr("Paused: the model stays in memory; Resume continues exactly where it was."));
+}
+
+void TrainPage::resetForRun(qint64 totalSteps) {
+  m_totalSteps = totalSteps;
+  m_firstStep = -1;
+  m_plot->clear();
+  m_progress->setRange(0, int(totalSteps));
+  m_progress->setValue(0);
+  m_latest->clear();
+}
+
+void TrainPage::showSteps(const QVector<StepMetrics>& rows) {
+  if (rows.isEmpty()) return;
+  m_plot->addSteps(rows);
+  const StepMetrics& last = rows.back();
+  if (m_firstStep < 0) {
+    m_firstStep = last.step - rows.size();
+    m_clock.start();
+  }
+  m_progress->setValue(int(last.step));
+  const double done = double(last.step - m_firstStep), left = double(m_totalSteps - last.step);
+  const double eta = done > 0 ? m_clock.elapsed() / 1000.0 * left / done : -1;
+  m_status->setText(tr("Step %1 of %2 · loss %3 · %4 tokens/s · ETA %5")
+                        .arg(last.step)
+                        .arg(m_totalSteps)
+                        .arg(last.trainLoss, 0, 'f', 3)
+                        .arg(qRound(last.tokensPerSecond))
+                        .arg(formatDuration(eta)));
+}
+
+void TrainPage::showEval(const EvalMetrics& eval) {
+  m_plot->addEval(eval);
+  m_latest->setText(tr("Validation at step %1: loss %2 · perplexity %3 · %4 bits per byte")
+                        .arg(eval.step)
+                        .arg(eval.loss, 0, 'f', 3)
+                        .arg(eval.perplexity, 0, 'f', 1)
+                        .arg(eval.bitsPerByte, 0, 'f', 3));
+}
+
+void TrainPage::showStatus(const QString& text) { m_status->setText(text); }
+
+}  // namespace pretrain::ui

@@ -1,0 +1,65 @@
+#pragma once
+// The Train page: run settings, Start / Pause / Stop, progress with ETA, and the live loss plot.
+
+#include <QtCore/QElapsedTimer>
+#include <QtWidgets/QWidget>
+
+#include "train/train_config.h"
+#include "ui/training_types.h"
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QSlider;
+class QSpinBox;
+
+namespace pretrain::ui {
+
+class LossPlot;
+
+class TrainPage : public QWidget {
+  Q_OBJECT
+
+ public:
+  explicit TrainPage(QWidget* parent = nullptr);
+
+  pretrain::TrainConfig config() const;
+  LossPlot* plot() const { return m_plot; }
+  QPushButton* startButton() const { return m_start; }
+  QPushButton* pauseButton() const { return m_pause; }
+  QPushButton* stopButton() const { return m_stop; }
+
+ public Q_SLOTS:
+  void setRunning(bool running);
+  void setPaused(bool paused);
+  void showSteps(const QVector<pretrain::StepMetrics>& rows);
+  void showEval(const pretrain::EvalMetrics& eval);
+  void showStatus(const QString& text);
+  void resetForRun(qint64 totalSteps);
+
+ Q_SIGNALS:
+  void startRequested();
+  void pauseToggled(bool paused);
+  void stopRequested();
+  void batchChanged(int batch);
+
+ private:
+  QSpinBox *m_steps, *m_batch, *m_accum, *m_warmup, *m_evalEvery, *m_threads, *m_seed;
+  QDoubleSpinBox* m_lr;
+  QComboBox* m_precision;
+  QPushButton *m_start, *m_pause, *m_stop;
+  QProgressBar* m_progress;
+  QLabel *m_status, *m_latest;
+  QSlider* m_smoothing;
+  LossPlot* m_plot;
+  bool m_paused = false;
+  qint64 m_totalSteps = 0, m_firstStep = -1;
+  QElapsedTimer m_clock;
+};
+
+/// "1m05s", "2h03m": durations for the status bar and the ETA.
+QString formatDuration(double seconds);
+
+}  // namespace pretrain::ui

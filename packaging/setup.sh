@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets Pretrain Studio up on a Debian 12 machine and runs it.
-#   packaging/setup.sh        install what is missing, fetch the sample corpus, build, run the main job
+#   packaging/setup.sh        install what is missing, fetch the sample corpus, build, then start the app
+#                             (or, with no display, a headless demo)
 #   packaging/setup.sh test   install what is missing, build, run the whole test suite (what CI runs)
 # Idempotent: a second run only rebuilds what changed.
 set -euo pipefail
@@ -20,6 +21,10 @@ if [[ "$mode" == test ]]; then
 fi
 
 node packaging/fetch-sample-corpus.mjs data/brown
+if [[ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]]; then
+  echo "== Starting Pretrain Studio on the sample corpus (Brown Corpus)."
+  exec build/release/bin/pretrain-studio data/brown
+fi
 echo
-echo "== The desktop app is not built yet, so this is the headless demo on the sample corpus (Brown Corpus)."
+echo "== No display here, so this is the headless demo on the sample corpus (Brown Corpus)."
 exec build/release/bin/pretrain demo --corpus data/brown --out data/runs/demo

@@ -91,6 +91,7 @@ DataPage::DataPage(QWidget* parent) : QWidget(parent) {
   m_vocab->setRange(kMinVocabSize + 64, 262144);
   m_vocab->setSingleStep(1000);
   m_vocab->setValue(8000);
+  m_vocab->setObjectName("vocab");
   m_vocab->setToolTip(tr("Pieces in the vocabulary, including 256 byte pieces and 5 special tokens"));
   auto* form = new QFormLayout(tokBox);
   form->addRow(tr("Type"), m_type);

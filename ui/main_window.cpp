@@ -25,8 +25,13 @@
 namespace pretrain::ui {
 
 MainWindow::MainWindow(QWidget* parent)
-    : QMainWindow(parent), m_controller(new TrainingController(this)), m_tabs(new QTabWidget),
-      m_data(new DataPage), m_model(new ModelPage), m_train(new TrainPage), m_statusRun(new QLabel) {
+    : QMainWindow(parent),
+      m_controller(new TrainingController(this)),
+      m_tabs(new QTabWidget),
+      m_data(new DataPage),
+      m_model(new ModelPage),
+      m_train(new TrainPage),
+      m_statusRun(new QLabel) {
   setWindowTitle(tr("Pretrain Studio"));
   m_tabs->addTab(m_data, tr("1 · Data"));
   m_tabs->addTab(m_model, tr("2 · Model"));
@@ -45,7 +50,8 @@ MainWindow::MainWindow(QWidget* parent)
   connect(m_controller, &TrainingController::evaluated, m_train, &TrainPage::showEval);
   connect(m_controller, &TrainingController::steps, this, [this](const QVector<StepMetrics>& rows) {
     if (!rows.isEmpty())
-      m_statusRun->setText(tr("step %1 · %2 tokens/s").arg(rows.back().step).arg(qRound(rows.back().tokensPerSecond)));
+      m_statusRun->setText(
+          tr("step %1 · %2 tokens/s").arg(rows.back().step).arg(qRound(rows.back().tokensPerSecond)));
   });
   connect(m_controller, &TrainingController::dataProgress, this, [this](const Progress& p) {
     m_train->showStatus(tr("Preparing data: %1 %2%")
@@ -53,10 +59,11 @@ MainWindow::MainWindow(QWidget* parent)
                             .arg(p.total ? int(100.0 * double(p.done) / double(p.total)) : 0));
   });
   connect(m_controller, &TrainingController::finished, this, [this](const TrainingRunSummary& s) {
-    m_train->showStatus(s.stopped ? tr("Stopped at step %1; checkpoint saved in %2.")
-                                        .arg(s.endStep)
-                                        .arg(QString::fromStdString(s.checkpoint))
-                                  : tr("Finished at step %1 (%2).").arg(s.endStep).arg(QString::fromStdString(s.compute)));
+    m_train->showStatus(
+        s.stopped ? tr("Stopped at step %1; checkpoint saved in %2.")
+                        .arg(s.endStep)
+                        .arg(QString::fromStdString(s.checkpoint))
+                  : tr("Finished at step %1 (%2).").arg(s.endStep).arg(QString::fromStdString(s.compute)));
     if (m_closeAfterStop) close();
   });
   connect(m_controller, &TrainingController::failed, this, &MainWindow::showError);
@@ -71,7 +78,8 @@ MainWindow::~MainWindow() = default;
 
 QString MainWindow::runsFolder() {
   const QString chosen = QSettings().value("runs/folder").toString();
-  return chosen.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/runs" : chosen;
+  return chosen.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/runs"
+                          : chosen;
 }
 
 void MainWindow::createMenus() {
@@ -84,7 +92,8 @@ void MainWindow::createMenus() {
   quit->setShortcut(QKeySequence::Quit);
 
   auto* run = menuBar()->addMenu(tr("&Run"));
-  QAction* start = run->addAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("&Start"), this, &MainWindow::startTraining);
+  QAction* start = run->addAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("&Start"), this,
+                                  &MainWindow::startTraining);
   start->setShortcut(Qt::Key_F5);
   QAction* pause = run->addAction(style()->standardIcon(QStyle::SP_MediaPause), tr("&Pause / Resume"), this,
                                   [this] { m_controller->setPaused(!m_controller->isPaused()); });
@@ -105,10 +114,11 @@ void MainWindow::createMenus() {
 
   auto* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&About Pretrain Studio"), this, [this] {
-    QMessageBox::about(this, tr("About Pretrain Studio"),
-                       tr("<b>Pretrain Studio</b><p>See how a language model learns: pre-train GPT-style and "
-                          "BERT-style models on your own text and watch them learn.</p>"
-                          "<p>Shortcuts: Ctrl+O open corpus · F5 start · Ctrl+P pause/resume · Ctrl+Q quit</p>"));
+    QMessageBox::about(
+        this, tr("About Pretrain Studio"),
+        tr("<b>Pretrain Studio</b><p>See how a language model learns: pre-train GPT-style and "
+           "BERT-style models on your own text and watch them learn.</p>"
+           "<p>Shortcuts: Ctrl+O open corpus · F5 start · Ctrl+P pause/resume · Ctrl+Q quit</p>"));
   });
 }
 
@@ -154,9 +164,10 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     event->accept();
     return;
   }
-  const auto answer = QMessageBox::question(
-      this, tr("Training is running"), tr("Stop training and quit? A checkpoint is saved so the run can be continued."),
-      QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+  const auto answer =
+      QMessageBox::question(this, tr("Training is running"),
+                            tr("Stop training and quit? A checkpoint is saved so the run can be continued."),
+                            QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
   if (answer == QMessageBox::Yes) {
     m_closeAfterStop = true;
     m_controller->stop();  // The window closes when the worker reports that it stopped.

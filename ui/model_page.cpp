@@ -28,7 +28,8 @@ ModelPage::ModelPage(QWidget* parent) : QWidget(parent) {
   m_causal = new QRadioButton(tr("Next-word prediction (GPT-style)"));
   m_masked = new QRadioButton(tr("Masked language modeling (BERT-style)"));
   m_causal->setChecked(true);
-  auto* causalNote = new QLabel(tr("Reads left to right and learns to predict the next word from the words before it."));
+  auto* causalNote =
+      new QLabel(tr("Reads left to right and learns to predict the next word from the words before it."));
   auto* maskedNote = new QLabel(tr("Hides 15% of the words and learns to recover them from both sides."));
   for (QLabel* l : {causalNote, maskedNote}) {
     l->setWordWrap(true);
@@ -50,6 +51,10 @@ ModelPage::ModelPage(QWidget* parent) : QWidget(parent) {
   m_heads = spin(1, 64, 1);
   m_dim = spin(16, 4096, 32);
   m_context = spin(8, 4096, 32);
+  m_layers->setObjectName("layers");
+  m_heads->setObjectName("heads");
+  m_dim->setObjectName("dim");
+  m_context->setObjectName("context");
   m_headsError = new QLabel;
   m_headsError->setStyleSheet("color: #c0392b");
   m_headsError->setWordWrap(true);
@@ -74,7 +79,8 @@ ModelPage::ModelPage(QWidget* parent) : QWidget(parent) {
   layout->addStretch();
 
   connect(m_preset, &QComboBox::currentIndexChanged, this, &ModelPage::applyPreset);
-  for (QSpinBox* s : {m_layers, m_heads, m_dim, m_context}) connect(s, &QSpinBox::valueChanged, this, &ModelPage::refresh);
+  for (QSpinBox* s : {m_layers, m_heads, m_dim, m_context})
+    connect(s, &QSpinBox::valueChanged, this, &ModelPage::refresh);
   connect(m_causal, &QRadioButton::toggled, this, &ModelPage::refresh);
   applyPreset();
 }
@@ -93,8 +99,8 @@ void ModelPage::applyPreset() {
 QString ModelPage::preset() const { return m_preset->currentData().toString(); }
 
 ModelConfig ModelPage::config(int vocabSize) const {
-  ModelConfig c = ModelConfig::preset(preset().toStdString(), m_causal->isChecked() ? Objective::Causal : Objective::Masked,
-                                      vocabSize);
+  ModelConfig c = ModelConfig::preset(
+      preset().toStdString(), m_causal->isChecked() ? Objective::Causal : Objective::Masked, vocabSize);
   c.layers = m_layers->value();
   c.heads = m_heads->value();
   c.dim = m_dim->value();
@@ -112,20 +118,22 @@ void ModelPage::setBatchForEstimate(int batch) {
 
 void ModelPage::refresh() {
   if (m_applyingPreset) return;
-  m_headsError->setText(isValid() ? QString()
-                                  : tr("%1 heads do not divide the width %2: each head needs width / heads channels.")
-                                        .arg(m_heads->value())
-                                        .arg(m_dim->value()));
+  m_headsError->setText(
+      isValid() ? QString()
+                : tr("%1 heads do not divide the width %2: each head needs width / heads channels.")
+                      .arg(m_heads->value())
+                      .arg(m_dim->value()));
   m_headsError->setVisible(!isValid());
   if (isValid()) {
     const ModelConfig c = config(kEstimateVocab);
-    m_figures->setText(tr("<b>%1 M</b> parameters &nbsp;·&nbsp; <b>%2 MFLOP</b> per training token &nbsp;·&nbsp; "
-                          "about <b>%3 GB</b> to train with batch %4<br>"
-                          "<small>With an 8,000-piece vocabulary; the run uses the tokenizer's real size.</small>")
-                           .arg(double(c.parameterCount()) / 1e6, 0, 'f', 1)
-                           .arg(c.trainingFlopsPerToken() / 1e6, 0, 'f', 1)
-                           .arg(double(c.trainingMemoryBytes(m_batch, false)) / 1e9, 0, 'f', 2)
-                           .arg(m_batch));
+    m_figures->setText(
+        tr("<b>%1 M</b> parameters &nbsp;·&nbsp; <b>%2 MFLOP</b> per training token &nbsp;·&nbsp; "
+           "about <b>%3 GB</b> to train with batch %4<br>"
+           "<small>With an 8,000-piece vocabulary; the run uses the tokenizer's real size.</small>")
+            .arg(double(c.parameterCount()) / 1e6, 0, 'f', 1)
+            .arg(c.trainingFlopsPerToken() / 1e6, 0, 'f', 1)
+            .arg(double(c.trainingMemoryBytes(m_batch, false)) / 1e9, 0, 'f', 2)
+            .arg(m_batch));
   }
   Q_EMIT changed();
 }

@@ -54,6 +54,11 @@ TrainPage::TrainPage(QWidget* parent) : QWidget(parent) {
   m_threads = spin(0, 256, 0);
   m_threads->setSpecialValueText(tr("all cores"));
   m_seed = spin(0, 1 << 30, int(defaults.seed));
+  m_steps->setObjectName("steps");
+  m_batch->setObjectName("batch");
+  m_warmup->setObjectName("warmup");
+  m_evalEvery->setObjectName("evalEvery");
+  m_precision->setObjectName("precision");
   auto* form = new QFormLayout(settings);
   form->addRow(tr("Steps"), m_steps);
   form->addRow(tr("Batch (sequences)"), m_batch);
@@ -136,7 +141,8 @@ void TrainPage::setPaused(bool paused) {
   m_paused = paused;
   m_pause->setText(paused ? tr("Resume") : tr("Pause"));
   m_pause->setIcon(style()->standardIcon(paused ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause));
-  if (paused) m_status->setText(tr("Paused: the model stays in memory; Resume continues exactly where it was."));
+  if (paused)
+    m_status->setText(tr("Paused: the model stays in memory; Resume continues exactly where it was."));
 }
 
 void TrainPage::resetForRun(qint64 totalSteps) {

@@ -74,7 +74,8 @@ int runDemo(const Args& args) {
   std::printf("\n== Next word\n");
   auto print = [](const std::vector<TokenCandidate>& candidates) {
     for (const auto& c : candidates)
-      std::printf("    %s %s\n", padRight(candidateLabel(c.text, c.piece), 14).c_str(), formatPercent(c.prob).c_str());
+      std::printf("    %s %s\n", padRight(candidateLabel(c.text, c.piece), 14).c_str(),
+                  formatPercent(c.prob).c_str());
   };
   for (const char* prompt : kPrompts) {
     std::printf("%s ...\n", prompt);

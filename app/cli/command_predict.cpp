@@ -20,7 +20,8 @@ nlohmann::json candidatesJson(const std::vector<TokenCandidate>& cs) {
 
 void printCandidates(const std::vector<TokenCandidate>& cs) {
   for (size_t i = 0; i < cs.size(); ++i)
-    std::printf("  %2zu. %s %-8s %s\n", i + 1, padRight("\"" + candidateLabel(cs[i].text, cs[i].piece) + "\"", 18).c_str(),
+    std::printf("  %2zu. %s %-8s %s\n", i + 1,
+                padRight("\"" + candidateLabel(cs[i].text, cs[i].piece) + "\"", 18).c_str(),
                 formatPercent(cs[i].prob).c_str(), ("(" + cs[i].piece + ")").c_str());
 }
 

@@ -1,0 +1,161 @@
+// The real window, driven as a person would (offscreen): choose a corpus, set a tiny model, train, pause,
+// resume, stop; bad files and impossible settings give messages and change nothing.
+#include <QtCore/QDir>
+#include <QtCore/QSettings>
+#include <QtCore/QStandardPaths>
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+#include <QtWidgets/QApplication>
+#include <QtWidgets/QComboBox>
+#include <QtWidgets/QMessageBox>
+#include <QtWidgets/QPushButton>
+#include <QtWidgets/QSpinBox>
+
+#include "test_data.h"
+#include "ui/data_page.h"
+#include "ui/loss_plot.h"
+#include "ui/main_window.h"
+#include "ui/model_page.h"
+#include "ui/train_page.h"
+#include "ui/training_controller.h"
+
+using namespace pretrain;
+using namespace pretrain::ui;
+
+namespace {
+
+// Closes message boxes as they open (they are modal and would block the test), keeping their text.
+class MessageCatcher : public QObject {
+ public:
+  QStringList texts;
+  MessageCatcher() {
+    m_timer.setInterval(20);
+    QObject::connect(&m_timer, &QTimer::timeout, this, [this] {
+      if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
+        texts << box->text();
+        box->close();
+      }
+    });
+    m_timer.start();
+  }
+
+ private:
+  QTimer m_timer;
+};
+
+void setSpin(QWidget* page, const char* name, int value) {
+  auto* s = page->findChild<QSpinBox*>(name);
+  QVERIFY2(s, name);
+  s->setValue(value);
+}
+
+}  // namespace
+
+class TstMainWindow : public QObject {
+  Q_OBJECT
+  QTemporaryDir m_dir;
+
+ private Q_SLOTS:
+  void initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName("PretrainStudioTests");
+    QSettings().clear();
+    QSettings().setValue("runs/folder", m_dir.filePath("runs"));
+    testdata::writeFile(m_dir.filePath("corpus.txt"), testdata::textCorpus(30, 10));
+    testdata::writeFile(m_dir.filePath("binary.txt"), QByteArray("\x7f"
+                                                                 "ELF\x02\x01\x00\x00",
+                                                                 8));
+  }
+
+  void badFilesKeepThePreviousCorpus() {
+    MainWindow w;
+    MessageCatcher catcher;
+    QVERIFY(w.dataPage()->setCorpus({m_dir.filePath("corpus.txt")}));
+    QVERIFY(!w.dataPage()->setCorpus({m_dir.filePath("binary.txt")}));
+    QVERIFY(!w.dataPage()->setCorpus({m_dir.filePath("missing.txt")}));
+    QCOMPARE(catcher.texts.size(), 2);
+    QVERIFY2(catcher.texts[0].contains("NUL byte"), qPrintable(catcher.texts[0]));
+    QVERIFY(catcher.texts[1].contains("no such file"));
+    QCOMPARE(QString::fromStdString(w.dataPage()->corpus().inputs.at(0)), m_dir.filePath("corpus.txt"));
+  }
+
+  void impossibleSettingsAreRefused() {
+    MainWindow w;
+    MessageCatcher catcher;
+    w.dataPage()->setCorpus({m_dir.filePath("corpus.txt")});
+    setSpin(w.modelPage(), "heads", 3);  // 256 is not a multiple of 3.
+    QVERIFY(!w.modelPage()->isValid());
+    w.startTraining();
+    QVERIFY(!w.controller()->isRunning());
+    QCOMPARE(catcher.texts.size(), 1);
+  }
+
+  void trainPauseResumeStop() {
+    MainWindow w;
+    MessageCatcher catcher;
+    w.show();
+    w.dataPage()->setCorpus({m_dir.filePath("corpus.txt")});
+    setSpin(w.dataPage(), "vocab", 400);
+    setSpin(w.modelPage(), "layers", 1);
+    setSpin(w.modelPage(), "heads", 2);
+    setSpin(w.modelPage(), "dim", 32);
+    setSpin(w.modelPage(), "context", 16);
+    setSpin(w.trainPage(), "steps", 100000);
+    setSpin(w.trainPage(), "batch", 4);
+    setSpin(w.trainPage(), "warmup", 5);
+    setSpin(w.trainPage(), "evalEvery", 25);
+    w.trainPage()->findChild<QComboBox*>("precision")->setCurrentIndex(1);  // fp32
+    QSignalSpy finished(w.controller(), &TrainingController::finished);
+
+    QTest::mouseClick(w.trainPage()->startButton(), Qt::LeftButton);
+    QVERIFY(w.controller()->isRunning());
+    QVERIFY(!w.trainPage()->startButton()->isEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(w.trainPage()->plot()->pointCount() >= 30 || !catcher.texts.isEmpty(), 60000);
+    QVERIFY2(catcher.texts.isEmpty(), qPrintable(catcher.texts.join('\n')));
+
+    QTest::mouseClick(w.trainPage()->pauseButton(), Qt::LeftButton);
+    QTRY_VERIFY(w.controller()->isPaused());
+    QTRY_COMPARE(w.trainPage()->pauseButton()->text(), QString("Resume"));
+    QTest::qWait(100);  // Let the last rows reach the plot.
+    const int atPause = w.trainPage()->plot()->pointCount();
+    QTest::qWait(500);
+    QCOMPARE(w.trainPage()->plot()->pointCount(), atPause);
+
+    QTest::mouseClick(w.trainPage()->pauseButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(w.trainPage()->plot()->pointCount() > atPause + 10, 30000);
+
+    QTest::mouseClick(w.trainPage()->stopButton(), Qt::LeftButton);
+    QVERIFY(finished.wait(30000));
+    QVERIFY(w.trainPage()->startButton()->isEnabled());
+    QVERIFY(catcher.texts.isEmpty());
+    // The run folder is the same one `pretrain train` writes.
+    const QStringList runs = QDir(m_dir.filePath("runs")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    QCOMPARE(runs.size(), 1);
+    for (const char* f : {"config.json", "metrics.jsonl", "data/tokens/manifest.json"})
+      QVERIFY2(QFile::exists(m_dir.filePath("runs/" + runs[0] + "/" + f)), f);
+  }
+
+  void settingsPersist() {
+    {
+      MainWindow w;
+      MessageCatcher catcher;
+      w.dataPage()->setCorpus({m_dir.filePath("corpus.txt")});
+      setSpin(w.dataPage(), "vocab", 400);
+      setSpin(w.modelPage(), "layers", 1);
+      setSpin(w.modelPage(), "dim", 32);
+      setSpin(w.modelPage(), "context", 16);
+      setSpin(w.trainPage(), "steps", 1);
+      QSignalSpy finished(w.controller(), &TrainingController::finished);
+      w.startTraining();  // Starting a run records the corpus.
+      QVERIFY(finished.wait(60000));
+      QVERIFY(catcher.texts.isEmpty());
+    }
+    MainWindow again;
+    QVERIFY(again.dataPage()->hasCorpus());
+    QCOMPARE(QString::fromStdString(again.dataPage()->corpus().inputs.at(0)), m_dir.filePath("corpus.txt"));
+  }
+};
+
+QTEST_MAIN(TstMainWindow)
+#include "tst_main_window.moc"

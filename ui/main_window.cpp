@@ -8,6 +8,7 @@
 #include <QtGui/QCloseEvent>
 #include <QtGui/QKeySequence>
 #include <QtWidgets/QApplication>
+#include <QtWidgets/QFileDialog>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QMenuBar>
 #include <QtWidgets/QMessageBox>
@@ -17,6 +18,7 @@
 #include <QtWidgets/QTabWidget>
 #include <QtWidgets/QToolBar>
 
+#include "train/run_folder.h"
 #include "ui/data_page.h"
 #include "ui/model_page.h"
 #include "ui/train_page.h"
@@ -67,6 +69,7 @@ MainWindow::MainWindow(QWidget* parent)
     if (m_closeAfterStop) close();
   });
   connect(m_controller, &TrainingController::failed, this, &MainWindow::showError);
+  connect(m_data, &DataPage::corpusChanged, this, [this] { m_openRun.clear(); });  // A new corpus: a new run.
 
   QSettings settings;
   restoreGeometry(settings.value("window/geometry").toByteArray());
@@ -87,6 +90,10 @@ void MainWindow::createMenus() {
   QAction* openFiles = file->addAction(tr("&Open corpus…"), m_data, &DataPage::openFiles);
   openFiles->setShortcut(QKeySequence::Open);
   file->addAction(tr("Open corpus &folder…"), m_data, &DataPage::openFolder);
+  file->addAction(tr("Open &run…"), this, [this] {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a run folder"), runsFolder());
+    if (!dir.isEmpty()) openRun(dir);
+  });
   file->addSeparator();
   QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
   quit->setShortcut(QKeySequence::Quit);
@@ -122,8 +129,43 @@ void MainWindow::createMenus() {
   });
 }
 
+bool MainWindow::openRun(const QString& dir) {
+  if (m_controller->isRunning()) return false;
+  std::vector<StepMetrics> steps;
+  std::vector<EvalMetrics> evals;
+  RunConfig config;
+  try {
+    const RunFolder run(dir.toStdString());
+    config = run.readConfig();
+    run.readMetrics(steps, evals);
+  } catch (const pretrain::Error& e) {
+    showError(QString::fromStdString(e.what()));
+    return false;
+  }
+  m_openRun = dir;
+  m_train->resetForRun(config.train.steps);
+  m_train->setTotalSteps(config.train.steps);
+  m_train->showSteps(QVector<StepMetrics>(steps.begin(), steps.end()));
+  for (const EvalMetrics& e : evals) m_train->showEval(e);
+  m_train->showStatus(tr("Opened %1: %2 steps of %3 done. Start continues it.")
+                          .arg(dir)
+                          .arg(steps.empty() ? 0 : steps.back().step)
+                          .arg(config.train.steps));
+  m_tabs->setCurrentWidget(m_train);
+  return true;
+}
+
 void MainWindow::startTraining() {
   if (m_controller->isRunning()) return;
+  if (!m_openRun.isEmpty()) {  // Continue the opened run, towards the steps now set.
+    TrainingRunOptions o;
+    o.runDir = m_openRun.toStdString();
+    o.resume = true;
+    o.resumeSteps = m_train->config().steps;
+    m_train->showStatus(tr("Continuing %1").arg(m_openRun));
+    m_controller->start(o);
+    return;
+  }
   if (!m_data->hasCorpus()) {
     m_tabs->setCurrentWidget(m_data);
     showError(tr("Choose a corpus first: open files or a folder, or use the sample corpus."));

@@ -30,6 +30,8 @@ class MainWindow : public QMainWindow {
 
  public Q_SLOTS:
   void startTraining();
+  /// Shows a run folder's history (from the studio or `pretrain train`); Start then continues it.
+  bool openRun(const QString& dir);
 
  protected:
   void closeEvent(QCloseEvent* event) override;
@@ -45,6 +47,7 @@ class MainWindow : public QMainWindow {
   TrainPage* m_train;
   QLabel* m_statusRun;
   bool m_closeAfterStop = false;
+  QString m_openRun;  // A run to continue on Start; empty for a new run.
 };
 
 }  // namespace pretrain::ui

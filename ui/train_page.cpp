@@ -127,7 +127,18 @@ TrainConfig TrainPage::config() const {
   return t;
 }
 
+void TrainPage::setTotalSteps(qint64 steps) {
+  m_steps->setValue(int(steps));
+  m_totalSteps = steps;
+  m_progress->setRange(0, int(steps));
+}
+
 void TrainPage::setRunning(bool running) {
+  if (running) {
+    m_firstStep = -1;  // The ETA measures this session's pace, not the history's.
+    m_totalSteps = m_steps->value();
+    m_progress->setMaximum(int(m_totalSteps));
+  }
   m_start->setEnabled(!running);
   m_pause->setEnabled(running);
   m_stop->setEnabled(running);

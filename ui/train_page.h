@@ -38,6 +38,7 @@ class TrainPage : public QWidget {
   void showEval(const pretrain::EvalMetrics& eval);
   void showStatus(const QString& text);
   void resetForRun(qint64 totalSteps);
+  void setTotalSteps(qint64 steps);
 
  Q_SIGNALS:
   void startRequested();

@@ -50,6 +50,8 @@ class RunFolder {
   void pruneCheckpoints(int keep) const;
 
   void appendMetrics(const StepMetrics& step, const EvalMetrics* eval) const;
+  /// The run's history from metrics.jsonl, in step order (a torn last line is skipped).
+  void readMetrics(std::vector<StepMetrics>& steps, std::vector<EvalMetrics>& evals) const;
   /// Drops metric lines after `step` (resuming from a checkpoint older than the last logged step). Atomic.
   void truncateMetricsAfter(int64_t step) const;
 

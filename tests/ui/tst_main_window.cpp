@@ -13,6 +13,7 @@
 #include <QtWidgets/QSpinBox>
 
 #include "test_data.h"
+#include "train/training_run.h"
 #include "ui/data_page.h"
 #include "ui/loss_plot.h"
 #include "ui/main_window.h"
@@ -134,6 +135,31 @@ class TstMainWindow : public QObject {
     QCOMPARE(runs.size(), 1);
     for (const char* f : {"config.json", "metrics.jsonl", "data/tokens/manifest.json"})
       QVERIFY2(QFile::exists(m_dir.filePath("runs/" + runs[0] + "/" + f)), f);
+  }
+
+  void openAndContinueARunFromTheCommandLine() {
+    // A run made by the engine directly, as `pretrain train` makes it.
+    TrainingRunOptions o;
+    o.runDir = m_dir.filePath("cli-run").toStdString();
+    o.corpus.inputs = {m_dir.filePath("corpus.txt").toStdString()};
+    o.tokenize.tokenizer.vocabSize = 400;
+    o.model.layers = 1, o.model.heads = 2, o.model.dim = 32, o.model.mlpDim = 64, o.model.context = 16;
+    o.train.batch = 4, o.train.steps = 20, o.train.warmup = 2, o.train.evalEvery = 10, o.train.device = "cpu";
+    runTraining(o, {});
+
+    MainWindow w;
+    MessageCatcher catcher;
+    QVERIFY(!w.openRun(m_dir.filePath("corpus.txt")));  // Not a run folder: a message, nothing opened.
+    QCOMPARE(catcher.texts.size(), 1);
+    QVERIFY(w.openRun(m_dir.filePath("cli-run")));
+    QTRY_COMPARE(w.trainPage()->plot()->pointCount(), 20);  // The whole history.
+    setSpin(w.trainPage(), "steps", 30);
+    QSignalSpy finished(w.controller(), &TrainingController::finished);
+    w.startTraining();
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(finished.at(0).at(0).value<TrainingRunSummary>().startStep, int64_t(20));
+    QCOMPARE(finished.at(0).at(0).value<TrainingRunSummary>().endStep, int64_t(30));
+    QTRY_COMPARE(w.trainPage()->plot()->pointCount(), 30);
   }
 
   void settingsPersist() {

@@ -19,6 +19,19 @@
 #include <QtWidgets/QSpinBox>
 #include <QtWidgets/QVBoxLayout>
 
+#include <QtCharts/QBarCategoryAxis>
+#include <QtCharts/QBarSet>
+#include <QtCharts/QChart>
+#include <QtCharts/QChartView>
+#include <QtCharts/QHorizontalBarSeries>
+#include <QtCharts/QValueAxis>
+#include <QtCore/QCryptographicHash>
+#include <QtCore/QLocale>
+#include <QtCore/QStandardPaths>
+#include <QtWidgets/QProgressBar>
+
+#include "tokenizer/tokenizer.h"
+#include "ui/background_task.h"
 #include "util/error.h"
 
 namespace pretrain::ui {
@@ -83,7 +96,7 @@ DataPage::DataPage(QWidget* parent) : QWidget(parent) {
   m_preview->setLineWrapMode(QPlainTextEdit::NoWrap);
   (new QVBoxLayout(previewBox))->addWidget(m_preview);
 
-  auto* tokBox = new QGroupBox(tr("Tokenizer (SentencePiece, trained when the run starts)"));
+  auto* tokBox = new QGroupBox(tr("Tokenizer (SentencePiece; a run trains it if you have not)"));
   m_type = new QComboBox;
   m_type->addItem(tr("BPE"), "bpe");
   m_type->addItem(tr("Unigram"), "unigram");
@@ -97,10 +110,162 @@ DataPage::DataPage(QWidget* parent) : QWidget(parent) {
   form->addRow(tr("Type"), m_type);
   form->addRow(tr("Vocabulary size"), m_vocab);
 
+  m_task = new BackgroundTask(this);
+  m_trainTokenizer = new QPushButton(tr("Train tokenizer"));
+  m_trainTokenizer->setToolTip(
+      tr("Train the tokenizer and tokenize the corpus now (a run otherwise does it first)"));
+  m_cancel = new QPushButton(tr("Cancel"));
+  m_cancel->setEnabled(false);
+  m_progress = new QProgressBar;
+  m_progress->setRange(0, 1000);
+  m_progress->setValue(0);
+  m_progress->setTextVisible(true);
+  m_progress->setFormat(tr("not prepared yet"));
+  auto* prepareRow = new QHBoxLayout;
+  prepareRow->addWidget(m_trainTokenizer);
+  prepareRow->addWidget(m_cancel);
+  prepareRow->addWidget(m_progress, 1);
+  m_stats = new QLabel;
+  m_stats->setWordWrap(true);
+  m_pieces = new QLabel;
+  m_pieces->setTextFormat(Qt::RichText);
+  m_pieces->setWordWrap(true);
+  m_chart = new QChartView;
+  m_chart->setMinimumSize(360, 300);
+  m_chart->setRenderHint(QPainter::Antialiasing);
+  m_chart->setVisible(false);
+  form->addRow(prepareRow);
+  form->addRow(m_stats);
+  form->addRow(m_pieces);
+  connect(m_trainTokenizer, &QPushButton::clicked, this, &DataPage::trainTokenizer);
+  connect(m_cancel, &QPushButton::clicked, m_task, &BackgroundTask::cancel);
+  connect(m_task, &BackgroundTask::progress, this, [this](const Progress& p) {
+    m_progress->setValue(p.total ? int(1000.0 * double(p.done) / double(p.total)) : 0);
+    m_progress->setFormat(QString::fromStdString(p.stage) + " %p%");
+  });
+  auto finish = [this](const QString& message) {
+    m_trainTokenizer->setEnabled(true);
+    m_cancel->setEnabled(false);
+    m_progress->setFormat(message);
+  };
+  connect(m_task, &BackgroundTask::succeeded, this, [this, finish] {
+    finish(tr("ready"));
+    m_progress->setValue(1000);
+    m_prepared = preparedDirFor();
+    showPrepared();
+  });
+  connect(m_task, &BackgroundTask::cancelled, this, [this, finish] {
+    finish(tr("cancelled; nothing was kept"));
+    m_progress->setValue(0);
+  });
+  connect(m_task, &BackgroundTask::failed, this, [this, finish](const QString& message) {
+    finish(tr("failed"));
+    m_progress->setValue(0);
+    QMessageBox::warning(this, tr("Cannot train the tokenizer"), message);
+  });
+  connect(m_type, &QComboBox::currentIndexChanged, this, &DataPage::invalidatePrepared);
+  connect(m_vocab, &QSpinBox::valueChanged, this, &DataPage::invalidatePrepared);
+
+  auto* bottom = new QHBoxLayout;
+  bottom->addWidget(tokBox, 3);
+  bottom->addWidget(m_chart, 2);
   auto* layout = new QVBoxLayout(this);
   layout->addWidget(corpusBox);
   layout->addWidget(previewBox, 1);
-  layout->addWidget(tokBox);
+  layout->addLayout(bottom);
+}
+
+QString DataPage::preparedDirFor() const {
+  // One folder per corpus and tokenizer settings; the engine's own cache handles changed files within it.
+  QCryptographicHash h(QCryptographicHash::Sha256);
+  h.addData(m_inputs.join('\n').toUtf8());
+  h.addData(m_type->currentData().toString().toUtf8());
+  h.addData(QByteArray::number(m_vocab->value()));
+  return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/prepared/" +
+         QString::fromLatin1(h.result().toHex().left(16));
+}
+
+QString DataPage::preparedData() const { return m_prepared == preparedDirFor() ? m_prepared : QString(); }
+
+void DataPage::invalidatePrepared() {
+  m_prepared.clear();
+  m_stats->clear();
+  m_pieces->clear();
+  m_chart->setVisible(false);
+  m_progress->setValue(0);
+  m_progress->setFormat(tr("not prepared yet"));
+}
+
+void DataPage::trainTokenizer() {
+  if (!hasCorpus() || m_task->isRunning()) return;
+  invalidatePrepared();
+  const CorpusSpec spec = corpus();
+  const TokenizeOptions options = tokenizeOptions();
+  const std::string dir = preparedDirFor().toStdString();
+  m_trainTokenizer->setEnabled(false);
+  m_cancel->setEnabled(true);
+  m_task->start(
+      [spec, options, dir](const ProgressFn& progress) { tokenizeCorpus(spec, dir, options, progress); });
+}
+
+void DataPage::showPrepared() {
+  const std::string dir = m_prepared.toStdString();
+  try {
+    const TokenStore store(tokenStoreDir(dir));
+    const TokenStoreManifest& m = store.manifest();
+    const QLocale locale;
+    m_stats->setText(
+        tr("%1 documents · %2 tokens (%3 held out for validation) · vocabulary %4 · %5 tokens per "
+           "word · <unk> %6%")
+            .arg(locale.toString(qulonglong(m.documents)))
+            .arg(locale.toString(qulonglong(m.tokens)))
+            .arg(locale.toString(qulonglong(m.validationTokens)))
+            .arg(locale.toString(m.vocabSize))
+            .arg(m.words ? double(m.tokens - m.documents) / double(m.words) : 0.0, 0, 'f', 2)
+            .arg(m.tokens ? 100.0 * double(m.unknownTokens) / double(m.tokens) : 0.0, 0, 'f', 3));
+    // A sample sentence split into its pieces, each in its own colour.
+    const auto tok = Tokenizer::load(tokenizerModelPath(dir));
+    const QString sample = m_preview->toPlainText().section('\n', 0, 0).left(200);
+    QString html = tr("Pieces: ");
+    int i = 0;
+    for (const int32_t id : tok->encode(sample.toStdString())) {
+      const QColor c = QColor::fromHsv((i++ * 67) % 360, 60, 250);
+      html += QStringLiteral("<span style=\"background-color:%1; color:#000\">%2</span>&#8203;")
+                  .arg(c.name(), QString::fromStdString(tok->piece(id)).toHtmlEscaped());
+    }
+    m_pieces->setText(html);
+    // The most frequent tokens, as a bar chart.
+    auto* set = new QBarSet(tr("share of all tokens (%)"));
+    QStringList labels;
+    const size_t shown = std::min<size_t>(12, m.topTokens.size());
+    for (auto it = m.topTokens.rbegin() + long(m.topTokens.size() - shown); it != m.topTokens.rend(); ++it) {
+      *set << 100.0 * double(it->count) / double(m.tokens);
+      labels << QString::fromStdString(it->piece);
+    }
+    auto* series = new QHorizontalBarSeries;
+    series->append(set);
+    auto* chart = new QChart;
+    chart->addSeries(series);
+    chart->setTitle(tr("Most frequent tokens"));
+    chart->setMargins(QMargins(4, 4, 4, 4));
+    auto* y = new QBarCategoryAxis;
+    y->append(labels);
+    y->setTruncateLabels(false);  // Qt elides even short labels here otherwise.
+    auto* x = new QValueAxis;
+    x->setTitleText(tr("% of tokens"));
+    chart->addAxis(y, Qt::AlignLeft);
+    chart->addAxis(x, Qt::AlignBottom);
+    series->attachAxis(y);
+    series->attachAxis(x);
+    chart->legend()->setVisible(false);
+    QChart* old = m_chart->chart();
+    m_chart->setChart(chart);
+    delete old;
+    m_chart->setVisible(true);
+    Q_EMIT prepared();
+  } catch (const pretrain::Error& e) {
+    QMessageBox::warning(this, tr("Cannot read the prepared data"), QString::fromStdString(e.what()));
+  }
 }
 
 bool DataPage::setCorpus(const QStringList& inputs) {
@@ -120,6 +285,7 @@ bool DataPage::setCorpus(const QStringList& inputs) {
   m_list->clear();
   m_list->addItems(inputs);
   m_preview->setPlainText(preview);
+  invalidatePrepared();
   m_summary->setText(tr("%n file(s), %1 MB", "", int(files)).arg(double(bytes) / 1e6, 0, 'f', 1));
   Q_EMIT corpusChanged();
   return true;

@@ -8,14 +8,18 @@
 #include "data/corpus.h"
 #include "data/tokenize_corpus.h"
 
+class QChartView;
 class QComboBox;
 class QLabel;
 class QListWidget;
 class QPlainTextEdit;
+class QProgressBar;
 class QPushButton;
 class QSpinBox;
 
 namespace pretrain::ui {
+
+class BackgroundTask;
 
 class DataPage : public QWidget {
   Q_OBJECT
@@ -29,20 +33,36 @@ class DataPage : public QWidget {
   /// Replaces the corpus; returns false (showing why, keeping the old one) when it cannot be read.
   bool setCorpus(const QStringList& inputs);
   static QString sampleCorpusPath();  ///< The Brown Corpus that setup fetched, or "" when absent.
+  /// The folder where "Train tokenizer" put the tokenizer and token store for the current corpus and
+  /// settings, or "" when they have not been prepared (a run then prepares them itself).
+  QString preparedData() const;
+  BackgroundTask* task() const { return m_task; }
 
  public Q_SLOTS:
   void openFiles();
   void openFolder();
+  void trainTokenizer();
 
  Q_SIGNALS:
   void corpusChanged();
+  void prepared();  ///< The tokenizer and token store are ready (statistics shown).
 
  protected:
   void dragEnterEvent(QDragEnterEvent* event) override;
   void dropEvent(QDropEvent* event) override;
 
  private:
+  QString preparedDirFor() const;  // Where the current corpus and settings are prepared.
+  void showPrepared();
+  void invalidatePrepared();
+
   QStringList m_inputs;
+  BackgroundTask* m_task;
+  QString m_prepared;
+  QPushButton *m_trainTokenizer, *m_cancel;
+  QProgressBar* m_progress;
+  QLabel *m_stats, *m_pieces;
+  QChartView* m_chart;
   QListWidget* m_list;
   QLabel* m_summary;
   QPlainTextEdit* m_preview;

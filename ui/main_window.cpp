@@ -2,6 +2,7 @@
 
 #include <QtCore/QDateTime>
 #include <QtCore/QDir>
+#include <QtCore/QFileInfo>
 #include <QtCore/QSettings>
 #include <QtCore/QStandardPaths>
 #include <QtGui/QAction>
@@ -179,10 +180,14 @@ void MainWindow::startTraining() {
   TrainingRunOptions o;
   o.corpus = m_data->corpus();
   o.tokenize = m_data->tokenizeOptions();
+  o.preparedData = m_data->preparedData().toStdString();
   o.model = m_model->config(o.tokenize.tokenizer.vocabSize);
   o.preset = m_model->preset().toStdString();
   o.train = m_train->config();
-  const QString dir = runsFolder() + "/" + QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss");
+  // A new folder per run, named by its start time (with a suffix when two start within a second).
+  const QString stem = runsFolder() + "/" + QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss");
+  QString dir = stem;
+  for (int n = 2; QFileInfo::exists(dir); ++n) dir = stem + "-" + QString::number(n);
   QDir().mkpath(runsFolder());
   o.runDir = dir.toStdString();
   QSettings settings;

@@ -35,6 +35,10 @@ struct TokenizeResult {
 std::string tokenizerModelPath(const std::string& dir);
 std::string tokenStoreDir(const std::string& dir);
 
+/// Puts the tokenizer and token store of a prepared folder `from` into `to` (hard links where the file system
+/// allows, else copies), so that tokenizeCorpus(..., to, ...) reuses them. Throws IoError.
+void reusePreparedData(const std::string& from, const std::string& to);
+
 /// Throws InputError (bad input, with what to do), Cancelled, IoError; `dir` keeps its earlier valid
 /// contents in every case.
 TokenizeResult tokenizeCorpus(const CorpusSpec& corpus, const std::string& dir,

@@ -36,6 +36,7 @@ std::unique_ptr<Trainer> startRun(const TrainingRunOptions& o, const RunFolder& 
   if (run.hasRun())
     throw InputError(run.dir() + " already holds a run; continue it with --resume or choose another folder");
   o.train.validate();
+  if (!o.preparedData.empty()) reusePreparedData(o.preparedData, run.dataDir());
   const TokenizeResult data = tokenizeCorpus(o.corpus, run.dataDir(), o.tokenize, cb.dataProgress);
   RunConfig config;
   config.model = o.model;

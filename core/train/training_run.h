@@ -25,6 +25,8 @@ struct TrainingRunOptions {
   // New runs only:
   CorpusSpec corpus;
   TokenizeOptions tokenize;
+  std::string
+      preparedData;    // a folder tokenizeCorpus() wrote for this corpus (the studio's Data page), reused
   ModelConfig model;   // vocabSize is taken from the tokenizer
   std::string preset;  // recorded in config.json
   TrainConfig train;

@@ -13,13 +13,16 @@
 #include <QtWidgets/QSpinBox>
 
 #include "test_data.h"
+#include "train/run_folder.h"
 #include "train/training_run.h"
+#include "ui/background_task.h"
 #include "ui/data_page.h"
 #include "ui/loss_plot.h"
 #include "ui/main_window.h"
 #include "ui/model_page.h"
 #include "ui/train_page.h"
 #include "ui/training_controller.h"
+#include "util/content_hash.h"
 
 using namespace pretrain;
 using namespace pretrain::ui;
@@ -160,6 +163,39 @@ class TstMainWindow : public QObject {
     QCOMPARE(finished.at(0).at(0).value<TrainingRunSummary>().startStep, int64_t(20));
     QCOMPARE(finished.at(0).at(0).value<TrainingRunSummary>().endStep, int64_t(30));
     QTRY_COMPARE(w.trainPage()->plot()->pointCount(), 30);
+  }
+
+  void trainTokenizerInTheBackgroundThenUseIt() {
+    MainWindow w;
+    MessageCatcher catcher;
+    w.dataPage()->setCorpus({m_dir.filePath("corpus.txt")});
+    setSpin(w.dataPage(), "vocab", 400);
+    QSignalSpy prepared(w.dataPage(), &DataPage::prepared);
+    QSignalSpy cancelled(w.dataPage()->task(), &BackgroundTask::cancelled);
+    // Cancel at once: nothing is kept.
+    w.dataPage()->trainTokenizer();
+    w.dataPage()->task()->cancel();
+    QVERIFY(cancelled.wait(30000));
+    QVERIFY(w.dataPage()->preparedData().isEmpty());
+    QTRY_VERIFY(!w.dataPage()->task()->isRunning());
+    // Then for real.
+    w.dataPage()->trainTokenizer();
+    QVERIFY(prepared.wait(60000));
+    const QString dir = w.dataPage()->preparedData();
+    QVERIFY(QFile::exists(dir + "/tokens/manifest.json"));
+    // A run started now reuses that tokenizer rather than training another.
+    setSpin(w.modelPage(), "layers", 1);
+    setSpin(w.modelPage(), "dim", 32);
+    setSpin(w.modelPage(), "context", 16);
+    setSpin(w.trainPage(), "steps", 2);
+    QSignalSpy finished(w.controller(), &TrainingController::finished);
+    w.startTraining();
+    QVERIFY(finished.wait(60000));
+    QVERIFY(catcher.texts.isEmpty());
+    const std::string runDir = finished.at(0).at(0).value<TrainingRunSummary>().checkpoint;
+    const std::string run =
+        QFileInfo(QString::fromStdString(runDir)).dir().absolutePath().toStdString() + "/..";
+    QCOMPARE(RunFolder(run).readConfig().tokenizerHash, hashFile(dir.toStdString() + "/tokenizer.model"));
   }
 
   void settingsPersist() {

@@ -1,0 +1,47 @@
+#include "ui/background_task.h"
+
+#include <QtCore/QElapsedTimer>
+
+namespace pretrain::ui {
+
+BackgroundTask::BackgroundTask(QObject* parent) : QObject(parent) { registerTrainingTypes(); }
+
+BackgroundTask::~BackgroundTask() {
+  if (!m_thread) return;
+  m_cancel = true;
+  m_thread->wait();
+  delete m_thread;
+}
+
+bool BackgroundTask::start(std::function<void(const ProgressFn&)> work) {
+  if (m_thread) return false;
+  m_cancel = false;
+  m_thread = QThread::create([this, work = std::move(work)] {
+    QElapsedTimer sinceReport;
+    sinceReport.start();
+    const ProgressFn report = [this, &sinceReport](const Progress& p) {
+      if (sinceReport.elapsed() >= 50 || (p.total > 0 && p.done >= p.total)) {  // ~20 updates a second
+        Q_EMIT progress(p);
+        sinceReport.restart();
+      }
+      return !m_cancel.load();
+    };
+    // The one catch-all of this thread: whatever the engine throws becomes a message.
+    try {
+      work(report);
+      Q_EMIT succeeded();
+    } catch (const Cancelled&) {
+      Q_EMIT cancelled();
+    } catch (const std::exception& e) {
+      Q_EMIT failed(QString::fromStdString(e.what()));
+    }
+  });
+  connect(m_thread, &QThread::finished, this, [this] {
+    m_thread->deleteLater();
+    m_thread = nullptr;
+  });
+  m_thread->start();
+  return true;
+}
+
+}  // namespace pretrain::ui

@@ -1,7 +1,8 @@
 #pragma once
-// The training curves on QCustomPlot: raw training loss, its TensorBoard-style smoothed curve, validation
-// points, and the learning rate on a second axis. Rows are buffered and drawn on a ~40 ms timer, never per
-// step; every point is stored, so the smoothing can be changed after the fact.
+// The training curves on QCustomPlot. Every row is kept; the chosen metric is drawn from them (QCustomPlot
+// decimates the drawing of long runs adaptively). Rows are buffered and drawn on a ~40 ms timer, never per
+// step. Zoom and pan with the mouse; "Follow latest" keeps the newest steps in view; hovering reads out the
+// nearest point; the plot saves as PNG or PDF and the rows as CSV.
 
 #include <QtCore/QTimer>
 #include <QtCore/QVector>
@@ -9,8 +10,12 @@
 
 #include "ui/training_types.h"
 
+class QCheckBox;
+class QComboBox;
 class QCustomPlot;
 class QCPGraph;
+class QLabel;
+class QMouseEvent;
 
 namespace pretrain::ui {
 
@@ -18,6 +23,8 @@ class LossPlot : public QWidget {
   Q_OBJECT
 
  public:
+  enum class Metric { Loss, Perplexity, GradNorm, LearningRate, Throughput };
+
   explicit LossPlot(QWidget* parent = nullptr);
 
   void addSteps(const QVector<pretrain::StepMetrics>& rows);
@@ -25,19 +32,31 @@ class LossPlot : public QWidget {
   void clear();
   /// 0 (raw) to 0.999 (very smooth): the weight of the past in the exponential moving average.
   void setSmoothing(double weight);
-  int pointCount() const { return m_steps.size(); }
+  void setMetric(Metric metric);
+  int pointCount() const { return m_rows.size(); }
   QCustomPlot* plot() const { return m_plot; }
+  /// Every stored row as CSV: step, train_loss, lr, grad_norm, tokens_per_s, elapsed_s, val_loss,
+  /// val_perplexity.
+  QString csv() const;
+
+ public Q_SLOTS:
+  void saveImage();
+  void exportCsv();
 
  private:
   void flush();
-  void rebuildSmoothed();
+  void redraw();  // Rebuilds the graphs from all stored rows for the current metric.
+  void appendToGraphs(int fromRow, int fromEval);
+  void showReadout(QMouseEvent* event);
 
   QCustomPlot* m_plot;
-  QCPGraph *m_raw, *m_smooth, *m_val, *m_lr;
-  QVector<double> m_steps, m_losses;
-  QVector<pretrain::StepMetrics> m_pendingSteps;
-  QVector<pretrain::EvalMetrics> m_pendingEvals;
-  double m_smoothing = 0.9;
+  QCPGraph *m_main, *m_smooth, *m_val;
+  QComboBox* m_metric;
+  QCheckBox *m_follow, *m_logScale;
+  QLabel* m_readout;
+  QVector<pretrain::StepMetrics> m_rows, m_pendingSteps;
+  QVector<pretrain::EvalMetrics> m_evals, m_pendingEvals;
+  double m_smoothing = 0.6;
   double m_ema = 0, m_emaWeight = 0;  // Debiased EMA state, as TensorBoard computes it.
   QTimer m_flushTimer;
 };

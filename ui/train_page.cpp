@@ -94,7 +94,7 @@ TrainPage::TrainPage(QWidget* parent) : QWidget(parent) {
   m_latest = new QLabel;
   m_smoothing = new QSlider(Qt::Horizontal);
   m_smoothing->setRange(0, 99);
-  m_smoothing->setValue(90);
+  m_smoothing->setValue(60);  // TensorBoard's default weight
   m_smoothing->setMaximumWidth(160);
   connect(m_smoothing, &QSlider::valueChanged, this, [this](int v) { m_plot->setSmoothing(v / 100.0); });
   auto* plotFooter = new QHBoxLayout;

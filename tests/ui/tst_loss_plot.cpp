@@ -1,0 +1,70 @@
+#include <qcustomplot.h>
+
+#include <QtTest/QTest>
+
+#include "ui/loss_plot.h"
+
+using namespace pretrain;
+using pretrain::ui::LossPlot;
+
+namespace {
+StepMetrics row(int64_t step, double loss) {
+  StepMetrics s;
+  s.step = step;
+  s.trainLoss = loss;
+  s.lr = 1e-3;
+  s.gradNorm = 0.5;
+  s.tokensPerSecond = 1000;
+  return s;
+}
+}  // namespace
+
+class TstLossPlot : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void smoothingIsTensorBoardsDebiasedEma() {
+    LossPlot p;
+    p.setSmoothing(0.5);
+    p.addSteps({row(1, 1.0), row(2, 2.0)});
+    QTRY_COMPARE(p.pointCount(), 2);  // Drawn on the flush timer, not at once.
+    const auto* smooth = p.plot()->graph(1)->data().data();
+    QCOMPARE(smooth->at(0)->value, 1.0);          // 0.5 / 0.5
+    QCOMPARE(smooth->at(1)->value, 1.25 / 0.75);  // (0.25 + 1) / (0.25 + 0.5)
+    p.setSmoothing(0);
+    QCOMPARE(p.plot()->graph(1)->data()->at(1)->value, 2.0);  // Recomputed from the stored rows.
+  }
+
+  void everyRowIsKeptAndExported() {
+    LossPlot p;
+    QVector<StepMetrics> rows;
+    for (int i = 1; i <= 5000; ++i) rows.push_back(row(i, 5.0 / i));
+    p.addSteps(rows);
+    EvalMetrics e;
+    e.step = 10, e.loss = 0.6, e.perplexity = std::exp(0.6);
+    p.addEval(e);
+    QTRY_COMPARE(p.pointCount(), 5000);
+    const QStringList lines = p.csv().split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 5001);
+    QVERIFY(lines[0].startsWith("step,train_loss"));
+    QVERIFY(lines[10].startsWith("10,0.5,"));
+    QVERIFY(lines[10].endsWith(",0.6," + QString::number(std::exp(0.6), 'g', 9)));
+    QVERIFY(lines[11].endsWith(",,"));  // No evaluation at step 11.
+  }
+
+  void metricsSwitchFromTheStoredRows() {
+    LossPlot p;
+    p.addSteps({row(1, 2.0), row(2, 1.0)});
+    QTRY_COMPARE(p.pointCount(), 2);
+    p.setMetric(LossPlot::Metric::Perplexity);
+    QCOMPARE(p.plot()->graph(0)->data()->at(0)->value, std::exp(2.0));
+    p.setMetric(LossPlot::Metric::Throughput);
+    QCOMPARE(p.plot()->graph(0)->data()->at(1)->value, 1000.0);
+    p.clear();
+    QCOMPARE(p.pointCount(), 0);
+    QCOMPARE(p.plot()->graph(0)->data()->size(), 0);
+  }
+};
+
+QTEST_MAIN(TstLossPlot)
+#include "tst_loss_plot.moc"

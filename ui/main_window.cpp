@@ -11,6 +11,7 @@
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QFileDialog>
 #include <QtWidgets/QLabel>
+#include <QtWidgets/QMenu>
 #include <QtWidgets/QMenuBar>
 #include <QtWidgets/QMessageBox>
 #include <QtWidgets/QPushButton>
@@ -76,6 +77,15 @@ MainWindow::MainWindow(QWidget* parent)
   restoreGeometry(settings.value("window/geometry").toByteArray());
   const QStringList lastCorpus = settings.value("data/corpus").toStringList();
   if (!lastCorpus.isEmpty()) m_data->setCorpus(lastCorpus);
+  if (settings.contains("train/last")) {
+    try {
+      m_train->setConfig(TrainConfig::fromJson(settings.value("train/last").toString().toStdString()));
+    } catch (const pretrain::Error&) {
+      // Settings of an older version: keep the defaults.
+    }
+  }
+  connect(m_controller, &TrainingController::note, this,
+          [this](const QString& text) { statusBar()->showMessage(text, 8000); });
 }
 
 MainWindow::~MainWindow() = default;
@@ -96,6 +106,13 @@ void MainWindow::createMenus() {
     if (!dir.isEmpty()) openRun(dir);
   });
   file->addSeparator();
+  m_recent = file->addMenu(tr("Open &recent"));
+  rebuildRecentMenu();
+  QAction* save = file->addAction(tr("&Save checkpoint"), m_controller, &TrainingController::saveCheckpoint);
+  save->setShortcut(QKeySequence::Save);
+  save->setEnabled(false);
+  connect(m_controller, &TrainingController::runningChanged, save, &QAction::setEnabled);
+  file->addSeparator();
   QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
   quit->setShortcut(QKeySequence::Quit);
 
@@ -105,7 +122,7 @@ void MainWindow::createMenus() {
   start->setShortcut(Qt::Key_F5);
   QAction* pause = run->addAction(style()->standardIcon(QStyle::SP_MediaPause), tr("&Pause / Resume"), this,
                                   [this] { m_controller->setPaused(!m_controller->isPaused()); });
-  pause->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_P)});
+  pause->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_P), QKeySequence(Qt::Key_Space)});
   QAction* stop = run->addAction(style()->standardIcon(QStyle::SP_MediaStop), tr("S&top"), m_controller,
                                  &TrainingController::stop);
   auto syncActions = [start, pause, stop](bool running) {
@@ -120,14 +137,43 @@ void MainWindow::createMenus() {
   toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
   toolbar->addActions({start, pause, stop});
 
+  auto* view = menuBar()->addMenu(tr("&View"));
+  const QStringList pages = {tr("&Data"), tr("&Model"), tr("&Train")};
+  for (int i = 0; i < pages.size(); ++i) {
+    QAction* a = view->addAction(pages[i], this, [this, i] { m_tabs->setCurrentIndex(i); });
+    a->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)));
+  }
+  view->addAction(toolbar->toggleViewAction());
+
   auto* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&About Pretrain Studio"), this, [this] {
     QMessageBox::about(
         this, tr("About Pretrain Studio"),
         tr("<b>Pretrain Studio</b><p>See how a language model learns: pre-train GPT-style and "
            "BERT-style models on your own text and watch them learn.</p>"
-           "<p>Shortcuts: Ctrl+O open corpus · F5 start · Ctrl+P pause/resume · Ctrl+Q quit</p>"));
+           "<p>Shortcuts: Ctrl+O open corpus · F5 start · Space or Ctrl+P pause/resume · Ctrl+S save "
+           "checkpoint · Alt+1/2/3 pages · Ctrl+Q quit</p>"));
   });
+}
+
+void MainWindow::rememberRecent(const QString& key, const QString& path) {
+  QSettings settings;
+  QStringList list = settings.value(key).toStringList();
+  list.removeAll(path);
+  list.prepend(path);
+  settings.setValue(key, list.mid(0, 8));
+  rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu() {
+  m_recent->clear();
+  QSettings settings;
+  for (const QString& path : settings.value("recent/corpora").toStringList())
+    m_recent->addAction(tr("Corpus: %1").arg(path), this, [this, path] { m_data->setCorpus({path}); });
+  m_recent->addSeparator();
+  for (const QString& path : settings.value("recent/runs").toStringList())
+    m_recent->addAction(tr("Run: %1").arg(path), this, [this, path] { openRun(path); });
+  m_recent->setEnabled(!m_recent->isEmpty());
 }
 
 bool MainWindow::openRun(const QString& dir) {
@@ -144,6 +190,7 @@ bool MainWindow::openRun(const QString& dir) {
     return false;
   }
   m_openRun = dir;
+  rememberRecent("recent/runs", dir);
   m_train->resetForRun(config.train.steps);
   m_train->setTotalSteps(config.train.steps);
   m_train->showSteps(QVector<StepMetrics>(steps.begin(), steps.end()));
@@ -194,6 +241,9 @@ void MainWindow::startTraining() {
   QStringList inputs;
   for (const auto& i : o.corpus.inputs) inputs << QString::fromStdString(i);
   settings.setValue("data/corpus", inputs);
+  settings.setValue("train/last", QString::fromStdString(o.train.toJson()));
+  if (inputs.size() == 1) rememberRecent("recent/corpora", inputs.front());
+  rememberRecent("recent/runs", dir);
   m_train->resetForRun(o.train.steps);
   m_train->showStatus(tr("Starting: run folder %1").arg(dir));
   m_tabs->setCurrentWidget(m_train);

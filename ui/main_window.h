@@ -38,6 +38,8 @@ class MainWindow : public QMainWindow {
 
  private:
   void createMenus();
+  void rememberRecent(const QString& key, const QString& path);
+  void rebuildRecentMenu();
   void showError(const QString& message);
 
   TrainingController* m_controller;
@@ -48,6 +50,7 @@ class MainWindow : public QMainWindow {
   QLabel* m_statusRun;
   bool m_closeAfterStop = false;
   QString m_openRun;  // A run to continue on Start; empty for a new run.
+  class QMenu* m_recent = nullptr;
 };
 
 }  // namespace pretrain::ui

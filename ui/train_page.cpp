@@ -127,6 +127,18 @@ TrainConfig TrainPage::config() const {
   return t;
 }
 
+void TrainPage::setConfig(const TrainConfig& t) {
+  m_steps->setValue(int(t.steps));
+  m_batch->setValue(t.batch);
+  m_accum->setValue(t.accum);
+  m_lr->setValue(t.lr);
+  m_warmup->setValue(int(t.warmup));
+  m_evalEvery->setValue(int(t.evalEvery));
+  m_precision->setCurrentIndex(std::max(0, m_precision->findData(QString::fromStdString(t.precision))));
+  m_threads->setValue(t.threads);
+  m_seed->setValue(int(t.seed));
+}
+
 void TrainPage::setTotalSteps(qint64 steps) {
   m_steps->setValue(int(steps));
   m_totalSteps = steps;

@@ -26,6 +26,8 @@ class TrainPage : public QWidget {
   explicit TrainPage(QWidget* parent = nullptr);
 
   pretrain::TrainConfig config() const;
+  /// Shows `config`'s settings (the last ones used, restored at start-up).
+  void setConfig(const pretrain::TrainConfig& config);
   LossPlot* plot() const { return m_plot; }
   QPushButton* startButton() const { return m_start; }
   QPushButton* pauseButton() const { return m_pause; }

@@ -64,6 +64,10 @@ void TrainingController::setPaused(bool paused) {
   if (m_running) m_worker->requestPause(paused);
 }
 
+void TrainingController::saveCheckpoint() {
+  if (m_running) m_worker->requestCheckpoint();
+}
+
 void TrainingController::stop() {
   if (m_running) m_worker->requestStop();
 }

@@ -23,6 +23,7 @@ class TrainingController : public QObject {
   void start(const pretrain::TrainingRunOptions& options);
   void setPaused(bool paused);  ///< Takes effect at the next step boundary.
   void stop();                  ///< Stops at the next step boundary, with a checkpoint.
+  void saveCheckpoint();        ///< Writes a checkpoint at the next step boundary (also while paused).
 
  Q_SIGNALS:
   void runRequested(const pretrain::TrainingRunOptions& options);  // To the worker (queued).

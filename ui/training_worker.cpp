@@ -46,6 +46,7 @@ void TrainingWorker::run(const TrainingRunOptions& options) {
       wasPaused = paused;
     }
     if (m_stop) return RunCommand::Stop;
+    if (m_checkpoint.exchange(false)) return RunCommand::SaveCheckpoint;
     return paused ? RunCommand::Pause : RunCommand::Continue;
   };
   // The one place where anything the engine throws becomes a message for the window.

@@ -20,9 +20,10 @@ class TrainingWorker : public QObject {
  public:
   void requestPause(bool paused) { m_paused = paused; }
   void requestStop() { m_stop = true; }
+  void requestCheckpoint() { m_checkpoint = true; }
   /// Clears pause and stop before a new run is queued (from the GUI thread, so a stop that follows at once
   /// is not lost).
-  void reset() { m_paused = false, m_stop = false; }
+  void reset() { m_paused = false, m_stop = false, m_checkpoint = false; }
 
  public Q_SLOTS:
   /// Blocks until the run ends; reports through the signals below.
@@ -40,7 +41,7 @@ class TrainingWorker : public QObject {
  private:
   void flush(bool force);
 
-  std::atomic<bool> m_paused{false}, m_stop{false};
+  std::atomic<bool> m_paused{false}, m_stop{false}, m_checkpoint{false};
   QVector<StepMetrics> m_pending;
   QElapsedTimer m_sinceFlush;
 };

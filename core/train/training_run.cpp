@@ -101,8 +101,12 @@ TrainingRunSummary runTraining(const TrainingRunOptions& o, const TrainingRunCal
 
   while (!trainer->finished()) {
     RunCommand command = cb.control ? cb.control() : RunCommand::Continue;
-    while (command == RunCommand::Pause) {  // Paused: everything stays in memory.
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    while (command == RunCommand::Pause || command == RunCommand::SaveCheckpoint) {
+      if (command == RunCommand::SaveCheckpoint) {
+        if (savedStep != trainer->stepsDone()) save();
+      } else {  // Paused: everything stays in memory.
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
       command = cb.control();
     }
     if (command == RunCommand::Stop) {

@@ -16,7 +16,9 @@
 
 namespace pretrain {
 
-enum class RunCommand { Continue, Pause, Stop };
+/// What the driver does between two steps: go on, wait (everything stays in memory), stop with a
+/// checkpoint, or write a checkpoint now and go on.
+enum class RunCommand { Continue, Pause, Stop, SaveCheckpoint };
 
 struct TrainingRunOptions {
   std::string runDir;

@@ -214,6 +214,7 @@ class TstMainWindow : public QObject {
       QVERIFY(catcher.texts.isEmpty());
     }
     MainWindow again;
+    QCOMPARE(again.trainPage()->config().steps, int64_t(1));  // The last settings used.
     QVERIFY(again.dataPage()->hasCorpus());
     QCOMPARE(QString::fromStdString(again.dataPage()->corpus().inputs.at(0)), m_dir.filePath("corpus.txt"));
   }

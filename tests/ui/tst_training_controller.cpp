@@ -49,6 +49,15 @@ class TstTrainingController : public QObject {
     QTest::qWait(500);  // Paused: no step advances.
     QCOMPARE(rowCount(steps), atPause);
 
+    // Save checkpoint while paused: written at once, for the paused step, and still paused after.
+    QSignalSpy notes(&c, &TrainingController::note);
+    c.saveCheckpoint();
+    QTRY_VERIFY(!notes.isEmpty());
+    QVERIFY2(notes.at(0).at(0).toString().contains(QString("step-%1.pt").arg(atPause, 8, 10, QChar('0'))),
+             qPrintable(notes.at(0).at(0).toString()));
+    QVERIFY(c.isPaused());
+    QCOMPARE(rowCount(steps), atPause);
+
     c.setPaused(false);
     QTRY_VERIFY(!c.isPaused());
     QTRY_VERIFY_WITH_TIMEOUT(rowCount(steps) > atPause + 5, 30000);

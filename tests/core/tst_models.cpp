@@ -5,23 +5,14 @@
 #include <cmath>
 
 #include "model/language_model.h"
+#include "test_model.h"
 #include "util/error.h"
 
 using namespace pretrain;
 
 namespace {
 
-ModelConfig small(Objective o) {
-  ModelConfig c;
-  c.objective = o;
-  c.vocabSize = 97;
-  c.layers = 2;
-  c.heads = 2;
-  c.dim = 32;
-  c.mlpDim = 64;
-  c.context = 16;
-  return c;
-}
+ModelConfig small(Objective o) { return testdata::smallModel(o, 97); }
 
 }  // namespace
 

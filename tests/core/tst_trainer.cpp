@@ -5,6 +5,7 @@
 #include <QtTest/QTest>
 
 #include "model/language_model.h"
+#include "test_model.h"
 #include "test_tokenizer.h"
 #include "train/compute_device.h"
 #include "train/trainer.h"
@@ -12,18 +13,6 @@
 using namespace pretrain;
 
 namespace {
-
-ModelConfig smallModel(Objective o, int vocab) {
-  ModelConfig c;
-  c.objective = o;
-  c.vocabSize = vocab;
-  c.layers = 2;
-  c.heads = 2;
-  c.dim = 32;
-  c.mlpDim = 64;
-  c.context = 16;
-  return c;
-}
 
 TrainConfig smallTraining() {
   TrainConfig t;
@@ -52,7 +41,7 @@ class TstTrainer : public QObject {
   testdata::TokenizedCorpus m_data;
 
   std::unique_ptr<Trainer> trainer(Objective o, TrainConfig t = smallTraining()) {
-    return std::make_unique<Trainer>(smallModel(o, m_data.tokenizer->vocabSize()), t, m_data.store,
+    return std::make_unique<Trainer>(testdata::smallModel(o, m_data.tokenizer->vocabSize()), t, m_data.store,
                                      m_data.tokenizer);
   }
 
@@ -137,7 +126,8 @@ class TstTrainer : public QObject {
     // Another tokenizer (another corpus), same vocabulary size.
     QTemporaryDir otherDir;
     const auto other = testdata::tokenizedCorpus(otherDir.path(), testdata::textCorpus(40, 25, 99));
-    Trainer foreign(smallModel(Objective::Causal, 400), smallTraining(), other.store, other.tokenizer);
+    Trainer foreign(testdata::smallModel(Objective::Causal, 400), smallTraining(), other.store,
+                    other.tokenizer);
     try {
       foreign.loadCheckpoint(good);
       QFAIL("no error");
@@ -145,7 +135,7 @@ class TstTrainer : public QObject {
       QVERIFY2(QString(e.what()).contains("another tokenizer"), e.what());
     }
     // Another model shape.
-    ModelConfig wider = smallModel(Objective::Causal, 400);
+    ModelConfig wider = testdata::smallModel(Objective::Causal, 400);
     wider.dim = 64;
     wider.mlpDim = 128;
     Trainer shaped(wider, smallTraining(), m_data.store, m_data.tokenizer);
@@ -179,7 +169,7 @@ class TstTrainer : public QObject {
   }
 
   void tooLittleDataIsRefused() {
-    ModelConfig c = smallModel(Objective::Causal, 400);
+    ModelConfig c = testdata::smallModel(Objective::Causal, 400);
     c.context = 100000;
     QVERIFY_THROWS_EXCEPTION(InputError, Trainer(c, smallTraining(), m_data.store, m_data.tokenizer));
   }

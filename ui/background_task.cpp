@@ -39,6 +39,7 @@ bool BackgroundTask::start(std::function<void(const ProgressFn&)> work) {
   connect(m_thread, &QThread::finished, this, [this] {
     m_thread->deleteLater();
     m_thread = nullptr;
+    Q_EMIT finished();
   });
   m_thread->start();
   return true;

@@ -30,6 +30,7 @@ class BackgroundTask : public QObject {
   void succeeded();
   void failed(const QString& message);
   void cancelled();
+  void finished();  ///< After any of the three above, once isRunning() is false again.
 
  private:
   QThread* m_thread = nullptr;

@@ -8,6 +8,11 @@
 #include <QtWidgets/QSpinBox>
 #include <QtWidgets/QVBoxLayout>
 
+#include <memory>
+
+#include "train/throughput_estimate.h"
+#include "ui/background_task.h"
+
 namespace pretrain::ui {
 namespace {
 
@@ -23,7 +28,7 @@ QSpinBox* spin(int min, int max, int step) {
 
 }  // namespace
 
-ModelPage::ModelPage(QWidget* parent) : QWidget(parent) {
+ModelPage::ModelPage(QWidget* parent) : QWidget(parent), m_speedTask(new BackgroundTask(this)) {
   auto* objectiveBox = new QGroupBox(tr("What the model learns"));
   m_causal = new QRadioButton(tr("Next-word prediction (GPT-style)"));
   m_masked = new QRadioButton(tr("Masked language modeling (BERT-style)"));
@@ -82,7 +87,25 @@ ModelPage::ModelPage(QWidget* parent) : QWidget(parent) {
   for (QSpinBox* s : {m_layers, m_heads, m_dim, m_context})
     connect(s, &QSpinBox::valueChanged, this, &ModelPage::refresh);
   connect(m_causal, &QRadioButton::toggled, this, &ModelPage::refresh);
+  connect(m_speedTask, &BackgroundTask::finished, this,
+          &ModelPage::refresh);  // Catches up with edits made meanwhile.
   applyPreset();
+}
+
+void ModelPage::estimateSpeed() {
+  // The first estimate measures this machine (about a second), so it runs off the GUI thread; a shape
+  // changed meanwhile is estimated when that finishes.
+  if (!isValid() || m_speedTask->isRunning()) return;
+  const ModelConfig c = config(kEstimateVocab);
+  const QString key = QString::fromStdString(c.toJson());
+  if (key == m_estimatedFor) return;
+  auto result = std::make_shared<double>(0);
+  disconnect(m_speedTask, &BackgroundTask::succeeded, this, nullptr);
+  connect(m_speedTask, &BackgroundTask::succeeded, this, [this, result, key] {
+    m_tokensPerSecond = *result;
+    m_estimatedFor = key;
+  });
+  m_speedTask->start([c, result](const ProgressFn&) { *result = estimateTrainingTokensPerSecond(c); });
 }
 
 void ModelPage::applyPreset() {
@@ -126,14 +149,19 @@ void ModelPage::refresh() {
   m_headsError->setVisible(!isValid());
   if (isValid()) {
     const ModelConfig c = config(kEstimateVocab);
+    const bool estimated = m_estimatedFor == QString::fromStdString(c.toJson());
     m_figures->setText(
         tr("<b>%1 M</b> parameters &nbsp;·&nbsp; <b>%2 MFLOP</b> per training token &nbsp;·&nbsp; "
-           "about <b>%3 GB</b> to train with batch %4<br>"
-           "<small>With an 8,000-piece vocabulary; the run uses the tokenizer's real size.</small>")
+           "about <b>%3 GB</b> to train with batch %4 &nbsp;·&nbsp; %5<br>"
+           "<small>With an 8,000-piece vocabulary; the run uses the tokenizer's real size. The speed is an "
+           "estimate for fp32 on this machine's CPU, from its measured matrix-multiply peak.</small>")
             .arg(double(c.parameterCount()) / 1e6, 0, 'f', 1)
             .arg(c.trainingFlopsPerToken() / 1e6, 0, 'f', 1)
             .arg(double(c.trainingMemoryBytes(m_batch, false)) / 1e9, 0, 'f', 2)
-            .arg(m_batch));
+            .arg(m_batch)
+            .arg(estimated ? tr("about <b>%L1</b> tokens/s").arg(qRound(m_tokensPerSecond))
+                           : tr("estimating speed…")));
+    if (!estimated) estimateSpeed();
   }
   Q_EMIT changed();
 }

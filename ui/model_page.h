@@ -31,6 +31,11 @@ class ModelPage : public QWidget {
  private:
   void applyPreset();
   void refresh();
+  void estimateSpeed();
+
+  class BackgroundTask* m_speedTask;
+  double m_tokensPerSecond = 0;  // For the shape last estimated (0: not yet).
+  QString m_estimatedFor;
 
   QRadioButton *m_causal, *m_masked;
   QComboBox* m_preset;

@@ -30,15 +30,19 @@ using namespace pretrain::ui;
 namespace {
 
 // Closes message boxes as they open (they are modal and would block the test), keeping their text.
+// With `answer` set, it presses that button instead of closing the box.
 class MessageCatcher : public QObject {
  public:
   QStringList texts;
-  MessageCatcher() {
+  explicit MessageCatcher(QMessageBox::StandardButton answer = QMessageBox::NoButton) {
     m_timer.setInterval(20);
-    QObject::connect(&m_timer, &QTimer::timeout, this, [this] {
+    QObject::connect(&m_timer, &QTimer::timeout, this, [this, answer] {
       if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
         texts << box->text();
-        box->close();
+        if (answer != QMessageBox::NoButton && box->button(answer))
+          box->button(answer)->click();
+        else
+          box->close();
       }
     });
     m_timer.start();
@@ -196,6 +200,34 @@ class TstMainWindow : public QObject {
     const std::string run =
         QFileInfo(QString::fromStdString(runDir)).dir().absolutePath().toStdString() + "/..";
     QCOMPARE(RunFolder(run).readConfig().tokenizerHash, hashFile(dir.toStdString() + "/tokenizer.model"));
+  }
+
+  void closingDuringTrainingAsksThenStopsWithACheckpoint() {
+    MainWindow w;
+    w.show();
+    w.dataPage()->setCorpus({m_dir.filePath("corpus.txt")});
+    setSpin(w.dataPage(), "vocab", 400);
+    setSpin(w.modelPage(), "layers", 1);
+    setSpin(w.modelPage(), "dim", 32);
+    setSpin(w.modelPage(), "context", 16);
+    setSpin(w.trainPage(), "steps", 100000);
+    QSignalSpy finished(w.controller(), &TrainingController::finished);
+    w.startTraining();
+    QTRY_VERIFY_WITH_TIMEOUT(w.trainPage()->plot()->pointCount() >= 5, 60000);
+    {
+      MessageCatcher cancel(QMessageBox::Cancel);  // "No, keep training": the window stays.
+      w.close();
+      QTRY_COMPARE(cancel.texts.size(), 1);
+      QVERIFY(w.isVisible());
+      QVERIFY(w.controller()->isRunning());
+    }
+    MessageCatcher yes(QMessageBox::Yes);
+    w.close();
+    QVERIFY(finished.wait(30000));
+    QVERIFY(finished.at(0).at(0).value<TrainingRunSummary>().stopped);
+    QVERIFY(
+        QFile::exists(QString::fromStdString(finished.at(0).at(0).value<TrainingRunSummary>().checkpoint)));
+    QTRY_VERIFY(!w.isVisible());
   }
 
   void settingsPersist() {

@@ -58,6 +58,17 @@ void setSpin(QWidget* page, const char* name, int value) {
   s->setValue(value);
 }
 
+// A corpus and a model small enough to train in a moment, set through the pages' own fields.
+void useTinySetup(MainWindow& w, const QString& corpus, int steps) {
+  QVERIFY(w.dataPage()->setCorpus({corpus}));
+  setSpin(w.dataPage(), "vocab", 400);
+  setSpin(w.modelPage(), "layers", 1);
+  setSpin(w.modelPage(), "heads", 2);
+  setSpin(w.modelPage(), "dim", 32);
+  setSpin(w.modelPage(), "context", 16);
+  setSpin(w.trainPage(), "steps", steps);
+}
+
 }  // namespace
 
 class TstMainWindow : public QObject {
@@ -103,13 +114,7 @@ class TstMainWindow : public QObject {
     MainWindow w;
     MessageCatcher catcher;
     w.show();
-    w.dataPage()->setCorpus({m_dir.filePath("corpus.txt")});
-    setSpin(w.dataPage(), "vocab", 400);
-    setSpin(w.modelPage(), "layers", 1);
-    setSpin(w.modelPage(), "heads", 2);
-    setSpin(w.modelPage(), "dim", 32);
-    setSpin(w.modelPage(), "context", 16);
-    setSpin(w.trainPage(), "steps", 100000);
+    useTinySetup(w, m_dir.filePath("corpus.txt"), 100000);
     setSpin(w.trainPage(), "batch", 4);
     setSpin(w.trainPage(), "warmup", 5);
     setSpin(w.trainPage(), "evalEvery", 25);
@@ -172,8 +177,7 @@ class TstMainWindow : public QObject {
   void trainTokenizerInTheBackgroundThenUseIt() {
     MainWindow w;
     MessageCatcher catcher;
-    w.dataPage()->setCorpus({m_dir.filePath("corpus.txt")});
-    setSpin(w.dataPage(), "vocab", 400);
+    useTinySetup(w, m_dir.filePath("corpus.txt"), 2);
     QSignalSpy prepared(w.dataPage(), &DataPage::prepared);
     QSignalSpy cancelled(w.dataPage()->task(), &BackgroundTask::cancelled);
     // Cancel at once: nothing is kept.
@@ -188,10 +192,6 @@ class TstMainWindow : public QObject {
     const QString dir = w.dataPage()->preparedData();
     QVERIFY(QFile::exists(dir + "/tokens/manifest.json"));
     // A run started now reuses that tokenizer rather than training another.
-    setSpin(w.modelPage(), "layers", 1);
-    setSpin(w.modelPage(), "dim", 32);
-    setSpin(w.modelPage(), "context", 16);
-    setSpin(w.trainPage(), "steps", 2);
     QSignalSpy finished(w.controller(), &TrainingController::finished);
     w.startTraining();
     QVERIFY(finished.wait(60000));
@@ -205,12 +205,7 @@ class TstMainWindow : public QObject {
   void closingDuringTrainingAsksThenStopsWithACheckpoint() {
     MainWindow w;
     w.show();
-    w.dataPage()->setCorpus({m_dir.filePath("corpus.txt")});
-    setSpin(w.dataPage(), "vocab", 400);
-    setSpin(w.modelPage(), "layers", 1);
-    setSpin(w.modelPage(), "dim", 32);
-    setSpin(w.modelPage(), "context", 16);
-    setSpin(w.trainPage(), "steps", 100000);
+    useTinySetup(w, m_dir.filePath("corpus.txt"), 100000);
     QSignalSpy finished(w.controller(), &TrainingController::finished);
     w.startTraining();
     QTRY_VERIFY_WITH_TIMEOUT(w.trainPage()->plot()->pointCount() >= 5, 60000);
@@ -234,12 +229,7 @@ class TstMainWindow : public QObject {
     {
       MainWindow w;
       MessageCatcher catcher;
-      w.dataPage()->setCorpus({m_dir.filePath("corpus.txt")});
-      setSpin(w.dataPage(), "vocab", 400);
-      setSpin(w.modelPage(), "layers", 1);
-      setSpin(w.modelPage(), "dim", 32);
-      setSpin(w.modelPage(), "context", 16);
-      setSpin(w.trainPage(), "steps", 1);
+      useTinySetup(w, m_dir.filePath("corpus.txt"), 1);
       QSignalSpy finished(w.controller(), &TrainingController::finished);
       w.startTraining();  // Starting a run records the corpus.
       QVERIFY(finished.wait(60000));

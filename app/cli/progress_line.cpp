@@ -48,9 +48,14 @@ bool ProgressLine::update(const Progress& p) {
     line += " " + formatPercent(f, 0);
     if (p.unit == "bytes")
       line += " (" + formatBytes(double(p.done)) + " of " + formatBytes(double(p.total)) + ")";
+    else if (!p.unit.empty())
+      line += " (" + formatCount(p.done) + "/" + formatCount(p.total) + " " + p.unit + ")";
     line += "  " + formatDuration(elapsed);
-    if (f > 0.01 && f < 1) line += ", ETA " + formatDuration(elapsed * (1 - f) / f);
+    // The pace since this stage began (a resumed run starts part-way), over what is left.
+    const double doneHere = double(p.done - std::min(p.done, m_stageFirstDone));
+    if (doneHere > 0 && f < 1) line += ", ETA " + formatDuration(elapsed * double(p.total - p.done) / doneHere);
   }
+  if (!p.detail.empty()) line += "  " + p.detail;
   if (m_tty) {
     std::fprintf(stderr, "\r\033[K%s", line.c_str());
     m_lineOpen = true;

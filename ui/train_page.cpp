@@ -14,16 +14,9 @@
 #include <QtWidgets/QVBoxLayout>
 
 #include "ui/loss_plot.h"
+#include "util/duration_text.h"
 
 namespace pretrain::ui {
-
-QString formatDuration(double s) {
-  if (!(s >= 0) || s > 1e7) return QStringLiteral("?");
-  const int t = int(s);
-  if (t < 60) return QStringLiteral("%1s").arg(t);
-  if (t < 3600) return QStringLiteral("%1m%2s").arg(t / 60).arg(t % 60, 2, 10, QChar('0'));
-  return QStringLiteral("%1h%2m").arg(t / 3600).arg(t / 60 % 60, 2, 10, QChar('0'));
-}
 
 namespace {
 QSpinBox* spin(int min, int max, int value) {
@@ -193,7 +186,7 @@ void TrainPage::showSteps(const QVector<StepMetrics>& rows) {
                         .arg(m_totalSteps)
                         .arg(last.trainLoss, 0, 'f', 3)
                         .arg(qRound(last.tokensPerSecond))
-                        .arg(formatDuration(eta)));
+                        .arg(QString::fromStdString(formatDuration(eta))));
 }
 
 void TrainPage::showEval(const EvalMetrics& eval) {

@@ -62,7 +62,4 @@ class TrainPage : public QWidget {
   QElapsedTimer m_clock;
 };
 
-/// "1m05s", "2h03m": durations for the status bar and the ETA.
-QString formatDuration(double seconds);
-
 }  // namespace pretrain::ui

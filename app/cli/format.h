@@ -4,11 +4,14 @@
 #include <cstdint>
 #include <string>
 
+#include "util/duration_text.h"  // formatDuration, shared with the studio
+
 namespace pretrain::cli {
 
-std::string formatCount(uint64_t n);         ///< 1234567 -> "1,234,567"
-std::string formatBytes(double bytes);       ///< 6291456 -> "6.0 MB" (decimal units, like file managers)
-std::string formatDuration(double seconds);  ///< 75 -> "1m15s", 3.2 -> "3.2s"
+using pretrain::formatDuration;
+
+std::string formatCount(uint64_t n);    ///< 1234567 -> "1,234,567"
+std::string formatBytes(double bytes);  ///< 6291456 -> "6.0 MB" (decimal units, like file managers)
 std::string formatPercent(double fraction, int decimals = 1);
 /// How a candidate token is shown: its text, or its piece when the text is only white space ("▁").
 std::string candidateLabel(const std::string& text, const std::string& piece);

@@ -42,12 +42,17 @@ class LossPlot : public QWidget {
  public Q_SLOTS:
   void saveImage();
   void exportCsv();
+  /// Draws the rows that arrived since the last flush (the ~40 ms timer calls it).
+  void flush();
 
  private:
-  void flush();
   void redraw();  // Rebuilds the graphs from all stored rows for the current metric.
   void appendToGraphs(int fromRow, int fromEval);
   void showReadout(QMouseEvent* event);
+  void applyPalette();  // QCustomPlot paints black on white; the plot follows the window's (dark) palette.
+
+ protected:
+  void changeEvent(QEvent* event) override;
 
   QCustomPlot* m_plot;
   QCPGraph *m_main, *m_smooth, *m_val;

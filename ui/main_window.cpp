@@ -14,6 +14,7 @@
 #include <QtWidgets/QMenu>
 #include <QtWidgets/QMenuBar>
 #include <QtWidgets/QMessageBox>
+#include <QtWidgets/QProgressDialog>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QStatusBar>
 #include <QtWidgets/QStyle>
@@ -21,6 +22,8 @@
 #include <QtWidgets/QToolBar>
 
 #include "train/run_folder.h"
+#include "train/training_run.h"
+#include "ui/background_task.h"
 #include "ui/data_page.h"
 #include "ui/model_page.h"
 #include "ui/train_page.h"
@@ -35,7 +38,8 @@ MainWindow::MainWindow(QWidget* parent)
       m_data(new DataPage),
       m_model(new ModelPage),
       m_train(new TrainPage),
-      m_statusRun(new QLabel) {
+      m_statusRun(new QLabel),
+      m_evaluation(new BackgroundTask(this)) {
   setWindowTitle(tr("Pretrain Studio"));
   m_tabs->addTab(m_data, tr("1 · Data"));
   m_tabs->addTab(m_model, tr("2 · Model"));
@@ -72,6 +76,21 @@ MainWindow::MainWindow(QWidget* parent)
   });
   connect(m_controller, &TrainingController::failed, this, &MainWindow::showError);
   connect(m_data, &DataPage::corpusChanged, this, [this] { m_openRun.clear(); });  // A new corpus: a new run.
+  connect(m_evaluation, &BackgroundTask::failed, this, &MainWindow::showError);
+  connect(m_evaluation, &BackgroundTask::succeeded, this, [this] {
+    // m_evaluated was written by the task's thread before it queued this signal.
+    const EvalMetrics& e = m_evaluated;
+    m_train->showEval(e);
+    m_train->showStatus(
+        tr("Evaluated at step %1: validation loss %2 nats per token, perplexity %3, %4 bits per byte "
+           "(%5 tokens).")
+            .arg(e.step)
+            .arg(e.loss, 0, 'f', 4)
+            .arg(e.perplexity, 0, 'f', 2)
+            .arg(e.bitsPerByte, 0, 'f', 4)
+            .arg(e.tokens));
+    Q_EMIT runEvaluated(e);
+  });
 
   QSettings settings;
   restoreGeometry(settings.value("window/geometry").toByteArray());
@@ -125,10 +144,15 @@ void MainWindow::createMenus() {
   pause->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_P), QKeySequence(Qt::Key_Space)});
   QAction* stop = run->addAction(style()->standardIcon(QStyle::SP_MediaStop), tr("S&top"), m_controller,
                                  &TrainingController::stop);
-  auto syncActions = [start, pause, stop](bool running) {
+  run->addSeparator();
+  QAction* evaluate = run->addAction(tr("&Evaluate run"), this, &MainWindow::evaluateRun);
+  evaluate->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+  evaluate->setToolTip(tr("Validation loss of the shown run's latest checkpoint"));
+  auto syncActions = [start, pause, stop, evaluate](bool running) {
     start->setEnabled(!running);
     pause->setEnabled(running);
     stop->setEnabled(running);
+    evaluate->setEnabled(!running);
   };
   syncActions(false);
   connect(m_controller, &TrainingController::runningChanged, this, syncActions);
@@ -189,7 +213,7 @@ bool MainWindow::openRun(const QString& dir) {
     showError(QString::fromStdString(e.what()));
     return false;
   }
-  m_openRun = dir;
+  m_openRun = m_shownRun = dir;
   rememberRecent("recent/runs", dir);
   m_train->resetForRun(config.train.steps);
   m_train->setTotalSteps(config.train.steps);
@@ -204,7 +228,7 @@ bool MainWindow::openRun(const QString& dir) {
 }
 
 void MainWindow::startTraining() {
-  if (m_controller->isRunning()) return;
+  if (m_controller->isRunning() || m_evaluation->isRunning()) return;
   if (!m_openRun.isEmpty()) {  // Continue the opened run, towards the steps now set.
     TrainingRunOptions o;
     o.runDir = m_openRun.toStdString();
@@ -244,10 +268,37 @@ void MainWindow::startTraining() {
   settings.setValue("train/last", QString::fromStdString(o.train.toJson()));
   if (inputs.size() == 1) rememberRecent("recent/corpora", inputs.front());
   rememberRecent("recent/runs", dir);
+  m_shownRun = dir;
   m_train->resetForRun(o.train.steps);
   m_train->showStatus(tr("Starting: run folder %1").arg(dir));
   m_tabs->setCurrentWidget(m_train);
   m_controller->start(o);
+}
+
+void MainWindow::evaluateRun() {
+  if (m_controller->isRunning() || m_evaluation->isRunning()) return;
+  if (m_shownRun.isEmpty()) {
+    showError(tr("No run to evaluate: open one (File ▸ Open run…) or train one first."));
+    return;
+  }
+  const std::string dir = m_shownRun.toStdString();
+  auto* dialog = new QProgressDialog(tr("Evaluating %1 on its validation split…").arg(m_shownRun),
+                                     tr("Cancel"), 0, 1000, this);
+  dialog->setWindowTitle(tr("Evaluate run"));
+  dialog->setMinimumDuration(300);  // A quick evaluation shows no dialog at all.
+  connect(dialog, &QProgressDialog::canceled, m_evaluation, &BackgroundTask::cancel);
+  connect(m_evaluation, &BackgroundTask::progress, dialog, [dialog](const Progress& p) {
+    if (p.total) dialog->setValue(int(1000 * p.done / p.total));
+  });
+  connect(m_evaluation, &BackgroundTask::finished, dialog, &QObject::deleteLater);
+  m_evaluation->start([this, dir](const ProgressFn& progress) {
+    const auto trainer = pretrain::openRun(dir);
+    if (RunFolder(dir).latestCheckpoint().empty())
+      throw InputError("the run " + dir + " has no checkpoint yet: train it first");
+    // The run's own validation windows, so the figure matches the validation points of its history.
+    m_evaluated = trainer->evaluate(trainer->storeShared(), TokenSplit::Validation,
+                                    trainer->trainConfig().evalWindows, progress);
+  });
 }
 
 void MainWindow::showError(const QString& message) {

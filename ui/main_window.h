@@ -4,11 +4,14 @@
 
 #include <QtWidgets/QMainWindow>
 
+#include "train/trainer.h"
+
 class QTabWidget;
 class QLabel;
 
 namespace pretrain::ui {
 
+class BackgroundTask;
 class DataPage;
 class ModelPage;
 class TrainPage;
@@ -25,6 +28,7 @@ class MainWindow : public QMainWindow {
   ModelPage* modelPage() const { return m_model; }
   TrainPage* trainPage() const { return m_train; }
   TrainingController* controller() const { return m_controller; }
+  BackgroundTask* evaluationTask() const { return m_evaluation; }
   /// Where new runs go: the user's data folder unless the settings name another.
   static QString runsFolder();
 
@@ -32,6 +36,12 @@ class MainWindow : public QMainWindow {
   void startTraining();
   /// Shows a run folder's history (from the studio or `pretrain train`); Start then continues it.
   bool openRun(const QString& dir);
+  /// Measures the shown run's latest checkpoint on its validation split, in the background, and adds the
+  /// point to the plot (what `pretrain eval --run` prints).
+  void evaluateRun();
+
+ Q_SIGNALS:
+  void runEvaluated(const pretrain::EvalMetrics& eval);
 
  protected:
   void closeEvent(QCloseEvent* event) override;
@@ -49,7 +59,10 @@ class MainWindow : public QMainWindow {
   TrainPage* m_train;
   QLabel* m_statusRun;
   bool m_closeAfterStop = false;
-  QString m_openRun;  // A run to continue on Start; empty for a new run.
+  QString m_openRun;   // A run to continue on Start; empty for a new run.
+  QString m_shownRun;  // The run whose history the Train page shows (opened or last started).
+  BackgroundTask* m_evaluation;
+  pretrain::EvalMetrics m_evaluated;  // Written by the evaluation's thread, read once it has succeeded.
   class QMenu* m_recent = nullptr;
 };
 

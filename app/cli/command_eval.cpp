@@ -56,6 +56,7 @@ int runEval(const Args& args) {
   auto trainer = openRun(runDir);
   if (RunFolder(runDir).latestCheckpoint().empty())
     throw InputError("run " + runDir + " has no checkpoint yet");
+  ProgressLine progress(p.isSet("json"));
   EvalMetrics e;
   std::string on = "validation split of the run";
   if (p.given("corpus")) {
@@ -67,16 +68,16 @@ int runEval(const Args& args) {
     corpus.inputs = p.values("corpus");
     TokenizeOptions o;
     o.store.minTokens = uint64_t(trainer->modelConfig().context) + 1;
-    ProgressLine progress(p.isSet("json"));
     tokenizeCorpus(corpus, scratch.string(), o, progress.callback());
     progress.finish();
     const auto store = std::make_shared<const TokenStore>(tokenStoreDir(scratch.string()));
-    e = combine(trainer->evaluate(store, TokenSplit::Train, windows),
-                trainer->evaluate(store, TokenSplit::Validation, windows));
+    e = combine(trainer->evaluate(store, TokenSplit::Train, windows, progress.callback()),
+                trainer->evaluate(store, TokenSplit::Validation, windows, progress.callback()));
     on = "corpus " + corpus.inputs.front() + (corpus.inputs.size() > 1 ? " and more" : "");
   } else {
-    e = trainer->evaluate(trainer->storeShared(), TokenSplit::Validation, windows);
+    e = trainer->evaluate(trainer->storeShared(), TokenSplit::Validation, windows, progress.callback());
   }
+  progress.finish();
   const bool masked = trainer->modelConfig().objective == Objective::Masked;
   const std::string kind = masked ? "masked-token cross-entropy (fixed masks)" : "next-token cross-entropy";
   if (p.isSet("json")) {

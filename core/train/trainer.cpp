@@ -84,19 +84,26 @@ struct Trainer::Impl {
 
   LrSchedule schedule() const { return {config.lr, config.warmup, config.steps, 0.1}; }
 
-  EvalMetrics evaluate(const BatchSampler& sampler, TokenSplit split, int windows) {
+  EvalMetrics evaluate(const BatchSampler& sampler, TokenSplit split, int windows,
+                       const ProgressFn& progress = {}) {
     prepareThread();
     torch::NoGradGuard guard;
     model->eval();
     double nats = 0, bytes = 0;
-    uint64_t tokens = 0;
-    for (const Batch& b : sampler.fixedBatches(split, windows, config.batch)) {
+    uint64_t tokens = 0, windowsDone = 0;
+    const std::vector<Batch> batches = sampler.fixedBatches(split, windows, config.batch);
+    uint64_t windowsTotal = 0;
+    for (const Batch& b : batches) windowsTotal += uint64_t(b.rows);
+    for (const Batch& b : batches) {
+      reportProgress(progress, {"evaluating", windowsDone, windowsTotal, "windows", ""});
+      windowsDone += uint64_t(b.rows);
       auto [sum, count] = lossSum(b);
       nats += sum.item<double>();
       tokens += uint64_t(count);
       for (const int64_t t : b.targets)
         if (t != kIgnoreLabel) bytes += byteLengths[size_t(t)];
     }
+    reportProgress(progress, {"evaluating", windowsDone, windowsTotal, "windows", ""});
     EvalMetrics e;
     e.step = step;
     e.tokens = tokens;
@@ -217,12 +224,13 @@ EvalMetrics Trainer::evaluate() {
   return d->evaluate(*d->sampler, TokenSplit::Validation, d->config.evalWindows);
 }
 
-EvalMetrics Trainer::evaluate(const std::shared_ptr<const TokenStore>& store, TokenSplit split, int windows) {
+EvalMetrics Trainer::evaluate(const std::shared_ptr<const TokenStore>& store, TokenSplit split, int windows,
+                              const ProgressFn& progress) {
   if (store->manifest().tokenizerHash != d->tokenizer->hash())
     throw InputError("the token store " + store->dir() + " was made with another tokenizer");
   const BatchSampler sampler(store, d->modelConfig.objective, d->modelConfig.context,
                              VocabularyTraits::of(*d->tokenizer), d->config.masking);
-  return d->evaluate(sampler, split, windows);
+  return d->evaluate(sampler, split, windows, progress);
 }
 
 int64_t Trainer::stepsDone() const { return d->step; }

@@ -12,6 +12,7 @@
 #include "model/model_config.h"
 #include "train/train_config.h"
 #include "util/error.h"
+#include "util/progress.h"
 
 namespace pretrain {
 
@@ -57,8 +58,10 @@ class Trainer {
   /// Validation loss on the run's fixed validation windows.
   EvalMetrics evaluate();
   /// Loss on up to `windows` fixed windows of `split` of another store made with the same tokenizer
-  /// (`pretrain eval --corpus`). Throws InputError for a store of another tokenizer.
-  EvalMetrics evaluate(const std::shared_ptr<const TokenStore>& store, TokenSplit split, int windows);
+  /// (`pretrain eval --corpus`), reporting windows done to `progress` (Cancelled when it returns false).
+  /// Throws InputError for a store of another tokenizer.
+  EvalMetrics evaluate(const std::shared_ptr<const TokenStore>& store, TokenSplit split, int windows,
+                       const ProgressFn& progress = {});
 
   int64_t stepsDone() const;
   bool finished() const;

@@ -1,5 +1,8 @@
 #include <qcustomplot.h>
 
+#include <QtGui/QImage>
+#include <QtGui/QPalette>
+#include <QtGui/QPixmap>
 #include <QtTest/QTest>
 
 #include "ui/loss_plot.h"
@@ -63,6 +66,17 @@ class TstLossPlot : public QObject {
     p.clear();
     QCOMPARE(p.pointCount(), 0);
     QCOMPARE(p.plot()->graph(0)->data()->size(), 0);
+  }
+
+  void followsADarkPalette() {
+    LossPlot p;
+    QPalette dark;
+    dark.setColor(QPalette::Base, QColor(30, 30, 30));
+    dark.setColor(QPalette::Text, QColor(230, 230, 230));
+    p.setPalette(dark);
+    QCOMPARE(p.plot()->toPixmap(200, 150).toImage().pixelColor(2, 2), QColor(30, 30, 30));
+    QCOMPARE(p.plot()->xAxis->tickLabelColor(), QColor(230, 230, 230));
+    QCOMPARE(p.plot()->legend->textColor(), QColor(230, 230, 230));
   }
 };
 

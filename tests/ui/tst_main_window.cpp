@@ -172,6 +172,29 @@ class TstMainWindow : public QObject {
     QCOMPARE(finished.at(0).at(0).value<TrainingRunSummary>().startStep, int64_t(20));
     QCOMPARE(finished.at(0).at(0).value<TrainingRunSummary>().endStep, int64_t(30));
     QTRY_COMPARE(w.trainPage()->plot()->pointCount(), 30);
+
+    // Evaluating the run from the window measures its last checkpoint on the same validation windows as
+    // the run's own last validation point.
+    std::vector<StepMetrics> steps;
+    std::vector<EvalMetrics> evals;
+    RunFolder(m_dir.filePath("cli-run").toStdString()).readMetrics(steps, evals);
+    QSignalSpy evaluated(&w, &MainWindow::runEvaluated);
+    w.evaluateRun();
+    QVERIFY(evaluated.wait(60000));
+    const auto e = evaluated.at(0).at(0).value<EvalMetrics>();
+    QCOMPARE(e.step, int64_t(30));
+    QCOMPARE(evals.back().step, int64_t(30));
+    QVERIFY2(std::abs(e.loss - evals.back().loss) < 1e-4 * evals.back().loss,
+             qPrintable(QString("%1 vs %2").arg(e.loss).arg(evals.back().loss)));
+    QCOMPARE(catcher.texts.size(), 1);  // Only the "not a run folder" message from the start.
+  }
+
+  void evaluatingWithoutARunSaysWhatToDo() {
+    MainWindow w;
+    MessageCatcher catcher;
+    w.evaluateRun();
+    QCOMPARE(catcher.texts.size(), 1);
+    QVERIFY(catcher.texts[0].contains("open one"));
   }
 
   void trainTokenizerInTheBackgroundThenUseIt() {

@@ -106,9 +106,9 @@ int runGenerate(const Args& args) {
   const bool json = p.isSet("json");
   const std::string prompt = p.value("prompt");
   if (!json) std::fputs(prompt.c_str(), stdout);
-  const std::string text = predictor->generate(prompt, o, [&](const std::string& piece, double) {
+  const std::string text = predictor->generate(prompt, o, [&](const GeneratedPiece& piece) {
     if (!json) {
-      std::fputs(piece.c_str(), stdout);
+      std::fputs(piece.text.c_str(), stdout);
       std::fflush(stdout);
     }
     return true;

@@ -21,11 +21,10 @@ namespace {
 
 constexpr const char* kMaskText = "[MASK]";
 
-// LibTorch's thread count is per calling thread (OpenMP): give whichever thread predicts all cores.
+// LibTorch's thread count is per calling thread (OpenMP): give whichever thread predicts all cores, unless
+// it already has a setting (probes run on the training thread, which keeps the run's thread count).
 void prepareThread() {
-  thread_local bool ready = false;
-  if (!ready) setComputeThreads(0);
-  ready = true;
+  if (!computeThreadsSet()) setComputeThreads(0);
 }
 
 int countWords(const std::string& s) {
@@ -130,22 +129,54 @@ const ModelConfig& Predictor::config() const { return m_model->config(); }
 
 std::vector<double> Predictor::nextDistribution(std::vector<int32_t> ids, double temperature,
                                                 bool* truncated) const {
+  return nextDistributions({std::move(ids)}, temperature, truncated).front();
+}
+
+std::vector<std::vector<double>> Predictor::nextDistributions(std::vector<std::vector<int32_t>> rows,
+                                                              double temperature, bool* truncated) const {
   prepareThread();
-  // A masked model is asked what belongs in a [MASK] after the prompt.
-  if (config().objective == Objective::Masked) ids.push_back(SpecialTokens::kMask);
-  if (ids.empty()) ids.push_back(SpecialTokens::kEos);  // Nothing before: the start of a document.
   const size_t context = size_t(config().context);
-  if (truncated) *truncated = ids.size() > context;
-  if (ids.size() > context) ids.erase(ids.begin(), ids.end() - long(context));
+  for (std::vector<int32_t>& ids : rows) {
+    // A masked model is asked what belongs in a [MASK] after the prompt.
+    if (config().objective == Objective::Masked) ids.push_back(SpecialTokens::kMask);
+    if (ids.empty()) ids.push_back(SpecialTokens::kEos);  // Nothing before: the start of a document.
+    if (truncated) *truncated = ids.size() > context;
+    if (ids.size() > context) ids.erase(ids.begin(), ids.end() - long(context));
+  }
   torch::NoGradGuard guard;
   const torch::Tensor logits =
-      m_model->forward(idsTensor({ids}, m_model->parameters().front().device()))[0][-1];
-  if (temperature <= 0) {  // Greedy: all mass on the most probable token.
-    std::vector<double> onehot(size_t(logits.size(0)), 0.0);
-    onehot[size_t(logits.argmax().item<int64_t>())] = 1.0;
-    return onehot;
+      m_model->forward(idsTensor(rows, m_model->parameters().front().device())).select(1, -1);  // (R, V)
+  std::vector<std::vector<double>> out;
+  for (int64_t r = 0; r < logits.size(0); ++r) {
+    if (temperature <= 0) {  // Greedy: all mass on the most probable token.
+      std::vector<double> onehot(size_t(logits.size(1)), 0.0);
+      onehot[size_t(logits[r].argmax().item<int64_t>())] = 1.0;
+      out.push_back(std::move(onehot));
+    } else {
+      out.push_back(toVector(torch::softmax(logits[r].to(torch::kFloat) / temperature, -1)));
+    }
   }
-  return toVector(torch::softmax(logits.to(torch::kFloat) / temperature, -1));
+  return out;
+}
+
+std::vector<int32_t> Predictor::promptIds(const std::string& prompt) const {
+  const size_t end = prompt.find_last_not_of(" \t\r\n");
+  if (end == std::string::npos) throw InputError("the prompt is empty");
+  std::vector<int32_t> ids;
+  if (config().objective == Objective::Causal) ids.push_back(SpecialTokens::kEos);
+  m_tokenizer->encodeAppend(prompt.substr(0, end + 1), ids);
+  return ids;
+}
+
+std::vector<int32_t> Predictor::wordPieces(const std::string& word) const {
+  const size_t begin = word.find_first_not_of(" \t\r\n"), end = word.find_last_not_of(" \t\r\n");
+  if (begin == std::string::npos) return {};
+  const std::string w = word.substr(begin, end - begin + 1);
+  // Encoded after another word, so it gets the "▁" a word after a space has.
+  const std::vector<int32_t> anchor = m_tokenizer->encode("a"), both = m_tokenizer->encode("a " + w);
+  if (both.size() > anchor.size() && std::equal(anchor.begin(), anchor.end(), both.begin()))
+    return {both.begin() + long(anchor.size()), both.end()};
+  return m_tokenizer->encode(w);
 }
 
 std::vector<TokenCandidate> Predictor::top(const std::vector<double>& probs, int k) const {
@@ -166,14 +197,168 @@ std::vector<TokenCandidate> Predictor::top(const std::vector<double>& probs, int
 }
 
 NextTokenResult Predictor::next(const std::string& prompt, int topK, double temperature) const {
-  if (prompt.find_first_not_of(" \t\r\n") == std::string::npos) throw InputError("the prompt is empty");
+  NextOptions o;
+  o.topK = topK;
+  o.temperature = temperature;
+  return next(prompt, o);
+}
+
+NextTokenResult Predictor::next(const std::string& prompt, const NextOptions& o) const {
+  const bool causal = config().objective == Objective::Causal;
+  const std::vector<int32_t> ids = promptIds(prompt);
   NextTokenResult r;
-  const std::vector<int32_t> ids = m_tokenizer->encode(prompt);
-  r.promptTokens = int(ids.size());
-  const std::vector<double> probs = nextDistribution(ids, temperature, &r.truncated);
+  r.promptTokens = int(ids.size()) - (causal ? 1 : 0);
+  r.truncated = r.promptTokens > config().context - (causal ? 0 : 1);  // A masked model needs a [MASK] too.
+  const std::vector<double> probs = nextDistribution(ids, o.temperature, nullptr);
   for (const double p : probs)
     if (p > 0) r.entropyBits -= p * std::log2(p);
-  r.candidates = top(probs, topK);
+  r.candidates = o.words ? nextWords(ids, probs, o.topK, o.temperature) : top(probs, o.topK);
+  if (o.promptPieces) r.pieces = promptPieces(ids);
+  return r;
+}
+
+bool Predictor::continuesWord(int32_t id) const {
+  if (m_pieceKinds[size_t(id)] != kContinues) return false;
+  const unsigned char c = static_cast<unsigned char>(m_tokenizer->piece(id).front());
+  return std::isalnum(c) || c >= 0x80;  // Letters and digits, not "," or "." or a <0x..> byte piece.
+}
+
+std::vector<TokenCandidate> Predictor::nextWords(const std::vector<int32_t>& ids,
+                                                 const std::vector<double>& probs, int topK,
+                                                 double temperature) const {
+  struct Path {
+    std::vector<int32_t> pieces;
+    double prob;
+  };
+  std::vector<Path> paths;
+  for (const TokenCandidate& c : top(probs, std::max(20, 3 * topK)))
+    if (m_pieceKinds[size_t(c.id)] != kSpecial) paths.push_back({{c.id}, c.prob});
+  // Each first piece is extended by the most probable next piece while that piece continues the word; all
+  // paths of a round have the same length, so a round is one forward pass.
+  std::vector<size_t> open(paths.size());
+  std::iota(open.begin(), open.end(), 0);
+  for (int round = 0; round < 4 && !open.empty(); ++round) {
+    std::vector<std::vector<int32_t>> rows;
+    for (const size_t i : open) {
+      rows.push_back(ids);
+      rows.back().insert(rows.back().end(), paths[i].pieces.begin(), paths[i].pieces.end());
+    }
+    const auto next = nextDistributions(rows, temperature, nullptr);
+    std::vector<size_t> still;
+    for (size_t r = 0; r < open.size(); ++r) {
+      const auto best = int32_t(std::max_element(next[r].begin(), next[r].end()) - next[r].begin());
+      if (!continuesWord(best)) continue;
+      paths[open[r]].pieces.push_back(best);
+      paths[open[r]].prob *= next[r][size_t(best)];
+      still.push_back(open[r]);
+    }
+    open = std::move(still);
+  }
+  // The same word reached through different pieces is one candidate.
+  std::vector<TokenCandidate> words;
+  for (const Path& path : paths) {
+    const TokenCandidate c = wordCandidate(path.pieces, path.prob);
+    const auto same =
+        std::find_if(words.begin(), words.end(), [&](const auto& w) { return w.text == c.text; });
+    if (same == words.end())
+      words.push_back(c);
+    else
+      same->prob += c.prob;
+  }
+  std::sort(words.begin(), words.end(), [](const auto& a, const auto& b) { return a.prob > b.prob; });
+  words.resize(std::min(words.size(), size_t(std::max(0, topK))));
+  return words;
+}
+
+std::vector<PromptPiece> Predictor::promptPieces(const std::vector<int32_t>& allIds) const {
+  const auto device = m_model->parameters().front().device();
+  const size_t context = size_t(config().context);
+  std::vector<int32_t> ids(allIds.end() - long(std::min(allIds.size(), context)), allIds.end());
+  prepareThread();
+  torch::NoGradGuard guard;
+  std::vector<PromptPiece> out;
+  auto add = [&](int32_t id, double prob) {
+    std::string text = m_tokenizer->piece(id);
+    for (size_t at; (at = text.find("\xE2\x96\x81")) != std::string::npos;) text.replace(at, 3, " ");
+    out.push_back({id, text, prob});
+  };
+  if (config().objective == Objective::Causal) {
+    // One pass: position t predicts piece t + 1. The first piece kept has nothing before it to be read from
+    // (</s> when the whole prompt fits), so it is not shown.
+    const torch::Tensor probs =
+        torch::softmax(m_model->forward(idsTensor({ids}, device))[0].to(torch::kFloat), -1);
+    for (size_t t = 1; t < ids.size(); ++t) add(ids[t], probs[long(t - 1)][ids[t]].item<double>());
+    return out;
+  }
+  // A masked model: each piece masked in turn, all of them in batches of rows.
+  constexpr size_t kRows = 32;
+  for (size_t from = 0; from < ids.size(); from += kRows) {
+    std::vector<std::vector<int32_t>> rows;
+    for (size_t i = from; i < std::min(ids.size(), from + kRows); ++i) {
+      rows.push_back(ids);
+      rows.back()[i] = SpecialTokens::kMask;
+    }
+    const torch::Tensor logits = m_model->forward(idsTensor(rows, device)).to(torch::kFloat);
+    for (size_t r = 0; r < rows.size(); ++r)
+      add(ids[from + r], torch::softmax(logits[long(r)][long(from + r)], -1)[ids[from + r]].item<double>());
+  }
+  return out;
+}
+
+WordProbability Predictor::probabilityOf(const std::string& prompt, const std::string& word,
+                                         double temperature) const {
+  std::vector<int32_t> ids = promptIds(prompt);
+  const std::vector<int32_t> pieces = wordPieces(word);
+  if (pieces.empty()) throw InputError("the word is empty");
+  WordProbability r;
+  r.pieces = int(pieces.size());
+  r.prob = 1;
+  for (size_t j = 0; j < pieces.size(); ++j) {
+    const std::vector<double> probs = nextDistribution(ids, temperature, nullptr);
+    const double p = probs[size_t(pieces[j])];
+    if (j == 0) r.rank = 1 + int(std::count_if(probs.begin(), probs.end(), [p](double q) { return q > p; }));
+    r.prob *= p;
+    ids.push_back(pieces[j]);
+  }
+  return r;
+}
+
+WordProbability Predictor::maskedProbabilityOf(const std::string& text, const std::string& word) const {
+  std::vector<MaskPrediction> masks;
+  std::vector<int32_t> ids = encodeWithMasks(*m_tokenizer, text, masks);
+  if (masks.size() != 1) throw InputError("the text needs exactly one [MASK]");
+  const std::vector<int32_t> pieces = wordPieces(word);
+  if (pieces.empty()) throw InputError("the word is empty");
+  WordProbability r;
+  r.pieces = int(pieces.size());
+  if (config().objective == Objective::Causal) {
+    // Ranked among the candidates that fill() scores by the likelihood of the whole sentence.
+    constexpr int kCandidates = 50;
+    const std::string wanted = m_tokenizer->decode(pieces);
+    const auto& candidates = fill(text, kCandidates).front().candidates;
+    for (size_t i = 0; i < candidates.size(); ++i)
+      if (candidates[i].text == wanted) return {candidates[i].prob, int(i) + 1, r.pieces};
+    return r;
+  }
+  // A masked model: the word's pieces in place of the mask, read left to right, each given the ones before.
+  const size_t at = size_t(masks[0].positions[0]);
+  ids.erase(ids.begin() + long(at));
+  ids.insert(ids.begin() + long(at), pieces.size(), SpecialTokens::kMask);
+  if (ids.size() > size_t(config().context))
+    throw InputError("the text is longer than the model's context of " + std::to_string(config().context));
+  prepareThread();
+  torch::NoGradGuard guard;
+  const auto device = m_model->parameters().front().device();
+  r.prob = 1;
+  for (size_t j = 0; j < pieces.size(); ++j) {
+    const torch::Tensor logits = m_model->forward(idsTensor({ids}, device))[0][long(at + j)];
+    const torch::Tensor probs =
+        restrict(torch::softmax(logits.to(torch::kFloat), -1), m_pieceKinds, j == 0 && masks[0].startsWord);
+    const double p = probs[pieces[j]].item<double>();
+    if (j == 0) r.rank = 1 + int((probs > p).sum().item<int64_t>());
+    r.prob *= p;
+    ids[at + j] = pieces[j];
+  }
   return r;
 }
 
@@ -360,9 +545,8 @@ std::vector<MaskPrediction> Predictor::fillCausal(std::vector<int32_t> ids, std:
 }
 
 std::string Predictor::generate(const std::string& prompt, const GenerateOptions& o,
-                                const std::function<bool(const std::string&, double)>& onText) const {
-  if (prompt.find_first_not_of(" \t\r\n") == std::string::npos) throw InputError("the prompt is empty");
-  std::vector<int32_t> ids = m_tokenizer->encode(prompt);
+                                const std::function<bool(const GeneratedPiece&)>& onPiece) const {
+  std::vector<int32_t> ids = promptIds(prompt);
   const std::string promptText = m_tokenizer->decode(ids);
   std::string shown;
   std::mt19937_64 rng(o.seed);
@@ -398,7 +582,8 @@ std::string Predictor::generate(const std::string& prompt, const GenerateOptions
     if (generated.size() > shown.size() && generated.compare(0, shown.size(), shown) == 0) {
       const std::string delta = generated.substr(shown.size());
       shown = generated;
-      if (onText && !onText(delta, p[size_t(id)] / total)) break;
+      constexpr int kAlternatives = 5;
+      if (onPiece && !onPiece({delta, p[size_t(id)] / total, top(p, kAlternatives)})) break;
     }
   }
   return shown;

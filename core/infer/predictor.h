@@ -26,11 +26,41 @@ struct TokenCandidate {
   double prob = 0;    ///< For a word of several pieces, the product of its pieces' probabilities.
 };
 
+/// A piece of the prompt and how expected it was: its probability given the pieces before it (causal
+/// model) or given all the others (masked model: each piece masked in turn).
+struct PromptPiece {
+  int32_t id = 0;
+  std::string text;
+  double prob = 0;
+};
+
+struct NextOptions {
+  int topK = 10;
+  double temperature = 1.0;
+  bool words = false;  ///< Whole next words: pieces extended to a word boundary, probability = product.
+  bool promptPieces = false;  ///< Also say how expected each prompt piece was (NextTokenResult::pieces).
+};
+
 struct NextTokenResult {
   std::vector<TokenCandidate> candidates;  ///< Most probable first.
-  double entropyBits = 0;                  ///< Of the whole distribution.
+  double entropyBits = 0;                  ///< Of the whole next-piece distribution.
   int promptTokens = 0;
-  bool truncated = false;  ///< The prompt was longer than the context: its start was dropped.
+  bool truncated = false;           ///< The prompt was longer than the context: its start was dropped.
+  std::vector<PromptPiece> pieces;  ///< The pieces the model saw (NextOptions::promptPieces).
+};
+
+/// How likely a given word is at a place in the text.
+struct WordProbability {
+  double prob = 0;  ///< The product of its pieces' probabilities, each given the pieces before it.
+  int rank = 0;     ///< Of its first piece among all candidates (1 = most probable); 0 = not ranked.
+  int pieces = 0;
+};
+
+/// A generated piece, with what else the model considered at that point.
+struct GeneratedPiece {
+  std::string text;
+  double prob = 0;                           ///< Of the chosen piece (after temperature, top-k and top-p).
+  std::vector<TokenCandidate> alternatives;  ///< The most probable pieces at that point.
 };
 
 struct MaskPrediction {
@@ -60,8 +90,17 @@ class Predictor {
   const ModelConfig& config() const;
   const Tokenizer& tokenizer() const { return *m_tokenizer; }
 
-  /// Throws InputError for an empty prompt.
+  /// The next piece (or word) after `prompt`. A causal model reads the prompt as the start of a document.
+  /// Trailing spaces are ignored: the next word brings its own. Throws InputError for an empty prompt.
+  NextTokenResult next(const std::string& prompt, const NextOptions& options) const;
   NextTokenResult next(const std::string& prompt, int topK, double temperature = 1.0) const;
+  /// The probability that `word` comes next after `prompt` (as a word of its own), and its rank.
+  WordProbability probabilityOf(const std::string& prompt, const std::string& word,
+                                double temperature = 1.0) const;
+  /// The probability that `word` fills the one [MASK] in `text`, and its rank. A masked model reads it
+  /// directly (piece by piece); a causal model ranks it among the candidates fill() scores, rank 0 and
+  /// probability 0 when it is not among them.
+  WordProbability maskedProbabilityOf(const std::string& text, const std::string& word) const;
   /// One prediction per "[MASK]" in `text`, filled most confident first. Throws InputError when the text
   /// has no [MASK] or is longer than the context.
   std::vector<MaskPrediction> fill(const std::string& text, int topK) const;
@@ -70,13 +109,27 @@ class Predictor {
   /// words with the product of their pieces' probabilities. Throws InputError for an index out of range.
   std::vector<MaskPrediction> fillWords(const std::string& text, const std::vector<int>& wordIndices,
                                         int topK) const;
-  /// Continues `prompt`; `onText` receives each new piece of text as it is produced (return false to stop).
-  /// Stops at the end of a document (</s>). Returns the generated text.
+  /// Continues `prompt`; `onPiece` receives each new piece of text as it is produced, with its probability
+  /// and the alternatives (return false to stop). Stops at the end of a document (</s>). Returns the
+  /// generated text.
   std::string generate(const std::string& prompt, const GenerateOptions& options,
-                       const std::function<bool(const std::string& text, double prob)>& onText = {}) const;
+                       const std::function<bool(const GeneratedPiece&)>& onPiece = {}) const;
 
  private:
+  /// The ids a prompt is read as: trailing spaces dropped; for a causal model, after </s> (a document's
+  /// start, as in training). Throws InputError for an empty prompt.
+  std::vector<int32_t> promptIds(const std::string& prompt) const;
+  /// The pieces of `word` as a word of its own (after a space).
+  std::vector<int32_t> wordPieces(const std::string& word) const;
   std::vector<double> nextDistribution(std::vector<int32_t> ids, double temperature, bool* truncated) const;
+  /// nextDistribution() for rows of equal length, in one forward pass.
+  std::vector<std::vector<double>> nextDistributions(std::vector<std::vector<int32_t>> rows,
+                                                     double temperature, bool* truncated) const;
+  std::vector<TokenCandidate> nextWords(const std::vector<int32_t>& ids, const std::vector<double>& probs,
+                                        int topK, double temperature) const;
+  std::vector<PromptPiece> promptPieces(const std::vector<int32_t>& ids) const;
+  /// A piece that carries on a word: no "▁", and a letter or digit (not punctuation or a byte).
+  bool continuesWord(int32_t id) const;
   std::vector<MaskPrediction> fillSpans(std::vector<int32_t> ids, std::vector<MaskPrediction> masks,
                                         int topK) const;
   std::vector<MaskPrediction> fillMasked(std::vector<int32_t> ids, std::vector<MaskPrediction> masks,

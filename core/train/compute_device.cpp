@@ -23,9 +23,16 @@ bool cpuHasFastBf16() {
   return false;
 }
 
+namespace {
+thread_local bool threadsSet = false;
+}  // namespace
+
 void setComputeThreads(int threads) {
   at::set_num_threads(threads > 0 ? threads : int(std::max(1u, std::thread::hardware_concurrency())));
+  threadsSet = true;
 }
+
+bool computeThreadsSet() { return threadsSet; }
 
 ComputeSetup chooseCompute(const std::string& device, const std::string& precision, int threads) {
   ComputeSetup s;

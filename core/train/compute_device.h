@@ -23,6 +23,8 @@ bool cpuHasFastBf16();
 /// Intra-op threads for LibTorch in the calling thread (OpenMP's setting is per thread, so the thread
 /// that trains must call it). 0 = all cores.
 void setComputeThreads(int threads);
+/// Whether setComputeThreads() was called on this thread (a trainer's thread keeps its own setting).
+bool computeThreadsSet();
 
 /// Keeps freed memory in the heap rather than returning it to the kernel. Training allocates and frees the
 /// same large tensors (logits, activations) every step; by default glibc serves each from a fresh mmap, and

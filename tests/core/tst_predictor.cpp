@@ -128,16 +128,75 @@ class TstPredictor : public QObject {
     o.topP = 0.95;
     o.seed = 3;
     std::string streamed;
-    const std::string a = m_causal->generate("I love to eat", o, [&](const std::string& t, double p) {
-      streamed += t;
-      return p > 0 && p <= 1;
+    bool alternativesOk = true;
+    const std::string a = m_causal->generate("I love to eat", o, [&](const GeneratedPiece& piece) {
+      streamed += piece.text;
+      alternativesOk &=
+          piece.alternatives.size() == 5 && piece.alternatives[0].prob >= piece.alternatives[4].prob;
+      return piece.prob > 0 && piece.prob <= 1;
     });
+    QVERIFY(alternativesOk);
     QCOMPARE(streamed, a);
     QVERIFY(!a.empty());
     QCOMPARE(m_causal->generate("I love to eat", o), a);  // Same seed, same text.
     GenerateOptions greedy = o;
     greedy.temperature = 0;
     QVERIFY(m_causal->generate("I love to eat pizza", greedy).rfind(" with cheese", 0) == 0);
+  }
+
+  void wordModeAndProbabilityOf() {
+    const std::string prompt = "I love to eat pizza with";
+    NextOptions o;
+    o.topK = 5;
+    o.words = true;
+    const NextTokenResult words = m_causal->next(prompt, o);
+    QCOMPARE(words.candidates[0].text, std::string("cheese"));
+    for (size_t i = 1; i < words.candidates.size(); ++i)
+      QVERIFY(words.candidates[i - 1].prob >= words.candidates[i].prob);
+    const WordProbability cheese = m_causal->probabilityOf(prompt, "cheese");
+    QCOMPARE(cheese.rank, 1);
+    QVERIFY(std::abs(cheese.prob - m_causal->next(prompt, 1).candidates[0].prob) < 1e-9);
+    // A word the model never saw is several pieces, each less likely than the word's start alone.
+    const WordProbability odd = m_causal->probabilityOf(prompt, "zqxvw");
+    QVERIFY(odd.pieces > 1);
+    QVERIFY(odd.rank > 1);
+    QVERIFY(odd.prob > 0 && odd.prob < 1e-3);
+    QVERIFY_THROWS_EXCEPTION(InputError, m_causal->probabilityOf(prompt, "  "));
+  }
+
+  void promptPiecesSayHowExpectedEachWas() {
+    NextOptions o;
+    o.promptPieces = true;
+    // The last piece's probability is the one next() gives it after the pieces before it.
+    const NextTokenResult r = m_causal->next("I love to eat pizza with", o);
+    QCOMPARE(int(r.pieces.size()), r.promptTokens);
+    QCOMPARE(r.pieces.back().text, std::string(" with"));
+    QVERIFY(std::abs(r.pieces.back().prob - m_causal->probabilityOf("I love to eat pizza", "with").prob) <
+            1e-6);
+    // Both models find a sentence of their corpus less surprising than the same words shuffled.
+    for (const auto* p : {m_causal.get(), m_masked.get()}) {
+      auto meanProb = [&](const std::string& text) {
+        const auto pieces = p->next(text, o).pieces;
+        double sum = 0;
+        for (const auto& piece : pieces) sum += piece.prob;
+        return sum / double(pieces.size());
+      };
+      const double real = meanProb("The quick brown fox jumps over the lazy dog.");
+      const double shuffled = meanProb("dog quick The over fox lazy jumps the brown.");
+      QVERIFY2(real > 2 * shuffled, qPrintable(QString("%1 vs %2").arg(real).arg(shuffled)));
+    }
+  }
+
+  void maskedProbabilityOfMatchesFill_data() { quickBrownFox_data(); }
+  void maskedProbabilityOfMatchesFill() {
+    QFETCH(bool, masked);
+    const auto& p = masked ? m_masked : m_causal;
+    const std::string text = "The quick [MASK] fox jumps over the lazy dog.";
+    const WordProbability brown = p->maskedProbabilityOf(text, "brown");
+    QCOMPARE(brown.rank, 1);
+    QVERIFY(std::abs(brown.prob - p->fill(text, 5)[0].candidates[0].prob) < 1e-6);
+    QVERIFY(p->maskedProbabilityOf(text, "butter").rank != 1);
+    QVERIFY_THROWS_EXCEPTION(InputError, p->maskedProbabilityOf("no mask", "brown"));
   }
 
   void longPromptsKeepTheirEnd() {

@@ -10,6 +10,7 @@
 #include "cli/interrupt.h"
 #include "cli/progress_line.h"
 #include "cli/train_options.h"
+#include "train/run_folder.h"
 #include "train/training_run.h"
 
 namespace pretrain::cli {
@@ -53,6 +54,8 @@ int runTrain(const Args& args) {
         t.trainConfig().batch, t.computeDescription().c_str());
   };
   cb.onEval = [&](const EvalMetrics& e) { lastVal = e.loss; };
+  std::vector<ProbeResult> lastProbes;
+  cb.onProbes = [&](const std::vector<ProbeResult>& results) { lastProbes = results; };
   cb.onStep = [&](const StepMetrics& s) {
     char detail[160];
     std::snprintf(detail, sizeof detail, "loss %.3f%s, lr %.2e, %s tokens/s", s.trainLoss,
@@ -85,6 +88,12 @@ int runTrain(const Args& args) {
   if (r.evaluated)
     std::printf("validation  loss %.4f, perplexity %.2f, %.3f bits per byte (step %lld)\n", r.lastEval.loss,
                 r.lastEval.perplexity, r.lastEval.bitsPerByte, static_cast<long long>(r.lastEval.step));
+  if (!lastProbes.empty()) {
+    const std::vector<Probe> probes = RunFolder(o.runDir).readProbes();
+    for (const ProbeResult& pr : lastProbes)
+      std::printf("probe       %s: p = %.4f, rank %s\n", probes.at(size_t(pr.probe)).label().c_str(), pr.prob,
+                  pr.rank ? std::to_string(pr.rank).c_str() : "beyond the candidates");
+  }
   std::printf("checkpoint  %s\n", r.checkpoint.c_str());
   if (r.stopped) std::printf("continue with: pretrain train --out %s --resume\n", o.runDir.c_str());
   return r.stopped ? 130 : 0;

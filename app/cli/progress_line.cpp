@@ -53,7 +53,8 @@ bool ProgressLine::update(const Progress& p) {
     line += "  " + formatDuration(elapsed);
     // The pace since this stage began (a resumed run starts part-way), over what is left.
     const double doneHere = double(p.done - std::min(p.done, m_stageFirstDone));
-    if (doneHere > 0 && f < 1) line += ", ETA " + formatDuration(elapsed * double(p.total - p.done) / doneHere);
+    if (doneHere > 0 && f < 1)
+      line += ", ETA " + formatDuration(elapsed * double(p.total - p.done) / doneHere);
   }
   if (!p.detail.empty()) line += "  " + p.detail;
   if (m_tty) {

@@ -26,12 +26,17 @@ void addTrainOptions(ArgParser& p) {
   p.option("save-every", "N", "steps between checkpoints", "500");
   p.option("mask-rate", "X", "masked objective: share of tokens to predict", "0.15");
   p.flag("whole-word", "masked objective: mask whole words");
+  p.option("probe", "TEXT=>TARGET",
+           "watch a fact at each evaluation, e.g. \"I love to eat pizza with=>cheese\" or \"The quick [MASK] "
+           "fox=>brown\" (probes.jsonl); repeat for more",
+           "", true);
 }
 
 TrainingRunOptions trainOptionsFrom(const ArgParser& p) {
   TrainingRunOptions o;
   o.runDir = p.value("out");
   o.resume = p.isSet("resume");
+  for (const std::string& spec : p.values("probe")) o.probes.push_back(parseProbe(spec));
   if (o.resume) {
     if (p.given("corpus")) throw UsageError("--resume continues the run's own corpus; drop --corpus");
     if (p.given("steps")) o.resumeSteps = p.integer("steps", 1, 1LL << 40);

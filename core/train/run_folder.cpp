@@ -131,8 +131,11 @@ void RunFolder::readMetrics(std::vector<StepMetrics>& steps, std::vector<EvalMet
   }
 }
 
-void RunFolder::truncateMetricsAfter(int64_t step) const {
-  std::ifstream in(metricsPath());
+namespace {
+
+// Keeps the lines of a JSON-lines file whose "step" is at most `step`. Atomic.
+void truncateJsonLinesAfter(const std::string& path, int64_t step) {
+  std::ifstream in(path);
   if (!in) return;
   std::string kept, line;
   while (std::getline(in, line)) {
@@ -141,7 +144,47 @@ void RunFolder::truncateMetricsAfter(int64_t step) const {
     if (j.is_discarded() || !j.contains("step") || j["step"].get<int64_t>() > step) continue;
     kept += line + "\n";
   }
-  writeFileAtomic(metricsPath(), kept);
+  writeFileAtomic(path, kept);
+}
+
+}  // namespace
+
+void RunFolder::truncateHistoryAfter(int64_t step) const {
+  truncateJsonLinesAfter(metricsPath(), step);
+  truncateJsonLinesAfter(probeResultsPath(), step);
+}
+
+std::vector<Probe> RunFolder::readProbes() const {
+  std::ifstream in(probesPath());
+  if (!in) return {};
+  std::stringstream text;
+  text << in.rdbuf();
+  try {
+    return probesFromJson(text.str());
+  } catch (const InputError& e) {
+    throw InputError(probesPath() + ": " + e.what());
+  }
+}
+
+void RunFolder::writeProbes(const std::vector<Probe>& probes) const {
+  writeFileAtomic(probesPath(), probesToJson(probes));
+}
+
+void RunFolder::appendProbeResults(const std::vector<ProbeResult>& results) const {
+  std::ofstream out(probeResultsPath(), std::ios::app);
+  for (const ProbeResult& r : results) out << probeResultToJson(r) << "\n";
+  out.flush();
+  if (!out) throw IoError("cannot append to " + probeResultsPath() + " (disk full?)");
+}
+
+std::vector<ProbeResult> RunFolder::readProbeResults() const {
+  std::ifstream in(probeResultsPath());
+  std::vector<ProbeResult> out;
+  std::string line;
+  ProbeResult r;
+  while (std::getline(in, line))
+    if (probeResultFromJson(line, r)) out.push_back(r);
+  return out;
 }
 
 }  // namespace pretrain

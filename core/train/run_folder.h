@@ -3,13 +3,17 @@
 //   config.json            model + training settings, corpus, tokenizer hash, format version
 //   data/                  the tokenizer and token store (tokenize_corpus.h)
 //   metrics.jsonl          one JSON object per step; evaluation steps add val_loss, val_perplexity,
-//   val_bits_per_byte checkpoints/step-NNNNNNNN.pt   the last few checkpoints, each written atomically
+//                          val_bits_per_byte
+//   probes.json            the probes watched during training (infer/probe.h)
+//   probes.jsonl           one line per probe per evaluation: step, probe, prob, rank
+//   checkpoints/step-NNNNNNNN.pt   the last few checkpoints, each written atomically
 // No LibTorch here.
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "infer/probe.h"
 #include "model/model_config.h"
 #include "train/train_config.h"
 
@@ -37,6 +41,8 @@ class RunFolder {
   std::string dataDir() const { return m_dir + "/data"; }
   std::string metricsPath() const { return m_dir + "/metrics.jsonl"; }
   std::string checkpointsDir() const { return m_dir + "/checkpoints"; }
+  std::string probesPath() const { return m_dir + "/probes.json"; }
+  std::string probeResultsPath() const { return m_dir + "/probes.jsonl"; }
 
   bool hasRun() const;
   /// Throws InputError: no run there, or a config.json that is damaged or of another format version.
@@ -52,8 +58,16 @@ class RunFolder {
   void appendMetrics(const StepMetrics& step, const EvalMetrics* eval) const;
   /// The run's history from metrics.jsonl, in step order (a torn last line is skipped).
   void readMetrics(std::vector<StepMetrics>& steps, std::vector<EvalMetrics>& evals) const;
-  /// Drops metric lines after `step` (resuming from a checkpoint older than the last logged step). Atomic.
-  void truncateMetricsAfter(int64_t step) const;
+  /// Drops metric and probe lines after `step` (resuming from a checkpoint older than the last logged
+  /// step). Atomic.
+  void truncateHistoryAfter(int64_t step) const;
+
+  /// The run's probes (none when it has no probes.json). Throws InputError for a damaged list.
+  std::vector<Probe> readProbes() const;
+  void writeProbes(const std::vector<Probe>& probes) const;  ///< Atomic.
+  void appendProbeResults(const std::vector<ProbeResult>& results) const;
+  /// In the order written (a torn last line is skipped).
+  std::vector<ProbeResult> readProbeResults() const;
 
  private:
   std::string m_dir;

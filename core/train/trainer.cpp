@@ -241,6 +241,7 @@ void Trainer::setTotalSteps(int64_t steps) { d->config.steps = steps; }
 std::string Trainer::computeDescription() const { return d->compute.description; }
 std::shared_ptr<LanguageModel> Trainer::model() const { return d->model; }
 std::shared_ptr<const TokenStore> Trainer::storeShared() const { return d->store; }
+std::shared_ptr<const Tokenizer> Trainer::tokenizer() const { return d->tokenizer; }
 std::shared_ptr<LanguageModel> Trainer::snapshot() const { return snapshotModel(*d->model); }
 
 void Trainer::saveCheckpoint(const std::string& path) const {

@@ -79,6 +79,7 @@ class Trainer {
 
   /// The token store the run trains on.
   std::shared_ptr<const TokenStore> storeShared() const;
+  std::shared_ptr<const Tokenizer> tokenizer() const;
   /// The live model (for tests and the trainer's own use).
   std::shared_ptr<LanguageModel> model() const;
   /// A copy of the current weights for inference, which may run on another thread while training goes on.

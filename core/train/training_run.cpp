@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "data/token_store.h"
+#include "infer/predictor.h"
 #include "tokenizer/tokenizer.h"
 #include "train/run_folder.h"
 #include "util/system_memory.h"
@@ -82,7 +83,21 @@ TrainingRunSummary runTraining(const TrainingRunOptions& o, const TrainingRunCal
   const RunFolder run(o.runDir);
   std::unique_ptr<Trainer> trainer =
       o.resume ? openRun(o.runDir, o.resumeSteps, cb.onNote) : startRun(o, run, cb);
-  if (o.resume) run.truncateMetricsAfter(trainer->stepsDone());
+  if (o.resume) run.truncateHistoryAfter(trainer->stepsDone());
+  if (!o.probes.empty()) run.writeProbes(o.probes);
+  std::vector<Probe> probes = run.readProbes();
+  // Probe results at each evaluation, read from the live model between steps.
+  auto evaluateProbesNow = [&] {
+    if (cb.probes) {
+      std::vector<Probe> now = cb.probes();
+      if (now != probes) run.writeProbes(probes = std::move(now));
+    }
+    if (probes.empty()) return;
+    const Predictor predictor(trainer->model(), trainer->tokenizer());
+    const std::vector<ProbeResult> results = evaluateProbes(predictor, probes, trainer->stepsDone());
+    run.appendProbeResults(results);
+    if (cb.onProbes) cb.onProbes(results);
+  };
   if (cb.onReady) cb.onReady(*trainer);
   const TrainConfig& tc = trainer->trainConfig();
   fs::create_directories(run.checkpointsDir());
@@ -126,6 +141,7 @@ TrainingRunSummary runTraining(const TrainingRunOptions& o, const TrainingRunCal
     run.appendMetrics(step, evalNow ? &eval : nullptr);
     if (cb.onStep) cb.onStep(step);
     if (evalNow && cb.onEval) cb.onEval(eval);
+    if (evalNow) evaluateProbesNow();
     if (step.step % tc.saveEvery == 0 && !trainer->finished()) save();
   }
   // A checkpoint at the end and at a stop, unless this step already has one.

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "data/tokenize_corpus.h"
+#include "infer/probe.h"
 #include "model/model_config.h"
 #include "train/train_config.h"
 #include "train/trainer.h"
@@ -32,6 +33,8 @@ struct TrainingRunOptions {
   ModelConfig model;   // vocabSize is taken from the tokenizer
   std::string preset;  // recorded in config.json
   TrainConfig train;
+  // New and resumed runs: probes to watch (replacing the run's list when not empty).
+  std::vector<Probe> probes;
 };
 
 struct TrainingRunCallbacks {
@@ -41,6 +44,9 @@ struct TrainingRunCallbacks {
   std::function<void(const std::string&)> onNote;  // resumed, checkpoint written, step skipped, ...
   std::function<RunCommand()> control;             // asked between steps
   std::function<void(Trainer&)> onReady;           // the trainer exists (e.g. to take snapshots)
+  // Asked at each evaluation: the probes to watch now (the studio pins new ones while a run goes on).
+  std::function<std::vector<Probe>()> probes;
+  std::function<void(const std::vector<ProbeResult>&)> onProbes;  // each evaluation's probe results
 };
 
 struct TrainingRunSummary {

@@ -115,6 +115,53 @@ class TstTrainingRun : public QObject {
     QCOMPARE(lines.size(), 20);  // No step logged twice.
     for (int i = 0; i < 20; ++i) QVERIFY(lines[i].contains("\"step\":" + QByteArray::number(i + 1) + ","));
   }
+
+  void probesRecordOnePointPerEvaluation() {
+    TrainingRunOptions o = options("probed");
+    o.probes = {{"the cat sat on the", "mat"}, {"the [MASK] sat on the mat", "cat"}};
+    std::vector<std::vector<ProbeResult>> seen;
+    TrainingRunCallbacks cb;
+    cb.onProbes = [&](const std::vector<ProbeResult>& r) { seen.push_back(r); };
+    // A probe pinned while the run goes on joins at the next evaluation.
+    cb.probes = [&] {
+      auto probes = o.probes;
+      if (!seen.empty()) probes.push_back({"the cat sat", "on"});
+      return probes;
+    };
+    run(o, cb);
+    QCOMPARE(seen.size(), size_t(2));  // Evaluations at steps 10 and 20.
+    QCOMPARE(seen[0].size(), size_t(2));
+    QCOMPARE(seen[1].size(), size_t(3));
+    for (const auto& evaluation : seen)
+      for (const ProbeResult& r : evaluation) {
+        QVERIFY(r.prob >= 0 && r.prob <= 1);
+        // A next-word probe is always ranked; a masked one on a causal model only among fill()'s candidates.
+        if (r.probe != 1) QVERIFY(r.prob > 0 && r.rank >= 1);
+      }
+    const RunFolder folder(o.runDir);
+    QCOMPARE(folder.readProbes().size(), size_t(3));  // Saved with the run.
+    const auto history = folder.readProbeResults();
+    QCOMPARE(history.size(), size_t(5));
+    QCOMPARE(history[4].step, int64_t(20));
+    QCOMPARE(history[4].probe, 2);
+    QCOMPARE(history[4].prob, seen[1][2].prob);
+
+    // Resuming from the step-15 checkpoint drops the step-20 results and records them again.
+    std::filesystem::remove(folder.checkpointPath(20));
+    o.resume = true;
+    o.probes.clear();  // The run's own list is kept.
+    run(o);
+    QCOMPARE(folder.readProbeResults().size(), size_t(5));
+    QCOMPARE(folder.readProbes().size(), size_t(3));
+  }
+
+  void badProbesAreRefused() {
+    QVERIFY_THROWS_EXCEPTION(InputError, parseProbe("no arrow"));
+    QVERIFY_THROWS_EXCEPTION(InputError, parseProbe("a [MASK] b [MASK]=>x"));
+    QVERIFY_THROWS_EXCEPTION(InputError, parseProbe("prompt=> "));
+    QCOMPARE(parseProbe("I love => to=>eat").target, std::string("eat"));
+    QVERIFY_THROWS_EXCEPTION(InputError, probesFromJson("{\"probes\": [{\"text\": 1}]}"));
+  }
 };
 
 QTEST_GUILESS_MAIN(TstTrainingRun)

@@ -1,0 +1,85 @@
+#include "infer/probe.h"
+
+#include <nlohmann/json.hpp>
+
+#include "infer/predictor.h"
+#include "util/error.h"
+
+using nlohmann::json;
+
+namespace pretrain {
+namespace {
+constexpr const char* kMask = "[MASK]";
+
+bool blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
+}  // namespace
+
+bool Probe::masked() const { return text.find(kMask) != std::string::npos; }
+
+std::string Probe::label() const { return text + " \xE2\x86\x92 " + target; }
+
+void Probe::validate() const {
+  if (blank(text)) throw InputError("a probe needs a prompt or a sentence with [MASK]");
+  if (blank(target)) throw InputError("a probe needs the word it should give");
+  if (masked() && text.find(kMask, text.find(kMask) + 1) != std::string::npos)
+    throw InputError("a probe's sentence may hold only one [MASK]");
+}
+
+Probe parseProbe(const std::string& spec) {
+  const size_t arrow = spec.rfind("=>");
+  if (arrow == std::string::npos)
+    throw InputError("a probe is written TEXT=>TARGET, e.g. \"I love to eat pizza with=>cheese\"; got \"" +
+                     spec + "\"");
+  Probe p{spec.substr(0, arrow), spec.substr(arrow + 2)};
+  p.validate();
+  return p;
+}
+
+std::vector<ProbeResult> evaluateProbes(const Predictor& predictor, const std::vector<Probe>& probes,
+                                        int64_t step) {
+  std::vector<ProbeResult> out;
+  for (size_t i = 0; i < probes.size(); ++i) {
+    try {
+      const Probe& p = probes[i];
+      const WordProbability w = p.masked() ? predictor.maskedProbabilityOf(p.text, p.target)
+                                           : predictor.probabilityOf(p.text, p.target);
+      out.push_back({step, int(i), w.prob, w.rank});
+    } catch (const InputError&) {
+      // Longer than the model's context: nothing to record; the probe list said so when it was made.
+    }
+  }
+  return out;
+}
+
+std::string probesToJson(const std::vector<Probe>& probes) {
+  json list = json::array();
+  for (const Probe& p : probes) list.push_back({{"text", p.text}, {"target", p.target}});
+  return json{{"probes", list}}.dump(2) + "\n";
+}
+
+std::vector<Probe> probesFromJson(const std::string& text) {
+  const json j = json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.contains("probes") || !j["probes"].is_array())
+    throw InputError("the probe list is damaged (not the JSON this program writes)");
+  std::vector<Probe> out;
+  for (const json& p : j["probes"]) {
+    if (!p.is_object() || !p.contains("text") || !p.contains("target") || !p["text"].is_string() ||
+        !p["target"].is_string())
+      throw InputError("the probe list is damaged (a probe without text or target)");
+    out.push_back({p["text"], p["target"]});
+  }
+  return out;
+}
+
+std::string probeResultToJson(const ProbeResult& r) {
+  return json{{"step", r.step}, {"probe", r.probe}, {"prob", r.prob}, {"rank", r.rank}}.dump();
+}
+
+bool probeResultFromJson(const std::string& line, ProbeResult& r) {
+  const json j = json::parse(line, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("step") || !j.contains("probe")) return false;
+  r = {j["step"], j["probe"], j.value("prob", 0.0), j.value("rank", 0)};
+  return true;
+}
+
+}  // namespace pretrain

@@ -1,5 +1,7 @@
 #include "ui/data_page.h"
 
+#include "ui/bar_chart.h"
+
 #include <QtCore/QCoreApplication>
 #include <QtCore/QDir>
 #include <QtCore/QFileInfo>
@@ -19,12 +21,6 @@
 #include <QtWidgets/QSpinBox>
 #include <QtWidgets/QVBoxLayout>
 
-#include <QtCharts/QBarCategoryAxis>
-#include <QtCharts/QBarSet>
-#include <QtCharts/QChart>
-#include <QtCharts/QChartView>
-#include <QtCharts/QHorizontalBarSeries>
-#include <QtCharts/QValueAxis>
 #include <QtCore/QCryptographicHash>
 #include <QtCore/QLocale>
 #include <QtCore/QStandardPaths>
@@ -130,9 +126,8 @@ DataPage::DataPage(QWidget* parent) : QWidget(parent) {
   m_pieces = new QLabel;
   m_pieces->setTextFormat(Qt::RichText);
   m_pieces->setWordWrap(true);
-  m_chart = new QChartView;
+  m_chart = new BarChart;
   m_chart->setMinimumSize(360, 300);
-  m_chart->setRenderHint(QPainter::Antialiasing);
   m_chart->setVisible(false);
   form->addRow(prepareRow);
   form->addRow(m_stats);
@@ -235,32 +230,13 @@ void DataPage::showPrepared() {
     }
     m_pieces->setText(html);
     // The most frequent tokens, as a bar chart.
-    auto* set = new QBarSet(tr("share of all tokens (%)"));
     QStringList labels;
-    const size_t shown = std::min<size_t>(12, m.topTokens.size());
-    for (auto it = m.topTokens.rbegin() + long(m.topTokens.size() - shown); it != m.topTokens.rend(); ++it) {
-      *set << 100.0 * double(it->count) / double(m.tokens);
-      labels << QString::fromStdString(it->piece);
+    QVector<double> shares;
+    for (size_t i = 0; i < std::min<size_t>(12, m.topTokens.size()); ++i) {
+      labels << QString::fromStdString(m.topTokens[i].piece);
+      shares << 100.0 * double(m.topTokens[i].count) / double(m.tokens);
     }
-    auto* series = new QHorizontalBarSeries;
-    series->append(set);
-    auto* chart = new QChart;
-    chart->addSeries(series);
-    chart->setTitle(tr("Most frequent tokens"));
-    chart->setMargins(QMargins(4, 4, 4, 4));
-    auto* y = new QBarCategoryAxis;
-    y->append(labels);
-    y->setTruncateLabels(false);  // Qt elides even short labels here otherwise.
-    auto* x = new QValueAxis;
-    x->setTitleText(tr("% of tokens"));
-    chart->addAxis(y, Qt::AlignLeft);
-    chart->addAxis(x, Qt::AlignBottom);
-    series->attachAxis(y);
-    series->attachAxis(x);
-    chart->legend()->setVisible(false);
-    QChart* old = m_chart->chart();
-    m_chart->setChart(chart);
-    delete old;
+    m_chart->setBars(tr("Most frequent tokens"), labels, shares, tr("% of tokens"));
     m_chart->setVisible(true);
     Q_EMIT prepared();
   } catch (const pretrain::Error& e) {

@@ -8,7 +8,6 @@
 #include "data/corpus.h"
 #include "data/tokenize_corpus.h"
 
-class QChartView;
 class QComboBox;
 class QLabel;
 class QListWidget;
@@ -18,6 +17,8 @@ class QPushButton;
 class QSpinBox;
 
 namespace pretrain::ui {
+
+class BarChart;
 
 class BackgroundTask;
 
@@ -62,7 +63,7 @@ class DataPage : public QWidget {
   QPushButton *m_trainTokenizer, *m_cancel;
   QProgressBar* m_progress;
   QLabel *m_stats, *m_pieces;
-  QChartView* m_chart;
+  BarChart* m_chart;
   QListWidget* m_list;
   QLabel* m_summary;
   QPlainTextEdit* m_preview;

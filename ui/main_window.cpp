@@ -26,6 +26,7 @@
 #include "ui/background_task.h"
 #include "ui/data_page.h"
 #include "ui/model_page.h"
+#include "ui/playground_page.h"
 #include "ui/train_page.h"
 #include "ui/training_controller.h"
 
@@ -38,12 +39,15 @@ MainWindow::MainWindow(QWidget* parent)
       m_data(new DataPage),
       m_model(new ModelPage),
       m_train(new TrainPage),
+      m_playground(new PlaygroundPage),
       m_statusRun(new QLabel),
-      m_evaluation(new BackgroundTask(this)) {
+      m_evaluation(new BackgroundTask(this)),
+      m_modelLoader(new BackgroundTask(this)) {
   setWindowTitle(tr("Pretrain Studio"));
   m_tabs->addTab(m_data, tr("1 · Data"));
   m_tabs->addTab(m_model, tr("2 · Model"));
   m_tabs->addTab(m_train, tr("3 · Train"));
+  m_tabs->addTab(m_playground, tr("4 · Playground"));
   setCentralWidget(m_tabs);
   statusBar()->addPermanentWidget(m_statusRun);
   createMenus();
@@ -76,6 +80,28 @@ MainWindow::MainWindow(QWidget* parent)
   });
   connect(m_controller, &TrainingController::failed, this, &MainWindow::showError);
   connect(m_data, &DataPage::corpusChanged, this, [this] { m_openRun.clear(); });  // A new corpus: a new run.
+
+  // The Playground follows training: a fresh copy of the weights every few seconds, at pauses and at the end.
+  connect(m_controller, &TrainingController::steps, this, [this](const QVector<StepMetrics>& rows) {
+    if (!rows.isEmpty()) m_lastStep = rows.back().step;
+  });
+  connect(m_controller, &TrainingController::predictorReady, this,
+          [this](const std::shared_ptr<const Predictor>& predictor) {
+            m_playground->setPredictor(
+                predictor, tr("The model of %1 at step %2 (refreshed every few seconds while training runs).")
+                               .arg(m_shownRun)
+                               .arg(m_lastStep));
+          });
+  connect(m_controller, &TrainingController::probesEvaluated, m_train, &TrainPage::showProbeResults);
+  connect(m_playground, &PlaygroundPage::probesChanged, this, [this](const std::vector<Probe>& probes) {
+    m_controller->setProbes(probes);  // A running run measures them from its next evaluation on.
+    m_train->setProbes(probes);
+  });
+  connect(m_modelLoader, &BackgroundTask::succeeded, this, [this] {
+    m_playground->setPredictor(m_loaded, tr("The model of %1 at its latest checkpoint.").arg(m_shownRun));
+  });
+  connect(m_modelLoader, &BackgroundTask::failed, this,
+          [this](const QString& message) { statusBar()->showMessage(message, 8000); });
   connect(m_evaluation, &BackgroundTask::failed, this, &MainWindow::showError);
   connect(m_evaluation, &BackgroundTask::succeeded, this, [this] {
     // m_evaluated was written by the task's thread before it queued this signal.
@@ -162,7 +188,7 @@ void MainWindow::createMenus() {
   toolbar->addActions({start, pause, stop});
 
   auto* view = menuBar()->addMenu(tr("&View"));
-  const QStringList pages = {tr("&Data"), tr("&Model"), tr("&Train")};
+  const QStringList pages = {tr("&Data"), tr("&Model"), tr("&Train"), tr("&Playground")};
   for (int i = 0; i < pages.size(); ++i) {
     QAction* a = view->addAction(pages[i], this, [this, i] { m_tabs->setCurrentIndex(i); });
     a->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)));
@@ -176,7 +202,7 @@ void MainWindow::createMenus() {
         tr("<b>Pretrain Studio</b><p>See how a language model learns: pre-train GPT-style and "
            "BERT-style models on your own text and watch them learn.</p>"
            "<p>Shortcuts: Ctrl+O open corpus · F5 start · Space or Ctrl+P pause/resume · Ctrl+S save "
-           "checkpoint · Alt+1/2/3 pages · Ctrl+Q quit</p>"));
+           "checkpoint · Ctrl+E evaluate run · Alt+1…4 pages · Ctrl+Q quit</p>"));
   });
 }
 
@@ -204,11 +230,15 @@ bool MainWindow::openRun(const QString& dir) {
   if (m_controller->isRunning()) return false;
   std::vector<StepMetrics> steps;
   std::vector<EvalMetrics> evals;
+  std::vector<Probe> probes;
+  std::vector<ProbeResult> probeResults;
   RunConfig config;
   try {
     const RunFolder run(dir.toStdString());
     config = run.readConfig();
     run.readMetrics(steps, evals);
+    probes = run.readProbes();
+    probeResults = run.readProbeResults();
   } catch (const pretrain::Error& e) {
     showError(QString::fromStdString(e.what()));
     return false;
@@ -219,6 +249,11 @@ bool MainWindow::openRun(const QString& dir) {
   m_train->setTotalSteps(config.train.steps);
   m_train->showSteps(QVector<StepMetrics>(steps.begin(), steps.end()));
   for (const EvalMetrics& e : evals) m_train->showEval(e);
+  m_playground->setProbes(probes);
+  m_train->setProbes(probes);
+  m_train->showProbeResults(QVector<ProbeResult>(probeResults.begin(), probeResults.end()));
+  m_lastStep = steps.empty() ? 0 : steps.back().step;
+  loadRunModel(dir);
   m_train->showStatus(tr("Opened %1: %2 steps of %3 done. Start continues it.")
                           .arg(dir)
                           .arg(steps.empty() ? 0 : steps.back().step)
@@ -234,6 +269,8 @@ void MainWindow::startTraining() {
     o.runDir = m_openRun.toStdString();
     o.resume = true;
     o.resumeSteps = m_train->config().steps;
+    o.probes = m_playground->probes();
+    m_controller->setProbes(o.probes);
     m_train->showStatus(tr("Continuing %1").arg(m_openRun));
     m_controller->start(o);
     return;
@@ -255,6 +292,8 @@ void MainWindow::startTraining() {
   o.model = m_model->config(o.tokenize.tokenizer.vocabSize);
   o.preset = m_model->preset().toStdString();
   o.train = m_train->config();
+  o.probes = m_playground->probes();
+  m_controller->setProbes(o.probes);
   // A new folder per run, named by its start time (with a suffix when two start within a second).
   const QString stem = runsFolder() + "/" + QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss");
   QString dir = stem;
@@ -299,6 +338,12 @@ void MainWindow::evaluateRun() {
     m_evaluated = trainer->evaluate(trainer->storeShared(), TokenSplit::Validation,
                                     trainer->trainConfig().evalWindows, progress);
   });
+}
+
+void MainWindow::loadRunModel(const QString& dir) {
+  if (m_modelLoader->isRunning()) return;
+  const std::string path = dir.toStdString();
+  m_modelLoader->start([this, path](const ProgressFn&) { m_loaded = Predictor::fromRun(path); });
 }
 
 void MainWindow::showError(const QString& message) {

@@ -4,6 +4,9 @@
 
 #include <QtWidgets/QMainWindow>
 
+#include <memory>
+
+#include "infer/predictor.h"
 #include "train/trainer.h"
 
 class QTabWidget;
@@ -14,6 +17,7 @@ namespace pretrain::ui {
 class BackgroundTask;
 class DataPage;
 class ModelPage;
+class PlaygroundPage;
 class TrainPage;
 class TrainingController;
 
@@ -27,6 +31,7 @@ class MainWindow : public QMainWindow {
   DataPage* dataPage() const { return m_data; }
   ModelPage* modelPage() const { return m_model; }
   TrainPage* trainPage() const { return m_train; }
+  PlaygroundPage* playgroundPage() const { return m_playground; }
   TrainingController* controller() const { return m_controller; }
   BackgroundTask* evaluationTask() const { return m_evaluation; }
   /// Where new runs go: the user's data folder unless the settings name another.
@@ -51,18 +56,23 @@ class MainWindow : public QMainWindow {
   void rememberRecent(const QString& key, const QString& path);
   void rebuildRecentMenu();
   void showError(const QString& message);
+  /// Loads the run's latest checkpoint into the Playground, in the background.
+  void loadRunModel(const QString& dir);
 
   TrainingController* m_controller;
   QTabWidget* m_tabs;
   DataPage* m_data;
   ModelPage* m_model;
   TrainPage* m_train;
+  PlaygroundPage* m_playground;
   QLabel* m_statusRun;
   bool m_closeAfterStop = false;
   QString m_openRun;   // A run to continue on Start; empty for a new run.
   QString m_shownRun;  // The run whose history the Train page shows (opened or last started).
-  BackgroundTask* m_evaluation;
+  BackgroundTask *m_evaluation, *m_modelLoader;
+  qint64 m_lastStep = 0;              // The latest step shown, to say how old the Playground's weights are.
   pretrain::EvalMetrics m_evaluated;  // Written by the evaluation's thread, read once it has succeeded.
+  std::shared_ptr<const pretrain::Predictor> m_loaded;  // Likewise for loadRunModel().
   class QMenu* m_recent = nullptr;
 };
 

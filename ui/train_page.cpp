@@ -10,10 +10,12 @@
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QSlider>
 #include <QtWidgets/QSpinBox>
+#include <QtWidgets/QSplitter>
 #include <QtWidgets/QStyle>
 #include <QtWidgets/QVBoxLayout>
 
 #include "ui/loss_plot.h"
+#include "ui/probe_plot.h"
 #include "util/duration_text.h"
 
 namespace pretrain::ui {
@@ -95,11 +97,24 @@ TrainPage::TrainPage(QWidget* parent) : QWidget(parent) {
   plotFooter->addWidget(new QLabel(tr("Smoothing")));
   plotFooter->addWidget(m_smoothing);
 
+  auto* lossPane = new QWidget;
+  auto* lossLayout = new QVBoxLayout(lossPane);
+  lossLayout->setContentsMargins(0, 0, 0, 0);
+  lossLayout->addWidget(m_plot, 1);
+  lossLayout->addLayout(plotFooter);
+  m_probePlot = new ProbePlot;
+  m_probePlot->setVisible(false);  // Until probes are pinned.
+  auto* plots = new QSplitter(Qt::Vertical);
+  plots->addWidget(lossPane);
+  plots->addWidget(m_probePlot);
+  plots->setStretchFactor(0, 3);
+  plots->setStretchFactor(1, 2);
+  plots->setChildrenCollapsible(false);
+
   auto* right = new QVBoxLayout;
   right->addLayout(controls);
   right->addWidget(m_status);
-  right->addWidget(m_plot, 1);
-  right->addLayout(plotFooter);
+  right->addWidget(plots, 1);
   auto* layout = new QHBoxLayout(this);
   layout->addWidget(settings);
   layout->addLayout(right, 1);
@@ -161,10 +176,18 @@ void TrainPage::setPaused(bool paused) {
     m_status->setText(tr("Paused: the model stays in memory; Resume continues exactly where it was."));
 }
 
+void TrainPage::setProbes(const std::vector<Probe>& probes) {
+  m_probePlot->setProbes(probes);
+  m_probePlot->setVisible(!probes.empty());
+}
+
+void TrainPage::showProbeResults(const QVector<ProbeResult>& results) { m_probePlot->addResults(results); }
+
 void TrainPage::resetForRun(qint64 totalSteps) {
   m_totalSteps = totalSteps;
   m_firstStep = -1;
   m_plot->clear();
+  m_probePlot->clear();
   m_progress->setRange(0, int(totalSteps));
   m_progress->setValue(0);
   m_latest->clear();

@@ -18,6 +18,7 @@ class QSpinBox;
 namespace pretrain::ui {
 
 class LossPlot;
+class ProbePlot;
 
 class TrainPage : public QWidget {
   Q_OBJECT
@@ -29,6 +30,7 @@ class TrainPage : public QWidget {
   /// Shows `config`'s settings (the last ones used, restored at start-up).
   void setConfig(const pretrain::TrainConfig& config);
   LossPlot* plot() const { return m_plot; }
+  ProbePlot* probePlot() const { return m_probePlot; }
   QPushButton* startButton() const { return m_start; }
   QPushButton* pauseButton() const { return m_pause; }
   QPushButton* stopButton() const { return m_stop; }
@@ -41,6 +43,8 @@ class TrainPage : public QWidget {
   void showStatus(const QString& text);
   void resetForRun(qint64 totalSteps);
   void setTotalSteps(qint64 steps);
+  void setProbes(const std::vector<pretrain::Probe>& probes);
+  void showProbeResults(const QVector<pretrain::ProbeResult>& results);
 
  Q_SIGNALS:
   void startRequested();
@@ -57,6 +61,7 @@ class TrainPage : public QWidget {
   QLabel *m_status, *m_latest;
   QSlider* m_smoothing;
   LossPlot* m_plot;
+  ProbePlot* m_probePlot;
   bool m_paused = false;
   qint64 m_totalSteps = 0, m_firstStep = -1;
   QElapsedTimer m_clock;

@@ -10,6 +10,8 @@ void registerTrainingTypes() {
     qRegisterMetaType<TrainingRunOptions>();
     qRegisterMetaType<Progress>();
     qRegisterMetaType<QVector<StepMetrics>>();
+    qRegisterMetaType<QVector<ProbeResult>>();
+    qRegisterMetaType<std::shared_ptr<const Predictor>>();
     return true;
   }();
   Q_UNUSED(once);
@@ -25,6 +27,8 @@ TrainingController::TrainingController(QObject* parent) : QObject(parent), m_wor
   connect(m_worker, &TrainingWorker::steps, this, &TrainingController::steps);
   connect(m_worker, &TrainingWorker::evaluated, this, &TrainingController::evaluated);
   connect(m_worker, &TrainingWorker::note, this, &TrainingController::note);
+  connect(m_worker, &TrainingWorker::probesEvaluated, this, &TrainingController::probesEvaluated);
+  connect(m_worker, &TrainingWorker::predictorReady, this, &TrainingController::predictorReady);
   connect(m_worker, &TrainingWorker::pausedChanged, this, [this](bool paused) {
     m_paused = paused;
     Q_EMIT pausedChanged(paused);
@@ -67,6 +71,8 @@ void TrainingController::setPaused(bool paused) {
 void TrainingController::saveCheckpoint() {
   if (m_running) m_worker->requestCheckpoint();
 }
+
+void TrainingController::setProbes(const std::vector<Probe>& probes) { m_worker->setProbes(probes); }
 
 void TrainingController::stop() {
   if (m_running) m_worker->requestStop();

@@ -24,12 +24,17 @@ class TrainingController : public QObject {
   void setPaused(bool paused);  ///< Takes effect at the next step boundary.
   void stop();                  ///< Stops at the next step boundary, with a checkpoint.
   void saveCheckpoint();        ///< Writes a checkpoint at the next step boundary (also while paused).
+  /// The probes the run watches from its next evaluation on (saved with the run).
+  void setProbes(const std::vector<pretrain::Probe>& probes);
 
  Q_SIGNALS:
   void runRequested(const pretrain::TrainingRunOptions& options);  // To the worker (queued).
   void dataProgress(const pretrain::Progress& progress);
   void steps(const QVector<pretrain::StepMetrics>& rows);
   void evaluated(const pretrain::EvalMetrics& eval);
+  void probesEvaluated(const QVector<pretrain::ProbeResult>& results);
+  /// A copy of the weights as they are now, for the Playground: every few seconds, at pauses and at the end.
+  void predictorReady(const std::shared_ptr<const pretrain::Predictor>& predictor);
   void note(const QString& text);
   void pausedChanged(bool paused);
   void runningChanged(bool running);

@@ -4,6 +4,10 @@
 #include <QtCore/QMetaType>
 #include <QtCore/QVector>
 
+#include <memory>
+
+#include "infer/predictor.h"
+#include "infer/probe.h"
 #include "train/trainer.h"
 #include "train/training_run.h"
 
@@ -12,6 +16,8 @@ Q_DECLARE_METATYPE(pretrain::EvalMetrics)
 Q_DECLARE_METATYPE(pretrain::TrainingRunSummary)
 Q_DECLARE_METATYPE(pretrain::TrainingRunOptions)
 Q_DECLARE_METATYPE(pretrain::Progress)
+Q_DECLARE_METATYPE(pretrain::ProbeResult)
+Q_DECLARE_METATYPE(std::shared_ptr<const pretrain::Predictor>)
 
 namespace pretrain::ui {
 /// Registers the types above with Qt's meta-type system (once; needed for queued connections).

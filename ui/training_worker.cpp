@@ -5,7 +5,18 @@
 namespace pretrain::ui {
 
 namespace {
-constexpr qint64 kFlushMs = 50;  // At most ~20 updates a second reach the GUI.
+constexpr qint64 kFlushMs = 50;       // At most ~20 updates a second reach the GUI.
+constexpr qint64 kSnapshotMs = 3000;  // The Playground's weights are at most this old while training runs.
+}  // namespace
+
+void TrainingWorker::setProbes(const std::vector<Probe>& probes) {
+  const std::lock_guard<std::mutex> lock(m_probesMutex);
+  m_probes = probes;
+}
+
+void TrainingWorker::emitSnapshot(const Trainer& trainer) {
+  m_sinceSnapshot.restart();
+  Q_EMIT predictorReady(std::make_shared<const Predictor>(trainer.snapshot(), trainer.tokenizer()));
 }
 
 void TrainingWorker::flush(bool force) {
@@ -18,6 +29,7 @@ void TrainingWorker::flush(bool force) {
 void TrainingWorker::run(const TrainingRunOptions& options) {
   m_pending.clear();
   m_sinceFlush.start();
+  m_sinceSnapshot.start();
   TrainingRunCallbacks cb;
   QElapsedTimer sinceProgress;
   sinceProgress.start();
@@ -32,9 +44,22 @@ void TrainingWorker::run(const TrainingRunOptions& options) {
     m_pending.push_back(s);
     flush(false);
   };
+  const Trainer* trainer = nullptr;
+  cb.onReady = [&](Trainer& t) {
+    trainer = &t;
+    emitSnapshot(t);
+  };
   cb.onEval = [&](const EvalMetrics& e) {
     flush(true);
     Q_EMIT evaluated(e);
+    emitSnapshot(*trainer);  // The last step always evaluates, so the Playground ends on the final weights.
+  };
+  cb.probes = [this] {
+    const std::lock_guard<std::mutex> lock(m_probesMutex);
+    return m_probes;
+  };
+  cb.onProbes = [this](const std::vector<ProbeResult>& r) {
+    Q_EMIT probesEvaluated(QVector<ProbeResult>(r.begin(), r.end()));
   };
   cb.onNote = [&](const std::string& text) { Q_EMIT note(QString::fromStdString(text)); };
   bool wasPaused = false;
@@ -42,9 +67,11 @@ void TrainingWorker::run(const TrainingRunOptions& options) {
     const bool paused = m_paused.load() && !m_stop.load();
     if (paused != wasPaused) {
       flush(true);
+      if (paused) emitSnapshot(*trainer);  // Explore the model as it is at the pause.
       Q_EMIT pausedChanged(paused);
       wasPaused = paused;
     }
+    if (!paused && m_sinceSnapshot.elapsed() >= kSnapshotMs) emitSnapshot(*trainer);
     if (m_stop) return RunCommand::Stop;
     if (m_checkpoint.exchange(false)) return RunCommand::SaveCheckpoint;
     return paused ? RunCommand::Pause : RunCommand::Continue;

@@ -9,6 +9,8 @@
 #include <QtCore/QVector>
 
 #include <atomic>
+#include <mutex>
+#include <vector>
 
 #include "ui/training_types.h"
 
@@ -24,6 +26,8 @@ class TrainingWorker : public QObject {
   /// Clears pause and stop before a new run is queued (from the GUI thread, so a stop that follows at once
   /// is not lost).
   void reset() { m_paused = false, m_stop = false, m_checkpoint = false; }
+  /// From the GUI thread: the probes the run watches from its next evaluation on.
+  void setProbes(const std::vector<pretrain::Probe>& probes);
 
  public Q_SLOTS:
   /// Blocks until the run ends; reports through the signals below.
@@ -33,6 +37,8 @@ class TrainingWorker : public QObject {
   void dataProgress(const pretrain::Progress& progress);
   void steps(const QVector<pretrain::StepMetrics>& rows);
   void evaluated(const pretrain::EvalMetrics& eval);
+  void probesEvaluated(const QVector<pretrain::ProbeResult>& results);
+  void predictorReady(const std::shared_ptr<const pretrain::Predictor>& predictor);
   void note(const QString& text);
   void pausedChanged(bool paused);
   void finished(const pretrain::TrainingRunSummary& summary);
@@ -40,10 +46,13 @@ class TrainingWorker : public QObject {
 
  private:
   void flush(bool force);
+  void emitSnapshot(const Trainer& trainer);
 
   std::atomic<bool> m_paused{false}, m_stop{false}, m_checkpoint{false};
   QVector<StepMetrics> m_pending;
-  QElapsedTimer m_sinceFlush;
+  QElapsedTimer m_sinceFlush, m_sinceSnapshot;
+  std::mutex m_probesMutex;
+  std::vector<pretrain::Probe> m_probes;
 };
 
 }  // namespace pretrain::ui

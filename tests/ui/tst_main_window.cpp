@@ -20,6 +20,8 @@
 #include "ui/loss_plot.h"
 #include "ui/main_window.h"
 #include "ui/model_page.h"
+#include "ui/playground_page.h"
+#include "ui/probe_plot.h"
 #include "ui/train_page.h"
 #include "ui/training_controller.h"
 #include "util/content_hash.h"
@@ -246,6 +248,32 @@ class TstMainWindow : public QObject {
     QVERIFY(
         QFile::exists(QString::fromStdString(finished.at(0).at(0).value<TrainingRunSummary>().checkpoint)));
     QTRY_VERIFY(!w.isVisible());
+  }
+
+  void playgroundFollowsTrainingAndProbesRecord() {
+    MainWindow w;
+    MessageCatcher catcher;
+    useTinySetup(w, m_dir.filePath("corpus.txt"), 20);
+    setSpin(w.trainPage(), "evalEvery", 10);
+    QVERIFY(!w.playgroundPage()->hasModel());
+    w.playgroundPage()->addProbe({"the first line of", "text"});
+    QSignalSpy finished(w.controller(), &TrainingController::finished);
+    w.startTraining();
+    QVERIFY(finished.wait(60000));
+    QVERIFY2(catcher.texts.isEmpty(), qPrintable(catcher.texts.join('\n')));
+    QTRY_VERIFY(w.playgroundPage()->hasModel());  // A snapshot of the weights reached the Playground.
+    QTRY_COMPARE(w.trainPage()->probePlot()->pointCount(), 2);  // One point per evaluation (10, 20).
+    // Opened again, the run brings back its probes, their history and its model.
+    const QString run =
+        QFileInfo(QString::fromStdString(finished.at(0).at(0).value<TrainingRunSummary>().checkpoint))
+            .dir()
+            .absolutePath() +
+        "/..";
+    MainWindow again;
+    QVERIFY(again.openRun(run));
+    QCOMPARE(again.playgroundPage()->probes().size(), size_t(1));
+    QCOMPARE(again.trainPage()->probePlot()->pointCount(), 2);
+    QTRY_VERIFY(again.playgroundPage()->hasModel());
   }
 
   void settingsPersist() {

@@ -1,0 +1,172 @@
+#include "ui/masked_word_pane.h"
+
+#include <QtWidgets/QHBoxLayout>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QLineEdit>
+#include <QtWidgets/QPushButton>
+#include <QtWidgets/QScrollArea>
+#include <QtWidgets/QSpinBox>
+#include <QtWidgets/QToolButton>
+#include <QtWidgets/QVBoxLayout>
+
+#include "ui/bar_chart.h"
+#include "ui/flow_layout.h"
+#include "ui/inference_service.h"
+
+namespace pretrain::ui {
+namespace {
+constexpr int kDebounceMs = 100;
+const QString kMask = QStringLiteral("[MASK]");
+}  // namespace
+
+MaskedWordPane::MaskedWordPane(InferenceService* service, QWidget* parent)
+    : QWidget(parent), m_service(service) {
+  m_sentence = new QLineEdit(tr("The quick brown fox jumps over the lazy dog."));
+  m_sentence->setObjectName("sentence");
+  m_sentence->setPlaceholderText(tr("A sentence; click its words below to mask them, or type [MASK]"));
+  auto* chips = new QWidget;
+  m_chipRow = new FlowLayout(chips);
+  m_topK = new QSpinBox;
+  m_topK->setRange(1, 30);
+  m_topK->setValue(8);
+  m_fillAll = new QPushButton(tr("Fill all"));
+  m_fillAll->setToolTip(tr("Write each masked word's best candidate into the sentence"));
+  m_pin = new QPushButton(tr("Pin as probe"));
+  m_pin->setToolTip(tr("Watch the probability of the one masked word at every evaluation"));
+  m_info = new QLabel;
+  m_info->setWordWrap(true);
+  auto* bar = new QHBoxLayout;
+  bar->addWidget(new QLabel(tr("Top")));
+  bar->addWidget(m_topK);
+  bar->addStretch();
+  bar->addWidget(m_fillAll);
+  bar->addWidget(m_pin);
+  auto* charts = new QWidget;
+  m_chartColumn = new QVBoxLayout(charts);
+  m_chartColumn->setContentsMargins(0, 0, 0, 0);
+  m_chartColumn->addStretch();
+  auto* chartScroll = new QScrollArea;
+  chartScroll->setWidget(charts);
+  chartScroll->setWidgetResizable(true);
+  chartScroll->setFrameShape(QFrame::NoFrame);
+
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(m_sentence);
+  layout->addWidget(chips);
+  layout->addLayout(bar);
+  layout->addWidget(m_info);
+  layout->addWidget(chartScroll, 1);
+
+  m_debounce.setSingleShot(true);
+  m_debounce.setInterval(kDebounceMs);
+  connect(&m_debounce, &QTimer::timeout, this, [this] {
+    rebuildChips();
+    refresh();
+  });
+  connect(m_sentence, &QLineEdit::textChanged, this, [this] { m_debounce.start(); });
+  connect(m_topK, &QSpinBox::valueChanged, this, &MaskedWordPane::refresh);
+  connect(m_fillAll, &QPushButton::clicked, this, &MaskedWordPane::fillAll);
+  connect(m_pin, &QPushButton::clicked, this, [this] {
+    const QVector<int> masked = maskedWords();
+    if (masked.size() != 1) return;
+    QStringList words = m_sentence->text().split(' ', Qt::SkipEmptyParts);
+    const QString target = words[masked[0]];
+    words[masked[0]] = kMask;
+    Q_EMIT pinRequested({words.join(' ').toStdString(), target.toStdString()});
+  });
+  connect(m_service, &InferenceService::fillReady, this, &MaskedWordPane::show);
+  connect(m_service, &InferenceService::predictorChanged, this, &MaskedWordPane::refresh);
+  rebuildChips();
+  // The example a person sees first: "brown" masked.
+  if (m_chips.size() > 2) m_chips[2]->setChecked(true);
+}
+
+void MaskedWordPane::rebuildChips() {
+  qDeleteAll(m_chips);
+  m_chips.clear();
+  const QStringList words = m_sentence->text().split(' ', Qt::SkipEmptyParts);
+  for (const QString& word : words) {
+    auto* chip = new QToolButton;
+    chip->setText(word);
+    chip->setCheckable(true);
+    chip->setToolTip(tr("Click to mask this word; click again to unmask it"));
+    if (word.contains(kMask)) {  // Typed masks stay masked.
+      chip->setChecked(true);
+      chip->setEnabled(false);
+    }
+    connect(chip, &QToolButton::toggled, this, &MaskedWordPane::refresh);
+    m_chipRow->addWidget(chip);
+    m_chips << chip;
+  }
+}
+
+QVector<int> MaskedWordPane::maskedWords() const {
+  QVector<int> out;
+  for (int i = 0; i < m_chips.size(); ++i)
+    if (m_chips[i]->isChecked() && m_chips[i]->isEnabled()) out << i;
+  return out;
+}
+
+void MaskedWordPane::refresh() {
+  m_debounce.stop();
+  if (!m_service->predictor()) return;
+  const QVector<int> masked = maskedWords();
+  m_pin->setEnabled(masked.size() == 1 && !m_sentence->text().contains(kMask));
+  if (masked.isEmpty() && !m_sentence->text().contains(kMask)) {
+    show(FillView{m_sentence->text(), {}, {}});
+    return;
+  }
+  m_service->requestFill(m_sentence->text(), masked, m_topK->value());
+}
+
+void MaskedWordPane::show(const FillView& view) {
+  if (view.text != m_sentence->text()) return;  // The sentence has changed since.
+  qDeleteAll(m_charts);
+  m_charts.clear();
+  m_best.clear();
+  if (!view.error.isEmpty()) {
+    m_info->setText(view.error);
+    return;
+  }
+  m_info->setText(view.masks.empty() ? tr("Click a word above to mask it.")
+                                     : tr("Candidates for each masked word, from the words on both sides."));
+  const QStringList words = view.text.split(' ', Qt::SkipEmptyParts);
+  for (const MaskPrediction& m : view.masks) {
+    QStringList labels;
+    QVector<double> probs;
+    for (const TokenCandidate& c : m.candidates) {
+      labels << QString::fromStdString(c.text);
+      probs << c.prob;
+    }
+    const QString original =
+        m.original.empty() ? words.value(m.wordIndex) : QString::fromStdString(m.original);
+    auto* chart = new BarChart;
+    chart->setMinimumHeight(60 + 22 * int(labels.size()));
+    chart->setBars(tr("Word %1 (%2)").arg(m.wordIndex + 1).arg(original), labels, probs, tr("probability"),
+                   1.0);
+    m_chartColumn->insertWidget(m_chartColumn->count() - 1, chart);
+    m_charts << chart;
+    if (!m.candidates.empty()) m_best.emplace_back(m.wordIndex, QString::fromStdString(m.candidates[0].text));
+  }
+}
+
+void MaskedWordPane::fillAll() {
+  if (m_best.empty()) return;
+  QStringList words = m_sentence->text().split(' ', Qt::SkipEmptyParts);
+  for (const auto& [index, best] : m_best) {
+    if (index < 0 || index >= words.size()) continue;
+    QString& w = words[index];
+    if (w.contains(kMask)) {
+      w.replace(w.indexOf(kMask), kMask.size(), best);
+      continue;
+    }
+    // What follows a clicked word stays ("dog." becomes "cat.").
+    qsizetype tail = w.size();
+    while (tail > 0 && !w[tail - 1].isLetterOrNumber()) --tail;
+    w = best + w.mid(tail);
+  }
+  m_sentence->setText(words.join(' '));  // Rebuilds the chips, all unmasked.
+}
+
+}  // namespace pretrain::ui

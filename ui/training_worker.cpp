@@ -1,5 +1,7 @@
 #include "ui/training_worker.h"
 
+#include "util/thread_priority.h"
+
 #include <exception>
 
 namespace pretrain::ui {
@@ -27,6 +29,10 @@ void TrainingWorker::flush(bool force) {
 }
 
 void TrainingWorker::run(const TrainingRunOptions& options) {
+  // Before any LibTorch work on this thread, so its OpenMP pool inherits it: the Playground and the window
+  // get the cores first, and training takes what is left (measured: pretrain bench predict).
+  static thread_local const bool lowered = lowerThreadPriority();
+  Q_UNUSED(lowered);
   m_pending.clear();
   m_sinceFlush.start();
   m_sinceSnapshot.start();

@@ -64,13 +64,15 @@ int runBench(const Args& args) {
   p.option("type", "bpe|unigram", "SentencePiece model type", "bpe");
   p.flag("json", "print one JSON object instead of text");
   if (!args.empty() && args[0] == "train") return runBenchTrain(Args(args.begin() + 1, args.end()));
+  if (!args.empty() && args[0] == "predict") return runBenchPredict(Args(args.begin() + 1, args.end()));
   if (args.empty() || args[0] != "tokenizer") {
     if (!args.empty() && args[0] == "--help") {
-      std::cout << "usage: pretrain bench tokenizer|train [options]   ('pretrain bench train --help')\n\n"
-                << p.help();
+      std::cout
+          << "usage: pretrain bench tokenizer|train|predict [options]   ('pretrain bench train --help')\n\n"
+          << p.help();
       return 0;
     }
-    throw UsageError("say what to measure: 'pretrain bench tokenizer' or 'pretrain bench train'");
+    throw UsageError("say what to measure: 'pretrain bench tokenizer', 'train' or 'predict'");
   }
   if (!p.parse(Args(args.begin() + 1, args.end()))) {
     std::cout << p.help();

@@ -14,6 +14,7 @@ int runTokenize(const Args& args);
 int runEncode(const Args& args);
 int runBench(const Args& args);
 int runBenchTrain(const Args& args);
+int runBenchPredict(const Args& args);
 int runTrain(const Args& args);
 int runNext(const Args& args);
 int runFill(const Args& args);

@@ -9,6 +9,7 @@
 #include <random>
 
 #include "data/tokenize_corpus.h"
+#include "model/gpt_model.h"
 #include "model/language_model.h"
 #include "tokenizer/tokenizer.h"
 #include "train/checkpoint.h"
@@ -89,7 +90,93 @@ std::vector<double> toVector(const torch::Tensor& probs) {
   return std::vector<double>(p.data_ptr<double>(), p.data_ptr<double>() + p.numel());
 }
 
+// Softmax at `temperature` of each row of logits (R, V), in one call; at temperature 0, all mass on each
+// row's most probable.
+std::vector<std::vector<double>> distributions(const torch::Tensor& logits, double temperature) {
+  const torch::Tensor probs =
+      temperature <= 0 ? torch::one_hot(logits.argmax(-1), logits.size(-1)).to(torch::kDouble)
+                       : torch::softmax(logits.to(torch::kFloat) / temperature, -1).to(torch::kDouble);
+  const torch::Tensor p = probs.cpu().contiguous();
+  std::vector<std::vector<double>> out;
+  for (int64_t r = 0; r < p.size(0); ++r)
+    out.emplace_back(p[r].data_ptr<double>(), p[r].data_ptr<double>() + p.size(1));
+  return out;
+}
+
+// A word is extended by at most this many pieces after its first (and a causal prompt keeps room for them).
+constexpr int kMaxWordExtension = 3;
+
 }  // namespace
+
+// The next-piece distributions after a prompt followed by each row's pieces so far, one piece more per
+// extend(). A causal model keeps the attention keys and values of what it has read, so an extension reads
+// one new position per row instead of the whole prompt again; a masked model reads each row whole, with a
+// [MASK] after it. Rows are copied by extend() to try several pieces after the same text.
+class Continuations {
+ public:
+  /// `room`: positions a causal model keeps free after the prompt for extend() (it cannot shift its window).
+  Continuations(LanguageModel& model, std::vector<int32_t> prompt, double temperature, int room)
+      : m_model(model), m_gpt(dynamic_cast<GptModel*>(&model)), m_temperature(temperature) {
+    const size_t context = size_t(model.config().context);
+    const size_t keep = std::min(prompt.size(), m_gpt ? context - size_t(std::min(room, int(context) - 1))
+                                                      : context - 1);  // a masked model reads a [MASK] too
+    m_prompt.assign(prompt.end() - long(keep), prompt.end());
+    m_rows = {m_prompt};
+    if (m_gpt) {
+      m_promptLogits = m_gpt->forward(idsTensor(m_rows, device()), m_cache)[0].to(torch::kFloat);  // (T, V)
+      for (KvCache& c : m_cache) c.share();  // Read once, broadcast to every continuation.
+      m_first = distributions(m_promptLogits.slice(0, -1), temperature).front();
+    } else {
+      m_first = readMasked().front();
+    }
+  }
+
+  const std::vector<int32_t>& prompt() const { return m_prompt; }       ///< As read (its start may be cut).
+  const torch::Tensor& promptLogits() const { return m_promptLogits; }  ///< Causal: (T, V); else undefined.
+  const std::vector<double>& first() const { return m_first; }
+  /// No room for another piece (causal model at its context).
+  bool full() const { return m_gpt && m_cache.front().length() >= m_model.config().context; }
+
+  /// Row i of the result is row from[i] followed by pieces[i]; returns the distribution after each.
+  std::vector<std::vector<double>> extend(const std::vector<size_t>& from,
+                                          const std::vector<int32_t>& pieces) {
+    std::vector<std::vector<int32_t>> rows;
+    for (size_t i = 0; i < from.size(); ++i) {
+      rows.push_back(m_rows[from[i]]);
+      rows.back().push_back(pieces[i]);
+    }
+    m_rows = std::move(rows);
+    if (!m_gpt) return readMasked();
+    std::vector<int64_t> index(from.begin(), from.end());
+    const torch::Tensor rowIndex = torch::tensor(index, torch::kLong).to(device());
+    for (KvCache& c : m_cache) c.selectRows(rowIndex);
+    std::vector<std::vector<int32_t>> last;
+    for (const int32_t p : pieces) last.push_back({p});
+    return distributions(m_gpt->forward(idsTensor(last, device()), m_cache).select(1, -1), m_temperature);
+  }
+
+ private:
+  torch::Device device() const { return m_model.parameters().front().device(); }
+
+  std::vector<std::vector<double>> readMasked() {
+    const size_t context = size_t(m_model.config().context);
+    std::vector<std::vector<int32_t>> rows = m_rows;
+    for (auto& row : rows) {
+      row.push_back(SpecialTokens::kMask);
+      if (row.size() > context) row.erase(row.begin(), row.end() - long(context));
+    }
+    return distributions(m_model.forward(idsTensor(rows, device())).select(1, -1), m_temperature);
+  }
+
+  LanguageModel& m_model;
+  GptModel* m_gpt;  // Set for a causal model.
+  double m_temperature;
+  std::vector<int32_t> m_prompt;
+  std::vector<std::vector<int32_t>> m_rows;
+  std::vector<KvCache> m_cache;
+  torch::Tensor m_promptLogits;
+  std::vector<double> m_first;
+};
 
 Predictor::Predictor(std::shared_ptr<LanguageModel> model, std::shared_ptr<const Tokenizer> tokenizer)
     : m_model(std::move(model)), m_tokenizer(std::move(tokenizer)) {
@@ -146,17 +233,7 @@ std::vector<std::vector<double>> Predictor::nextDistributions(std::vector<std::v
   torch::NoGradGuard guard;
   const torch::Tensor logits =
       m_model->forward(idsTensor(rows, m_model->parameters().front().device())).select(1, -1);  // (R, V)
-  std::vector<std::vector<double>> out;
-  for (int64_t r = 0; r < logits.size(0); ++r) {
-    if (temperature <= 0) {  // Greedy: all mass on the most probable token.
-      std::vector<double> onehot(size_t(logits.size(1)), 0.0);
-      onehot[size_t(logits[r].argmax().item<int64_t>())] = 1.0;
-      out.push_back(std::move(onehot));
-    } else {
-      out.push_back(toVector(torch::softmax(logits[r].to(torch::kFloat) / temperature, -1)));
-    }
-  }
-  return out;
+  return distributions(logits, temperature);
 }
 
 std::vector<int32_t> Predictor::promptIds(const std::string& prompt) const {
@@ -206,14 +283,17 @@ NextTokenResult Predictor::next(const std::string& prompt, int topK, double temp
 NextTokenResult Predictor::next(const std::string& prompt, const NextOptions& o) const {
   const bool causal = config().objective == Objective::Causal;
   const std::vector<int32_t> ids = promptIds(prompt);
+  prepareThread();
+  torch::NoGradGuard guard;
+  Continuations continuations(*m_model, ids, o.temperature, o.words ? kMaxWordExtension : 0);
   NextTokenResult r;
-  r.promptTokens = int(ids.size()) - (causal ? 1 : 0);
-  r.truncated = r.promptTokens > config().context - (causal ? 0 : 1);  // A masked model needs a [MASK] too.
-  const std::vector<double> probs = nextDistribution(ids, o.temperature, nullptr);
+  r.promptTokens = int(ids.size()) - (causal ? 1 : 0);  // Not counting the </s> before a causal prompt.
+  r.truncated = int(continuations.prompt().size()) < r.promptTokens;
+  const std::vector<double>& probs = continuations.first();
   for (const double p : probs)
     if (p > 0) r.entropyBits -= p * std::log2(p);
-  r.candidates = o.words ? nextWords(ids, probs, o.topK, o.temperature) : top(probs, o.topK);
-  if (o.promptPieces) r.pieces = promptPieces(ids);
+  r.candidates = o.words ? nextWords(continuations, o.topK) : top(probs, o.topK);
+  if (o.promptPieces) r.pieces = promptPieces(ids, continuations);
   return r;
 }
 
@@ -223,36 +303,42 @@ bool Predictor::continuesWord(int32_t id) const {
   return std::isalnum(c) || c >= 0x80;  // Letters and digits, not "," or "." or a <0x..> byte piece.
 }
 
-std::vector<TokenCandidate> Predictor::nextWords(const std::vector<int32_t>& ids,
-                                                 const std::vector<double>& probs, int topK,
-                                                 double temperature) const {
+std::vector<TokenCandidate> Predictor::nextWords(Continuations& continuations, int topK) const {
   struct Path {
     std::vector<int32_t> pieces;
     double prob;
   };
   std::vector<Path> paths;
-  for (const TokenCandidate& c : top(probs, std::max(20, 3 * topK)))
-    if (m_pieceKinds[size_t(c.id)] != kSpecial) paths.push_back({{c.id}, c.prob});
-  // Each first piece is extended by the most probable next piece while that piece continues the word; all
-  // paths of a round have the same length, so a round is one forward pass.
-  std::vector<size_t> open(paths.size());
-  std::iota(open.begin(), open.end(), 0);
-  for (int round = 0; round < 4 && !open.empty(); ++round) {
-    std::vector<std::vector<int32_t>> rows;
-    for (const size_t i : open) {
-      rows.push_back(ids);
-      rows.back().insert(rows.back().end(), paths[i].pieces.begin(), paths[i].pieces.end());
+  std::vector<size_t> from;
+  std::vector<int32_t> pieces;
+  // A word is no more probable than its first piece, so the top-k words come from the first pieces at the
+  // top; a few more than k leave room for words whose first piece is shared or which end in punctuation.
+  for (const TokenCandidate& c : top(continuations.first(), topK + 4))
+    if (m_pieceKinds[size_t(c.id)] != kSpecial) {
+      paths.push_back({{c.id}, c.prob});
+      from.push_back(0);  // All after the prompt.
+      pieces.push_back(c.id);
     }
-    const auto next = nextDistributions(rows, temperature, nullptr);
-    std::vector<size_t> still;
-    for (size_t r = 0; r < open.size(); ++r) {
+  // Each path is extended by its most probable next piece while that piece carries on the word.
+  std::vector<size_t> pathOfRow(paths.size());
+  std::iota(pathOfRow.begin(), pathOfRow.end(), 0);
+  for (int round = 0; round < kMaxWordExtension && !pieces.empty() && !continuations.full(); ++round) {
+    const auto next = continuations.extend(from, pieces);
+    std::vector<size_t> nextFrom, nextPaths;
+    std::vector<int32_t> nextPieces;
+    for (size_t r = 0; r < next.size(); ++r) {
       const auto best = int32_t(std::max_element(next[r].begin(), next[r].end()) - next[r].begin());
       if (!continuesWord(best)) continue;
-      paths[open[r]].pieces.push_back(best);
-      paths[open[r]].prob *= next[r][size_t(best)];
-      still.push_back(open[r]);
+      Path& path = paths[pathOfRow[r]];
+      path.pieces.push_back(best);
+      path.prob *= next[r][size_t(best)];
+      nextFrom.push_back(r);
+      nextPieces.push_back(best);
+      nextPaths.push_back(pathOfRow[r]);
     }
-    open = std::move(still);
+    from = std::move(nextFrom);
+    pieces = std::move(nextPieces);
+    pathOfRow = std::move(nextPaths);
   }
   // The same word reached through different pieces is one candidate.
   std::vector<TokenCandidate> words;
@@ -270,27 +356,28 @@ std::vector<TokenCandidate> Predictor::nextWords(const std::vector<int32_t>& ids
   return words;
 }
 
-std::vector<PromptPiece> Predictor::promptPieces(const std::vector<int32_t>& allIds) const {
-  const auto device = m_model->parameters().front().device();
-  const size_t context = size_t(config().context);
-  std::vector<int32_t> ids(allIds.end() - long(std::min(allIds.size(), context)), allIds.end());
-  prepareThread();
-  torch::NoGradGuard guard;
+PromptPiece Predictor::promptPiece(int32_t id, double prob) const {
+  std::string text = m_tokenizer->piece(id);
+  for (size_t at; (at = text.find("\xE2\x96\x81")) != std::string::npos;) text.replace(at, 3, " ");
+  return {id, text, prob};
+}
+
+std::vector<PromptPiece> Predictor::promptPieces(const std::vector<int32_t>& allIds,
+                                                 const Continuations& continuations) const {
   std::vector<PromptPiece> out;
-  auto add = [&](int32_t id, double prob) {
-    std::string text = m_tokenizer->piece(id);
-    for (size_t at; (at = text.find("\xE2\x96\x81")) != std::string::npos;) text.replace(at, 3, " ");
-    out.push_back({id, text, prob});
-  };
   if (config().objective == Objective::Causal) {
-    // One pass: position t predicts piece t + 1. The first piece kept has nothing before it to be read from
-    // (</s> when the whole prompt fits), so it is not shown.
-    const torch::Tensor probs =
-        torch::softmax(m_model->forward(idsTensor({ids}, device))[0].to(torch::kFloat), -1);
-    for (size_t t = 1; t < ids.size(); ++t) add(ids[t], probs[long(t - 1)][ids[t]].item<double>());
+    // Read with the prompt: position t predicted piece t + 1. The first piece kept has nothing before it
+    // to be read from (</s> when the whole prompt fits), so it is not shown.
+    const std::vector<int32_t>& ids = continuations.prompt();
+    const torch::Tensor probs = torch::softmax(continuations.promptLogits(), -1);
+    for (size_t t = 1; t < ids.size(); ++t)
+      out.push_back(promptPiece(ids[t], probs[long(t - 1)][ids[t]].item<double>()));
     return out;
   }
   // A masked model: each piece masked in turn, all of them in batches of rows.
+  const auto device = m_model->parameters().front().device();
+  const size_t context = size_t(config().context);
+  const std::vector<int32_t> ids(allIds.end() - long(std::min(allIds.size(), context)), allIds.end());
   constexpr size_t kRows = 32;
   for (size_t from = 0; from < ids.size(); from += kRows) {
     std::vector<std::vector<int32_t>> rows;
@@ -300,7 +387,8 @@ std::vector<PromptPiece> Predictor::promptPieces(const std::vector<int32_t>& all
     }
     const torch::Tensor logits = m_model->forward(idsTensor(rows, device)).to(torch::kFloat);
     for (size_t r = 0; r < rows.size(); ++r)
-      add(ids[from + r], torch::softmax(logits[long(r)][long(from + r)], -1)[ids[from + r]].item<double>());
+      out.push_back(promptPiece(
+          ids[from + r], torch::softmax(logits[long(r)][long(from + r)], -1)[ids[from + r]].item<double>()));
   }
   return out;
 }

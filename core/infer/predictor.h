@@ -15,6 +15,7 @@
 
 namespace pretrain {
 
+class Continuations;
 class LanguageModel;
 class Tokenizer;
 
@@ -125,9 +126,13 @@ class Predictor {
   /// nextDistribution() for rows of equal length, in one forward pass.
   std::vector<std::vector<double>> nextDistributions(std::vector<std::vector<int32_t>> rows,
                                                      double temperature, bool* truncated) const;
-  std::vector<TokenCandidate> nextWords(const std::vector<int32_t>& ids, const std::vector<double>& probs,
-                                        int topK, double temperature) const;
-  std::vector<PromptPiece> promptPieces(const std::vector<int32_t>& ids) const;
+  /// Whole next words: the most probable first pieces, each extended while its next piece carries on the
+  /// word.
+  std::vector<TokenCandidate> nextWords(Continuations& continuations, int topK) const;
+  /// How expected each piece of `ids` was; `continuations` holds a causal model's reading of the prompt.
+  std::vector<PromptPiece> promptPieces(const std::vector<int32_t>& ids,
+                                        const Continuations& continuations) const;
+  PromptPiece promptPiece(int32_t id, double prob) const;
   /// A piece that carries on a word: no "▁", and a letter or digit (not punctuation or a byte).
   bool continuesWord(int32_t id) const;
   std::vector<MaskPrediction> fillSpans(std::vector<int32_t> ids, std::vector<MaskPrediction> masks,

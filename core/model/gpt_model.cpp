@@ -15,14 +15,23 @@ GptModel::GptModel(const ModelConfig& c) : LanguageModel(c) {
   m_wpe->weight.normal_(0.0, 0.01);
 }
 
-torch::Tensor GptModel::forward(const torch::Tensor& ids) {
-  const int64_t T = ids.size(1);
-  TORCH_CHECK(T <= config().context, "sequence of ", T, " tokens is longer than the context ",
+torch::Tensor GptModel::forward(const torch::Tensor& ids) { return run(ids, nullptr); }
+
+torch::Tensor GptModel::forward(const torch::Tensor& ids, std::vector<KvCache>& cache) {
+  cache.resize(m_blocks->size());
+  return run(ids, &cache);
+}
+
+torch::Tensor GptModel::run(const torch::Tensor& ids, std::vector<KvCache>* cache) {
+  const int64_t past = cache ? cache->front().length() : 0, T = ids.size(1);
+  TORCH_CHECK(past + T <= config().context, "sequence of ", past + T, " tokens is longer than the context ",
               config().context);
-  const auto positions = torch::arange(T, torch::TensorOptions().dtype(torch::kLong).device(ids.device()));
+  const auto positions =
+      torch::arange(past, past + T, torch::TensorOptions().dtype(torch::kLong).device(ids.device()));
   torch::Tensor x = m_wte(ids) + m_wpe(positions);  // (B, T, C)
   x = torch::dropout(x, config().dropout, is_training());
-  for (const auto& block : *m_blocks) x = block->as<TransformerBlock>()->forward(x);
+  for (size_t i = 0; i < m_blocks->size(); ++i)
+    x = (*m_blocks)[i]->as<TransformerBlock>()->forward(x, cache ? &(*cache)[i] : nullptr);
   x = m_lnF(x);
   return torch::nn::functional::linear(x, m_wte->weight);  // (B, T, V), weights tied to wte
 }

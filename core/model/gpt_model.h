@@ -13,8 +13,13 @@ class GptModel : public LanguageModel {
  public:
   explicit GptModel(const ModelConfig& config);
   torch::Tensor forward(const torch::Tensor& ids) override;
+  /// ids: the new positions (B, T), read after those in `cache` (one per block; empty at first), which
+  /// grows by them -> logits (B, T, V). Total length at most the context.
+  torch::Tensor forward(const torch::Tensor& ids, std::vector<KvCache>& cache);
 
  private:
+  torch::Tensor run(const torch::Tensor& ids, std::vector<KvCache>* cache);
+
   torch::nn::Embedding m_wte{nullptr}, m_wpe{nullptr};
   torch::nn::ModuleList m_blocks{nullptr};
   torch::nn::LayerNorm m_lnF{nullptr};

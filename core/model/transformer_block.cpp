@@ -56,7 +56,7 @@ TransformerBlockImpl::TransformerBlockImpl(const ModelConfig& c, BlockStyle styl
   initLinear(m_fcOut, residualStd);
 }
 
-torch::Tensor TransformerBlockImpl::attention(const torch::Tensor& x) {
+torch::Tensor TransformerBlockImpl::attention(const torch::Tensor& x, KvCache* cache) {
   const int64_t B = x.size(0), T = x.size(1), C = x.size(2), h = m_heads, d = C / h;
   torch::Tensor q, k, v;
   if (m_qkv) {
@@ -68,15 +68,38 @@ torch::Tensor TransformerBlockImpl::attention(const torch::Tensor& x) {
   q = q.view({B, T, h, d}).transpose(1, 2);  // (B, h, T, d)
   k = k.view({B, T, h, d}).transpose(1, 2);
   v = v.view({B, T, h, d}).transpose(1, 2);
-  torch::Tensor att = torch::matmul(q, k.transpose(-2, -1)) * (1.0 / std::sqrt(double(d)));  // (B, h, T, T)
-  if (m_causal) {
+  const double scale = 1.0 / std::sqrt(double(d));
+  // Keys and values before these positions: shared by all rows (P of them) and each row's own (S).
+  const int64_t P = cache && cache->sharedK.defined() ? cache->sharedK.size(2) : 0;
+  const int64_t S = cache && cache->k.defined() ? cache->k.size(2) : 0;
+  if (cache) {
+    if (S > 0) k = torch::cat({cache->k, k}, 2), v = torch::cat({cache->v, v}, 2);
+    cache->k = k, cache->v = v;
+  }
+  torch::Tensor att = torch::matmul(q, k.transpose(-2, -1)) * scale;  // (B, h, T, S + T)
+  if (m_causal) {  // New position t (after S of the row's own) sees the row's keys up to S + t.
     const auto future =
-        torch::ones({T, T}, torch::TensorOptions().dtype(torch::kBool).device(x.device())).triu(1);
+        torch::ones({T, S + T}, torch::TensorOptions().dtype(torch::kBool).device(x.device())).triu(1 + S);
     att = att.masked_fill(future, -std::numeric_limits<float>::infinity());
+  }
+  if (P > 0) {  // The shared positions come first and are all visible; broadcast over the rows.
+    att = torch::cat({torch::matmul(q, cache->sharedK.transpose(-2, -1)) * scale, att}, -1);
   }
   att = torch::softmax(att, -1);
   att = torch::dropout(att, m_dropout, is_training());
-  return torch::matmul(att, v).transpose(1, 2).contiguous().view({B, T, C});  // (B, T, C)
+  torch::Tensor out = torch::matmul(att.narrow(-1, P, att.size(-1) - P), v);
+  if (P > 0) out = out + torch::matmul(att.narrow(-1, 0, P), cache->sharedV);
+  return out.transpose(1, 2).contiguous().view({B, T, C});  // (B, T, C)
+}
+
+void KvCache::share() {
+  sharedK = sharedK.defined() ? torch::cat({sharedK, k}, 2) : k;
+  sharedV = sharedV.defined() ? torch::cat({sharedV, v}, 2) : v;
+  k = v = torch::Tensor();
+}
+
+void KvCache::selectRows(const torch::Tensor& index) {
+  if (k.defined()) k = k.index_select(0, index), v = v.index_select(0, index);
 }
 
 torch::Tensor TransformerBlockImpl::mlp(const torch::Tensor& x) {
@@ -85,13 +108,15 @@ torch::Tensor TransformerBlockImpl::mlp(const torch::Tensor& x) {
   return m_fcOut(torch::gelu(m_fcIn(x), approximate));
 }
 
-torch::Tensor TransformerBlockImpl::forward(const torch::Tensor& x) {
+torch::Tensor TransformerBlockImpl::forward(const torch::Tensor& x) { return forward(x, nullptr); }
+
+torch::Tensor TransformerBlockImpl::forward(const torch::Tensor& x, KvCache* cache) {
   const bool train = is_training();
   if (m_style == BlockStyle::Gpt2) {
-    torch::Tensor y = x + torch::dropout(m_attnOut(attention(m_norm1(x))), m_dropout, train);
+    torch::Tensor y = x + torch::dropout(m_attnOut(attention(m_norm1(x), cache)), m_dropout, train);
     return y + torch::dropout(mlp(m_norm2(y)), m_dropout, train);
   }
-  torch::Tensor y = m_norm1(x + torch::dropout(m_attnOut(attention(x)), m_dropout, train));
+  torch::Tensor y = m_norm1(x + torch::dropout(m_attnOut(attention(x, cache)), m_dropout, train));
   return m_norm2(y + torch::dropout(mlp(y), m_dropout, train));
 }
 

@@ -18,14 +18,31 @@ namespace pretrain {
 
 enum class BlockStyle { Gpt2, Bert };
 
+/// The keys and values a causal block has computed for the positions read so far (inference only), so
+/// that reading one more position costs one position's work. A prompt's part can be shared by many rows
+/// continuing it differently: it is kept once and broadcast, and only each row's own continuation is
+/// copied when rows are chosen.
+struct KvCache {
+  torch::Tensor sharedK, sharedV;  ///< (1, h, P, d): read by every row.
+  torch::Tensor k, v;              ///< (B, h, S, d): each row's own positions after the shared ones.
+  int64_t length() const { return (sharedK.defined() ? sharedK.size(2) : 0) + (k.defined() ? k.size(2) : 0); }
+  /// What one row has read becomes the shared part (before it is continued in several ways).
+  void share();
+  /// Keeps the rows `index` (a row may be taken more than once).
+  void selectRows(const torch::Tensor& index);
+};
+
 class TransformerBlockImpl : public torch::nn::Module {
  public:
   TransformerBlockImpl(const ModelConfig& config, BlockStyle style);
   /// x: (B, T, C) -> (B, T, C). Causal blocks let position t attend to positions <= t only.
   torch::Tensor forward(const torch::Tensor& x);
+  /// x: the new positions only (B, T, C), read after those in `cache`, which grows by them.
+  torch::Tensor forward(const torch::Tensor& x, KvCache* cache);
 
  private:
-  torch::Tensor attention(const torch::Tensor& x);  // (B, T, C) -> (B, T, C), before the output projection
+  // (B, T, C) -> (B, T, C), before the output projection; with a cache, after the positions it holds.
+  torch::Tensor attention(const torch::Tensor& x, KvCache* cache);
   torch::Tensor mlp(const torch::Tensor& x);
 
   BlockStyle m_style;

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "model/gpt_model.h"
 #include "model/language_model.h"
 #include "test_model.h"
 #include "util/error.h"
@@ -34,6 +35,36 @@ class TstModels : public QObject {
     // Positions before 10 are untouched; position 10 and later do change.
     QVERIFY(torch::equal(a.narrow(1, 0, 10), b.narrow(1, 0, 10)));
     QVERIFY(!torch::allclose(a.narrow(1, 10, 6), b.narrow(1, 10, 6)));
+  }
+
+  void cachedReadingEqualsReadingWhole() {
+    // Reading a prefix, then the rest one position at a time from the cached keys and values, gives the
+    // logits of reading everything at once; rows of the cache can be copied to continue several ways.
+    auto model = makeModel(testdata::smallModel(Objective::Causal, 50));
+    model->eval();
+    auto* gpt = dynamic_cast<GptModel*>(model.get());
+    QVERIFY(gpt);
+    torch::NoGradGuard guard;
+    const torch::Tensor ids = torch::randint(50, {1, 12}, torch::kLong);
+    const torch::Tensor whole = gpt->forward(ids);
+    std::vector<KvCache> cache;
+    torch::Tensor parts = gpt->forward(ids.slice(1, 0, 8), cache);
+    for (int64_t t = 8; t < 12; ++t)
+      parts = torch::cat({parts, gpt->forward(ids.slice(1, t, t + 1), cache)}, 1);
+    QVERIFY(torch::allclose(whole, parts, 1e-4, 1e-5));
+    QCOMPARE(cache.front().length(), int64_t(12));
+    for (KvCache& c : cache) c.share();
+    const torch::Tensor two = torch::zeros({2}, torch::kLong);
+    for (KvCache& c : cache) c.selectRows(two);
+    const torch::Tensor next = torch::tensor({{3}, {7}}, torch::kLong);
+    const torch::Tensor branched = gpt->forward(next, cache);  // (2, 1, V)
+    const torch::Tensor seven = gpt->forward(torch::cat({ids, torch::full({1, 1}, 7, torch::kLong)}, 1));
+    QVERIFY(torch::allclose(branched[1][0], seven[0][-1], 1e-4, 1e-5));
+    // A further step reads the shared part and each row's own: row 0 continues 3 with 5.
+    for (KvCache& c : cache) c.selectRows(torch::tensor({0}, torch::kLong));
+    const torch::Tensor after = gpt->forward(torch::tensor({{5}}, torch::kLong), cache);
+    const torch::Tensor direct = gpt->forward(torch::cat({ids, torch::tensor({{3, 5}}, torch::kLong)}, 1));
+    QVERIFY(torch::allclose(after[0][0], direct[0][-1], 1e-4, 1e-5));
   }
 
   void maskedModelSeesBothSides() {

@@ -65,8 +65,12 @@ void InferenceService::requestFill(const QString& text, const QVector<int>& mask
       if (text.contains("[MASK]")) {
         // Typed masks: clicked words become [MASK]s too, and all are filled together.
         QStringList words = text.split(' ', Qt::SkipEmptyParts);
-        for (const int w : maskedWords)
-          if (w >= 0 && w < words.size()) words[w] = "[MASK]";
+        for (const int w : maskedWords) {
+          if (w < 0 || w >= words.size()) continue;
+          qsizetype end = words[w].size();  // What follows the word ("dog.") stays.
+          while (end > 0 && !words[w][end - 1].isLetterOrNumber()) --end;
+          words[w] = "[MASK]" + words[w].mid(end);
+        }
         view.masks = predictor->fill(words.join(' ').toStdString(), topK);
       } else if (!maskedWords.isEmpty()) {
         view.masks = predictor->fillWords(t, std::vector<int>(maskedWords.begin(), maskedWords.end()), topK);

@@ -16,21 +16,28 @@ ProbePlot::ProbePlot(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot(
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addWidget(m_plot, 1);
   layout->addWidget(m_readout);
-  m_plot->setMinimumHeight(140);
+  m_plot->setMinimumHeight(170);
   m_plot->xAxis->setLabel(tr("step"));
   // Log scale: a fact is learnt over orders of magnitude (1e-6 to 0.9), invisible on a linear axis.
   m_plot->yAxis->setLabel(tr("probability"));
   m_plot->yAxis->setScaleType(QCPAxis::stLogarithmic);
   m_plot->yAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTickerLog));
   m_plot->yAxis->setRange(1e-4, 1);
+  // The legend in a row of its own above the plot: curves rise from the bottom left towards the top right,
+  // and a legend inside would cover some of them.
   m_plot->legend->setVisible(true);
-  m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+  m_plot->plotLayout()->insertRow(0);
+  m_plot->plotLayout()->addElement(0, 0, m_plot->legend);
+  m_plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
+  m_plot->plotLayout()->setRowStretchFactor(0, 0.001);
   stylePlot(m_plot, palette());
   connect(m_plot, &QCustomPlot::mouseMove, this, &ProbePlot::showReadout);
 }
 
 void ProbePlot::setProbes(const std::vector<Probe>& probes) {
   m_probes = probes;
+  if (!probes.empty() && m_results.isEmpty())
+    m_readout->setText(tr("Each evaluation adds a point per probe: the probability of its target word."));
   m_plot->clearGraphs();
   for (size_t i = 0; i < probes.size(); ++i) {
     QCPGraph* g = m_plot->addGraph();

@@ -8,7 +8,7 @@ namespace pretrain::ui {
 
 namespace {
 constexpr qint64 kFlushMs = 50;       // At most ~20 updates a second reach the GUI.
-constexpr qint64 kSnapshotMs = 3000;  // The Playground's weights are at most this old while training runs.
+constexpr qint64 kSnapshotMs = 3000;  // The Playground's weights are this old at most (small models).
 }  // namespace
 
 void TrainingWorker::setProbes(const std::vector<Probe>& probes) {
@@ -17,8 +17,13 @@ void TrainingWorker::setProbes(const std::vector<Probe>& probes) {
 }
 
 void TrainingWorker::emitSnapshot(const Trainer& trainer) {
+  QElapsedTimer copying;
+  copying.start();
+  auto predictor = std::make_shared<const Predictor>(trainer.snapshot(), trainer.tokenizer());
+  // A big model's copy is not free: keep copying under ~2% of the training time.
+  m_snapshotEveryMs = std::max(kSnapshotMs, 50 * copying.elapsed());
   m_sinceSnapshot.restart();
-  Q_EMIT predictorReady(std::make_shared<const Predictor>(trainer.snapshot(), trainer.tokenizer()));
+  Q_EMIT predictorReady(predictor);
 }
 
 void TrainingWorker::flush(bool force) {
@@ -77,7 +82,7 @@ void TrainingWorker::run(const TrainingRunOptions& options) {
       Q_EMIT pausedChanged(paused);
       wasPaused = paused;
     }
-    if (!paused && m_sinceSnapshot.elapsed() >= kSnapshotMs) emitSnapshot(*trainer);
+    if (!paused && m_sinceSnapshot.elapsed() >= m_snapshotEveryMs) emitSnapshot(*trainer);
     if (m_stop) return RunCommand::Stop;
     if (m_checkpoint.exchange(false)) return RunCommand::SaveCheckpoint;
     return paused ? RunCommand::Pause : RunCommand::Continue;

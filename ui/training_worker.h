@@ -51,6 +51,7 @@ class TrainingWorker : public QObject {
   std::atomic<bool> m_paused{false}, m_stop{false}, m_checkpoint{false};
   QVector<StepMetrics> m_pending;
   QElapsedTimer m_sinceFlush, m_sinceSnapshot;
+  qint64 m_snapshotEveryMs = 3000;  // Longer for models that take long to copy.
   std::mutex m_probesMutex;
   std::vector<pretrain::Probe> m_probes;
 };

@@ -92,7 +92,8 @@ class TstPretrainTrainCli : public QObject {
 
   void trainWritesARunFolder() {
     const Run r =
-        pretrain(trainArgs("clm", {"--steps", "300", "--eval-every", "100", "--save-every", "100"}));
+        pretrain(trainArgs("clm", {"--steps", "300", "--eval-every", "100", "--save-every", "100", "--probe",
+                                   "I love to eat pizza with=>cheese"}));
     QVERIFY2(r.exitCode == 0, r.err.constData());
     const QJsonObject j = r.json();
     QCOMPARE(j["end_step"].toInt(), 300);
@@ -112,6 +113,15 @@ class TstPretrainTrainCli : public QObject {
     for (const char* k : {"val_loss", "val_perplexity", "val_bits_per_byte"})
       QVERIFY2(hundredth.contains(k), k);
     QCOMPARE(QDir(path("clm/checkpoints")).entryList({"step-*.pt"}).size(), 3);  // 100, 200, 300
+    // The probe: one line per evaluation; by the end the model has learnt the fact.
+    QFile probes(path("clm/probes.jsonl"));
+    QVERIFY(probes.open(QIODevice::ReadOnly));
+    const auto probeLines = probes.readAll().trimmed().split('\n');
+    QCOMPARE(probeLines.size(), 3);
+    const QJsonObject last = QJsonDocument::fromJson(probeLines.back()).object();
+    QCOMPARE(last["step"].toInt(), 300);
+    QCOMPARE(last["rank"].toInt(), 1);
+    QVERIFY(last["prob"].toDouble() > 0.5);
   }
 
   void nextSaysCheese() {
@@ -227,6 +237,9 @@ class TstPretrainTrainCli : public QObject {
         << QStringList{"train", "--corpus", d + "/mission.txt", "--out", d + "/z",       "--layers", "64",
                        "--dim", "4096",     "--heads",          "32",    "--vocab-size", "400"}
         << "GB short); use a smaller batch, context or model";
+    QTest::newRow("bad probe") << QStringList{"train", "--corpus", d + "/mission.txt", "--out", d + "/p",
+                                              "--probe", "no arrow here"}
+                               << "a probe is written TEXT=>TARGET";
     QTest::newRow("run exists") << QStringList{"train", "--corpus", d + "/mission.txt", "--out", d + "/clm"}
                                 << "already holds a run";
     QTest::newRow("cuda absent") << QStringList{"train",    "--corpus", d + "/mission.txt", "--out", d + "/y",

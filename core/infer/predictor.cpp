@@ -7,6 +7,7 @@
 #include <cstring>
 #include <numeric>
 #include <random>
+#include <set>
 
 #include "data/tokenize_corpus.h"
 #include "model/gpt_model.h"
@@ -420,10 +421,15 @@ WordProbability Predictor::maskedProbabilityOf(const std::string& text, const st
   WordProbability r;
   r.pieces = int(pieces.size());
   if (config().objective == Objective::Causal) {
-    // Ranked among the candidates that fill() scores by the likelihood of the whole sentence.
+    // Ranked among the candidates fill() scores by the likelihood of the whole sentence, with the word
+    // always among them.
     constexpr int kCandidates = 50;
+    if (ids.size() > size_t(config().context))
+      throw InputError("the text is longer than the model's context of " + std::to_string(config().context));
+    prepareThread();
+    torch::NoGradGuard guard;
     const std::string wanted = m_tokenizer->decode(pieces);
-    const auto& candidates = fill(text, kCandidates).front().candidates;
+    const auto candidates = fillCausal(ids, masks, kCandidates, pieces).front().candidates;
     for (size_t i = 0; i < candidates.size(); ++i)
       if (candidates[i].text == wanted) return {candidates[i].prob, int(i) + 1, r.pieces};
     return r;
@@ -585,7 +591,7 @@ std::vector<MaskPrediction> Predictor::fillMasked(std::vector<int32_t> ids, std:
 }
 
 std::vector<MaskPrediction> Predictor::fillCausal(std::vector<int32_t> ids, std::vector<MaskPrediction> masks,
-                                                  int topK) const {
+                                                  int topK, const std::vector<int32_t>& forced) const {
   const auto device = m_model->parameters().front().device();
   // Left to right: candidates come from the left context (a word of n pieces is completed greedily to n
   // pieces), then each is scored by the likelihood of the sentence with it in place, up to the next mask,
@@ -608,13 +614,29 @@ std::vector<MaskPrediction> Predictor::fillCausal(std::vector<int32_t> ids, std:
       const torch::Tensor next = restrict(last, m_pieceKinds, false).argmax(-1).cpu();  // continues the word
       for (size_t r = 0; r < rows.size(); ++r) rows[r].push_back(int32_t(next[long(r)].item<int64_t>()));
     }
+    std::vector<size_t> wordLength(rows.size(), n);
+    if (k == 0 && !forced.empty()) {
+      std::vector<int32_t> row = left;
+      row.insert(row.end(), forced.begin(), forced.end());
+      if (std::find(rows.begin(), rows.end(), row) == rows.end()) {
+        rows.push_back(row);
+        wordLength.push_back(forced.size());
+      }
+    }
     for (auto& row : rows) row.insert(row.end(), ids.begin() + long(first + n), ids.begin() + long(end));
-    const torch::Tensor logp =
-        torch::log_softmax(m_model->forward(idsTensor(rows, device)).to(torch::kFloat), -1);
+    // log p(the word and what follows it), one forward pass per word length.
     std::vector<double> score(rows.size(), 0.0);
-    for (size_t r = 0; r < rows.size(); ++r)
-      for (size_t t = left.size(); t < rows[r].size(); ++t)  // log p(the word and what follows it)
-        score[r] += logp[long(r)][long(t - 1)][rows[r][t]].item<double>();
+    for (const size_t length : std::set<size_t>(wordLength.begin(), wordLength.end())) {
+      std::vector<size_t> group;
+      std::vector<std::vector<int32_t>> batch;
+      for (size_t r = 0; r < rows.size(); ++r)
+        if (wordLength[r] == length) group.push_back(r), batch.push_back(rows[r]);
+      const torch::Tensor logp =
+          torch::log_softmax(m_model->forward(idsTensor(batch, device)).to(torch::kFloat), -1);
+      for (size_t g = 0; g < group.size(); ++g)
+        for (size_t t = left.size(); t < batch[g].size(); ++t)
+          score[group[g]] += logp[long(g)][long(t - 1)][batch[g][t]].item<double>();
+    }
     const size_t bestRow = size_t(std::max_element(score.begin(), score.end()) - score.begin());
     const double maxScore = score[bestRow];
     double total = 0;
@@ -622,11 +644,12 @@ std::vector<MaskPrediction> Predictor::fillCausal(std::vector<int32_t> ids, std:
     std::vector<TokenCandidate> ranked;
     for (size_t r = 0; r < rows.size(); ++r)
       ranked.push_back(wordCandidate(
-          {rows[r].begin() + long(left.size()), rows[r].begin() + long(left.size() + n)}, score[r] / total));
+          {rows[r].begin() + long(left.size()), rows[r].begin() + long(left.size() + wordLength[r])},
+          score[r] / total));
     std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.prob > b.prob; });
-    ranked.resize(std::min(ranked.size(), size_t(topK)));
+    if (forced.empty()) ranked.resize(std::min(ranked.size(), size_t(topK)));
     masks[k].candidates = ranked;
-    for (size_t i = 0; i < n; ++i)
+    for (size_t i = 0; i < n && i < wordLength[bestRow]; ++i)
       ids[first + i] = rows[bestRow][left.size() + i];  // The best, for later masks.
   }
   return masks;

@@ -99,8 +99,8 @@ class Predictor {
   WordProbability probabilityOf(const std::string& prompt, const std::string& word,
                                 double temperature = 1.0) const;
   /// The probability that `word` fills the one [MASK] in `text`, and its rank. A masked model reads it
-  /// directly (piece by piece); a causal model ranks it among the candidates fill() scores, rank 0 and
-  /// probability 0 when it is not among them.
+  /// directly (piece by piece); a causal model ranks it among the candidates fill() scores by the
+  /// likelihood of the whole sentence, the word added to them when the left context does not propose it.
   WordProbability maskedProbabilityOf(const std::string& text, const std::string& word) const;
   /// One prediction per "[MASK]" in `text`, filled most confident first. Throws InputError when the text
   /// has no [MASK] or is longer than the context.
@@ -139,8 +139,10 @@ class Predictor {
                                         int topK) const;
   std::vector<MaskPrediction> fillMasked(std::vector<int32_t> ids, std::vector<MaskPrediction> masks,
                                          int topK) const;
+  /// `forced`: a word's pieces to rank among the first mask's candidates even when the left context would
+  /// not propose it; all candidates are then kept (for maskedProbabilityOf()).
   std::vector<MaskPrediction> fillCausal(std::vector<int32_t> ids, std::vector<MaskPrediction> masks,
-                                         int topK) const;
+                                         int topK, const std::vector<int32_t>& forced = {}) const;
   /// Fills `positions` of `ids` with the masked model, most confident first; returns the product of the
   /// chosen pieces' probabilities.
   double fillGreedily(std::vector<int32_t>& ids, std::vector<int> positions,

@@ -196,6 +196,10 @@ class TstPredictor : public QObject {
     QCOMPARE(brown.rank, 1);
     QVERIFY(std::abs(brown.prob - p->fill(text, 5)[0].candidates[0].prob) < 1e-6);
     QVERIFY(p->maskedProbabilityOf(text, "butter").rank != 1);
+    // A word the model would never propose is still ranked, last or nearly, with a tiny probability.
+    const WordProbability odd = p->maskedProbabilityOf(text, "zqxvw");
+    QVERIFY(odd.rank > 1);
+    QVERIFY(odd.prob >= 0 && odd.prob < 1e-3);
     QVERIFY_THROWS_EXCEPTION(InputError, p->maskedProbabilityOf("no mask", "brown"));
   }
 

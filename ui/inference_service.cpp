@@ -38,6 +38,7 @@ void InferenceService::requestNext(const QString& prompt, const NextOptions& opt
     if (id != m_latestNext) return;  // A newer request is queued behind this one.
     NextView view;
     view.prompt = prompt;
+    view.probabilityOf = probabilityOf;
     try {
       view.result = predictor->next(prompt.toStdString(), options);
       if (!probabilityOf.trimmed().isEmpty()) {

@@ -18,7 +18,7 @@
 namespace pretrain::ui {
 
 struct NextView {
-  QString prompt;
+  QString prompt, probabilityOf;  ///< What was asked.
   pretrain::NextTokenResult result;
   bool hasProbability = false;  ///< A "probability of" word was asked for.
   pretrain::WordProbability probability;

@@ -177,7 +177,8 @@ void NextWordPane::refresh() {
 }
 
 void NextWordPane::show(const NextView& view) {
-  if (view.prompt != m_prompt->text()) return;  // An answer to text the person has since changed.
+  // An answer to text the person has since changed: the newer question's answer follows.
+  if (view.prompt != m_prompt->text() || view.probabilityOf != m_probabilityOf->text()) return;
   if (!view.error.isEmpty()) {
     m_chart->clearBars();
     m_info->setText(view.error);
@@ -210,7 +211,7 @@ void NextWordPane::show(const NextView& view) {
   info << tr("Entropy of the next piece: %1 bits").arg(r.entropyBits, 0, 'f', 2);
   if (view.hasProbability)
     info << tr("“%1”: probability %2, rank %3%4")
-                .arg(m_probabilityOf->text().trimmed())
+                .arg(view.probabilityOf.trimmed())
                 .arg(view.probability.prob, 0, 'g', 3)
                 .arg(view.probability.rank)
                 .arg(view.probability.pieces > 1 ? tr(" (%1 pieces)").arg(view.probability.pieces)

@@ -2,6 +2,8 @@
 
 #include <QtCore/QElapsedTimer>
 
+#include "util/error.h"
+
 namespace pretrain::ui {
 
 BackgroundTask::BackgroundTask(QObject* parent) : QObject(parent) { registerTrainingTypes(); }
@@ -33,7 +35,7 @@ bool BackgroundTask::start(std::function<void(const ProgressFn&)> work) {
     } catch (const Cancelled&) {
       Q_EMIT cancelled();
     } catch (const std::exception& e) {
-      Q_EMIT failed(QString::fromStdString(e.what()));
+      Q_EMIT failed(QString::fromStdString(errorText(e)));
     }
   });
   connect(m_thread, &QThread::finished, this, [this] {

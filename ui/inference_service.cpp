@@ -4,6 +4,8 @@
 
 #include <exception>
 
+#include "util/error.h"
+
 namespace pretrain::ui {
 
 InferenceService::InferenceService(QObject* parent) : QObject(parent), m_context(new QObject) {
@@ -47,7 +49,7 @@ void InferenceService::requestNext(const QString& prompt, const NextOptions& opt
         view.hasProbability = true;
       }
     } catch (const std::exception& e) {
-      view.error = QString::fromStdString(e.what());
+      view.error = QString::fromStdString(errorText(e));
     }
     QMetaObject::invokeMethod(
         this, [this, view] { Q_EMIT nextReady(view); }, Qt::QueuedConnection);
@@ -77,7 +79,7 @@ void InferenceService::requestFill(const QString& text, const QVector<int>& mask
         view.masks = predictor->fillWords(t, std::vector<int>(maskedWords.begin(), maskedWords.end()), topK);
       }
     } catch (const std::exception& e) {
-      view.error = QString::fromStdString(e.what());
+      view.error = QString::fromStdString(errorText(e));
     }
     QMetaObject::invokeMethod(
         this, [this, view] { Q_EMIT fillReady(view); }, Qt::QueuedConnection);
@@ -96,7 +98,7 @@ void InferenceService::startGenerate(const QString& prompt, const GenerateOption
         return !m_stopGenerate.load();
       });
     } catch (const std::exception& e) {
-      error = QString::fromStdString(e.what());
+      error = QString::fromStdString(errorText(e));
     }
     QMetaObject::invokeMethod(
         this, [this, error] { Q_EMIT generateFinished(error); }, Qt::QueuedConnection);

@@ -1,8 +1,9 @@
 #include "ui/training_worker.h"
 
-#include "util/thread_priority.h"
-
 #include <exception>
+
+#include "util/error.h"
+#include "util/thread_priority.h"
 
 namespace pretrain::ui {
 
@@ -100,7 +101,7 @@ void TrainingWorker::run(const TrainingRunOptions& options) {
     Q_EMIT failed(tr("Out of memory. Use a smaller batch, context or model, then start again."));
   } catch (const std::exception& e) {
     flush(true);
-    Q_EMIT failed(QString::fromStdString(e.what()));
+    Q_EMIT failed(QString::fromStdString(errorText(e)));
   }
 }
 

@@ -57,7 +57,7 @@ int run(int argc, char** argv) {
       std::fprintf(stderr, "pretrain %s: cancelled; no partial output was kept\n", c.name);
       return 130;
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "pretrain %s: error: %s\n", c.name, e.what());
+      std::fprintf(stderr, "pretrain %s: error: %s\n", c.name, errorText(e).c_str());
       return 1;
     }
   }

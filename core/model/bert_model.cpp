@@ -33,7 +33,9 @@ torch::Tensor BertModel::forward(const torch::Tensor& ids) {
   torch::Tensor x = m_embedNorm(m_words(ids) + m_positions(positions));  // (B, T, C)
   x = torch::dropout(x, config().dropout, is_training());
   for (const auto& layer : *m_layers) x = layer->as<TransformerBlock>()->forward(x);
-  x = m_headNorm(torch::gelu(m_headDense(x)));
+  // Under bf16 autocast the dense layer gives bf16, and LayerNorm on the CPU wants its input in its weights'
+  // type (the blocks' norms get fp32 from the residual sum, this one does not).
+  x = m_headNorm(torch::gelu(m_headDense(x)).to(m_headNorm->weight.scalar_type()));
   return torch::nn::functional::linear(x, m_words->weight, m_outputBias);  // (B, T, V), tied to the embedding
 }
 

@@ -31,4 +31,11 @@ class Cancelled : public Error {
   Cancelled() : Error("cancelled") {}
 };
 
+/// The message of any exception as one line: LibTorch's own errors carry a stack trace after their
+/// message ("...\nException raised from ..."), which a person should not be shown.
+inline std::string errorText(const std::exception& e) {
+  const std::string what = e.what();
+  return what.substr(0, what.find('\n'));
+}
+
 }  // namespace pretrain

@@ -67,6 +67,18 @@ class TstModels : public QObject {
     QVERIFY(torch::allclose(after[0][0], direct[0][-1], 1e-4, 1e-5));
   }
 
+  void libtorchErrorsReadAsOneLine() {
+    auto model = makeModel(testdata::smallModel(Objective::Causal, 50));
+    try {
+      model->forward(torch::zeros({1, 17}, torch::kLong));  // Longer than the context of 16.
+      QFAIL("no error");
+    } catch (const std::exception& e) {
+      QVERIFY(std::string(e.what()).find('\n') != std::string::npos);  // LibTorch adds its stack trace...
+      QCOMPARE(errorText(e),
+               std::string("sequence of 17 tokens is longer than the context 16"));  // ...not shown.
+    }
+  }
+
   void maskedModelSeesBothSides() {
     auto model = makeModel(small(Objective::Masked));
     model->eval();

@@ -10,6 +10,7 @@
 #include <QtWidgets/QVBoxLayout>
 
 #include "ui/bar_chart.h"
+#include "ui/candidate_text.h"
 #include "ui/flow_layout.h"
 #include "ui/inference_service.h"
 
@@ -136,7 +137,7 @@ void MaskedWordPane::show(const FillView& view) {
     QStringList labels;
     QVector<double> probs;
     for (const TokenCandidate& c : m.candidates) {
-      labels << QString::fromStdString(c.text);
+      labels << candidateLabel(c);
       probs << c.prob;
     }
     const QString original =

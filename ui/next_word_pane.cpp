@@ -15,6 +15,7 @@
 
 #include "tokenizer/tokenizer.h"
 #include "ui/bar_chart.h"
+#include "ui/candidate_text.h"
 #include "ui/inference_service.h"
 #include "ui/tinted_text.h"
 
@@ -22,16 +23,6 @@ namespace pretrain::ui {
 namespace {
 
 constexpr int kDebounceMs = 100;
-
-// A candidate as a person reads it: a piece that carries on the word the prompt ends in starts with "…";
-// the end of a document is named.
-QString candidateLabel(const TokenCandidate& c) {
-  if (c.id == SpecialTokens::kEos) return NextWordPane::tr("</s> (end of text)");
-  const QString text = QString::fromStdString(c.text);
-  if (text.trimmed().isEmpty()) return NextWordPane::tr("␣ (space)");
-  const bool startsWord = QString::fromStdString(c.piece).startsWith(QChar(0x2581));
-  return startsWord ? text : "…" + text;
-}
 
 QString alternativesText(const std::vector<TokenCandidate>& alternatives) {
   QStringList lines;

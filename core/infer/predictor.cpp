@@ -661,8 +661,14 @@ std::string Predictor::generate(const std::string& prompt, const GenerateOptions
   const std::string promptText = m_tokenizer->decode(ids);
   std::string shown;
   std::mt19937_64 rng(o.seed);
+  prepareThread();
+  torch::NoGradGuard guard;
+  // A causal model reads each new piece from its cached keys and values, with room for up to a quarter of
+  // its context; once that is used, it reads the latest window afresh and goes on the same way.
+  const int room = std::min(o.maxNewTokens, std::max(1, config().context / 4));
+  auto continuations = std::make_unique<Continuations>(*m_model, ids, o.temperature, room);
+  std::vector<double> p = continuations->first();
   for (int n = 0; n < o.maxNewTokens; ++n) {
-    std::vector<double> p = nextDistribution(ids, o.temperature, nullptr);
     std::vector<int32_t> order(p.size());
     std::iota(order.begin(), order.end(), 0);
     std::sort(order.begin(), order.end(), [&](int32_t a, int32_t b) { return p[size_t(a)] > p[size_t(b)]; });
@@ -695,6 +701,13 @@ std::string Predictor::generate(const std::string& prompt, const GenerateOptions
       shown = generated;
       constexpr int kAlternatives = 5;
       if (onPiece && !onPiece({delta, p[size_t(id)] / total, top(p, kAlternatives)})) break;
+    }
+    if (n + 1 == o.maxNewTokens) break;
+    if (continuations->full()) {
+      continuations = std::make_unique<Continuations>(*m_model, ids, o.temperature, room);
+      p = continuations->first();
+    } else {
+      p = continuations->extend({0}, {id}).front();
     }
   }
   return shown;

@@ -61,9 +61,10 @@ MainWindow::MainWindow(QWidget* parent)
   connect(m_controller, &TrainingController::steps, m_train, &TrainPage::showSteps);
   connect(m_controller, &TrainingController::evaluated, m_train, &TrainPage::showEval);
   connect(m_controller, &TrainingController::steps, this, [this](const QVector<StepMetrics>& rows) {
-    if (!rows.isEmpty())
-      m_statusRun->setText(
-          tr("step %1 · %2 tokens/s").arg(rows.back().step).arg(qRound(rows.back().tokensPerSecond)));
+    if (rows.isEmpty()) return;
+    m_lastStep = rows.back().step;
+    m_statusRun->setText(
+        tr("step %1 · %2 tokens/s").arg(m_lastStep).arg(qRound(rows.back().tokensPerSecond)));
   });
   connect(m_controller, &TrainingController::dataProgress, this, [this](const Progress& p) {
     m_train->showStatus(tr("Preparing data: %1 %2%")

@@ -58,17 +58,13 @@ void ProbePlot::addResults(const QVector<ProbeResult>& results) {
     m_plot->graph(r.probe)->addData(double(r.step), r.prob);
   }
   if (!m_results.isEmpty()) {
-    bool found = false;
-    const QCPRange steps = m_plot->graph(0)->data()->keyRange(found);
-    double lo = steps.lower, hi = steps.upper;
-    for (int i = 1; i < m_plot->graphCount(); ++i) {
-      const QCPRange r = m_plot->graph(i)->data()->keyRange(found);
-      if (found) lo = std::min(lo, r.lower), hi = std::max(hi, r.upper);
-    }
-    m_plot->xAxis->setRange(0, std::max(hi, lo + 1));
+    int64_t lastStep = 1;
     double smallest = 1;
-    for (const ProbeResult& r : m_results)
+    for (const ProbeResult& r : m_results) {
+      lastStep = std::max(lastStep, r.step);
       if (r.prob > 0) smallest = std::min(smallest, r.prob);
+    }
+    m_plot->xAxis->setRange(0, double(lastStep));
     m_plot->yAxis->setRange(std::min(1e-4, smallest / 2), 1);
     m_readout->setText(tr("Hover over a point to read its probability and rank."));
   }

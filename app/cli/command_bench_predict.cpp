@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -98,26 +99,24 @@ int runBenchPredict(const Args& args) {
   auto ask = [&] { predictor.next(prompt, request); };
 
   // Training alone, then the requests alone, then both at once.
-  auto trainFor = [&](double seconds) {
+  // Steps until `keepGoing` says stop; returns training tokens/s.
+  auto train = [&](const std::function<bool(double seconds)>& keepGoing) {
     const auto start = std::chrono::steady_clock::now();
+    auto seconds = [&] {
+      return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    };
     uint64_t n = 0;
-    while (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < seconds)
-      trainer.step(), ++n;
-    return double(n) * t.batch * m.context /
-           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    while (keepGoing(seconds())) trainer.step(), ++n;
+    return double(n) * t.batch * m.context / seconds();
   };
   trainer.step();  // Warm-up.
-  const double aloneTps = trainFor(5.0);
+  const double aloneTps = train([](double seconds) { return seconds < 5.0; });
   const Latency idle = measure(repeats, ask);
   std::atomic<bool> done{false};
   double busyTps = 0;
   std::thread training([&] {
     lowerThreadPriority();  // As the studio's training thread does.
-    const auto start = std::chrono::steady_clock::now();
-    uint64_t n = 0;
-    while (!done) trainer.step(), ++n;
-    busyTps = double(n) * t.batch * m.context /
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    busyTps = train([&](double) { return !done.load(); });
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   // A person types: a request, then a pause before the next (the Playground debounces at 100 ms).

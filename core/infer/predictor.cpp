@@ -104,6 +104,22 @@ std::vector<std::vector<double>> distributions(const torch::Tensor& logits, doub
   return out;
 }
 
+// The next-piece distribution after each row (rows of equal length), in one forward pass: a masked model
+// is asked what belongs in a [MASK] after the row; rows longer than the context keep their end.
+std::vector<std::vector<double>> readNext(LanguageModel& model, std::vector<std::vector<int32_t>> rows,
+                                          double temperature, bool* truncated) {
+  const size_t context = size_t(model.config().context);
+  for (std::vector<int32_t>& ids : rows) {
+    if (model.config().objective == Objective::Masked) ids.push_back(SpecialTokens::kMask);
+    if (ids.empty()) ids.push_back(SpecialTokens::kEos);  // Nothing before: the start of a document.
+    if (truncated) *truncated = ids.size() > context;
+    if (ids.size() > context) ids.erase(ids.begin(), ids.end() - long(context));
+  }
+  const torch::Tensor logits =
+      model.forward(idsTensor(rows, model.parameters().front().device())).select(1, -1);  // (R, V)
+  return distributions(logits, temperature);
+}
+
 // A word is extended by at most this many pieces after its first (and a causal prompt keeps room for them).
 constexpr int kMaxWordExtension = 3;
 
@@ -159,15 +175,7 @@ class Continuations {
  private:
   torch::Device device() const { return m_model.parameters().front().device(); }
 
-  std::vector<std::vector<double>> readMasked() {
-    const size_t context = size_t(m_model.config().context);
-    std::vector<std::vector<int32_t>> rows = m_rows;
-    for (auto& row : rows) {
-      row.push_back(SpecialTokens::kMask);
-      if (row.size() > context) row.erase(row.begin(), row.end() - long(context));
-    }
-    return distributions(m_model.forward(idsTensor(rows, device())).select(1, -1), m_temperature);
-  }
+  std::vector<std::vector<double>> readMasked() { return readNext(m_model, m_rows, m_temperature, nullptr); }
 
   LanguageModel& m_model;
   GptModel* m_gpt;  // Set for a causal model.
@@ -223,18 +231,8 @@ std::vector<double> Predictor::nextDistribution(std::vector<int32_t> ids, double
 std::vector<std::vector<double>> Predictor::nextDistributions(std::vector<std::vector<int32_t>> rows,
                                                               double temperature, bool* truncated) const {
   prepareThread();
-  const size_t context = size_t(config().context);
-  for (std::vector<int32_t>& ids : rows) {
-    // A masked model is asked what belongs in a [MASK] after the prompt.
-    if (config().objective == Objective::Masked) ids.push_back(SpecialTokens::kMask);
-    if (ids.empty()) ids.push_back(SpecialTokens::kEos);  // Nothing before: the start of a document.
-    if (truncated) *truncated = ids.size() > context;
-    if (ids.size() > context) ids.erase(ids.begin(), ids.end() - long(context));
-  }
   torch::NoGradGuard guard;
-  const torch::Tensor logits =
-      m_model->forward(idsTensor(rows, m_model->parameters().front().device())).select(1, -1);  // (R, V)
-  return distributions(logits, temperature);
+  return readNext(*m_model, std::move(rows), temperature, truncated);
 }
 
 std::vector<int32_t> Predictor::promptIds(const std::string& prompt) const {

@@ -34,8 +34,8 @@ bool BackgroundTask::start(std::function<void(const ProgressFn&)> work) {
       Q_EMIT succeeded();
     } catch (const Cancelled&) {
       Q_EMIT cancelled();
-    } catch (const std::exception& e) {
-      Q_EMIT failed(QString::fromStdString(errorText(e)));
+    } catch (...) {
+      Q_EMIT failed(QString::fromStdString(currentErrorMessage()));
     }
   });
   connect(m_thread, &QThread::finished, this, [this] {

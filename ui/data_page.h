@@ -6,7 +6,7 @@
 #include <QtWidgets/QWidget>
 
 #include "data/corpus.h"
-#include "data/tokenize_corpus.h"
+#include "tokenizer/tokenize_corpus.h"
 
 class QComboBox;
 class QLabel;

@@ -48,8 +48,8 @@ void InferenceService::requestNext(const QString& prompt, const NextOptions& opt
             predictor->probabilityOf(prompt.toStdString(), probabilityOf.toStdString(), options.temperature);
         view.hasProbability = true;
       }
-    } catch (const std::exception& e) {
-      view.error = QString::fromStdString(errorText(e));
+    } catch (...) {
+      view.error = QString::fromStdString(currentErrorMessage());
     }
     QMetaObject::invokeMethod(
         this, [this, view] { Q_EMIT nextReady(view); }, Qt::QueuedConnection);
@@ -78,8 +78,8 @@ void InferenceService::requestFill(const QString& text, const QVector<int>& mask
       } else if (!maskedWords.isEmpty()) {
         view.masks = predictor->fillWords(t, std::vector<int>(maskedWords.begin(), maskedWords.end()), topK);
       }
-    } catch (const std::exception& e) {
-      view.error = QString::fromStdString(errorText(e));
+    } catch (...) {
+      view.error = QString::fromStdString(currentErrorMessage());
     }
     QMetaObject::invokeMethod(
         this, [this, view] { Q_EMIT fillReady(view); }, Qt::QueuedConnection);
@@ -97,8 +97,8 @@ void InferenceService::startGenerate(const QString& prompt, const GenerateOption
             this, [this, piece] { Q_EMIT generated(piece); }, Qt::QueuedConnection);
         return !m_stopGenerate.load();
       });
-    } catch (const std::exception& e) {
-      error = QString::fromStdString(errorText(e));
+    } catch (...) {
+      error = QString::fromStdString(currentErrorMessage());
     }
     QMetaObject::invokeMethod(
         this, [this, error] { Q_EMIT generateFinished(error); }, Qt::QueuedConnection);

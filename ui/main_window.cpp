@@ -21,8 +21,9 @@
 #include <QtWidgets/QTabWidget>
 #include <QtWidgets/QToolBar>
 
-#include "train/run_folder.h"
-#include "train/training_run.h"
+#include "run/open_run.h"
+#include "run/run_folder.h"
+#include "run/training_run.h"
 #include "ui/background_task.h"
 #include "ui/data_page.h"
 #include "ui/model_page.h"
@@ -332,7 +333,7 @@ void MainWindow::evaluateRun() {
   });
   connect(m_evaluation, &BackgroundTask::finished, dialog, &QObject::deleteLater);
   m_evaluation->start([this, dir](const ProgressFn& progress) {
-    const auto trainer = pretrain::openRun(dir);
+    const auto trainer = pretrain::openRunTrainer(dir);
     if (RunFolder(dir).latestCheckpoint().empty())
       throw InputError("the run " + dir + " has no checkpoint yet: train it first");
     // The run's own validation windows, so the figure matches the validation points of its history.
@@ -344,7 +345,7 @@ void MainWindow::evaluateRun() {
 void MainWindow::loadRunModel(const QString& dir) {
   if (m_modelLoader->isRunning()) return;
   const std::string path = dir.toStdString();
-  m_modelLoader->start([this, path](const ProgressFn&) { m_loaded = Predictor::fromRun(path); });
+  m_modelLoader->start([this, path](const ProgressFn&) { m_loaded = openRunPredictor(path); });
 }
 
 void MainWindow::showError(const QString& message) {

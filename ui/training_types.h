@@ -9,7 +9,7 @@
 #include "infer/predictor.h"
 #include "infer/probe.h"
 #include "train/trainer.h"
-#include "train/training_run.h"
+#include "run/training_run.h"
 
 Q_DECLARE_METATYPE(pretrain::StepMetrics)
 Q_DECLARE_METATYPE(pretrain::EvalMetrics)

@@ -96,12 +96,9 @@ void TrainingWorker::run(const TrainingRunOptions& options) {
   } catch (const Cancelled&) {
     flush(true);
     Q_EMIT failed(tr("Cancelled before training started; nothing was changed."));
-  } catch (const std::bad_alloc&) {
+  } catch (...) {
     flush(true);
-    Q_EMIT failed(tr("Out of memory. Use a smaller batch, context or model, then start again."));
-  } catch (const std::exception& e) {
-    flush(true);
-    Q_EMIT failed(QString::fromStdString(errorText(e)));
+    Q_EMIT failed(QString::fromStdString(currentErrorMessage()));
   }
 }
 

@@ -13,7 +13,7 @@
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "cli/progress_line.h"
-#include "data/tokenize_corpus.h"
+#include "tokenizer/tokenize_corpus.h"
 #include "tokenizer/tokenizer.h"
 #include "tokenizer/word_cache_encoder.h"
 #include "util/atomic_file.h"

@@ -13,9 +13,9 @@
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "cli/progress_line.h"
-#include "data/tokenize_corpus.h"
+#include "tokenizer/tokenize_corpus.h"
 #include "tokenizer/tokenizer.h"
-#include "train/compute_device.h"
+#include "compute/compute_device.h"
 #include "train/trainer.h"
 #include "util/atomic_file.h"
 

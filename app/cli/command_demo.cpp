@@ -9,9 +9,10 @@
 #include "cli/format.h"
 #include "cli/interrupt.h"
 #include "cli/progress_line.h"
+#include "run/open_run.h"
 #include "infer/predictor.h"
-#include "train/run_folder.h"
-#include "train/training_run.h"
+#include "run/run_folder.h"
+#include "run/training_run.h"
 
 namespace pretrain::cli {
 namespace {
@@ -70,7 +71,7 @@ int runDemo(const Args& args) {
                 r.lastEval.perplexity, static_cast<long long>(r.endStep), r.compute.c_str());
   if (r.stopped) return 130;
 
-  const auto predictor = Predictor::fromRun(o.runDir);
+  const auto predictor = openRunPredictor(o.runDir);
   std::printf("\n== Next word\n");
   auto print = [](const std::vector<TokenCandidate>& candidates) {
     for (const auto& c : candidates)

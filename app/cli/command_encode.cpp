@@ -6,7 +6,7 @@
 #include "cli/arg_parser.h"
 #include "cli/commands.h"
 #include "cli/format.h"
-#include "data/tokenize_corpus.h"
+#include "tokenizer/tokenize_corpus.h"
 #include "tokenizer/tokenizer.h"
 #include "util/error.h"
 

@@ -10,9 +10,10 @@
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "cli/progress_line.h"
-#include "data/tokenize_corpus.h"
-#include "train/run_folder.h"
-#include "train/training_run.h"
+#include "run/open_run.h"
+#include "tokenizer/tokenize_corpus.h"
+#include "run/run_folder.h"
+#include "run/training_run.h"
 #include "util/atomic_file.h"
 
 namespace fs = std::filesystem;
@@ -53,7 +54,7 @@ int runEval(const Args& args) {
   }
   const std::string runDir = p.value("run");
   const int windows = int(p.integer("windows", 1, 1 << 24));
-  auto trainer = openRun(runDir);
+  auto trainer = openRunTrainer(runDir);
   if (RunFolder(runDir).latestCheckpoint().empty())
     throw InputError("run " + runDir + " has no checkpoint yet");
   ProgressLine progress(p.isSet("json"));

@@ -6,6 +6,7 @@
 #include "cli/arg_parser.h"
 #include "cli/commands.h"
 #include "cli/format.h"
+#include "run/open_run.h"
 #include "infer/predictor.h"
 
 namespace pretrain::cli {
@@ -45,7 +46,7 @@ int runNext(const Args& args) {
   p.option("top-k", "K", "how many candidates to show", "10");
   p.option("temperature", "T", "divides the logits before the softmax", "1.0");
   if (!parseCommon(p, args)) return 0;
-  const auto predictor = Predictor::fromRun(p.value("run"));
+  const auto predictor = openRunPredictor(p.value("run"));
   const NextTokenResult r = predictor->next(p.value("prompt"), int(p.integer("top-k", 1, 1 << 20)),
                                             p.number("temperature", 0, 100));
   if (p.isSet("json")) {
@@ -70,7 +71,7 @@ int runFill(const Args& args) {
   p.required("text", "TEXT", "text with one or more [MASK]");
   p.option("top-k", "K", "how many candidates per mask", "5");
   if (!parseCommon(p, args)) return 0;
-  const auto predictor = Predictor::fromRun(p.value("run"));
+  const auto predictor = openRunPredictor(p.value("run"));
   const auto masks = predictor->fill(p.value("text"), int(p.integer("top-k", 1, 1 << 20)));
   if (p.isSet("json")) {
     nlohmann::json a = nlohmann::json::array();
@@ -96,7 +97,7 @@ int runGenerate(const Args& args) {
   p.option("top-p", "P", "sample among the most probable tokens whose mass reaches P", "0.95");
   p.option("seed", "N", "random seed", "0");
   if (!parseCommon(p, args)) return 0;
-  const auto predictor = Predictor::fromRun(p.value("run"));
+  const auto predictor = openRunPredictor(p.value("run"));
   GenerateOptions o;
   o.maxNewTokens = int(p.integer("max-new-tokens", 1, 1 << 20));
   o.temperature = p.number("temperature", 0, 100);

@@ -7,7 +7,7 @@
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "cli/progress_line.h"
-#include "data/tokenize_corpus.h"
+#include "tokenizer/tokenize_corpus.h"
 
 namespace pretrain::cli {
 namespace {

@@ -10,8 +10,8 @@
 #include "cli/interrupt.h"
 #include "cli/progress_line.h"
 #include "cli/train_options.h"
-#include "train/run_folder.h"
-#include "train/training_run.h"
+#include "run/run_folder.h"
+#include "run/training_run.h"
 
 namespace pretrain::cli {
 

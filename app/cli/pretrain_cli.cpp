@@ -56,8 +56,8 @@ int run(int argc, char** argv) {
     } catch (const Cancelled&) {
       std::fprintf(stderr, "pretrain %s: cancelled; no partial output was kept\n", c.name);
       return 130;
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "pretrain %s: error: %s\n", c.name, errorText(e).c_str());
+    } catch (...) {  // The command line's one catch-all.
+      std::fprintf(stderr, "pretrain %s: error: %s\n", c.name, currentErrorMessage().c_str());
       return 1;
     }
   }

@@ -2,7 +2,7 @@
 // The training flags, shared by `pretrain train` and `pretrain demo` (and named like the GUI's settings).
 
 #include "cli/arg_parser.h"
-#include "train/training_run.h"
+#include "run/training_run.h"
 
 namespace pretrain::cli {
 

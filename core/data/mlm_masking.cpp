@@ -1,21 +1,9 @@
 #include "data/mlm_masking.h"
 
-#include "tokenizer/tokenizer.h"
+#include "data/special_tokens.h"
 #include "util/error.h"
 
 namespace pretrain {
-
-VocabularyTraits VocabularyTraits::of(const Tokenizer& tok) {
-  VocabularyTraits v;
-  const int32_t n = tok.vocabSize();
-  v.special.resize(size_t(n));
-  v.startsWord.resize(size_t(n));
-  for (int32_t id = 0; id < n; ++id) {
-    v.special[size_t(id)] = id < SpecialTokens::kCount || tok.isControl(id);
-    v.startsWord[size_t(id)] = tok.piece(id).rfind("\xE2\x96\x81", 0) == 0;  // "▁"
-  }
-  return v;
-}
 
 void applyMlmMasking(std::vector<int64_t>& tokens, std::vector<int64_t>& labels,
                      const VocabularyTraits& vocab, const MaskingOptions& o, std::mt19937_64& rng) {

@@ -10,8 +10,6 @@
 
 namespace pretrain {
 
-class Tokenizer;
-
 struct MaskingOptions {
   double rate = 0.15;        // share of tokens (or words) selected for prediction
   double maskShare = 0.8;    // of the selected: replaced by [MASK]
@@ -26,7 +24,6 @@ constexpr int64_t kIgnoreLabel = -100;
 struct VocabularyTraits {
   std::vector<uint8_t> special;     ///< Never selected, never drawn as a random replacement.
   std::vector<uint8_t> startsWord;  ///< The piece begins a word ("▁...").
-  static VocabularyTraits of(const Tokenizer& tokenizer);
 };
 
 /// Masks `tokens` in place and writes the labels (the original token where selected, kIgnoreLabel

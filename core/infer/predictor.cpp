@@ -9,19 +9,14 @@
 #include <random>
 #include <set>
 
-#include "data/tokenize_corpus.h"
 #include "model/gpt_model.h"
 #include "model/language_model.h"
 #include "tokenizer/tokenizer.h"
-#include "train/checkpoint.h"
-#include "train/compute_device.h"
-#include "train/run_folder.h"
+#include "compute/compute_device.h"
 #include "util/error.h"
 
 namespace pretrain {
 namespace {
-
-constexpr const char* kMaskText = "[MASK]";
 
 // LibTorch's thread count is per calling thread (OpenMP): give whichever thread predicts all cores, unless
 // it already has a setting (probes run on the training thread, which keeps the run's thread count).
@@ -199,27 +194,6 @@ Predictor::Predictor(std::shared_ptr<LanguageModel> model, std::shared_ptr<const
 }
 
 Predictor::~Predictor() = default;
-
-std::unique_ptr<Predictor> Predictor::fromRun(const std::string& runDir) {
-  const RunFolder run(runDir);
-  const RunConfig config = run.readConfig();
-  auto tokenizer = Tokenizer::load(tokenizerModelPath(run.dataDir()));
-  if (tokenizer->hash() != config.tokenizerHash)
-    throw InputError("the tokenizer in " + run.dataDir() + " is not the one this run was trained with");
-  const std::string checkpoint = run.latestCheckpoint();
-  if (checkpoint.empty()) throw InputError("run " + runDir + " has no checkpoint yet; train it first");
-  auto model = makeModel(config.model);
-  torch::serialize::InputArchive archive =
-      openCheckpoint(checkpoint, torch::kCPU, tokenizer->hash(), config.model.toJson());
-  try {
-    torch::serialize::InputArchive weights;
-    archive.read("model", weights);
-    model->load(weights);
-  } catch (const c10::Error&) {
-    throw InputError("checkpoint " + checkpoint + " is damaged (its weights cannot be read)");
-  }
-  return std::make_unique<Predictor>(model, tokenizer);
-}
 
 const ModelConfig& Predictor::config() const { return m_model->config(); }
 

@@ -84,9 +84,6 @@ class Predictor {
  public:
   Predictor(std::shared_ptr<LanguageModel> model, std::shared_ptr<const Tokenizer> tokenizer);
   ~Predictor();
-  /// The model of a run folder at its latest checkpoint. Throws InputError (no run, no checkpoint,
-  /// damaged or mismatched checkpoint).
-  static std::unique_ptr<Predictor> fromRun(const std::string& runDir);
 
   const ModelConfig& config() const;
   const Tokenizer& tokenizer() const { return *m_tokenizer; }

@@ -1,11 +1,7 @@
 #include "infer/probe.h"
 
-#include <nlohmann/json.hpp>
-
 #include "infer/predictor.h"
 #include "util/error.h"
-
-using nlohmann::json;
 
 namespace pretrain {
 namespace {
@@ -49,37 +45,6 @@ std::vector<ProbeResult> evaluateProbes(const Predictor& predictor, const std::v
     }
   }
   return out;
-}
-
-std::string probesToJson(const std::vector<Probe>& probes) {
-  json list = json::array();
-  for (const Probe& p : probes) list.push_back({{"text", p.text}, {"target", p.target}});
-  return json{{"probes", list}}.dump(2) + "\n";
-}
-
-std::vector<Probe> probesFromJson(const std::string& text) {
-  const json j = json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.contains("probes") || !j["probes"].is_array())
-    throw InputError("the probe list is damaged (not the JSON this program writes)");
-  std::vector<Probe> out;
-  for (const json& p : j["probes"]) {
-    if (!p.is_object() || !p.contains("text") || !p.contains("target") || !p["text"].is_string() ||
-        !p["target"].is_string())
-      throw InputError("the probe list is damaged (a probe without text or target)");
-    out.push_back({p["text"], p["target"]});
-  }
-  return out;
-}
-
-std::string probeResultToJson(const ProbeResult& r) {
-  return json{{"step", r.step}, {"probe", r.probe}, {"prob", r.prob}, {"rank", r.rank}}.dump();
-}
-
-bool probeResultFromJson(const std::string& line, ProbeResult& r) {
-  const json j = json::parse(line, nullptr, false);
-  if (j.is_discarded() || !j.is_object() || !j.contains("step") || !j.contains("probe")) return false;
-  r = {j["step"], j["probe"], j.value("prob", 0.0), j.value("rank", 0)};
-  return true;
 }
 
 }  // namespace pretrain

@@ -2,7 +2,7 @@
 // Probes: facts a person wants to watch the model learn ("I love to eat pizza with" -> "cheese", "The
 // quick [MASK] fox ..." -> "brown"). Each evaluation during training records every probe's target
 // probability and rank, so a plot shows when the model learns each fact. A run keeps its probes in
-// probes.json and their history in probes.jsonl (run_folder.h). No LibTorch here.
+// probes.json and their history in probes.jsonl (run/probe_json.h). No LibTorch here.
 
 #include <cstdint>
 #include <string>
@@ -37,12 +37,5 @@ Probe parseProbe(const std::string& spec);
 /// One result per probe; a probe that no longer fits the model (too long for its context) is skipped.
 std::vector<ProbeResult> evaluateProbes(const Predictor& predictor, const std::vector<Probe>& probes,
                                         int64_t step);
-
-std::string probesToJson(const std::vector<Probe>& probes);
-/// Throws InputError for a damaged list.
-std::vector<Probe> probesFromJson(const std::string& text);
-std::string probeResultToJson(const ProbeResult& result);  ///< One line of probes.jsonl.
-/// False for a line that is not one (a torn last line).
-bool probeResultFromJson(const std::string& line, ProbeResult& result);
 
 }  // namespace pretrain

@@ -8,17 +8,9 @@
 #include <string_view>
 #include <vector>
 
-namespace pretrain {
+#include "data/special_tokens.h"
 
-/// Ids fixed for every Pretrain Studio tokenizer, whatever its corpus or size.
-struct SpecialTokens {
-  static constexpr int32_t kPad = 0;   // <pad>
-  static constexpr int32_t kUnk = 1;   // <unk>
-  static constexpr int32_t kBos = 2;   // <s>
-  static constexpr int32_t kEos = 3;   // </s>: ends every document in a token store
-  static constexpr int32_t kMask = 4;  // [MASK]: a user-defined piece, so "[MASK]" in text encodes to it
-  static constexpr int kCount = 5;
-};
+namespace pretrain {
 
 class Tokenizer {
  public:

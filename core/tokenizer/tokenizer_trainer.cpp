@@ -51,7 +51,7 @@ void writeSample(const std::vector<CorpusFile>& files, TextEncoding encoding, co
   reportProgress(progress, {"sampling corpus", reader.bytesRead(), reader.totalBytes(), "bytes", ""});
   report.splitLines = reader.splitLines();
   out.close();
-  if (!out) throw IoError("cannot write the tokenizer sample " + samplePath + " (disk full?)");
+  if (!out) throw IoError("cannot write the tokenizer sample " + samplePath + ": " + systemErrorText());
   if (report.sampleLines == 0) throw InputError("the corpus has no text to train a tokenizer on");
 }
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <mutex>
 
-#include "train/compute_device.h"
+#include "compute/compute_device.h"
 
 namespace pretrain {
 

@@ -11,39 +11,15 @@
 #include "data/token_store.h"
 #include "model/language_model.h"
 #include "tokenizer/tokenizer.h"
+#include "tokenizer/word_pieces.h"
 #include "train/batch_sampler.h"
 #include "train/checkpoint.h"
-#include "train/compute_device.h"
+#include "compute/compute_device.h"
 #include "train/lr_schedule.h"
 #include "util/atomic_file.h"
 
 namespace pretrain {
 namespace {
-
-// Bytes of text each token stands for, for bits per byte: "▁" is one space, a byte piece one byte,
-// control tokens none.
-std::vector<double> tokenByteLengths(const Tokenizer& tok) {
-  std::vector<double> len(size_t(tok.vocabSize()), 0.0);
-  for (int32_t id = 0; id < tok.vocabSize(); ++id) {
-    if (tok.isControl(id) || id == SpecialTokens::kMask) continue;
-    if (tok.isByte(id)) {
-      len[size_t(id)] = 1;
-      continue;
-    }
-    const std::string p = tok.piece(id);
-    double n = 0;
-    for (size_t i = 0; i < p.size(); ++i) {
-      if (p.compare(i, 3, "\xE2\x96\x81") == 0) {  // "▁" stands for one space
-        n += 1;
-        i += 2;
-      } else {
-        n += 1;
-      }
-    }
-    len[size_t(id)] = n;
-  }
-  return len;
-}
 
 // Decay weight matrices only: not biases, LayerNorm parameters or position embeddings.
 bool decays(const std::string& name, const torch::Tensor& p) {
@@ -67,7 +43,7 @@ struct Trainer::Impl {
   std::shared_ptr<LanguageModel> model;
   std::unique_ptr<torch::optim::AdamW> optimizer;
   std::unique_ptr<BatchSampler> sampler;
-  std::vector<double> byteLengths;
+  std::vector<uint32_t> byteLengths;  // per id, for bits per byte
   std::mt19937_64 rng;
   int64_t step = 0;
   uint64_t tokensSeen = 0;
@@ -153,8 +129,8 @@ Trainer::Trainer(const ModelConfig& modelConfig, const TrainConfig& config,
   d->model = makeModel(modelConfig);
   d->model->to(d->compute.device);
   d->sampler = std::make_unique<BatchSampler>(d->store, modelConfig.objective, modelConfig.context,
-                                              VocabularyTraits::of(*d->tokenizer), config.masking);
-  d->byteLengths = tokenByteLengths(*d->tokenizer);
+                                              vocabularyTraits(*d->tokenizer), config.masking);
+  d->byteLengths = pieceByteLengths(*d->tokenizer);
 
   std::vector<torch::Tensor> decay, noDecay;
   for (const auto& p : d->model->named_parameters())
@@ -229,7 +205,7 @@ EvalMetrics Trainer::evaluate(const std::shared_ptr<const TokenStore>& store, To
   if (store->manifest().tokenizerHash != d->tokenizer->hash())
     throw InputError("the token store " + store->dir() + " was made with another tokenizer");
   const BatchSampler sampler(store, d->modelConfig.objective, d->modelConfig.context,
-                             VocabularyTraits::of(*d->tokenizer), d->config.masking);
+                             vocabularyTraits(*d->tokenizer), d->config.masking);
   return d->evaluate(sampler, split, windows, progress);
 }
 
@@ -270,7 +246,7 @@ void Trainer::saveCheckpoint(const std::string& path) const {
   try {
     archive.save_to(tmp);
   } catch (const c10::Error& e) {
-    throw IoError("cannot write checkpoint " + path + " (disk full?)");
+    throw IoError("cannot write checkpoint " + path + ": " + firstLine(e));
   }
   syncFile(tmp);
   renameDurably(tmp, path);

@@ -14,8 +14,6 @@ namespace fs = std::filesystem;
 namespace pretrain {
 namespace {
 
-std::string errnoText() { return std::strerror(errno); }
-
 void syncDirOf(const std::string& path) {
   const fs::path parent = fs::path(path).parent_path();
   const int fd = ::open(parent.empty() ? "." : parent.c_str(), O_RDONLY | O_DIRECTORY);
@@ -32,28 +30,28 @@ std::string uniqueSibling(const std::string& path, const char* tag) {
 
 void syncFile(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY);
-  if (fd < 0) throw IoError("cannot open " + path + " to flush it: " + errnoText());
+  if (fd < 0) throw IoError("cannot open " + path + " to flush it: " + systemErrorText());
   const int rc = ::fsync(fd);
   ::close(fd);
-  if (rc != 0) throw IoError("cannot flush " + path + " to disk: " + errnoText());
+  if (rc != 0) throw IoError("cannot flush " + path + " to disk: " + systemErrorText());
 }
 
 void renameDurably(const std::string& from, const std::string& to) {
   if (::rename(from.c_str(), to.c_str()) != 0)
-    throw IoError("cannot rename " + from + " to " + to + ": " + errnoText());
+    throw IoError("cannot rename " + from + " to " + to + ": " + systemErrorText());
   syncDirOf(to);
 }
 
 void writeFileAtomic(const std::string& path, std::string_view contents) {
   const std::string tmp = uniqueSibling(path, "tmp");
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) throw IoError("cannot create " + tmp + ": " + errnoText());
+  if (fd < 0) throw IoError("cannot create " + tmp + ": " + systemErrorText());
   size_t off = 0;
   while (off < contents.size()) {
     const ssize_t n = ::write(fd, contents.data() + off, contents.size() - off);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      const std::string why = errnoText();
+      const std::string why = systemErrorText();
       ::close(fd);
       ::unlink(tmp.c_str());
       throw IoError("cannot write " + path + ": " + why);
@@ -61,7 +59,7 @@ void writeFileAtomic(const std::string& path, std::string_view contents) {
     off += static_cast<size_t>(n);
   }
   const bool synced = ::fsync(fd) == 0;
-  const std::string why = errnoText();
+  const std::string why = systemErrorText();
   ::close(fd);
   if (!synced) {
     ::unlink(tmp.c_str());

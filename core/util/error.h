@@ -2,6 +2,7 @@
 // Typed errors thrown by the engine. Messages are one line, say what failed and where, and end with a hint
 // when there is one; the command line prints them as they are and the GUI shows them in a dialog.
 
+#include <exception>
 #include <stdexcept>
 #include <string>
 
@@ -31,11 +32,16 @@ class Cancelled : public Error {
   Cancelled() : Error("cancelled") {}
 };
 
-/// The message of any exception as one line: LibTorch's own errors carry a stack trace after their
-/// message ("...\nException raised from ..."), which a person should not be shown.
-inline std::string errorText(const std::exception& e) {
-  const std::string what = e.what();
-  return what.substr(0, what.find('\n'));
-}
+/// The one place that turns an exception into what a person reads: one line, without LibTorch's stack
+/// trace ("...\nException raised from ..."), with a hint where the kind of error suggests one (out of
+/// memory, a JSON file of the wrong shape). Every thread entry point and every catch-all that calls the
+/// engine (the command line, the studio's workers, background tasks and menu actions) shows this.
+std::string errorMessage(const std::exception_ptr& error);
+/// errorMessage() of the exception being handled; call it inside a catch block.
+inline std::string currentErrorMessage() { return errorMessage(std::current_exception()); }
+/// What the last failed system call said (strerror(errno)), as the cause of an IoError.
+std::string systemErrorText();
+/// The first line of `e.what()`.
+std::string firstLine(const std::exception& e);
 
 }  // namespace pretrain

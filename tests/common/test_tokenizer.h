@@ -29,7 +29,7 @@ inline std::string trainSmallTokenizer(const QString& dir, int vocabSize = 400,
 
 }  // namespace testdata
 
-#include "data/tokenize_corpus.h"
+#include "tokenizer/tokenize_corpus.h"
 
 namespace testdata {
 

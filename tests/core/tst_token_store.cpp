@@ -3,7 +3,7 @@
 
 #include <filesystem>
 
-#include "data/tokenize_corpus.h"
+#include "tokenizer/tokenize_corpus.h"
 #include "test_tokenizer.h"
 #include "util/error.h"
 

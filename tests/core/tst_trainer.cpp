@@ -7,7 +7,7 @@
 #include "model/language_model.h"
 #include "test_model.h"
 #include "test_tokenizer.h"
-#include "train/compute_device.h"
+#include "compute/compute_device.h"
 #include "train/trainer.h"
 
 using namespace pretrain;

@@ -6,8 +6,9 @@
 #include <filesystem>
 
 #include "test_tokenizer.h"
-#include "train/run_folder.h"
-#include "train/training_run.h"
+#include "run/probe_json.h"
+#include "run/run_folder.h"
+#include "run/training_run.h"
 
 using namespace pretrain;
 

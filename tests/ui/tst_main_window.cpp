@@ -13,8 +13,8 @@
 #include <QtWidgets/QSpinBox>
 
 #include "test_data.h"
-#include "train/run_folder.h"
-#include "train/training_run.h"
+#include "run/run_folder.h"
+#include "run/training_run.h"
 #include "ui/background_task.h"
 #include "ui/data_page.h"
 #include "ui/loss_plot.h"

@@ -4,7 +4,7 @@
 //   data/                  the tokenizer and token store (tokenize_corpus.h)
 //   metrics.jsonl          one JSON object per step; evaluation steps add val_loss, val_perplexity,
 //                          val_bits_per_byte
-//   probes.json            the probes watched during training (infer/probe.h)
+//   probes.json            the probes watched during training (infer/probe.h, run/probe_json.h)
 //   probes.jsonl           one line per probe per evaluation: step, probe, prob, rank
 //   checkpoints/step-NNNNNNNN.pt   the last few checkpoints, each written atomically
 // No LibTorch here.

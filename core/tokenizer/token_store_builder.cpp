@@ -1,4 +1,4 @@
-#include "data/token_store_builder.h"
+#include "tokenizer/token_store_builder.h"
 
 #include <algorithm>
 #include <chrono>
@@ -75,13 +75,13 @@ class TokenWriter {
       for (int b = 0; b < m_bytes; ++b) *p++ = static_cast<unsigned char>(v >> (8 * b));
     }
     if (std::fwrite(m_buf.data(), 1, m_buf.size(), m_file.get()) != m_buf.size())
-      throw IoError("cannot write " + m_path + ": " + std::strerror(errno) + " (disk full?)");
+      throw IoError("cannot write " + m_path + ": " + systemErrorText());
     m_count += n;
   }
   uint64_t count() const { return m_count; }
   void close() {
     if (std::fflush(m_file.get()) != 0 || ::fsync(fileno(m_file.get())) != 0)
-      throw IoError("cannot write " + m_path + ": " + std::strerror(errno) + " (disk full?)");
+      throw IoError("cannot write " + m_path + ": " + systemErrorText());
     m_file.reset();
   }
 
@@ -111,7 +111,7 @@ void moveTailToValidation(const std::string& trainPath, const std::string& valid
   in.reset();
   std::unique_ptr<FILE, int (*)(FILE*)> out(std::fopen(validationPath.c_str(), "wb"), &std::fclose);
   if (!out || std::fwrite(tail.data(), 1, tailBytes, out.get()) != tailBytes || std::fflush(out.get()) != 0)
-    throw IoError("cannot write " + validationPath + " (disk full?)");
+    throw IoError("cannot write " + validationPath + ": " + systemErrorText());
   out.reset();
   fs::resize_file(trainPath, trainBytes - tailBytes);
 }

@@ -1,4 +1,4 @@
-#include "train/run_folder.h"
+#include "run/run_folder.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -7,6 +7,7 @@
 #include <regex>
 #include <sstream>
 
+#include "run/probe_json.h"
 #include "train/trainer.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
@@ -101,7 +102,7 @@ void RunFolder::appendMetrics(const StepMetrics& s, const EvalMetrics* e) const 
   std::ofstream out(metricsPath(), std::ios::app);
   out << j.dump() << "\n";
   out.flush();
-  if (!out) throw IoError("cannot append to " + metricsPath() + " (disk full?)");
+  if (!out) throw IoError("cannot append to " + metricsPath() + ": " + systemErrorText());
 }
 
 void RunFolder::readMetrics(std::vector<StepMetrics>& steps, std::vector<EvalMetrics>& evals) const {
@@ -174,7 +175,7 @@ void RunFolder::appendProbeResults(const std::vector<ProbeResult>& results) cons
   std::ofstream out(probeResultsPath(), std::ios::app);
   for (const ProbeResult& r : results) out << probeResultToJson(r) << "\n";
   out.flush();
-  if (!out) throw IoError("cannot append to " + probeResultsPath() + " (disk full?)");
+  if (!out) throw IoError("cannot append to " + probeResultsPath() + ": " + systemErrorText());
 }
 
 std::vector<ProbeResult> RunFolder::readProbeResults() const {

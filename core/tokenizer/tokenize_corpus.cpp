@@ -1,4 +1,4 @@
-#include "data/tokenize_corpus.h"
+#include "tokenizer/tokenize_corpus.h"
 
 #include <chrono>
 #include <filesystem>

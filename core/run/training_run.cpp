@@ -1,4 +1,4 @@
-#include "train/training_run.h"
+#include "run/training_run.h"
 
 #include <chrono>
 #include <cmath>
@@ -8,7 +8,8 @@
 #include "data/token_store.h"
 #include "infer/predictor.h"
 #include "tokenizer/tokenizer.h"
-#include "train/run_folder.h"
+#include "run/open_run.h"
+#include "run/run_folder.h"
 #include "util/system_memory.h"
 
 namespace fs = std::filesystem;
@@ -60,29 +61,10 @@ std::unique_ptr<Trainer> startRun(const TrainingRunOptions& o, const RunFolder& 
 
 }  // namespace
 
-std::unique_ptr<Trainer> openRun(const std::string& runDir, int64_t totalSteps,
-                                 const std::function<void(const std::string&)>& onNote) {
-  const RunFolder run(runDir);
-  RunConfig config = run.readConfig();
-  if (totalSteps > 0) config.train.steps = totalSteps;
-  auto tokenizer = Tokenizer::load(tokenizerModelPath(run.dataDir()));
-  if (tokenizer->hash() != config.tokenizerHash)
-    throw InputError("the tokenizer in " + run.dataDir() + " is not the one this run was trained with");
-  auto store = std::make_shared<const TokenStore>(tokenStoreDir(run.dataDir()));
-  auto trainer = std::make_unique<Trainer>(config.model, config.train, store, tokenizer);
-  const std::string checkpoint = run.latestCheckpoint();
-  if (!checkpoint.empty()) {
-    trainer->loadCheckpoint(checkpoint);
-    if (onNote) onNote("resumed from " + checkpoint + " at step " + std::to_string(trainer->stepsDone()));
-  }
-  if (totalSteps > 0) run.writeConfig(config);
-  return trainer;
-}
-
 TrainingRunSummary runTraining(const TrainingRunOptions& o, const TrainingRunCallbacks& cb) {
   const RunFolder run(o.runDir);
   std::unique_ptr<Trainer> trainer =
-      o.resume ? openRun(o.runDir, o.resumeSteps, cb.onNote) : startRun(o, run, cb);
+      o.resume ? openRunTrainer(o.runDir, o.resumeSteps, cb.onNote) : startRun(o, run, cb);
   if (o.resume) run.truncateHistoryAfter(trainer->stepsDone());
   if (!o.probes.empty()) run.writeProbes(o.probes);
   std::vector<Probe> probes = run.readProbes();

@@ -8,7 +8,7 @@
 #include <functional>
 #include <string>
 
-#include "data/tokenize_corpus.h"
+#include "tokenizer/tokenize_corpus.h"
 #include "infer/probe.h"
 #include "model/model_config.h"
 #include "train/train_config.h"
@@ -57,11 +57,6 @@ struct TrainingRunSummary {
   EvalMetrics lastEval;
   std::string compute;  // e.g. "cpu, bf16 autocast, 2 threads"
 };
-
-/// The trainer of an existing run, at its latest checkpoint (step 0 when it has none); `totalSteps` > 0
-/// changes the run's length. Throws InputError for a missing or damaged run or checkpoint.
-std::unique_ptr<Trainer> openRun(const std::string& runDir, int64_t totalSteps = 0,
-                                 const std::function<void(const std::string&)>& onNote = {});
 
 /// Throws InputError (bad settings, corpus, run folder or checkpoint), TrainingError (divergence; the last
 /// good checkpoint is kept), Cancelled (data preparation cancelled), IoError.

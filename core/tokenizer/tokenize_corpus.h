@@ -9,7 +9,7 @@
 
 #include "data/corpus.h"
 #include "data/token_store.h"
-#include "data/token_store_builder.h"
+#include "tokenizer/token_store_builder.h"
 #include "tokenizer/tokenizer_trainer.h"
 #include "util/progress.h"
 

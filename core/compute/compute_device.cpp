@@ -1,4 +1,4 @@
-#include "train/compute_device.h"
+#include "compute/compute_device.h"
 
 #include <ATen/autocast_mode.h>
 #include <torch/version.h>

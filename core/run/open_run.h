@@ -1,0 +1,25 @@
+#pragma once
+// Opening an existing run folder, to go on training it or to ask its model: both check that the
+// tokenizer in the folder is the one the run was trained with, and read the latest checkpoint.
+// No LibTorch here.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace pretrain {
+
+class Predictor;
+class Trainer;
+
+/// The trainer of an existing run, at its latest checkpoint (step 0 when it has none); `totalSteps` > 0
+/// changes the run's length. Throws InputError for a missing or damaged run or checkpoint.
+std::unique_ptr<Trainer> openRunTrainer(const std::string& runDir, int64_t totalSteps = 0,
+                                        const std::function<void(const std::string&)>& onNote = {});
+
+/// The run's model at its latest checkpoint, for predictions. Throws InputError (no run, no checkpoint,
+/// damaged or mismatched checkpoint).
+std::unique_ptr<Predictor> openRunPredictor(const std::string& runDir);
+
+}  // namespace pretrain

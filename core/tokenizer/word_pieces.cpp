@@ -1,5 +1,6 @@
 #include "tokenizer/word_pieces.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "data/mlm_masking.h"
@@ -80,6 +81,25 @@ WordSpan wordCore(std::string_view text, WordSpan word) {
   size_t end = word.end;
   while (end > word.begin && !isWordByte(text[end - 1])) --end;
   return end > word.begin ? WordSpan{word.begin, end} : word;
+}
+
+std::vector<std::vector<int>> piecesOfWords(std::string_view text, const std::vector<int32_t>& ids,
+                                            const std::vector<uint32_t>& byteLengths) {
+  const std::vector<WordSpan> words = splitWords(text);
+  std::vector<std::vector<int>> pieces(words.size());
+  int64_t total = 0;
+  for (const int32_t id : ids) total += byteLengths[size_t(id)];
+  int64_t end = -std::max<int64_t>(0, total - int64_t(text.size()));  // Before the dummy prefix, if any.
+  size_t w = 0;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const uint32_t length = byteLengths[size_t(ids[i])];
+    end += length;
+    if (length == 0 || end <= 0) continue;
+    const size_t last = size_t(end - 1);
+    while (w < words.size() && words[w].end <= last) ++w;
+    if (w < words.size() && words[w].begin <= last) pieces[w].push_back(int(i));
+  }
+  return pieces;
 }
 
 std::string maskWords(std::string_view text, const std::vector<int>& indices) {

@@ -47,11 +47,12 @@ std::vector<std::vector<double>> readNext(LanguageModel& model, std::vector<std:
 Continuations::Continuations(LanguageModel& model, std::vector<int32_t> prompt, double temperature, int room)
     : m_model(model), m_gpt(dynamic_cast<GptModel*>(&model)), m_temperature(temperature) {
   const size_t context = size_t(model.config().context);
-  const size_t keep = std::min(prompt.size(), m_gpt ? context - size_t(std::min(room, int(context) - 1))
-                                                    : context - 1);  // a masked model reads a [MASK] too
+  const bool causal = model.config().objective == Objective::Causal;
+  const size_t keep = std::min(prompt.size(), causal ? context - size_t(std::min(room, int(context) - 1))
+                                                     : context - 1);  // a masked model reads a [MASK] too
   m_prompt.assign(prompt.end() - long(keep), prompt.end());
   m_rows = {m_prompt};
-  if (model.config().objective == Objective::Masked) {
+  if (!causal) {
     m_first = readNext(m_model, m_rows, m_temperature, nullptr).front();
     return;
   }

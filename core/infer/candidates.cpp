@@ -8,7 +8,8 @@
 
 namespace pretrain {
 
-std::vector<TokenCandidate> topCandidates(const Tokenizer& tokenizer, const std::vector<double>& probs, int k) {
+std::vector<TokenCandidate> topCandidates(const Tokenizer& tokenizer, const std::vector<double>& probs,
+                                          int k) {
   std::vector<int32_t> order(probs.size());
   std::iota(order.begin(), order.end(), 0);
   const size_t n = std::min(order.size(), size_t(std::max(0, k)));
@@ -29,7 +30,8 @@ TokenCandidate wordCandidate(const Tokenizer& tokenizer, const std::vector<int32
 }
 
 void sortByProbability(std::vector<TokenCandidate>& candidates) {
-  std::stable_sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) { return a.prob > b.prob; });
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const auto& a, const auto& b) { return a.prob > b.prob; });
 }
 
 }  // namespace pretrain

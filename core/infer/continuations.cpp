@@ -24,10 +24,12 @@ std::vector<double> toVector(const torch::Tensor& values) {
 }
 
 std::vector<std::vector<double>> distributions(const torch::Tensor& logits, double temperature) {
-  const torch::Tensor p = torch::softmax(logits.to(torch::kFloat), -1).to(torch::kCPU, torch::kDouble).contiguous();
+  const torch::Tensor p =
+      torch::softmax(logits.to(torch::kFloat), -1).to(torch::kCPU, torch::kDouble).contiguous();
   std::vector<std::vector<double>> out;
   for (int64_t r = 0; r < p.size(0); ++r)
-    out.push_back(applyTemperature({p[r].data_ptr<double>(), p[r].data_ptr<double>() + p.size(1)}, temperature));
+    out.push_back(
+        applyTemperature({p[r].data_ptr<double>(), p[r].data_ptr<double>() + p.size(1)}, temperature));
   return out;
 }
 
@@ -57,7 +59,8 @@ Continuations::Continuations(LanguageModel& model, std::vector<int32_t> prompt, 
     return;
   }
   const torch::Tensor ids = idsTensor(m_rows, deviceOf(m_model));
-  m_promptLogits = (m_gpt ? m_gpt->forward(ids, m_cache) : m_model.forward(ids))[0].to(torch::kFloat);  // (T, V)
+  m_promptLogits =
+      (m_gpt ? m_gpt->forward(ids, m_cache) : m_model.forward(ids))[0].to(torch::kFloat);  // (T, V)
   for (KvCache& c : m_cache) c.share();  // Read once, broadcast to every continuation.
   m_first = distributions(m_promptLogits.slice(0, -1), temperature).front();
 }
@@ -77,7 +80,8 @@ std::vector<std::vector<double>> Continuations::extend(const std::vector<size_t>
   for (KvCache& c : m_cache) c.selectRows(rowIndex.to(deviceOf(m_model)));
   std::vector<std::vector<int32_t>> last;
   for (const int32_t p : pieces) last.push_back({p});
-  return distributions(m_gpt->forward(idsTensor(last, deviceOf(m_model)), m_cache).select(1, -1), m_temperature);
+  return distributions(m_gpt->forward(idsTensor(last, deviceOf(m_model)), m_cache).select(1, -1),
+                       m_temperature);
 }
 
 }  // namespace pretrain

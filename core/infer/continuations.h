@@ -39,11 +39,12 @@ class Continuations {
 
   const std::vector<int32_t>& prompt() const { return m_prompt; }       ///< As read (its start may be cut).
   const torch::Tensor& promptLogits() const { return m_promptLogits; }  ///< Causal: (T, V); else undefined.
-  const std::vector<double>& first() const { return m_first; }         ///< After the prompt.
+  const std::vector<double>& first() const { return m_first; }          ///< After the prompt.
   /// No room for another piece (a cached model at its context).
   bool full() const;
   /// Row i of the result is row from[i] followed by pieces[i]; returns the distribution after each.
-  std::vector<std::vector<double>> extend(const std::vector<size_t>& from, const std::vector<int32_t>& pieces);
+  std::vector<std::vector<double>> extend(const std::vector<size_t>& from,
+                                          const std::vector<int32_t>& pieces);
 
  private:
   LanguageModel& m_model;

@@ -51,8 +51,9 @@ std::vector<int32_t> encodeWithMasks(const Tokenizer& tokenizer, const std::stri
     if (!segment.empty()) tokenizer.encodeAppend(segment, ids);
     if (at == std::string::npos) break;
     MaskPrediction m;
-    m.wordIndex = int(std::find_if(words.begin(), words.end(), [at](const WordSpan& w) { return w.end > at; }) -
-                      words.begin());  // The word the mask is part of.
+    m.wordIndex =
+        int(std::find_if(words.begin(), words.end(), [at](const WordSpan& w) { return w.end > at; }) -
+            words.begin());  // The word the mask is part of.
     m.positions = {int(ids.size())};
     m.startsWord = at == 0 || text[at - 1] == ' ';
     masks.push_back(m);
@@ -73,7 +74,8 @@ std::vector<MaskPrediction> masksOfWords(const Tokenizer& tokenizer, const std::
                        std::to_string(words.size()) + " words");
     // Trailing punctuation ("dog." -> "dog") stays visible: only pieces up to the last letter or digit.
     std::vector<int> span = words[size_t(w)];
-    while (span.size() > 1 && !hasWordCharacter(tokenizer.decode({ids[size_t(span.back())]}))) span.pop_back();
+    while (span.size() > 1 && !hasWordCharacter(tokenizer.decode({ids[size_t(span.back())]})))
+      span.pop_back();
     MaskPrediction m;
     m.wordIndex = w;
     m.positions = span;
@@ -82,7 +84,8 @@ std::vector<MaskPrediction> masksOfWords(const Tokenizer& tokenizer, const std::
     m.original = tokenizer.decode(pieces);
     masks.push_back(m);
   }
-  std::sort(masks.begin(), masks.end(), [](const auto& a, const auto& b) { return a.wordIndex < b.wordIndex; });
+  std::sort(masks.begin(), masks.end(),
+            [](const auto& a, const auto& b) { return a.wordIndex < b.wordIndex; });
   return masks;
 }
 
@@ -91,7 +94,8 @@ MaskedFill::MaskedFill(LanguageModel& model, const Tokenizer& tokenizer, const s
 
 void MaskedFill::checkFits(size_t length) const {
   if (length > size_t(m_model.config().context))
-    throw InputError("the text is " + std::to_string(length) + " tokens long, more than the model's context of " +
+    throw InputError("the text is " + std::to_string(length) +
+                     " tokens long, more than the model's context of " +
                      std::to_string(m_model.config().context));
 }
 
@@ -179,7 +183,8 @@ std::vector<MaskPrediction> MaskedFill::fillMasked(const std::vector<int32_t>& i
     }
     const torch::Tensor probs =
         torch::softmax(m_model.forward(idsTensor({base}, deviceOf(m_model)))[0].to(torch::kFloat), -1);
-    m.candidates = topCandidates(m_tokenizer, toVector(restrict(probs[m.positions[0]], m_kinds, m.startsWord)), topK);
+    m.candidates =
+        topCandidates(m_tokenizer, toVector(restrict(probs[m.positions[0]], m_kinds, m.startsWord)), topK);
   }
   return masks;
 }
@@ -215,8 +220,10 @@ std::vector<TokenCandidate> MaskedFill::multiPieceCandidates(const std::vector<i
 std::vector<std::vector<int32_t>> MaskedFill::causalCandidates(const std::vector<int32_t>& left,
                                                                const MaskPrediction& m, int count) const {
   std::vector<std::vector<int32_t>> rows;
-  const torch::Tensor firstProbs = torch::tensor(readNext(m_model, {left}, 1.0, nullptr).front(), torch::kDouble);
-  for (const auto& c : topCandidates(m_tokenizer, toVector(restrict(firstProbs, m_kinds, m.startsWord)), count)) {
+  const torch::Tensor firstProbs =
+      torch::tensor(readNext(m_model, {left}, 1.0, nullptr).front(), torch::kDouble);
+  for (const auto& c :
+       topCandidates(m_tokenizer, toVector(restrict(firstProbs, m_kinds, m.startsWord)), count)) {
     rows.push_back(left);
     rows.back().push_back(c.id);
   }
@@ -230,7 +237,8 @@ std::vector<std::vector<int32_t>> MaskedFill::causalCandidates(const std::vector
   return rows;
 }
 
-std::vector<double> MaskedFill::logLikelihoods(const std::vector<std::vector<int32_t>>& rows, size_t from) const {
+std::vector<double> MaskedFill::logLikelihoods(const std::vector<std::vector<int32_t>>& rows,
+                                               size_t from) const {
   std::map<size_t, std::vector<size_t>> byLength;  // Rows of one length go through the model together.
   for (size_t r = 0; r < rows.size(); ++r) byLength[rows[r].size()].push_back(r);
   std::vector<double> score(rows.size(), 0.0);
@@ -240,13 +248,15 @@ std::vector<double> MaskedFill::logLikelihoods(const std::vector<std::vector<int
     const torch::Tensor logp =
         torch::log_softmax(m_model.forward(idsTensor(batch, deviceOf(m_model))).to(torch::kFloat), -1);
     for (size_t g = 0; g < group.size(); ++g)
-      for (size_t t = from; t < length; ++t) score[group[g]] += logp[long(g)][long(t - 1)][batch[g][t]].item<double>();
+      for (size_t t = from; t < length; ++t)
+        score[group[g]] += logp[long(g)][long(t - 1)][batch[g][t]].item<double>();
   }
   return score;
 }
 
-std::vector<MaskPrediction> MaskedFill::fillCausal(std::vector<int32_t> ids, std::vector<MaskPrediction> masks,
-                                                   int topK, const std::vector<int32_t>& forced) const {
+std::vector<MaskPrediction> MaskedFill::fillCausal(std::vector<int32_t> ids,
+                                                   std::vector<MaskPrediction> masks, int topK,
+                                                   const std::vector<int32_t>& forced) const {
   // Left to right: candidates come from the left context, then each is scored by the likelihood of the
   // sentence with it in place, up to the next mask.
   for (size_t k = 0; k < masks.size(); ++k) {
@@ -272,7 +282,8 @@ std::vector<MaskPrediction> MaskedFill::fillCausal(std::vector<int32_t> ids, std
     std::vector<TokenCandidate> ranked;
     for (size_t r = 0; r < rows.size(); ++r)
       ranked.push_back(wordCandidate(
-          m_tokenizer, {rows[r].begin() + long(left.size()), rows[r].begin() + long(left.size() + wordLength[r])},
+          m_tokenizer,
+          {rows[r].begin() + long(left.size()), rows[r].begin() + long(left.size() + wordLength[r])},
           score[r] / total));
     sortByProbability(ranked);
     if (forced.empty()) ranked.resize(std::min(ranked.size(), size_t(topK)));

@@ -35,7 +35,8 @@ class MaskedFill {
 
   /// The masks' positions of `ids` hidden and filled. Throws InputError when `ids` is longer than the
   /// context.
-  std::vector<MaskPrediction> fill(std::vector<int32_t> ids, std::vector<MaskPrediction> masks, int topK) const;
+  std::vector<MaskPrediction> fill(std::vector<int32_t> ids, std::vector<MaskPrediction> masks,
+                                   int topK) const;
   /// The probability that `pieces` fill the one mask of `ids`, and the rank: a masked model reads the
   /// pieces directly, each given the ones before; a causal model ranks the word among the candidates
   /// fill() scores, the word added to them when the left context does not propose it.
@@ -52,16 +53,17 @@ class MaskedFill {
                                                    int topK) const;
   /// `forced`: a word's pieces to rank among the first mask's candidates even when the left context would
   /// not propose it; all candidates are then kept.
-  std::vector<MaskPrediction> fillCausal(std::vector<int32_t> ids, std::vector<MaskPrediction> masks, int topK,
-                                         const std::vector<int32_t>& forced = {}) const;
+  std::vector<MaskPrediction> fillCausal(std::vector<int32_t> ids, std::vector<MaskPrediction> masks,
+                                         int topK, const std::vector<int32_t>& forced = {}) const;
   /// Rows of the left context followed by a candidate word of `pieces` pieces (each completed greedily).
-  std::vector<std::vector<int32_t>> causalCandidates(const std::vector<int32_t>& left, const MaskPrediction& m,
-                                                     int count) const;
+  std::vector<std::vector<int32_t>> causalCandidates(const std::vector<int32_t>& left,
+                                                     const MaskPrediction& m, int count) const;
   /// log p(row[from...]) given what comes before, one forward pass per distinct row length.
   std::vector<double> logLikelihoods(const std::vector<std::vector<int32_t>>& rows, size_t from) const;
   /// Fills `positions` of `ids` most confident first; returns the product of the chosen pieces'
   /// probabilities.
-  double fillGreedily(std::vector<int32_t>& ids, std::vector<int> positions, std::vector<bool> wordStarts) const;
+  double fillGreedily(std::vector<int32_t>& ids, std::vector<int> positions,
+                      std::vector<bool> wordStarts) const;
 
   LanguageModel& m_model;
   const Tokenizer& m_tokenizer;

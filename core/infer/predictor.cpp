@@ -107,7 +107,8 @@ std::vector<TokenCandidate> Predictor::nextWords(Continuations& continuations, i
   std::vector<int32_t> pieces;
   // A word is no more probable than its first piece, so the top-k words come from the first pieces at the
   // top.
-  for (const TokenCandidate& c : topCandidates(*m_tokenizer, continuations.first(), topK + kExtraFirstPieces)) {
+  for (const TokenCandidate& c :
+       topCandidates(*m_tokenizer, continuations.first(), topK + kExtraFirstPieces)) {
     if (m_pieceKinds[size_t(c.id)] == PieceKind::Special) continue;
     pathOfRow.push_back(paths.size());
     paths.push_back({{c.id}, c.prob});
@@ -137,7 +138,8 @@ std::vector<TokenCandidate> Predictor::nextWords(Continuations& continuations, i
   std::vector<TokenCandidate> words;
   for (const Path& path : paths) {
     const TokenCandidate c = wordCandidate(*m_tokenizer, path.pieces, path.prob);
-    const auto same = std::find_if(words.begin(), words.end(), [&](const auto& w) { return w.text == c.text; });
+    const auto same =
+        std::find_if(words.begin(), words.end(), [&](const auto& w) { return w.text == c.text; });
     if (same == words.end())
       words.push_back(c);
     else

@@ -66,7 +66,8 @@ class Predictor {
   /// word on.
   std::vector<TokenCandidate> nextWords(Continuations& continuations, int topK) const;
   /// How expected each piece of `ids` was; `continuations` holds a causal model's reading of the prompt.
-  std::vector<PromptPiece> promptPieces(const std::vector<int32_t>& ids, const Continuations& continuations) const;
+  std::vector<PromptPiece> promptPieces(const std::vector<int32_t>& ids,
+                                        const Continuations& continuations) const;
   PromptPiece promptPiece(int32_t id, double prob) const;
 
   std::shared_ptr<LanguageModel> m_model;

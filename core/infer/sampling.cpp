@@ -13,7 +13,8 @@ void checkDistribution(const std::vector<double>& probs) {
   double mass = 0;
   for (const double p : probs) {
     if (!std::isfinite(p) || p < 0)
-      throw Error("the next-piece distribution holds " + std::string(std::isnan(p) ? "NaN" : "an invalid value") +
+      throw Error("the next-piece distribution holds " +
+                  std::string(std::isnan(p) ? "NaN" : "an invalid value") +
                   ": the model's weights have diverged");
     mass += p;
   }
@@ -43,7 +44,8 @@ std::vector<SampledPiece> samplingPool(const std::vector<double>& probs, const S
   const std::vector<double> p = applyTemperature(probs, o.temperature);
   std::vector<int32_t> order(p.size());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) { return p[size_t(a)] > p[size_t(b)]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int32_t a, int32_t b) { return p[size_t(a)] > p[size_t(b)]; });
   size_t keep = o.topK > 0 ? std::min(order.size(), size_t(o.topK)) : order.size();
   double mass = 0;
   for (size_t i = 0; i < keep; ++i) {

@@ -7,9 +7,9 @@
 
 #include "data/token_store.h"
 #include "infer/predictor.h"
-#include "tokenizer/tokenizer.h"
 #include "run/open_run.h"
 #include "run/run_folder.h"
+#include "tokenizer/tokenizer.h"
 #include "util/system_memory.h"
 
 namespace fs = std::filesystem;
@@ -130,7 +130,8 @@ class RunDriver {
     }
     if (m_probes.empty()) return;
     const Predictor predictor(m_trainer->model(), m_trainer->tokenizer());
-    const std::vector<ProbeResult> results = pretrain::evaluateProbes(predictor, m_probes, m_trainer->stepsDone());
+    const std::vector<ProbeResult> results =
+        pretrain::evaluateProbes(predictor, m_probes, m_trainer->stepsDone());
     m_run.appendProbeResults(results);
     if (m_cb.onProbes) m_cb.onProbes(results);
   }

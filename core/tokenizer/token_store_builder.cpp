@@ -223,7 +223,8 @@ void splitByTail(const std::string& dir, TokenStoreManifest& m, double validatio
   syncFile(dir + "/validation.bin");
 }
 
-std::vector<TokenFrequency> mostFrequent(const std::vector<uint64_t>& freq, const Tokenizer& tokenizer, int n) {
+std::vector<TokenFrequency> mostFrequent(const std::vector<uint64_t>& freq, const Tokenizer& tokenizer,
+                                         int n) {
   std::vector<int32_t> order(freq.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = int32_t(i);
   const size_t top = std::min(order.size(), size_t(std::max(0, n)));
@@ -280,8 +281,8 @@ TokenStoreManifest buildTokenStore(const std::vector<CorpusFile>& files, TextEnc
   m.splitLines = reader.splitLines();
   writer.finish();
   if (m.tokens < options.minTokens)
-    throw InputError("the corpus has only " + std::to_string(m.tokens) + " tokens; one training window needs " +
-                     std::to_string(options.minTokens));
+    throw InputError("the corpus has only " + std::to_string(m.tokens) +
+                     " tokens; one training window needs " + std::to_string(options.minTokens));
   if (m.validationDocuments == 0) splitByTail(staged.path(), m, options.validationFraction);
   m.topTokens = mostFrequent(writer.frequencies(), tokenizer, options.topTokens);
   m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -22,8 +22,8 @@ std::vector<PieceKind> pieceKinds(const Tokenizer& tokenizer) {
   std::vector<PieceKind> kinds(size_t(tokenizer.vocabSize()));
   for (int32_t id = 0; id < tokenizer.vocabSize(); ++id)
     kinds[size_t(id)] = id < SpecialTokens::kCount || tokenizer.isControl(id) ? PieceKind::Special
-                        : tokenizer.piece(id).rfind(kSpaceMark, 0) == 0      ? PieceKind::StartsWord
-                                                                             : PieceKind::ContinuesWord;
+                        : tokenizer.piece(id).rfind(kSpaceMark, 0) == 0       ? PieceKind::StartsWord
+                                                                              : PieceKind::ContinuesWord;
   return kinds;
 }
 
@@ -38,7 +38,8 @@ VocabularyTraits vocabularyTraits(const Tokenizer& tokenizer) {
 
 std::string pieceText(std::string_view piece) {
   std::string text(piece);
-  for (size_t at; (at = text.find(kSpaceMark)) != std::string::npos;) text.replace(at, kSpaceMark.size(), " ");
+  for (size_t at; (at = text.find(kSpaceMark)) != std::string::npos;)
+    text.replace(at, kSpaceMark.size(), " ");
   return text;
 }
 
@@ -128,9 +129,10 @@ std::string fillInWords(std::string text, const std::vector<std::pair<int, std::
     if (index < 0 || size_t(index) >= words.size()) continue;
     const WordSpan w = words[size_t(index)];
     const size_t mask = text.substr(w.begin, w.end - w.begin).find(kMaskText);
-    const WordSpan target = mask != std::string::npos
-                                ? WordSpan{w.begin + mask, w.begin + mask + std::string_view(kMaskText).size()}
-                                : wordCore(text, w);
+    const WordSpan target =
+        mask != std::string::npos
+            ? WordSpan{w.begin + mask, w.begin + mask + std::string_view(kMaskText).size()}
+            : wordCore(text, w);
     text.replace(target.begin, target.end - target.begin, word);
   }
   return text;

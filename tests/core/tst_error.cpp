@@ -28,12 +28,16 @@ class TstError : public QObject {
 
  private Q_SLOTS:
   void everyKindBecomesOneLine() {
-    QCOMPARE(messageOf([] { throw InputError("corpus x.txt is empty"); }), std::string("corpus x.txt is empty"));
+    QCOMPARE(messageOf([] { throw InputError("corpus x.txt is empty"); }),
+             std::string("corpus x.txt is empty"));
     QCOMPARE(messageOf([] { throw Cancelled(); }), std::string("cancelled"));
     QCOMPARE(messageOf([] { throw std::bad_alloc(); }),
              std::string("out of memory: use a smaller batch, context or model"));
     QCOMPARE(messageOf([] { throw 42; }), std::string("unexpected error of an unknown kind"));
-    const std::string json = messageOf([] { nlohmann::json j = 1; (void)j.get<std::string>(); });
+    const std::string json = messageOf([] {
+      nlohmann::json j = 1;
+      (void)j.get<std::string>();
+    });
     QVERIFY2(json.rfind("a JSON file does not have the shape this program writes (", 0) == 0, json.c_str());
     QVERIFY(json.find('\n') == std::string::npos);
   }

@@ -59,7 +59,8 @@ class TstPredictorRules : public QObject {
     const std::string prompt = "I love to eat pizza with";
     const std::vector<int32_t> word = wordAfterSpace("birdsong");
     QVERIFY2(word.size() >= 2 && word.size() <= 4, "an unseen word of a few pieces");
-    const int32_t last = m_tok->encode(prompt).back(), cheese = single("cheese"), dot = m_tok->encode("dog.").back();  // "."
+    const int32_t last = m_tok->encode(prompt).back(), cheese = single("cheese"),
+                  dot = m_tok->encode("dog.").back();  // "."
     auto m = model(Objective::Causal, TableModel::Key::Current);
     m->set(last, word[0], 5);
     m->set(last, cheese, 4);

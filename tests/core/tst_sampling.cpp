@@ -51,7 +51,8 @@ class TstSampling : public QObject {
   void temperatureZeroIsArgmax() {
     const std::vector<double> p = applyTemperature({0.1, 0.5, 0.4}, 0);
     QCOMPARE(p, (std::vector<double>{0, 1, 0}));
-    for (const double u : {0.0, 0.5, 0.999}) QCOMPARE(samplePiece({0.1, 0.5, 0.4}, options(0, 0, 1), u).id, 1);
+    for (const double u : {0.0, 0.5, 0.999})
+      QCOMPARE(samplePiece({0.1, 0.5, 0.4}, options(0, 0, 1), u).id, 1);
   }
 
   void temperatureSharpensAndFlattens() {

@@ -66,9 +66,16 @@ class TstWordPieces : public QObject {
   }
 
   void piecesAsText() {
-    QCOMPARE(pieceText("\xE2\x96\x81" "the" "\xE2\x96\x81" "end"), std::string(" the end"));
+    QCOMPARE(pieceText("\xE2\x96\x81"
+                       "the"
+                       "\xE2\x96\x81"
+                       "end"),
+             std::string(" the end"));
     QCOMPARE(shownText("", kSpaceMark), std::string(" "));
-    QCOMPARE(shownText("cheese", "\xE2\x96\x81" "cheese"), std::string("cheese"));
+    QCOMPARE(shownText("cheese",
+                       "\xE2\x96\x81"
+                       "cheese"),
+             std::string("cheese"));
     QVERIFY(carriesWordOn(PieceKind::ContinuesWord, "ese"));
     QVERIFY(carriesWordOn(PieceKind::ContinuesWord, "\xC3\xAF"));  // a non-ASCII letter
     QVERIFY(!carriesWordOn(PieceKind::ContinuesWord, ","));

@@ -51,10 +51,21 @@ void encodeRange(const std::vector<CorpusEvent>& events, size_t begin, size_t en
   out.ids.clear();
   out.ends.clear();
   out.words = 0;
+  std::vector<std::string_view> lines;
+  for (size_t i = begin; i < end; ++i)
+    if (events[i].kind == CorpusEvent::Kind::Line) {
+      lines.push_back(events[i].text);
+      out.words += countWords(events[i].text);
+    }
+  std::vector<int32_t> ids;
+  std::vector<size_t> lineEnds;
+  out.encoder.encodeLines(lines, ids, lineEnds);
+  // Lines in place, and </s> where each document ends.
+  size_t line = 0, from = 0;
   for (size_t i = begin; i < end; ++i) {
     if (events[i].kind == CorpusEvent::Kind::Line) {
-      out.encoder.encodeAppend(events[i].text, out.ids);
-      out.words += countWords(events[i].text);
+      out.ids.insert(out.ids.end(), ids.begin() + long(from), ids.begin() + long(lineEnds[line]));
+      from = lineEnds[line++];
     } else {
       out.ids.push_back(SpecialTokens::kEos);
     }

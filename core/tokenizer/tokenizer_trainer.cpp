@@ -16,7 +16,7 @@
 namespace pretrain {
 namespace {
 
-constexpr const char* kHelperName = "pretrain-spm-train";
+constexpr const char* kHelperName = "pretrain-tokenizer";
 
 // splitmix64: a tiny, well-mixed generator, so the sample depends only on the seed and the line number.
 uint64_t mix(uint64_t x) {
@@ -73,7 +73,7 @@ std::vector<std::string> trainerArguments(const std::string& helper, const std::
                                           const std::string& prefix, const TokenizerOptions& options) {
   const int threads =
       options.threads > 0 ? options.threads : int(std::max(1u, std::thread::hardware_concurrency()));
-  return {helper, "--input=" + samplePath, "--model_prefix=" + prefix,
+  return {helper, "train", "--input=" + samplePath, "--model_prefix=" + prefix,
           std::string("--model_type=") + tokenizerTypeName(options.type),
           "--vocab_size=" + std::to_string(options.vocabSize), "--byte_fallback=true",
           // Identity normalisation and kept whitespace: decode(encode(text)) gives back the text exactly.

@@ -16,20 +16,19 @@ extern char** environ;
 
 namespace pretrain {
 
-namespace {
-
-// How often a running child's caller is asked whether to go on: Cancel feels immediate at 5 a second.
-constexpr int kPollMs = 200;
-
-// Starts argv[0] with stdin and stdout on /dev/null and stderr into `stderrFd`, in a process group of its
-// own: a Ctrl-C typed at the terminal reaches only the caller, which decides whether to end the child
-// (and then says "cancelled" rather than reporting a crashed helper).
-pid_t spawn(const std::vector<std::string>& argv, int stderrFd) {
+pid_t spawnProcess(const std::vector<std::string>& argv, int stdinFd, int stdoutFd, int stderrFd) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, stderrFd, STDERR_FILENO);
+  // -1: /dev/null in its place.
+  const int fds[3] = {stdinFd, stdoutFd, stderrFd};
+  for (int target = 0; target < 3; ++target) {
+    if (fds[target] < 0)
+      posix_spawn_file_actions_addopen(&actions, target, "/dev/null", target == 0 ? O_RDONLY : O_WRONLY, 0);
+    else
+      posix_spawn_file_actions_adddup2(&actions, fds[target], target);
+  }
+  // A process group of its own: a Ctrl-C typed at the terminal reaches only the caller, which decides
+  // whether to end the child (and then says "cancelled" rather than reporting a crashed helper).
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
@@ -44,6 +43,19 @@ pid_t spawn(const std::vector<std::string>& argv, int stderrFd) {
   if (rc != 0) throw Error("cannot start " + argv[0] + ": " + std::strerror(rc));
   return pid;
 }
+
+std::string describeExit(int status) {
+  if (WIFSIGNALED(status))
+    return std::string("was ended by signal ") + std::to_string(WTERMSIG(status)) + " (" +
+           strsignal(WTERMSIG(status)) + ")";
+  if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
+  return "stopped";
+}
+
+namespace {
+
+// How often a running child's caller is asked whether to go on: Cancel feels immediate at 5 a second.
+constexpr int kPollMs = 200;
 
 // Hands `fd`'s text to `onLine` line by line until it closes; false when `keepGoing` said stop first.
 bool readLines(int fd, const std::function<void(const std::string&)>& onLine,
@@ -77,7 +89,7 @@ ChildResult runChild(const std::vector<std::string>& argv,
   if (::pipe2(fds, O_CLOEXEC) != 0) throw Error(std::string("cannot create a pipe: ") + std::strerror(errno));
   pid_t pid = 0;
   try {
-    pid = spawn(argv, fds[1]);
+    pid = spawnProcess(argv, -1, -1, fds[1]);
   } catch (...) {
     ::close(fds[0]);
     ::close(fds[1]);

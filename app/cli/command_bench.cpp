@@ -74,10 +74,7 @@ int runBench(const Args& args) {
     }
     throw UsageError("say what to measure: 'pretrain bench tokenizer', 'train' or 'predict'");
   }
-  if (!p.parse(Args(args.begin() + 1, args.end()))) {
-    std::cout << p.help();
-    return 0;
-  }
+  if (!p.parseOrPrintHelp(Args(args.begin() + 1, args.end()))) return 0;
   CorpusSpec corpus;
   corpus.inputs = p.values("corpus");
   TokenizeOptions o;

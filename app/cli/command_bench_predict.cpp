@@ -17,8 +17,8 @@
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "cli/progress_line.h"
-#include "tokenizer/tokenize_corpus.h"
 #include "infer/predictor.h"
+#include "tokenizer/tokenize_corpus.h"
 #include "tokenizer/tokenizer.h"
 #include "train/trainer.h"
 #include "util/atomic_file.h"
@@ -63,10 +63,7 @@ int runBenchPredict(const Args& args) {
            "next pieces + tinted prompt pieces, or next pieces alone",
            "words");
   p.flag("json", "print one JSON object instead of text");
-  if (!p.parse(args)) {
-    std::cout << p.help();
-    return 0;
-  }
+  if (!p.parseOrPrintHelp(args)) return 0;
   const int tokens = int(p.integer("tokens", 1, 1 << 16)), repeats = int(p.integer("repeats", 1, 1 << 20));
   const bool json = p.isSet("json");
   const fs::path dir = fs::temp_directory_path() / ("pretrain-bench-predict-" + std::to_string(::getpid()));

@@ -13,9 +13,9 @@
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "cli/progress_line.h"
+#include "compute/compute_device.h"
 #include "tokenizer/tokenize_corpus.h"
 #include "tokenizer/tokenizer.h"
-#include "compute/compute_device.h"
 #include "train/trainer.h"
 #include "util/atomic_file.h"
 
@@ -49,10 +49,7 @@ int runBenchTrain(const Args& args) {
   p.option("threads", "N", "threads; 0 = all cores", "0");
   p.option("device", "cpu|cuda|auto", "where to train", "auto");
   p.flag("json", "print one JSON object instead of text");
-  if (!p.parse(args)) {
-    std::cout << p.help();
-    return 0;
-  }
+  if (!p.parseOrPrintHelp(args)) return 0;
   const int batch = int(p.integer("batch", 1, 1 << 16)), steps = int(p.integer("steps", 1, 1 << 20));
   const int context = int(p.integer("context", 0, 1 << 16)), threads = int(p.integer("threads", 0, 1024));
   const bool json = p.isSet("json");

@@ -9,8 +9,8 @@
 #include "cli/format.h"
 #include "cli/interrupt.h"
 #include "cli/progress_line.h"
-#include "run/open_run.h"
 #include "infer/predictor.h"
+#include "run/open_run.h"
 #include "run/run_folder.h"
 #include "run/training_run.h"
 
@@ -31,10 +31,7 @@ int runDemo(const Args& args) {
   p.option("corpus", "PATH", "corpus to train on", "data/brown");
   p.option("out", "RUN_DIR", "run folder", "data/runs/demo");
   p.option("steps", "N", "training steps (about a minute on 2 cores)", "240");
-  if (!p.parse(args)) {
-    std::cout << p.help();
-    return 0;
-  }
+  if (!p.parseOrPrintHelp(args)) return 0;
   TrainingRunOptions o;
   o.runDir = p.value("out");
   const RunFolder run(o.runDir);

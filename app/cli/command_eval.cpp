@@ -11,9 +11,9 @@
 #include "cli/format.h"
 #include "cli/progress_line.h"
 #include "run/open_run.h"
-#include "tokenizer/tokenize_corpus.h"
 #include "run/run_folder.h"
 #include "run/training_run.h"
+#include "tokenizer/tokenize_corpus.h"
 #include "util/atomic_file.h"
 
 namespace fs = std::filesystem;
@@ -48,10 +48,7 @@ int runEval(const Args& args) {
            true);
   p.option("windows", "N", "at most this many context-length windows", "256");
   p.flag("json", "print one JSON object instead of text");
-  if (!p.parse(args)) {
-    std::cout << p.help();
-    return 0;
-  }
+  if (!p.parseOrPrintHelp(args)) return 0;
   const std::string runDir = p.value("run");
   const int windows = int(p.integer("windows", 1, 1 << 24));
   auto trainer = openRunTrainer(runDir);

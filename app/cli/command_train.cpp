@@ -25,10 +25,7 @@ int runTrain(const Args& args) {
   addTrainOptions(p);
   p.flag("resume", "continue the run in --out from its latest checkpoint");
   p.flag("json", "print the summary as one JSON object");
-  if (!p.parse(args)) {
-    std::cout << p.help();
-    return 0;
-  }
+  if (!p.parseOrPrintHelp(args)) return 0;
   TrainingRunOptions o = trainOptionsFrom(p);
   const bool json = p.isSet("json");
 

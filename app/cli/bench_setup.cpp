@@ -14,6 +14,12 @@ constexpr int64_t kBenchWarmupSteps = 10;
 
 }  // namespace
 
+void readBenchOptions(const ArgParser& p, BenchOptions& o) {
+  o.corpus = p.value("corpus");
+  o.objective = p.value("objective");
+  o.json = p.isSet("json");
+}
+
 BenchCorpus::BenchCorpus(const std::string& corpus, const std::string& scratchName, bool quiet)
     : folder(scratchPath(scratchName)) {
   ProgressLine progress(quiet);

@@ -1,17 +1,25 @@
 #pragma once
-// What `bench train` and `bench predict` share: a corpus tokenized with the default settings into a
-// scratch folder, a trainer configuration for timing rather than training, and a stopwatch.
+// What `bench train` and `bench predict` share: their common options, a corpus tokenized with the default
+// settings into a scratch folder, a trainer configuration for timing rather than training, and a stopwatch.
 
 #include <chrono>
 #include <memory>
 #include <string>
 
+#include "cli/arg_parser.h"
 #include "data/token_store.h"
 #include "tokenizer/tokenizer.h"
 #include "train/train_config.h"
 #include "util/atomic_file.h"
 
 namespace pretrain::cli {
+
+/// The options both benches have (each declares them with its own help): --corpus, --objective, --json.
+struct BenchOptions {
+  std::string corpus, objective;
+  bool json = false;
+};
+void readBenchOptions(const ArgParser& p, BenchOptions& o);
 
 /// A corpus tokenized for a bench; its scratch folder is deleted with everything in it on the way out.
 struct BenchCorpus {

@@ -47,11 +47,10 @@ const RequestMode kModes[] = {{"words", "next words + tinted prompt pieces", tru
                               {"pieces", "next pieces + tinted prompt pieces", false, true},
                               {"plain", "next pieces", false, false}};
 
-struct BenchPredictOptions {
-  std::string corpus, preset, objective;
+struct BenchPredictOptions : BenchOptions {
+  std::string preset;
   const RequestMode* mode = nullptr;
   int tokens = 0, repeats = 0;
-  bool json = false;
 };
 
 // Milliseconds per request.
@@ -84,12 +83,10 @@ ArgParser benchPredictParser() {
 
 BenchPredictOptions benchPredictOptions(const ArgParser& p) {
   BenchPredictOptions o;
-  o.corpus = p.value("corpus");
+  readBenchOptions(p, o);
   o.preset = p.value("preset");
-  o.objective = p.value("objective");
   o.tokens = int(p.integer("tokens", 1, 1 << 16));
   o.repeats = int(p.integer("repeats", 1, 1 << 20));
-  o.json = p.isSet("json");
   for (const RequestMode& m : kModes)
     if (p.value("mode") == m.name) o.mode = &m;
   if (!o.mode) throw UsageError("--mode is words, pieces or plain");

@@ -19,10 +19,9 @@ namespace {
 // Steps run before the clock starts: the first ones allocate and pick kernels, which is not the pace.
 constexpr int kUntimedSteps = 3;
 
-struct BenchTrainOptions {
-  std::string corpus, presets, objective, device;
+struct BenchTrainOptions : BenchOptions {
+  std::string presets, device;
   int batch = 0, context = 0, steps = 0, threads = 0;
-  bool json = false;
 };
 
 // The matrix-multiply speed the MFU figures are measured against.
@@ -67,15 +66,13 @@ ArgParser benchTrainParser() {
 
 BenchTrainOptions benchTrainOptions(const ArgParser& p) {
   BenchTrainOptions o;
-  o.corpus = p.value("corpus");
+  readBenchOptions(p, o);
   o.presets = p.value("presets");
-  o.objective = p.value("objective");
   o.device = p.value("device");
   o.batch = int(p.integer("batch", 1, 1 << 16));
   o.steps = int(p.integer("steps", 1, 1 << 20));
   o.context = int(p.integer("context", 0, 1 << 16));
   o.threads = int(p.integer("threads", 0, 1024));
-  o.json = p.isSet("json");
   return o;
 }
 

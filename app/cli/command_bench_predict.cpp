@@ -26,7 +26,7 @@ constexpr auto kTypingPause = std::chrono::milliseconds(100);
 // How long training is timed alone, for the throughput the requests are compared with.
 constexpr double kTrainAloneSeconds = 5.0;
 // Time for the training thread to reach its pace before the first request is timed.
-constexpr auto kTrainingSettles = std::chrono::milliseconds(500);
+constexpr auto kTrainingSettleTime = std::chrono::milliseconds(500);
 // Where the prompt is read in the training split: a little way in, in running text.
 constexpr uint64_t kPromptOffset = 1000;
 // Tokens read beyond the prompt's length, since the special tokens among them (document ends) are dropped.
@@ -142,7 +142,7 @@ Latency measureWhileTraining(Trainer& trainer, const std::function<void()>& ask,
     lowerThreadPriority();  // As the studio's training thread does.
     tokensPerSecond = trainTokensPerSecond(trainer, [&](double) { return !done.load(); });
   });
-  std::this_thread::sleep_for(kTrainingSettles);
+  std::this_thread::sleep_for(kTrainingSettleTime);
   const Latency withPause = measure(repeats, [&] {
     ask();
     std::this_thread::sleep_for(kTypingPause);

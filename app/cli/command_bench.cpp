@@ -14,6 +14,7 @@
 #include "cli/format.h"
 #include "cli/progress_line.h"
 #include "cli/scratch_path.h"
+#include "tokenizer/token_store_builder.h"
 #include "tokenizer/tokenize_corpus.h"
 #include "tokenizer/tokenizer.h"
 #include "tokenizer/word_cache_encoder.h"
@@ -62,11 +63,24 @@ double encodeMegabytesPerSecond(const Tokenizer& tok, const CorpusLines& corpus,
   std::vector<std::thread> pool;
   for (unsigned t = 0; t < threads; ++t)
     pool.emplace_back([&, t] {
-      std::vector<int32_t> ids;
+      // Each thread a contiguous share of the lines, in batches as `tokenize` reads them: one round trip
+      // to the tokenizer helper per batch (for the cache, only the words it has not seen).
+      const size_t begin = corpus.lines.size() * t / threads, end = corpus.lines.size() * (t + 1) / threads;
       WordCacheEncoder cached(tok);
-      for (size_t i = t; i < corpus.lines.size(); i += threads) {
+      std::vector<int32_t> ids;
+      std::vector<size_t> ends;
+      for (size_t from = begin; from < end;) {
+        std::vector<std::string_view> batch;
+        for (size_t bytes = 0; from < end && bytes < kEncodeBatchBytes; ++from) {
+          batch.push_back(corpus.lines[from]);
+          bytes += corpus.lines[from].size();
+        }
         ids.clear();
-        wordCache ? cached.encodeAppend(corpus.lines[i], ids) : tok.encodeAppend(corpus.lines[i], ids);
+        ends.clear();
+        if (wordCache)
+          cached.encodeLines(batch, ids, ends);
+        else
+          tok.encodeBatch(batch);
       }
     });
   for (auto& th : pool) th.join();

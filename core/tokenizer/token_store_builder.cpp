@@ -22,10 +22,6 @@ namespace fs = std::filesystem;
 namespace pretrain {
 namespace {
 
-// Text read per batch before it is encoded on all cores: large enough to keep every thread busy, small
-// enough that memory stays bounded whatever the corpus size.
-constexpr size_t kBatchTextBytes = size_t(2) << 20;
-
 uint64_t countWords(std::string_view s) {
   uint64_t words = 0;
   bool inWord = false;
@@ -279,7 +275,7 @@ TokenStoreManifest buildTokenStore(const std::vector<CorpusFile>& files, TextEnc
     batch.clear();
     size_t batchBytes = 0;
     CorpusEvent ev;
-    while (batchBytes < kBatchTextBytes && (more = reader.next(ev))) {
+    while (batchBytes < kEncodeBatchBytes && (more = reader.next(ev))) {
       batchBytes += ev.text.size();
       batch.push_back(std::move(ev));
     }

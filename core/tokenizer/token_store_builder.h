@@ -14,6 +14,11 @@ namespace pretrain {
 
 class Tokenizer;
 
+/// Text read per batch before it is encoded on all cores: large enough to keep every thread busy and to
+/// make the round trips to the tokenizer helper few, small enough that memory stays bounded whatever the
+/// corpus size.
+constexpr size_t kEncodeBatchBytes = size_t(2) << 20;
+
 struct TokenStoreOptions {
   double validationFraction = 0.05;  // share of documents (every 20th by default) held out for validation
   uint64_t minTokens = 129;          // one training window of the smallest preset (context 128, plus 1)

@@ -13,9 +13,10 @@ std::shared_ptr<const Tokenizer> Tokenizer::load(const std::string& modelPath) {
   if (!std::filesystem::is_regular_file(modelPath, ec))
     throw InputError("tokenizer model " + modelPath + " does not exist");
   std::shared_ptr<Tokenizer> t(new Tokenizer());
-  t->m_helper = std::make_unique<TokenizerHelper>(modelPath);
-  t->m_pieces = t->m_helper->vocabulary().pieces;
-  for (const helper::SpmKind k : t->m_helper->vocabulary().kinds) t->m_kinds.push_back(uint8_t(k));
+  auto helper = std::make_unique<TokenizerHelper>(modelPath);
+  t->m_pieces = helper->vocabulary().pieces;
+  for (const helper::SpmKind k : helper->vocabulary().kinds) t->m_kinds.push_back(uint8_t(k));
+  t->m_idle.push_back(std::move(helper));
   t->m_path = modelPath;
   t->m_hash = hashFile(modelPath);
   const std::pair<int32_t, const char*> expected[] = {{SpecialTokens::kPad, "<pad>"},
@@ -32,10 +33,32 @@ std::shared_ptr<const Tokenizer> Tokenizer::load(const std::string& modelPath) {
 
 Tokenizer::~Tokenizer() = default;
 
+template <typename Request>
+auto Tokenizer::withHelper(const Request& request) const {
+  std::unique_ptr<TokenizerHelper> helper;
+  {
+    const std::lock_guard<std::mutex> lock(m_mutex);
+    if (!m_idle.empty()) {
+      helper = std::move(m_idle.back());
+      m_idle.pop_back();
+    }
+  }
+  if (!helper) helper = std::make_unique<TokenizerHelper>(m_path);
+  // Back to the idle ones whatever happens: a helper that failed has been started again, or will be.
+  struct Return {
+    const Tokenizer& t;
+    std::unique_ptr<TokenizerHelper>& h;
+    ~Return() {
+      const std::lock_guard<std::mutex> lock(t.m_mutex);
+      t.m_idle.push_back(std::move(h));
+    }
+  } giveBack{*this, helper};
+  return request(*helper);
+}
+
 std::vector<std::vector<int32_t>> Tokenizer::encodeBatch(const std::vector<std::string_view>& texts) const {
   if (texts.empty()) return {};
-  const std::lock_guard<std::mutex> lock(m_mutex);
-  return m_helper->encode(texts);
+  return withHelper([&](TokenizerHelper& h) { return h.encode(texts); });
 }
 
 void Tokenizer::encodeAppend(std::string_view text, std::vector<int32_t>& out) const {
@@ -47,8 +70,7 @@ std::vector<int32_t> Tokenizer::encode(std::string_view text) const { return enc
 
 std::vector<std::string> Tokenizer::decodeBatch(const std::vector<std::vector<int32_t>>& ids) const {
   if (ids.empty()) return {};
-  const std::lock_guard<std::mutex> lock(m_mutex);
-  return m_helper->decode(ids);
+  return withHelper([&](TokenizerHelper& h) { return h.decode(ids); });
 }
 
 std::string Tokenizer::decode(const std::vector<int32_t>& ids) const { return decodeBatch({ids}).front(); }
@@ -67,8 +89,7 @@ bool Tokenizer::isControl(int32_t id) const {
 }
 
 pid_t Tokenizer::helperPid() const {
-  const std::lock_guard<std::mutex> lock(m_mutex);
-  return m_helper->pid();
+  return withHelper([](TokenizerHelper& h) { return h.pid(); });
 }
 
 }  // namespace pretrain

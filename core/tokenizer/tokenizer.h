@@ -1,8 +1,8 @@
 #pragma once
 // A trained SentencePiece tokenizer. SentencePiece runs in a helper process (tokenizer_helper.h), never in
 // a process that loads LibTorch; the vocabulary is held here, so pieces and their kinds are read without
-// asking it. Encoding and decoding are thread-safe (one request at a time goes to the helper; batches
-// carry many texts in one round trip).
+// asking it. Encoding and decoding are thread-safe: each request takes a helper of its own (threads that
+// encode at once get one each, started as needed), and batches carry many texts in one round trip.
 
 #include <sys/types.h>
 
@@ -49,8 +49,12 @@ class Tokenizer {
 
  private:
   Tokenizer() = default;
-  mutable std::mutex m_mutex;  // One request at a time on the helper's connection.
-  std::unique_ptr<TokenizerHelper> m_helper;
+  /// Runs `request` on an idle helper, starting one when all are busy.
+  template <typename Request>
+  auto withHelper(const Request& request) const;
+
+  mutable std::mutex m_mutex;  // Guards m_idle.
+  mutable std::vector<std::unique_ptr<TokenizerHelper>> m_idle;
   std::vector<std::string> m_pieces;
   std::vector<uint8_t> m_kinds;  // helper::SpmKind per id
   std::string m_path;

@@ -1,7 +1,6 @@
 #include "compute/compute_device.h"
 
 #include <ATen/autocast_mode.h>
-#include <torch/version.h>
 
 #include <malloc.h>
 
@@ -10,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "compute/torch_compat.h"
 #include "util/error.h"
 
 namespace pretrain {
@@ -81,29 +81,12 @@ double measureMatmulGflops(const ComputeSetup& setup, bool bf16, int n, double s
 }
 
 AutocastGuard::AutocastGuard(const ComputeSetup& s) : m_enabled(s.bf16), m_cuda(s.device.is_cuda()) {
-  if (!m_enabled) return;
-#if TORCH_VERSION_MAJOR >= 2
-  const auto type = m_cuda ? at::kCUDA : at::kCPU;
-  at::autocast::set_autocast_dtype(type, at::kBFloat16);
-  at::autocast::set_autocast_enabled(type, true);
-#else
-  if (m_cuda) {
-    at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
-    at::autocast::set_enabled(true);
-  } else {
-    at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
-    at::autocast::set_cpu_enabled(true);
-  }
-#endif
+  if (m_enabled) compat::setBf16Autocast(m_cuda ? torch::kCUDA : torch::kCPU, true);
 }
 
 AutocastGuard::~AutocastGuard() {
   if (!m_enabled) return;
-#if TORCH_VERSION_MAJOR >= 2
-  at::autocast::set_autocast_enabled(m_cuda ? at::kCUDA : at::kCPU, false);
-#else
-  m_cuda ? at::autocast::set_enabled(false) : at::autocast::set_cpu_enabled(false);
-#endif
+  compat::setBf16Autocast(m_cuda ? torch::kCUDA : torch::kCPU, false);
   // The cast weights are cached for the guard's lifetime; drop them so each step casts fresh weights.
   at::autocast::clear_cache();
 }

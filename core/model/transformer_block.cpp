@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "compute/torch_compat.h"
+
 namespace pretrain {
 
 namespace nn = torch::nn;
@@ -72,32 +74,24 @@ torch::Tensor TransformerBlockImpl::attention(const torch::Tensor& x, KvCache* c
   q = q.view({B, T, h, d}).transpose(1, 2);  // (B, h, T, d)
   k = k.view({B, T, h, d}).transpose(1, 2);
   v = v.view({B, T, h, d}).transpose(1, 2);
-  const double scale = 1.0 / std::sqrt(double(d));
-  // Keys and values before these positions: shared by all rows (P of them) and each row's own (S).
-  const int64_t P = cache && cache->sharedK.defined() ? cache->sharedK.size(2) : 0;
-  const int64_t S = cache && cache->k.defined() ? cache->k.size(2) : 0;
-  if (cache) {
-    if (S > 0) {
+  compat::AttentionInputs in;
+  if (cache) {  // Keys and values before these positions: each row's own, and those shared by all rows.
+    if (cache->k.defined()) {
       k = torch::cat({cache->k, k}, 2);
       v = torch::cat({cache->v, v}, 2);
     }
     cache->k = k;
     cache->v = v;
+    in.sharedK = cache->sharedK;
+    in.sharedV = cache->sharedV;
   }
-  torch::Tensor att = torch::matmul(q, k.transpose(-2, -1)) * scale;  // (B, h, T, S + T)
-  if (m_causal) {  // New position t (after S of the row's own) sees the row's keys up to S + t.
-    const auto future =
-        torch::ones({T, S + T}, torch::TensorOptions().dtype(torch::kBool).device(x.device())).triu(1 + S);
-    att = att.masked_fill(future, -std::numeric_limits<float>::infinity());
-  }
-  if (P > 0) {  // The shared positions come first and are all visible; broadcast over the rows.
-    att = torch::cat({torch::matmul(q, cache->sharedK.transpose(-2, -1)) * scale, att}, -1);
-  }
-  att = torch::softmax(att, -1);
-  att = torch::dropout(att, m_dropout, is_training());
-  torch::Tensor out = torch::matmul(att.narrow(-1, P, att.size(-1) - P), v);
-  if (P > 0) out = out + torch::matmul(att.narrow(-1, 0, P), cache->sharedV);
-  return out.transpose(1, 2).contiguous().view({B, T, C});  // (B, T, C)
+  in.q = q;
+  in.k = k;
+  in.v = v;
+  in.causal = m_causal;
+  in.dropout = m_dropout;
+  in.training = is_training();
+  return compat::attention(in).transpose(1, 2).contiguous().view({B, T, C});  // (B, T, C)
 }
 
 void KvCache::share() {

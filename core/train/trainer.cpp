@@ -13,6 +13,7 @@
 #include "model/language_model.h"
 #include "tokenizer/tokenizer.h"
 #include "tokenizer/word_pieces.h"
+#include "train/adamw.h"
 #include "train/batch_sampler.h"
 #include "train/checkpoint.h"
 #include "train/lr_schedule.h"
@@ -21,21 +22,15 @@
 namespace pretrain {
 namespace {
 
-// AdamW as GPT-3 and most pre-training since: a shorter memory for the second moment (0.95 rather than
-// 0.999) keeps large models stable when the gradient's scale shifts.
-constexpr double kAdamBeta1 = 0.9, kAdamBeta2 = 0.95, kAdamEps = 1e-8;
 // Non-finite steps in a row after which a run is called diverged (one can be a bad batch; three are not).
 constexpr int kMaxBadSteps = 3;
 
-// Decay weight matrices only: not biases, LayerNorm parameters or position embeddings.
-bool decays(const std::string& name, const torch::Tensor& p) {
-  return p.dim() >= 2 && name.find("wpe") == std::string::npos &&
-         name.find("position_embeddings") == std::string::npos;
-}
-
+// A batch's ids on the device. To a GPU through pinned memory, without waiting for the copy: the step's
+// kernels queue behind it.
 torch::Tensor toTensor(const std::vector<int64_t>& v, int64_t rows, int64_t cols,
                        const torch::Device& device) {
-  return torch::from_blob(const_cast<int64_t*>(v.data()), {rows, cols}, torch::kLong).clone().to(device);
+  const torch::Tensor host = torch::from_blob(const_cast<int64_t*>(v.data()), {rows, cols}, torch::kLong);
+  return device.is_cuda() ? host.pin_memory().to(device, /*non_blocking=*/true) : host.clone();
 }
 
 }  // namespace
@@ -47,7 +42,7 @@ struct Trainer::Impl {
   std::shared_ptr<const Tokenizer> tokenizer;
   ComputeSetup compute;
   std::shared_ptr<LanguageModel> model;
-  std::unique_ptr<torch::optim::AdamW> optimizer;
+  std::unique_ptr<AdamW> optimizer;
   std::unique_ptr<BatchSampler> sampler;
   std::vector<uint32_t> byteLengths;  // per id, for bits per byte
   std::mt19937_64 rng;
@@ -115,7 +110,9 @@ struct Trainer::Impl {
         torch::nn::functional::CrossEntropyFuncOptions().ignore_index(kIgnoreLabel).reduction(torch::kSum);
     const torch::Tensor loss = torch::nn::functional::cross_entropy(logits.reshape({-1, V}).to(torch::kFloat),
                                                                     y.reshape({-1}), options);
-    return {loss, (y != kIgnoreLabel).sum().item<int64_t>()};
+    // Counted on the host, where the batch was made: no waiting for the device.
+    return {loss,
+            std::count_if(b.targets.begin(), b.targets.end(), [](int64_t t) { return t != kIgnoreLabel; })};
   }
 };
 
@@ -144,17 +141,9 @@ Trainer::Trainer(const ModelConfig& modelConfig, const TrainConfig& config,
                                               vocabularyTraits(*d->tokenizer), config.masking);
   d->byteLengths = pieceByteLengths(*d->tokenizer);
 
-  std::vector<torch::Tensor> decay, noDecay;
-  for (const auto& p : d->model->named_parameters())
-    (decays(p.key(), p.value()) ? decay : noDecay).push_back(p.value());
-  auto options = [&](double wd) {
-    return std::make_unique<torch::optim::AdamWOptions>(
-        torch::optim::AdamWOptions(config.lr).betas({kAdamBeta1, kAdamBeta2}).eps(kAdamEps).weight_decay(wd));
-  };
-  std::vector<torch::optim::OptimizerParamGroup> groups;
-  groups.emplace_back(decay, options(config.weightDecay));
-  groups.emplace_back(noDecay, options(0.0));
-  d->optimizer = std::make_unique<torch::optim::AdamW>(groups, torch::optim::AdamWOptions(config.lr));
+  std::vector<std::pair<std::string, torch::Tensor>> named;
+  for (const auto& p : d->model->named_parameters()) named.emplace_back(p.key(), p.value());
+  d->optimizer = std::make_unique<AdamW>(named, config.weightDecay);
 }
 
 Trainer::~Trainer() = default;
@@ -163,25 +152,25 @@ StepMetrics Trainer::step() {
   d->prepareThread();
   const auto start = std::chrono::steady_clock::now();
   d->model->train();
-  d->optimizer->zero_grad();
-  double loss = 0;
+  d->optimizer->zeroGrad();
+  torch::Tensor loss = torch::zeros({}, torch::dtype(torch::kFloat).device(d->compute.device));
   for (int micro = 0; micro < d->config.accum; ++micro) {
     const Batch batch = d->sampler->trainBatch(d->config.batch, d->rng);
     auto [sum, count] = d->lossSum(batch);
     const torch::Tensor mean = sum / double(std::max<int64_t>(1, count));
     (mean / double(d->config.accum)).backward();
-    loss += mean.item<double>() / d->config.accum;
+    loss += mean.detach() / double(d->config.accum);
   }
-  std::vector<torch::Tensor> params = d->model->parameters();
-  const double gradNorm = torch::nn::utils::clip_grad_norm_(params, d->config.gradClip);
-
   StepMetrics m;
   m.lr = d->schedule().at(d->step);
-  m.trainLoss = loss;
-  m.gradNorm = gradNorm;
-  if (!std::isfinite(loss) || !std::isfinite(gradNorm)) {
-    // Not applied: the weights stay as they were. Three in a row means the run has diverged.
-    d->optimizer->zero_grad();
+  const torch::Tensor gradNorm = d->optimizer->step(loss, m.lr, d->config.gradClip);
+  // The step's one wait for the device: the loss and gradient norm for the log.
+  const torch::Tensor both =
+      torch::stack({loss.to(torch::kDouble), gradNorm.to(loss.device(), torch::kDouble)}).cpu();
+  m.trainLoss = both[0].item<double>();
+  m.gradNorm = both[1].item<double>();
+  if (!std::isfinite(m.trainLoss) || !std::isfinite(m.gradNorm)) {
+    // Not applied (the optimizer saw it too): the weights stay as they were.
     m.skipped = true;
     if (++d->badSteps >= kMaxBadSteps)
       throw TrainingError("training stopped at step " + std::to_string(d->step + 1) +
@@ -190,9 +179,6 @@ StepMetrics Trainer::step() {
                           ") or resume from the last checkpoint");
   } else {
     d->badSteps = 0;
-    for (auto& group : d->optimizer->param_groups())
-      static_cast<torch::optim::AdamWOptions&>(group.options()).lr(m.lr);
-    d->optimizer->step();
   }
   ++d->step;
   const uint64_t tokens =

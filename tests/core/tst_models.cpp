@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "compute/torch_compat.h"
 #include "model/gpt_model.h"
 #include "model/language_model.h"
 #include "test_model.h"
@@ -113,6 +114,48 @@ class TstModels : public QObject {
     const torch::Tensor expected = torch::tensor(reference, torch::kDouble).view({5, 11});
     const double worst = (logits.to(torch::kDouble) - expected).abs().max().item<double>();
     QVERIFY2(worst < 1e-5, qPrintable(QString("largest difference %1").arg(worst)));
+  }
+
+  // Fused attention (LibTorch 2.x's scaled_dot_product_attention) against the matmul-and-softmax path on
+  // the same inputs: bidirectional, causal, and causal after cached and shared keys, as the Playground
+  // reads. Runs where the LibTorch has fused attention (the GPU script's build); 1.13 has only one path.
+  void fusedAttentionEqualsMatmul_data() {
+    QTest::addColumn<bool>("causal");
+    QTest::addColumn<int>("queries");
+    QTest::addColumn<int>("keys");    // each row's own, the queries last
+    QTest::addColumn<int>("shared");  // before those, the same for every row
+    QTest::newRow("bidirectional") << false << 9 << 9 << 0;
+    QTest::newRow("causal") << true << 9 << 9 << 0;
+    QTest::newRow("causal after cached keys") << true << 3 << 11 << 0;
+    QTest::newRow("causal after shared and cached keys") << true << 2 << 6 << 5;
+    QTest::newRow("one query after shared keys") << true << 1 << 1 << 7;
+  }
+
+  void fusedAttentionEqualsMatmul() {
+    if (!compat::hasFusedAttention())
+      QSKIP(qPrintable("LibTorch " + QString::fromStdString(compat::libtorchVersion()) +
+                       " has no fused attention"));
+    QFETCH(bool, causal);
+    QFETCH(int, queries);
+    QFETCH(int, keys);
+    QFETCH(int, shared);
+    std::vector<torch::Device> devices = {torch::kCPU};
+    if (torch::cuda::is_available()) devices.push_back(torch::kCUDA);
+    for (const torch::Device& device : devices) {
+      const auto o = torch::TensorOptions().device(device);
+      compat::AttentionInputs in;
+      in.q = torch::randn({3, 2, queries, 8}, o);
+      in.k = torch::randn({3, 2, keys, 8}, o);
+      in.v = torch::randn({3, 2, keys, 8}, o);
+      if (shared > 0) {
+        in.sharedK = torch::randn({1, 2, shared, 8}, o);
+        in.sharedV = torch::randn({1, 2, shared, 8}, o);
+      }
+      in.causal = causal;
+      const double worst = (compat::attention(in) - compat::matmulAttention(in)).abs().max().item<double>();
+      QVERIFY2(worst < 1e-4,
+               qPrintable(QString("%1: largest difference %2").arg(device.str().c_str()).arg(worst)));
+    }
   }
 
   void maskedModelSeesBothSides() {

@@ -1,0 +1,130 @@
+#include "compute/torch_compat.h"
+
+#include <ATen/autocast_mode.h>
+#include <torch/version.h>
+
+#include <cmath>
+
+namespace pretrain::compat {
+namespace {
+
+// The queries are the last T of the S keys: query t sees the keys up to S - T + t.
+torch::Tensor futureMask(int64_t T, int64_t S, const torch::Device& device) {
+  return torch::ones({T, S}, torch::TensorOptions().dtype(torch::kBool).device(device)).triu(1 + S - T);
+}
+
+}  // namespace
+
+torch::Tensor matmulAttention(const AttentionInputs& in) {
+  const int64_t T = in.q.size(2), S = in.k.size(2);
+  const double scale = 1.0 / std::sqrt(double(in.q.size(-1)));
+  torch::Tensor att = torch::matmul(in.q, in.k.transpose(-2, -1)) * scale;  // (B, h, T, S)
+  if (in.causal)
+    att = att.masked_fill(futureMask(T, S, in.q.device()), -std::numeric_limits<float>::infinity());
+  const int64_t P = in.sharedK.defined() ? in.sharedK.size(2) : 0;
+  if (P > 0) att = torch::cat({torch::matmul(in.q, in.sharedK.transpose(-2, -1)) * scale, att}, -1);
+  att = torch::dropout(torch::softmax(att, -1), in.dropout, in.training);
+  torch::Tensor out = torch::matmul(att.narrow(-1, P, S), in.v);
+  if (P > 0) out = out + torch::matmul(att.narrow(-1, 0, P), in.sharedV);
+  return out;
+}
+
+std::string libtorchVersion() { return TORCH_VERSION; }
+
+namespace {
+
+torch::optim::AdamWParamState& stateIn(std::unique_ptr<torch::optim::OptimizerParamState>& slot,
+                                       const torch::Tensor& param) {
+  if (!slot) {
+    auto state = std::make_unique<torch::optim::AdamWParamState>();
+    state->exp_avg(torch::zeros_like(param, torch::MemoryFormat::Preserve));
+    state->exp_avg_sq(torch::zeros_like(param, torch::MemoryFormat::Preserve));
+    slot = std::move(state);
+  }
+  return static_cast<torch::optim::AdamWParamState&>(*slot);
+}
+
+}  // namespace
+
+#if TORCH_VERSION_MAJOR >= 2
+
+bool hasFusedAttention() { return true; }
+
+torch::Tensor attention(const AttentionInputs& in) {
+  torch::Tensor k = in.k, v = in.v;
+  if (in.sharedK.defined() && in.sharedK.size(2) > 0) {
+    const int64_t B = in.q.size(0);
+    k = torch::cat({in.sharedK.expand({B, -1, -1, -1}), k}, 2);
+    v = torch::cat({in.sharedV.expand({B, -1, -1, -1}), v}, 2);
+  }
+  const int64_t T = in.q.size(2), S = k.size(2);
+  const double dropout = in.training ? in.dropout : 0.0;
+  if (!in.causal || S == T)  // The kernels' own causal mask is aligned at the first key.
+    return at::scaled_dot_product_attention(in.q, k, v, {}, dropout, in.causal);
+  return at::scaled_dot_product_attention(in.q, k, v, futureMask(T, S, in.q.device()).logical_not(), dropout);
+}
+
+void setBf16Autocast(torch::DeviceType device, bool enabled) {
+  at::autocast::set_autocast_dtype(device, at::kBFloat16);
+  at::autocast::set_autocast_enabled(device, enabled);
+}
+
+bool hasFusedAdamW() { return true; }
+
+torch::optim::AdamWParamState& adamWState(torch::optim::AdamW& optimizer, const torch::Tensor& param) {
+  return stateIn(optimizer.state()[param.unsafeGetTensorImpl()], param);
+}
+
+void addToAll(const std::vector<torch::Tensor>& tensors, const torch::Tensor& value) {
+  at::_foreach_add_(tensors, value);
+}
+
+void multiplyAll(const std::vector<torch::Tensor>& tensors, const torch::Tensor& factor) {
+  at::_foreach_mul_(tensors, factor);
+}
+
+void fusedAdamW(AdamWGroup& g, double lr, double beta1, double beta2, double eps,
+                const torch::Tensor& foundInf) {
+  if (g.params.empty()) return;
+  at::_fused_adamw_(g.params, g.grads, g.expAvgs, g.expAvgSqs, {}, g.steps, lr, beta1, beta2, g.weightDecay,
+                    eps,
+                    /*amsgrad=*/false, /*maximize=*/false, /*grad_scale=*/{}, foundInf);
+}
+
+#else
+
+bool hasFusedAttention() { return false; }
+
+torch::Tensor attention(const AttentionInputs& in) { return matmulAttention(in); }
+
+void setBf16Autocast(torch::DeviceType device, bool enabled) {
+  if (device == torch::kCUDA) {
+    at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+    at::autocast::set_enabled(enabled);
+  } else {
+    at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+    at::autocast::set_cpu_enabled(enabled);
+  }
+}
+
+bool hasFusedAdamW() { return false; }
+
+torch::optim::AdamWParamState& adamWState(torch::optim::AdamW& optimizer, const torch::Tensor& param) {
+  return stateIn(optimizer.state()[c10::guts::to_string(param.unsafeGetTensorImpl())], param);
+}
+
+void addToAll(const std::vector<torch::Tensor>& tensors, const torch::Tensor& value) {
+  for (const torch::Tensor& t : tensors) t.add_(value);
+}
+
+void multiplyAll(const std::vector<torch::Tensor>& tensors, const torch::Tensor& factor) {
+  for (const torch::Tensor& t : tensors) t.mul_(factor);
+}
+
+void fusedAdamW(AdamWGroup&, double, double, double, double, const torch::Tensor&) {
+  TORCH_CHECK(false, "this LibTorch has no fused AdamW");
+}
+
+#endif
+
+}  // namespace pretrain::compat

@@ -1,0 +1,63 @@
+#pragma once
+// What differs between the LibTorch versions the engine builds against (Debian's 1.13, PyTorch's 2.x), in
+// one place: the rest of the engine calls these and never tests the version itself.
+// Shapes: B batch, h heads, T queries, S keys, P shared keys, d channels per head.
+
+#include <torch/torch.h>
+
+#include <string>
+#include <vector>
+
+namespace pretrain::compat {
+
+/// "1.13.1", "2.11.0".
+std::string libtorchVersion();
+
+/// Whether attention runs through scaled_dot_product_attention (LibTorch 2.x: flash and memory-efficient
+/// kernels on CUDA, a fused kernel on the CPU); 1.13 computes it with matmul and softmax.
+bool hasFusedAttention();
+
+struct AttentionInputs {
+  torch::Tensor q;     ///< (B, h, T, d): the last T positions.
+  torch::Tensor k, v;  ///< (B, h, S, d), S >= T: every row's own keys and values, the queries' last.
+  torch::Tensor sharedK,
+      sharedV;          ///< (1, h, P, d) or undefined: keys before all of those, seen by every row.
+  bool causal = false;  ///< Query t sees the shared keys and its row's keys up to S - T + t.
+  double dropout = 0;   ///< On the attention weights, while training.
+  bool training = false;
+};
+
+/// softmax(q k^T / sqrt(d)) v -> (B, h, T, d), by scaled_dot_product_attention where there is one.
+torch::Tensor attention(const AttentionInputs& in);
+/// The same by matmul and softmax, as every LibTorch can (and 1.13 does): the reference the fused kernels
+/// are tested against. The shared keys are broadcast over the rows rather than copied to each, since the
+/// Playground continues one prompt in many ways at once.
+torch::Tensor matmulAttention(const AttentionInputs& in);
+
+/// Autocast to bfloat16 on or off for `device` in the calling thread (autocast is thread-local).
+void setBf16Autocast(torch::DeviceType device, bool enabled);
+
+/// Whether this LibTorch has a fused AdamW (one kernel over all parameters; 2.x, CUDA and CPU).
+bool hasFusedAdamW();
+
+/// The C++ AdamW's state of `param`, made (zero moments, step 0) when it has none yet: where it is kept
+/// differs between versions. Checkpoints store this state, whichever way the update runs.
+torch::optim::AdamWParamState& adamWState(torch::optim::AdamW& optimizer, const torch::Tensor& param);
+
+/// Adds `value` (a one-element tensor) to every tensor of `tensors`, in one kernel where there is one.
+void addToAll(const std::vector<torch::Tensor>& tensors, const torch::Tensor& value);
+/// Multiplies every tensor of `tensors` by `factor` (a one-element tensor), in one kernel where there is one.
+void multiplyAll(const std::vector<torch::Tensor>& tensors, const torch::Tensor& factor);
+
+/// Tensors of one parameter group, for fusedAdamW().
+struct AdamWGroup {
+  std::vector<torch::Tensor> params, grads, expAvgs, expAvgSqs, steps;
+  double weightDecay = 0;
+};
+
+/// One AdamW update of `group` by the fused kernel; skipped where `foundInf` (a one-element float tensor on
+/// the parameters' device) is non-zero, with no host synchronisation. Only where hasFusedAdamW().
+void fusedAdamW(AdamWGroup& group, double lr, double beta1, double beta2, double eps,
+                const torch::Tensor& foundInf);
+
+}  // namespace pretrain::compat

@@ -1,0 +1,105 @@
+#include "train/adamw.h"
+
+#include <cmath>
+
+namespace pretrain {
+namespace {
+
+// AdamW as GPT-3 and most pre-training since: a shorter memory for the second moment (0.95 rather than
+// 0.999) keeps large models stable when the gradient's scale shifts.
+constexpr double kBeta1 = 0.9, kBeta2 = 0.95, kEps = 1e-8;
+// Added to the norm before dividing by it, as torch.nn.utils.clip_grad_norm_ does.
+constexpr double kNormEps = 1e-6;
+
+// Decay weight matrices only: not biases, LayerNorm parameters or position embeddings.
+bool decays(const std::string& name, const torch::Tensor& p) {
+  return p.dim() >= 2 && name.find("wpe") == std::string::npos &&
+         name.find("position_embeddings") == std::string::npos;
+}
+
+}  // namespace
+
+AdamW::AdamW(const std::vector<std::pair<std::string, torch::Tensor>>& namedParameters, double weightDecay)
+    : m_fused(compat::hasFusedAdamW()) {
+  std::vector<torch::Tensor> decay, noDecay;
+  for (const auto& [name, p] : namedParameters) {
+    (decays(name, p) ? decay : noDecay).push_back(p);
+    m_parameters.push_back(p);
+  }
+  auto options = [](double wd) {
+    return std::make_unique<torch::optim::AdamWOptions>(
+        torch::optim::AdamWOptions().betas({kBeta1, kBeta2}).eps(kEps).weight_decay(wd));
+  };
+  std::vector<torch::optim::OptimizerParamGroup> groups;
+  groups.emplace_back(decay, options(weightDecay));
+  groups.emplace_back(noDecay, options(0.0));
+  m_optimizer = std::make_unique<torch::optim::AdamW>(groups, torch::optim::AdamWOptions());
+}
+
+void AdamW::zeroGrad() { m_optimizer->zero_grad(); }
+
+torch::Tensor AdamW::step(const torch::Tensor& loss, double lr, double maxNorm) {
+  if (m_fused) return stepFused(loss, lr, maxNorm);
+  const double norm = torch::nn::utils::clip_grad_norm_(m_parameters, maxNorm);
+  if (std::isfinite(norm) && std::isfinite(loss.item<double>())) {
+    for (auto& group : m_optimizer->param_groups())
+      static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+    m_optimizer->step();
+  }
+  return torch::tensor(norm, torch::kDouble);
+}
+
+void AdamW::prepareFused() {
+  m_groups.clear();
+  m_steps.clear();
+  for (auto& group : m_optimizer->param_groups()) {
+    compat::AdamWGroup g;
+    g.weightDecay = static_cast<torch::optim::AdamWOptions&>(group.options()).weight_decay();
+    for (const torch::Tensor& p : group.params()) {
+      torch::optim::AdamWParamState& state = compat::adamWState(*m_optimizer, p);
+      g.params.push_back(p);
+      g.expAvgs.push_back(state.exp_avg());
+      g.expAvgSqs.push_back(state.exp_avg_sq());
+      g.steps.push_back(
+          torch::full({}, double(state.step()), torch::dtype(torch::kFloat).device(p.device())));
+      m_steps.push_back(g.steps.back());
+    }
+    m_groups.push_back(std::move(g));
+  }
+}
+
+torch::Tensor AdamW::stepFused(const torch::Tensor& loss, double lr, double maxNorm) {
+  if (m_groups.empty()) prepareFused();
+  std::vector<torch::Tensor> grads;
+  for (compat::AdamWGroup& g : m_groups) {
+    g.grads.clear();
+    for (const torch::Tensor& p : g.params) g.grads.push_back(p.grad());
+    grads.insert(grads.end(), g.grads.begin(), g.grads.end());
+  }
+  const torch::Tensor norm = torch::stack(at::_foreach_norm(grads)).norm();
+  compat::multiplyAll(grads, (maxNorm / (norm + kNormEps)).clamp_max(1.0));
+  // A non-finite loss or gradient: the kernel leaves everything as it was, and the step counts stay.
+  const torch::Tensor bad =
+      torch::logical_not(torch::isfinite(norm) & torch::isfinite(loss)).to(torch::kFloat);
+  compat::addToAll(m_steps, 1.0 - bad);
+  for (compat::AdamWGroup& g : m_groups) compat::fusedAdamW(g, lr, kBeta1, kBeta2, kEps, bad);
+  return norm;
+}
+
+void AdamW::save(torch::serialize::OutputArchive& archive) {
+  if (m_fused && !m_groups.empty()) {  // The step counts back into the state that is saved.
+    size_t i = 0;
+    for (const compat::AdamWGroup& g : m_groups)
+      for (const torch::Tensor& p : g.params)
+        compat::adamWState(*m_optimizer, p).step(std::llround(m_steps[i++].item<double>()));
+  }
+  m_optimizer->save(archive);
+}
+
+void AdamW::load(torch::serialize::InputArchive& archive) {
+  m_optimizer->load(archive);
+  m_groups.clear();  // The fused view is made again from the loaded state.
+  m_steps.clear();
+}
+
+}  // namespace pretrain

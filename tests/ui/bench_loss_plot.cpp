@@ -11,7 +11,7 @@
 #include <cstdio>
 #include <vector>
 
-#include "ui/loss_plot.h"
+#include "ui/plots/loss_plot.h"
 
 using pretrain::StepMetrics;
 using pretrain::ui::LossPlot;

@@ -5,7 +5,7 @@
 #include <QtGui/QPixmap>
 #include <QtTest/QTest>
 
-#include "ui/loss_plot.h"
+#include "ui/plots/loss_plot.h"
 
 using namespace pretrain;
 using pretrain::ui::LossPlot;

@@ -12,18 +12,18 @@
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QSpinBox>
 
-#include "test_data.h"
 #include "run/run_folder.h"
 #include "run/training_run.h"
-#include "ui/background_task.h"
-#include "ui/data_page.h"
-#include "ui/loss_plot.h"
-#include "ui/main_window.h"
-#include "ui/model_page.h"
-#include "ui/playground_page.h"
-#include "ui/probe_plot.h"
-#include "ui/train_page.h"
-#include "ui/training_controller.h"
+#include "test_data.h"
+#include "ui/pages/data_page.h"
+#include "ui/pages/model_page.h"
+#include "ui/pages/train_page.h"
+#include "ui/playground/playground_page.h"
+#include "ui/plots/loss_plot.h"
+#include "ui/plots/probe_plot.h"
+#include "ui/window/main_window.h"
+#include "ui/workers/background_task.h"
+#include "ui/workers/training_controller.h"
 #include "util/content_hash.h"
 
 using namespace pretrain;

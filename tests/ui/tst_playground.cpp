@@ -16,11 +16,11 @@
 #include "test_model.h"
 #include "test_tokenizer.h"
 #include "train/trainer.h"
-#include "ui/bar_chart.h"
-#include "ui/inference_service.h"
-#include "ui/masked_word_pane.h"
-#include "ui/next_word_pane.h"
-#include "ui/playground_page.h"
+#include "ui/playground/masked_word_pane.h"
+#include "ui/playground/next_word_pane.h"
+#include "ui/playground/playground_page.h"
+#include "ui/plots/bar_chart.h"
+#include "ui/workers/inference_service.h"
 
 using namespace pretrain;
 using namespace pretrain::ui;

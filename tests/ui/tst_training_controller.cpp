@@ -6,7 +6,7 @@
 #include <QtTest/QTest>
 
 #include "test_data.h"
-#include "ui/training_controller.h"
+#include "ui/workers/training_controller.h"
 
 using namespace pretrain;
 using pretrain::ui::TrainingController;

@@ -1,4 +1,4 @@
-#include "ui/train_page.h"
+#include "ui/pages/train_page.h"
 
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QDoubleSpinBox>
@@ -14,8 +14,8 @@
 #include <QtWidgets/QStyle>
 #include <QtWidgets/QVBoxLayout>
 
-#include "ui/loss_plot.h"
-#include "ui/probe_plot.h"
+#include "ui/plots/loss_plot.h"
+#include "ui/plots/probe_plot.h"
 #include "util/duration_text.h"
 
 namespace pretrain::ui {

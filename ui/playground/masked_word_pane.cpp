@@ -1,4 +1,4 @@
-#include "ui/masked_word_pane.h"
+#include "ui/playground/masked_word_pane.h"
 
 #include <QtWidgets/QHBoxLayout>
 #include <QtWidgets/QLabel>
@@ -9,10 +9,10 @@
 #include <QtWidgets/QToolButton>
 #include <QtWidgets/QVBoxLayout>
 
-#include "ui/bar_chart.h"
-#include "ui/candidate_text.h"
-#include "ui/flow_layout.h"
-#include "ui/inference_service.h"
+#include "ui/playground/candidate_text.h"
+#include "ui/playground/flow_layout.h"
+#include "ui/plots/bar_chart.h"
+#include "ui/workers/inference_service.h"
 
 namespace pretrain::ui {
 namespace {

@@ -1,4 +1,4 @@
-#include "ui/training_worker.h"
+#include "ui/workers/training_worker.h"
 
 #include <exception>
 

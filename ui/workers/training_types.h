@@ -8,8 +8,8 @@
 
 #include "infer/predictor.h"
 #include "infer/probe.h"
-#include "train/trainer.h"
 #include "run/training_run.h"
+#include "train/trainer.h"
 
 Q_DECLARE_METATYPE(pretrain::StepMetrics)
 Q_DECLARE_METATYPE(pretrain::EvalMetrics)

@@ -7,7 +7,7 @@
 
 #include <vector>
 
-#include "ui/training_types.h"
+#include "ui/workers/training_types.h"
 
 class QCustomPlot;
 class QLabel;

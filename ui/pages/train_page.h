@@ -5,7 +5,7 @@
 #include <QtWidgets/QWidget>
 
 #include "train/train_config.h"
-#include "ui/training_types.h"
+#include "ui/workers/training_types.h"
 
 class QComboBox;
 class QDoubleSpinBox;

@@ -1,4 +1,4 @@
-#include "ui/candidate_text.h"
+#include "ui/playground/candidate_text.h"
 
 #include <QtCore/QCoreApplication>
 

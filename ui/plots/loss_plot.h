@@ -8,7 +8,7 @@
 #include <QtCore/QVector>
 #include <QtWidgets/QWidget>
 
-#include "ui/training_types.h"
+#include "ui/workers/training_types.h"
 
 class QCheckBox;
 class QComboBox;

@@ -1,4 +1,4 @@
-#include "ui/training_controller.h"
+#include "ui/workers/training_controller.h"
 
 namespace pretrain::ui {
 

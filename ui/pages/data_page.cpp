@@ -1,6 +1,6 @@
-#include "ui/data_page.h"
+#include "ui/pages/data_page.h"
 
-#include "ui/bar_chart.h"
+#include "ui/plots/bar_chart.h"
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QDir>
@@ -27,7 +27,7 @@
 #include <QtWidgets/QProgressBar>
 
 #include "tokenizer/tokenizer.h"
-#include "ui/background_task.h"
+#include "ui/workers/background_task.h"
 #include "util/error.h"
 
 namespace pretrain::ui {

@@ -1,4 +1,4 @@
-#include "ui/main_window.h"
+#include "ui/window/main_window.h"
 
 #include <QtCore/QDateTime>
 #include <QtCore/QDir>
@@ -24,12 +24,12 @@
 #include "run/open_run.h"
 #include "run/run_folder.h"
 #include "run/training_run.h"
-#include "ui/background_task.h"
-#include "ui/data_page.h"
-#include "ui/model_page.h"
-#include "ui/playground_page.h"
-#include "ui/train_page.h"
-#include "ui/training_controller.h"
+#include "ui/pages/data_page.h"
+#include "ui/pages/model_page.h"
+#include "ui/pages/train_page.h"
+#include "ui/playground/playground_page.h"
+#include "ui/workers/background_task.h"
+#include "ui/workers/training_controller.h"
 
 namespace pretrain::ui {
 

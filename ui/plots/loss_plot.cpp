@@ -1,6 +1,6 @@
-#include "ui/loss_plot.h"
+#include "ui/plots/loss_plot.h"
 
-#include "ui/plot_style.h"
+#include "ui/plots/plot_style.h"
 
 #include <qcustomplot.h>
 

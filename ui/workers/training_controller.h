@@ -5,7 +5,7 @@
 #include <QtCore/QObject>
 #include <QtCore/QThread>
 
-#include "ui/training_worker.h"
+#include "ui/workers/training_worker.h"
 
 namespace pretrain::ui {
 

@@ -1,4 +1,4 @@
-#include "ui/next_word_pane.h"
+#include "ui/playground/next_word_pane.h"
 
 #include <QtGui/QTextCursor>
 #include <QtWidgets/QCheckBox>
@@ -14,10 +14,10 @@
 #include <QtWidgets/QVBoxLayout>
 
 #include "tokenizer/tokenizer.h"
-#include "ui/bar_chart.h"
-#include "ui/candidate_text.h"
-#include "ui/inference_service.h"
-#include "ui/tinted_text.h"
+#include "ui/playground/candidate_text.h"
+#include "ui/playground/tinted_text.h"
+#include "ui/plots/bar_chart.h"
+#include "ui/workers/inference_service.h"
 
 namespace pretrain::ui {
 namespace {

@@ -1,4 +1,4 @@
-#include "ui/background_task.h"
+#include "ui/workers/background_task.h"
 
 #include <QtCore/QElapsedTimer>
 

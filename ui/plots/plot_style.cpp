@@ -1,4 +1,4 @@
-#include "ui/plot_style.h"
+#include "ui/plots/plot_style.h"
 
 #include <qcustomplot.h>
 

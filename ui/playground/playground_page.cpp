@@ -1,4 +1,4 @@
-#include "ui/playground_page.h"
+#include "ui/playground/playground_page.h"
 
 #include <QtWidgets/QGroupBox>
 #include <QtWidgets/QHBoxLayout>
@@ -12,9 +12,9 @@
 
 #include <algorithm>
 
-#include "ui/inference_service.h"
-#include "ui/masked_word_pane.h"
-#include "ui/next_word_pane.h"
+#include "ui/playground/masked_word_pane.h"
+#include "ui/playground/next_word_pane.h"
+#include "ui/workers/inference_service.h"
 #include "util/error.h"
 
 namespace pretrain::ui {

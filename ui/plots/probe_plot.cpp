@@ -1,6 +1,6 @@
-#include "ui/probe_plot.h"
+#include "ui/plots/probe_plot.h"
 
-#include "ui/plot_style.h"
+#include "ui/plots/plot_style.h"
 
 #include <qcustomplot.h>
 

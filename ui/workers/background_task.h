@@ -8,7 +8,7 @@
 #include <atomic>
 #include <functional>
 
-#include "ui/training_types.h"
+#include "ui/workers/training_types.h"
 
 namespace pretrain::ui {
 

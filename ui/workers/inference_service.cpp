@@ -1,4 +1,4 @@
-#include "ui/inference_service.h"
+#include "ui/workers/inference_service.h"
 
 #include <QtCore/QMetaObject>
 

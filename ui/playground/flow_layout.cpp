@@ -1,4 +1,4 @@
-#include "ui/flow_layout.h"
+#include "ui/playground/flow_layout.h"
 
 #include <QtWidgets/QWidget>
 

@@ -1,4 +1,4 @@
-#include "ui/bar_chart.h"
+#include "ui/plots/bar_chart.h"
 
 #include <QtCharts/QBarCategoryAxis>
 #include <QtCharts/QBarSet>

@@ -12,7 +12,7 @@
 #include <mutex>
 #include <vector>
 
-#include "ui/training_types.h"
+#include "ui/workers/training_types.h"
 
 namespace pretrain::ui {
 

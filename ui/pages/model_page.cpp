@@ -1,4 +1,4 @@
-#include "ui/model_page.h"
+#include "ui/pages/model_page.h"
 
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QFormLayout>
@@ -11,7 +11,7 @@
 #include <memory>
 
 #include "train/throughput_estimate.h"
-#include "ui/background_task.h"
+#include "ui/workers/background_task.h"
 
 namespace pretrain::ui {
 namespace {

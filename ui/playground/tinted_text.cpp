@@ -1,4 +1,4 @@
-#include "ui/tinted_text.h"
+#include "ui/playground/tinted_text.h"
 
 #include <QtGui/QTextCharFormat>
 #include <QtGui/QTextCursor>

@@ -22,6 +22,7 @@
 #include "ui/plots/loss_plot.h"
 #include "ui/plots/probe_plot.h"
 #include "ui/window/main_window.h"
+#include "ui/window/settings_keys.h"
 #include "ui/workers/background_task.h"
 #include "ui/workers/training_controller.h"
 #include "util/content_hash.h"
@@ -82,7 +83,7 @@ class TstMainWindow : public QObject {
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName("PretrainStudioTests");
     QSettings().clear();
-    QSettings().setValue("runs/folder", m_dir.filePath("runs"));
+    QSettings().setValue(settings::kRunsFolder, m_dir.filePath("runs"));
     testdata::writeFile(m_dir.filePath("corpus.txt"), testdata::textCorpus(30, 10));
     testdata::writeFile(m_dir.filePath("binary.txt"), QByteArray("\x7f"
                                                                  "ELF\x02\x01\x00\x00",

@@ -28,10 +28,16 @@
 #include "ui/pages/model_page.h"
 #include "ui/pages/train_page.h"
 #include "ui/playground/playground_page.h"
+#include "ui/window/settings_keys.h"
 #include "ui/workers/background_task.h"
 #include "ui/workers/training_controller.h"
 
 namespace pretrain::ui {
+namespace {
+
+constexpr int kRecentCount = 8;  // Entries kept per kind in File ▸ Open recent: a menu, not a history.
+
+}  // namespace
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent),
@@ -120,13 +126,14 @@ MainWindow::MainWindow(QWidget* parent)
     Q_EMIT runEvaluated(e);
   });
 
-  QSettings settings;
-  restoreGeometry(settings.value("window/geometry").toByteArray());
-  const QStringList lastCorpus = settings.value("data/corpus").toStringList();
+  QSettings stored;
+  restoreGeometry(stored.value(settings::kWindowGeometry).toByteArray());
+  const QStringList lastCorpus = stored.value(settings::kCorpus).toStringList();
   if (!lastCorpus.isEmpty()) m_data->setCorpus(lastCorpus);
-  if (settings.contains("train/last")) {
+  if (stored.contains(settings::kLastTrainConfig)) {
     try {
-      m_train->setConfig(TrainConfig::fromJson(settings.value("train/last").toString().toStdString()));
+      m_train->setConfig(
+          TrainConfig::fromJson(stored.value(settings::kLastTrainConfig).toString().toStdString()));
     } catch (const pretrain::Error&) {
       // Settings of an older version: keep the defaults.
     }
@@ -138,7 +145,7 @@ MainWindow::MainWindow(QWidget* parent)
 MainWindow::~MainWindow() = default;
 
 QString MainWindow::runsFolder() {
-  const QString chosen = QSettings().value("runs/folder").toString();
+  const QString chosen = QSettings().value(settings::kRunsFolder).toString();
   return chosen.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/runs"
                           : chosen;
 }
@@ -209,21 +216,21 @@ void MainWindow::createMenus() {
 }
 
 void MainWindow::rememberRecent(const QString& key, const QString& path) {
-  QSettings settings;
-  QStringList list = settings.value(key).toStringList();
+  QSettings stored;
+  QStringList list = stored.value(key).toStringList();
   list.removeAll(path);
   list.prepend(path);
-  settings.setValue(key, list.mid(0, 8));
+  stored.setValue(key, list.mid(0, kRecentCount));
   rebuildRecentMenu();
 }
 
 void MainWindow::rebuildRecentMenu() {
   m_recent->clear();
-  QSettings settings;
-  for (const QString& path : settings.value("recent/corpora").toStringList())
+  QSettings stored;
+  for (const QString& path : stored.value(settings::kRecentCorpora).toStringList())
     m_recent->addAction(tr("Corpus: %1").arg(path), this, [this, path] { m_data->setCorpus({path}); });
   m_recent->addSeparator();
-  for (const QString& path : settings.value("recent/runs").toStringList())
+  for (const QString& path : stored.value(settings::kRecentRuns).toStringList())
     m_recent->addAction(tr("Run: %1").arg(path), this, [this, path] { openRun(path); });
   m_recent->setEnabled(!m_recent->isEmpty());
 }
@@ -246,7 +253,7 @@ bool MainWindow::openRun(const QString& dir) {
     return false;
   }
   m_openRun = m_shownRun = dir;
-  rememberRecent("recent/runs", dir);
+  rememberRecent(settings::kRecentRuns, dir);
   m_train->resetForRun(config.train.steps);
   m_train->setTotalSteps(config.train.steps);
   m_train->showSteps(QVector<StepMetrics>(steps.begin(), steps.end()));
@@ -302,13 +309,13 @@ void MainWindow::startTraining() {
   for (int n = 2; QFileInfo::exists(dir); ++n) dir = stem + "-" + QString::number(n);
   QDir().mkpath(runsFolder());
   o.runDir = dir.toStdString();
-  QSettings settings;
+  QSettings stored;
   QStringList inputs;
   for (const auto& i : o.corpus.inputs) inputs << QString::fromStdString(i);
-  settings.setValue("data/corpus", inputs);
-  settings.setValue("train/last", QString::fromStdString(o.train.toJson()));
-  if (inputs.size() == 1) rememberRecent("recent/corpora", inputs.front());
-  rememberRecent("recent/runs", dir);
+  stored.setValue(settings::kCorpus, inputs);
+  stored.setValue(settings::kLastTrainConfig, QString::fromStdString(o.train.toJson()));
+  if (inputs.size() == 1) rememberRecent(settings::kRecentCorpora, inputs.front());
+  rememberRecent(settings::kRecentRuns, dir);
   m_shownRun = dir;
   m_train->resetForRun(o.train.steps);
   m_train->showStatus(tr("Starting: run folder %1").arg(dir));
@@ -354,7 +361,7 @@ void MainWindow::showError(const QString& message) {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
-  QSettings().setValue("window/geometry", saveGeometry());
+  QSettings().setValue(settings::kWindowGeometry, saveGeometry());
   if (!m_controller->isRunning()) {
     event->accept();
     return;

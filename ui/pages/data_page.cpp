@@ -143,10 +143,10 @@ DataPage::DataPage(QWidget* parent) : QWidget(parent) {
     m_cancel->setEnabled(false);
     m_progress->setFormat(message);
   };
-  connect(m_task, &BackgroundTask::succeeded, this, [this, finish] {
+  connect(m_task, &BackgroundTask::succeeded, this, [this, finish](const QVariant& preparedDir) {
     finish(tr("ready"));
     m_progress->setValue(1000);
-    m_prepared = preparedDirFor();
+    m_prepared = preparedDir.toString();
     showPrepared();
   });
   connect(m_task, &BackgroundTask::cancelled, this, [this, finish] {
@@ -196,11 +196,13 @@ void DataPage::trainTokenizer() {
   invalidatePrepared();
   const CorpusSpec spec = corpus();
   const TokenizeOptions options = tokenizeOptions();
-  const std::string dir = preparedDirFor().toStdString();
+  const QString dir = preparedDirFor();
   m_trainTokenizer->setEnabled(false);
   m_cancel->setEnabled(true);
-  m_task->start(
-      [spec, options, dir](const ProgressFn& progress) { tokenizeCorpus(spec, dir, options, progress); });
+  m_task->start([spec, options, dir](const ProgressFn& progress) {
+    tokenizeCorpus(spec, dir.toStdString(), options, progress);
+    return QVariant(dir);  // Where it was prepared: the settings may change meanwhile.
+  });
 }
 
 void DataPage::showPrepared() {

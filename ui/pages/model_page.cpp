@@ -8,8 +8,6 @@
 #include <QtWidgets/QSpinBox>
 #include <QtWidgets/QVBoxLayout>
 
-#include <memory>
-
 #include "train/throughput_estimate.h"
 #include "ui/workers/background_task.h"
 
@@ -87,6 +85,10 @@ ModelPage::ModelPage(QWidget* parent) : QWidget(parent), m_speedTask(new Backgro
   for (QSpinBox* s : {m_layers, m_heads, m_dim, m_context})
     connect(s, &QSpinBox::valueChanged, this, &ModelPage::refresh);
   connect(m_causal, &QRadioButton::toggled, this, &ModelPage::refresh);
+  connect(m_speedTask, &BackgroundTask::succeeded, this, [this](const QVariant& tokensPerSecond) {
+    m_tokensPerSecond = tokensPerSecond.toDouble();
+    m_estimatedFor = m_estimating;
+  });
   connect(m_speedTask, &BackgroundTask::finished, this,
           &ModelPage::refresh);  // Catches up with edits made meanwhile.
   applyPreset();
@@ -99,13 +101,8 @@ void ModelPage::estimateSpeed() {
   const ModelConfig c = config(kEstimateVocab);
   const QString key = QString::fromStdString(c.toJson());
   if (key == m_estimatedFor) return;
-  auto result = std::make_shared<double>(0);
-  disconnect(m_speedTask, &BackgroundTask::succeeded, this, nullptr);
-  connect(m_speedTask, &BackgroundTask::succeeded, this, [this, result, key] {
-    m_tokensPerSecond = *result;
-    m_estimatedFor = key;
-  });
-  m_speedTask->start([c, result](const ProgressFn&) { *result = estimateTrainingTokensPerSecond(c); });
+  m_estimating = key;
+  m_speedTask->start([c](const ProgressFn&) { return QVariant(estimateTrainingTokensPerSecond(c)); });
 }
 
 void ModelPage::applyPreset() {

@@ -35,7 +35,8 @@ class ModelPage : public QWidget {
 
   class BackgroundTask* m_speedTask;
   double m_tokensPerSecond = 0;  // For the shape last estimated (0: not yet).
-  QString m_estimatedFor;
+  QString m_estimatedFor;        // That shape, as JSON.
+  QString m_estimating;          // The shape the running estimate is for.
 
   QRadioButton *m_causal, *m_masked;
   QComboBox* m_preset;

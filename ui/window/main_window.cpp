@@ -105,15 +105,15 @@ MainWindow::MainWindow(QWidget* parent)
     m_controller->setProbes(probes);  // A running run measures them from its next evaluation on.
     m_train->setProbes(probes);
   });
-  connect(m_modelLoader, &BackgroundTask::succeeded, this, [this] {
-    m_playground->setPredictor(m_loaded, tr("The model of %1 at its latest checkpoint.").arg(m_shownRun));
+  connect(m_modelLoader, &BackgroundTask::succeeded, this, [this](const QVariant& loaded) {
+    m_playground->setPredictor(loaded.value<std::shared_ptr<const Predictor>>(),
+                               tr("The model of %1 at its latest checkpoint.").arg(m_shownRun));
   });
   connect(m_modelLoader, &BackgroundTask::failed, this,
           [this](const QString& message) { statusBar()->showMessage(message, 8000); });
   connect(m_evaluation, &BackgroundTask::failed, this, &MainWindow::showError);
-  connect(m_evaluation, &BackgroundTask::succeeded, this, [this] {
-    // m_evaluated was written by the task's thread before it queued this signal.
-    const EvalMetrics& e = m_evaluated;
+  connect(m_evaluation, &BackgroundTask::succeeded, this, [this](const QVariant& evaluated) {
+    const EvalMetrics e = evaluated.value<EvalMetrics>();
     m_train->showEval(e);
     m_train->showStatus(
         tr("Evaluated at step %1: validation loss %2 nats per token, perplexity %3, %4 bits per byte "
@@ -339,20 +339,22 @@ void MainWindow::evaluateRun() {
     if (p.total) dialog->setValue(int(1000 * p.done / p.total));
   });
   connect(m_evaluation, &BackgroundTask::finished, dialog, &QObject::deleteLater);
-  m_evaluation->start([this, dir](const ProgressFn& progress) {
+  m_evaluation->start([dir](const ProgressFn& progress) {
     const auto trainer = pretrain::openRunTrainer(dir);
     if (RunFolder(dir).latestCheckpoint().empty())
       throw InputError("the run " + dir + " has no checkpoint yet: train it first");
     // The run's own validation windows, so the figure matches the validation points of its history.
-    m_evaluated = trainer->evaluate(trainer->storeShared(), TokenSplit::Validation,
-                                    trainer->trainConfig().evalWindows, progress);
+    return QVariant::fromValue(trainer->evaluate(trainer->storeShared(), TokenSplit::Validation,
+                                                 trainer->trainConfig().evalWindows, progress));
   });
 }
 
 void MainWindow::loadRunModel(const QString& dir) {
   if (m_modelLoader->isRunning()) return;
   const std::string path = dir.toStdString();
-  m_modelLoader->start([this, path](const ProgressFn&) { m_loaded = openRunPredictor(path); });
+  m_modelLoader->start([path](const ProgressFn&) {
+    return QVariant::fromValue(std::shared_ptr<const Predictor>(openRunPredictor(path)));
+  });
 }
 
 void MainWindow::showError(const QString& message) {

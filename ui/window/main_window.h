@@ -70,9 +70,7 @@ class MainWindow : public QMainWindow {
   QString m_openRun;   // A run to continue on Start; empty for a new run.
   QString m_shownRun;  // The run whose history the Train page shows (opened or last started).
   BackgroundTask *m_evaluation, *m_modelLoader;
-  qint64 m_lastStep = 0;              // The latest step shown, to say how old the Playground's weights are.
-  pretrain::EvalMetrics m_evaluated;  // Written by the evaluation's thread, read once it has succeeded.
-  std::shared_ptr<const pretrain::Predictor> m_loaded;  // Likewise for loadRunModel().
+  qint64 m_lastStep = 0;  // The latest step shown, to say how old the Playground's weights are.
   class QMenu* m_recent = nullptr;
 };
 

@@ -15,7 +15,7 @@ BackgroundTask::~BackgroundTask() {
   delete m_thread;
 }
 
-bool BackgroundTask::start(std::function<void(const ProgressFn&)> work) {
+bool BackgroundTask::start(Work work) {
   if (m_thread) return false;
   m_cancel = false;
   m_thread = QThread::create([this, work = std::move(work)] {
@@ -30,8 +30,7 @@ bool BackgroundTask::start(std::function<void(const ProgressFn&)> work) {
     };
     // The one catch-all of this thread: whatever the engine throws becomes a message.
     try {
-      work(report);
-      Q_EMIT succeeded();
+      Q_EMIT succeeded(work(report));
     } catch (const Cancelled&) {
       Q_EMIT cancelled();
     } catch (...) {

@@ -78,6 +78,25 @@ class TstMainWindow : public QObject {
   Q_OBJECT
   QTemporaryDir m_dir;
 
+  // A run made by the engine directly, as `pretrain train` makes it.
+  void makeEngineRun(const QString& name, int steps) {
+    TrainingRunOptions o;
+    o.runDir = m_dir.filePath(name).toStdString();
+    o.corpus.inputs = {m_dir.filePath("corpus.txt").toStdString()};
+    o.tokenize.tokenizer.vocabSize = 400;
+    o.model.layers = 1;
+    o.model.heads = 2;
+    o.model.dim = 32;
+    o.model.mlpDim = 64;
+    o.model.context = 16;
+    o.train.batch = 4;
+    o.train.steps = steps;
+    o.train.warmup = 2;
+    o.train.evalEvery = 10;
+    o.train.device = "cpu";
+    runTraining(o, {});
+  }
+
  private Q_SLOTS:
   void initTestCase() {
     QStandardPaths::setTestModeEnabled(true);
@@ -153,15 +172,7 @@ class TstMainWindow : public QObject {
   }
 
   void openAndContinueARunFromTheCommandLine() {
-    // A run made by the engine directly, as `pretrain train` makes it.
-    TrainingRunOptions o;
-    o.runDir = m_dir.filePath("cli-run").toStdString();
-    o.corpus.inputs = {m_dir.filePath("corpus.txt").toStdString()};
-    o.tokenize.tokenizer.vocabSize = 400;
-    o.model.layers = 1, o.model.heads = 2, o.model.dim = 32, o.model.mlpDim = 64, o.model.context = 16;
-    o.train.batch = 4, o.train.steps = 20, o.train.warmup = 2, o.train.evalEvery = 10, o.train.device = "cpu";
-    runTraining(o, {});
-
+    makeEngineRun("cli-run", 20);
     MainWindow w;
     MessageCatcher catcher;
     QVERIFY(!w.openRun(m_dir.filePath("corpus.txt")));  // Not a run folder: a message, nothing opened.
@@ -190,6 +201,18 @@ class TstMainWindow : public QObject {
     QVERIFY2(std::abs(e.loss - evals.back().loss) < 1e-4 * evals.back().loss,
              qPrintable(QString("%1 vs %2").arg(e.loss).arg(evals.back().loss)));
     QCOMPARE(catcher.texts.size(), 1);  // Only the "not a run folder" message from the start.
+  }
+
+  void aDamagedRunIsAMessageNotACrash() {
+    // A history line of the wrong JSON type makes the JSON library throw its own exception, not the
+    // engine's: the window still shows it as a message and opens nothing.
+    makeEngineRun("damaged-run", 2);
+    testdata::writeFile(m_dir.filePath("damaged-run/metrics.jsonl"), "{\"step\": \"seven\"}\n");
+    MainWindow w;
+    MessageCatcher catcher;
+    QVERIFY(!w.openRun(m_dir.filePath("damaged-run")));
+    QCOMPARE(catcher.texts.size(), 1);
+    QVERIFY2(catcher.texts[0].contains("JSON"), qPrintable(catcher.texts[0]));
   }
 
   void evaluatingWithoutARunSaysWhatToDo() {

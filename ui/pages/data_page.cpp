@@ -195,8 +195,16 @@ void DataPage::trainTokenizer() {
   if (!hasCorpus() || m_task->isRunning()) return;
   invalidatePrepared();
   const CorpusSpec spec = corpus();
-  const TokenizeOptions options = tokenizeOptions();
-  const QString dir = preparedDirFor();
+  TokenizeOptions options;
+  QString dir;
+  try {
+    options = tokenizeOptions();
+    dir = preparedDirFor();
+  } catch (...) {
+    QMessageBox::warning(this, tr("Cannot train the tokenizer"),
+                         QString::fromStdString(currentErrorMessage()));
+    return;
+  }
   m_trainTokenizer->setEnabled(false);
   m_cancel->setEnabled(true);
   m_task->start([spec, options, dir](const ProgressFn& progress) {
@@ -241,8 +249,9 @@ void DataPage::showPrepared() {
     m_chart->setBars(tr("Most frequent tokens"), labels, shares, tr("% of tokens"));
     m_chart->setVisible(true);
     Q_EMIT prepared();
-  } catch (const pretrain::Error& e) {
-    QMessageBox::warning(this, tr("Cannot read the prepared data"), QString::fromStdString(e.what()));
+  } catch (...) {
+    QMessageBox::warning(this, tr("Cannot read the prepared data"),
+                         QString::fromStdString(currentErrorMessage()));
   }
 }
 
@@ -254,9 +263,10 @@ bool DataPage::setCorpus(const QStringList& inputs) {
   QString preview;
   try {
     preview = previewOf(spec, &bytes, &files);
-  } catch (const pretrain::Error& e) {
-    QMessageBox::warning(this, tr("Cannot use this corpus"),
-                         tr("%1\n\nThe previous corpus stays loaded.").arg(QString::fromStdString(e.what())));
+  } catch (...) {
+    QMessageBox::warning(
+        this, tr("Cannot use this corpus"),
+        tr("%1\n\nThe previous corpus stays loaded.").arg(QString::fromStdString(currentErrorMessage())));
     return false;
   }
   m_inputs = inputs;

@@ -10,6 +10,7 @@
 
 #include "train/throughput_estimate.h"
 #include "ui/workers/background_task.h"
+#include "util/error.h"
 
 namespace pretrain::ui {
 namespace {
@@ -106,7 +107,13 @@ void ModelPage::estimateSpeed() {
 }
 
 void ModelPage::applyPreset() {
-  const ModelConfig c = ModelConfig::preset(preset().toStdString(), Objective::Causal, kEstimateVocab);
+  ModelConfig c;
+  try {
+    c = ModelConfig::preset(preset().toStdString(), Objective::Causal, kEstimateVocab);
+  } catch (...) {
+    showEngineError();
+    return;
+  }
   m_applyingPreset = true;
   m_layers->setValue(c.layers);
   m_heads->setValue(c.heads);
@@ -144,7 +151,12 @@ void ModelPage::refresh() {
                       .arg(m_heads->value())
                       .arg(m_dim->value()));
   m_headsError->setVisible(!isValid());
-  if (isValid()) {
+  if (isValid()) showFigures();
+  Q_EMIT changed();
+}
+
+void ModelPage::showFigures() {
+  try {
     const ModelConfig c = config(kEstimateVocab);
     const bool estimated = m_estimatedFor == QString::fromStdString(c.toJson());
     m_figures->setText(
@@ -159,8 +171,14 @@ void ModelPage::refresh() {
             .arg(estimated ? tr("about <b>%L1</b> tokens/s").arg(qRound(m_tokensPerSecond))
                            : tr("estimating speed…")));
     if (!estimated) estimateSpeed();
+  } catch (...) {
+    showEngineError();
   }
-  Q_EMIT changed();
+}
+
+void ModelPage::showEngineError() {
+  // Settings the engine refuses: say why where the figures would be.
+  m_figures->setText(QString::fromStdString(currentErrorMessage()).toHtmlEscaped());
 }
 
 }  // namespace pretrain::ui

@@ -31,6 +31,8 @@ class ModelPage : public QWidget {
  private:
   void applyPreset();
   void refresh();
+  void showFigures();      // Parameters, FLOPs, memory and speed of the shape now set.
+  void showEngineError();  // Inside a catch block: the engine's message in place of the figures.
   void estimateSpeed();
 
   class BackgroundTask* m_speedTask;

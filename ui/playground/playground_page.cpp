@@ -94,8 +94,8 @@ void PlaygroundPage::setProbes(const std::vector<Probe>& probes) {
 void PlaygroundPage::addProbe(const Probe& probe) {
   try {
     probe.validate();
-  } catch (const pretrain::Error& e) {
-    QMessageBox::warning(this, tr("Pin as probe"), QString::fromStdString(e.what()));
+  } catch (...) {
+    QMessageBox::warning(this, tr("Pin as probe"), QString::fromStdString(currentErrorMessage()));
     return;
   }
   if (std::find(m_probes.begin(), m_probes.end(), probe) != m_probes.end()) return;

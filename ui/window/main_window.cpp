@@ -31,6 +31,7 @@
 #include "ui/window/settings_keys.h"
 #include "ui/workers/background_task.h"
 #include "ui/workers/training_controller.h"
+#include "util/error.h"
 
 namespace pretrain::ui {
 namespace {
@@ -134,8 +135,8 @@ MainWindow::MainWindow(QWidget* parent)
     try {
       m_train->setConfig(
           TrainConfig::fromJson(stored.value(settings::kLastTrainConfig).toString().toStdString()));
-    } catch (const pretrain::Error&) {
-      // Settings of an older version: keep the defaults.
+    } catch (...) {
+      // Settings of an older version, or damaged: keep the defaults.
     }
   }
   connect(m_controller, &TrainingController::note, this,
@@ -248,8 +249,8 @@ bool MainWindow::openRun(const QString& dir) {
     run.readMetrics(steps, evals);
     probes = run.readProbes();
     probeResults = run.readProbeResults();
-  } catch (const pretrain::Error& e) {
-    showError(QString::fromStdString(e.what()));
+  } catch (...) {
+    showError(QString::fromStdString(currentErrorMessage()));
     return false;
   }
   m_openRun = m_shownRun = dir;
@@ -273,17 +274,26 @@ bool MainWindow::openRun(const QString& dir) {
 
 void MainWindow::startTraining() {
   if (m_controller->isRunning() || m_evaluation->isRunning()) return;
-  if (!m_openRun.isEmpty()) {  // Continue the opened run, towards the steps now set.
-    TrainingRunOptions o;
-    o.runDir = m_openRun.toStdString();
-    o.resume = true;
-    o.resumeSteps = m_train->config().steps;
-    o.probes = m_playground->probes();
-    m_controller->setProbes(o.probes);
-    m_train->showStatus(tr("Continuing %1").arg(m_openRun));
-    m_controller->start(o);
-    return;
+  // Gathering the options asks the engine (presets, tokenizer types, JSON): whatever it throws is shown.
+  try {
+    if (m_openRun.isEmpty())
+      startNewRun();
+    else
+      continueOpenRun();
+  } catch (...) {
+    showError(QString::fromStdString(currentErrorMessage()));
   }
+}
+
+void MainWindow::continueOpenRun() {
+  TrainingRunOptions o;  // Towards the steps now set.
+  o.runDir = m_openRun.toStdString();
+  o.resume = true;
+  o.resumeSteps = m_train->config().steps;
+  launch(o, tr("Continuing %1").arg(m_openRun));
+}
+
+void MainWindow::startNewRun() {
   if (!m_data->hasCorpus()) {
     m_tabs->setCurrentWidget(m_data);
     showError(tr("Choose a corpus first: open files or a folder, or use the sample corpus."));
@@ -301,8 +311,6 @@ void MainWindow::startTraining() {
   o.model = m_model->config(o.tokenize.tokenizer.vocabSize);
   o.preset = m_model->preset().toStdString();
   o.train = m_train->config();
-  o.probes = m_playground->probes();
-  m_controller->setProbes(o.probes);
   // A new folder per run, named by its start time (with a suffix when two start within a second).
   const QString stem = runsFolder() + "/" + QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss");
   QString dir = stem;
@@ -318,9 +326,15 @@ void MainWindow::startTraining() {
   rememberRecent(settings::kRecentRuns, dir);
   m_shownRun = dir;
   m_train->resetForRun(o.train.steps);
-  m_train->showStatus(tr("Starting: run folder %1").arg(dir));
   m_tabs->setCurrentWidget(m_train);
-  m_controller->start(o);
+  launch(o, tr("Starting: run folder %1").arg(dir));
+}
+
+void MainWindow::launch(TrainingRunOptions options, const QString& status) {
+  options.probes = m_playground->probes();
+  m_controller->setProbes(options.probes);
+  m_train->showStatus(status);
+  m_controller->start(options);
 }
 
 void MainWindow::evaluateRun() {

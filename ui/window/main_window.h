@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "infer/predictor.h"
+#include "run/training_run.h"
 #include "train/trainer.h"
 
 class QTabWidget;
@@ -53,6 +54,10 @@ class MainWindow : public QMainWindow {
 
  private:
   void createMenus();
+  void startNewRun();
+  void continueOpenRun();
+  /// Starts `options` with the pinned probes, showing `status`.
+  void launch(pretrain::TrainingRunOptions options, const QString& status);
   void rememberRecent(const QString& key, const QString& path);
   void rebuildRecentMenu();
   void showError(const QString& message);

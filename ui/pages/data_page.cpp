@@ -21,11 +21,11 @@
 #include <QtWidgets/QSpinBox>
 #include <QtWidgets/QVBoxLayout>
 
-#include <QtCore/QCryptographicHash>
 #include <QtCore/QLocale>
 #include <QtCore/QStandardPaths>
 #include <QtWidgets/QProgressBar>
 
+#include "run/run_names.h"
 #include "tokenizer/tokenizer.h"
 #include "ui/workers/background_task.h"
 #include "util/error.h"
@@ -171,13 +171,9 @@ DataPage::DataPage(QWidget* parent) : QWidget(parent) {
 }
 
 QString DataPage::preparedDirFor() const {
-  // One folder per corpus and tokenizer settings; the engine's own cache handles changed files within it.
-  QCryptographicHash h(QCryptographicHash::Sha256);
-  h.addData(m_inputs.join('\n').toUtf8());
-  h.addData(m_type->currentData().toString().toUtf8());
-  h.addData(QByteArray::number(m_vocab->value()));
-  return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/prepared/" +
-         QString::fromLatin1(h.result().toHex().left(16));
+  const QString root = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/prepared";
+  return QString::fromStdString(
+      preparedDataDir(root.toStdString(), corpus().inputs, tokenizeOptions().tokenizer));
 }
 
 QString DataPage::preparedData() const { return m_prepared == preparedDirFor() ? m_prepared : QString(); }

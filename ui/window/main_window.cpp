@@ -1,8 +1,6 @@
 #include "ui/window/main_window.h"
 
-#include <QtCore/QDateTime>
 #include <QtCore/QDir>
-#include <QtCore/QFileInfo>
 #include <QtCore/QSettings>
 #include <QtCore/QStandardPaths>
 #include <QtGui/QAction>
@@ -21,8 +19,11 @@
 #include <QtWidgets/QTabWidget>
 #include <QtWidgets/QToolBar>
 
+#include <ctime>
+
 #include "run/open_run.h"
 #include "run/run_folder.h"
+#include "run/run_names.h"
 #include "run/training_run.h"
 #include "ui/pages/data_page.h"
 #include "ui/pages/model_page.h"
@@ -311,10 +312,7 @@ void MainWindow::startNewRun() {
   o.model = m_model->config(o.tokenize.tokenizer.vocabSize);
   o.preset = m_model->preset().toStdString();
   o.train = m_train->config();
-  // A new folder per run, named by its start time (with a suffix when two start within a second).
-  const QString stem = runsFolder() + "/" + QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss");
-  QString dir = stem;
-  for (int n = 2; QFileInfo::exists(dir); ++n) dir = stem + "-" + QString::number(n);
+  const QString dir = QString::fromStdString(newRunDir(runsFolder().toStdString(), std::time(nullptr)));
   QDir().mkpath(runsFolder());
   o.runDir = dir.toStdString();
   QSettings stored;

@@ -172,6 +172,32 @@ class TstPlayground : public QObject {
     QCOMPARE(page.probes().at(1).target, std::string("brown"));
   }
 
+  void fillAndPinFollowTheEnginesWords() {
+    PlaygroundPage page;
+    page.show();
+    page.setPredictor(m_masked, "test model");
+    MaskedWordPane* pane = page.maskedWordPane();
+    // Words are the engine's (pretrain::splitWords): runs between spaces, a tab inside a word.
+    const QString text = "We  eat\tit bread.";
+    pane->sentenceEdit()->setText(text);
+    QTRY_COMPARE(pane->chips().size(), 3);  // We · eat<tab>it · bread.
+    QTRY_COMPARE(pane->candidateCharts().size(), 0);
+    QTest::mouseClick(pane->chips()[2], Qt::LeftButton);
+    const auto expected = m_masked->fillWords(text.toStdString(), {2}, 8);
+    const QString best = QString::fromStdString(expected.at(0).candidates.at(0).text);
+    QTRY_COMPARE(pane->candidateCharts().size(), 1);
+    QTRY_VERIFY(pane->candidateCharts()[0]->labels().value(0).endsWith(best));
+    // Pinned, the word's core is the target and its full stop stays in the text.
+    for (QPushButton* b : pane->findChildren<QPushButton*>())
+      if (b->text() == "Pin as probe") QTest::mouseClick(b, Qt::LeftButton);
+    QCOMPARE(page.probes().size(), size_t(1));
+    QCOMPARE(page.probes().at(0).text, std::string("We  eat\tit [MASK]."));
+    QCOMPARE(page.probes().at(0).target, std::string("bread"));
+    // "Fill all" writes the best candidate over the core and keeps the spacing.
+    pane->fillAll();
+    QCOMPARE(pane->sentenceEdit()->text(), "We  eat\tit " + best + ".");
+  }
+
   void generationStreamsIntoTheView() {
     PlaygroundPage page;
     page.show();

@@ -9,15 +9,30 @@
 #include <QtWidgets/QToolButton>
 #include <QtWidgets/QVBoxLayout>
 
+#include "data/special_tokens.h"
+#include "tokenizer/word_pieces.h"
 #include "ui/playground/candidate_text.h"
 #include "ui/playground/flow_layout.h"
 #include "ui/plots/bar_chart.h"
 #include "ui/workers/inference_service.h"
+#include "util/error.h"
 
 namespace pretrain::ui {
 namespace {
+
 constexpr int kDebounceMs = 100;
-const QString kMask = QStringLiteral("[MASK]");
+const QString kMask = QString::fromLatin1(kMaskText);
+
+// The words of `text` as the engine counts them (pretrain::splitWords), so "word 3" is the same word here,
+// in the predictor and in a probe.
+QStringList wordsOf(const QString& text) {
+  const std::string utf8 = text.toStdString();
+  QStringList words;
+  for (const WordSpan& w : splitWords(utf8))
+    words << QString::fromStdString(utf8.substr(w.begin, w.end - w.begin));
+  return words;
+}
+
 }  // namespace
 
 MaskedWordPane::MaskedWordPane(InferenceService* service, QWidget* parent)
@@ -68,14 +83,7 @@ MaskedWordPane::MaskedWordPane(InferenceService* service, QWidget* parent)
   connect(m_sentence, &QLineEdit::textChanged, this, [this] { m_debounce.start(); });
   connect(m_topK, &QSpinBox::valueChanged, this, &MaskedWordPane::refresh);
   connect(m_fillAll, &QPushButton::clicked, this, &MaskedWordPane::fillAll);
-  connect(m_pin, &QPushButton::clicked, this, [this] {
-    const QVector<int> masked = maskedWords();
-    if (masked.size() != 1) return;
-    QStringList words = m_sentence->text().split(' ', Qt::SkipEmptyParts);
-    const QString target = words[masked[0]];
-    words[masked[0]] = kMask;
-    Q_EMIT pinRequested({words.join(' ').toStdString(), target.toStdString()});
-  });
+  connect(m_pin, &QPushButton::clicked, this, &MaskedWordPane::pinMaskedWord);
   connect(m_service, &InferenceService::fillReady, this, &MaskedWordPane::show);
   connect(m_service, &InferenceService::predictorChanged, this, &MaskedWordPane::refresh);
   rebuildChips();
@@ -86,8 +94,7 @@ MaskedWordPane::MaskedWordPane(InferenceService* service, QWidget* parent)
 void MaskedWordPane::rebuildChips() {
   qDeleteAll(m_chips);
   m_chips.clear();
-  const QStringList words = m_sentence->text().split(' ', Qt::SkipEmptyParts);
-  for (const QString& word : words) {
+  for (const QString& word : wordsOf(m_sentence->text())) {
     auto* chip = new QToolButton;
     chip->setText(word);
     chip->setCheckable(true);
@@ -132,7 +139,7 @@ void MaskedWordPane::show(const FillView& view) {
   }
   m_info->setText(view.masks.empty() ? tr("Click a word above to mask it.")
                                      : tr("Candidates for each masked word, from the words on both sides."));
-  const QStringList words = view.text.split(' ', Qt::SkipEmptyParts);
+  const QStringList words = wordsOf(view.text);
   for (const MaskPrediction& m : view.masks) {
     QStringList labels;
     QVector<double> probs;
@@ -148,26 +155,31 @@ void MaskedWordPane::show(const FillView& view) {
                    1.0);
     m_chartColumn->insertWidget(m_chartColumn->count() - 1, chart);
     m_charts << chart;
-    if (!m.candidates.empty()) m_best.emplace_back(m.wordIndex, QString::fromStdString(m.candidates[0].text));
+    if (!m.candidates.empty()) m_best.emplace_back(m.wordIndex, m.candidates[0].text);
   }
 }
 
 void MaskedWordPane::fillAll() {
   if (m_best.empty()) return;
-  QStringList words = m_sentence->text().split(' ', Qt::SkipEmptyParts);
-  for (const auto& [index, best] : m_best) {
-    if (index < 0 || index >= words.size()) continue;
-    QString& w = words[index];
-    if (w.contains(kMask)) {
-      w.replace(w.indexOf(kMask), kMask.size(), best);
-      continue;
-    }
-    // What follows a clicked word stays ("dog." becomes "cat.").
-    qsizetype tail = w.size();
-    while (tail > 0 && !w[tail - 1].isLetterOrNumber()) --tail;
-    w = best + w.mid(tail);
+  try {
+    // A typed [MASK] is replaced, a clicked word's core ("dog." becomes "cat."); rebuilds the chips.
+    m_sentence->setText(QString::fromStdString(fillInWords(m_sentence->text().toStdString(), m_best)));
+  } catch (...) {
+    m_info->setText(QString::fromStdString(currentErrorMessage()));
   }
-  m_sentence->setText(words.join(' '));  // Rebuilds the chips, all unmasked.
+}
+
+void MaskedWordPane::pinMaskedWord() {
+  const QVector<int> masked = maskedWords();
+  if (masked.size() != 1) return;
+  try {
+    // The probe asks for the word's core: "dog." is pinned as "... lazy [MASK]." => "dog".
+    const std::string text = m_sentence->text().toStdString();
+    const WordSpan core = wordCore(text, splitWords(text).at(size_t(masked[0])));
+    Q_EMIT pinRequested({maskWords(text, {masked[0]}), text.substr(core.begin, core.end - core.begin)});
+  } catch (...) {
+    m_info->setText(QString::fromStdString(currentErrorMessage()));
+  }
 }
 
 }  // namespace pretrain::ui

@@ -6,6 +6,8 @@
 #include <QtCore/QTimer>
 #include <QtWidgets/QWidget>
 
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "infer/probe.h"
@@ -48,6 +50,8 @@ class MaskedWordPane : public QWidget {
   void rebuildChips();
   void show(const FillView& view);
   QVector<int> maskedWords() const;
+  /// Pins the one clicked word as a probe: the sentence with it masked, and the word as the target.
+  void pinMaskedWord();
 
   InferenceService* m_service;
   QLineEdit* m_sentence;
@@ -58,7 +62,7 @@ class MaskedWordPane : public QWidget {
   QVBoxLayout* m_chartColumn;
   QList<QToolButton*> m_chips;
   QList<BarChart*> m_charts;
-  std::vector<std::pair<int, QString>> m_best;  // Per masked word: its index and best candidate.
+  std::vector<std::pair<int, std::string>> m_best;  // Per masked word: its index and best candidate.
   QTimer m_debounce;
 };
 

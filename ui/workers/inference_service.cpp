@@ -4,6 +4,7 @@
 
 #include <exception>
 
+#include "data/special_tokens.h"
 #include "util/error.h"
 
 namespace pretrain::ui {
@@ -64,20 +65,12 @@ void InferenceService::requestFill(const QString& text, const QVector<int>& mask
     FillView view;
     view.text = text;
     try {
+      // Clicked words, with any typed [MASK]s among them, are the engine's to mask (fillWords).
       const std::string t = text.toStdString();
-      if (text.contains("[MASK]")) {
-        // Typed masks: clicked words become [MASK]s too, and all are filled together.
-        QStringList words = text.split(' ', Qt::SkipEmptyParts);
-        for (const int w : maskedWords) {
-          if (w < 0 || w >= words.size()) continue;
-          qsizetype end = words[w].size();  // What follows the word ("dog.") stays.
-          while (end > 0 && !words[w][end - 1].isLetterOrNumber()) --end;
-          words[w] = "[MASK]" + words[w].mid(end);
-        }
-        view.masks = predictor->fill(words.join(' ').toStdString(), topK);
-      } else if (!maskedWords.isEmpty()) {
+      if (!maskedWords.isEmpty())
         view.masks = predictor->fillWords(t, std::vector<int>(maskedWords.begin(), maskedWords.end()), topK);
-      }
+      else if (text.contains(QLatin1String(kMaskText)))
+        view.masks = predictor->fill(t, topK);
     } catch (...) {
       view.error = QString::fromStdString(currentErrorMessage());
     }

@@ -42,7 +42,8 @@ class InferenceService : public QObject {
   std::shared_ptr<const pretrain::Predictor> predictor() const { return m_predictor; }
 
   void requestNext(const QString& prompt, const pretrain::NextOptions& options, const QString& probabilityOf);
-  /// `maskedWords`: whitespace-separated word indices to mask; the text may also hold [MASK]s.
+  /// `maskedWords`: indices of the words to mask (as pretrain::splitWords counts them); the text may also
+  /// hold typed [MASK]s.
   void requestFill(const QString& text, const QVector<int>& maskedWords, int topK);
   void startGenerate(const QString& prompt, const pretrain::GenerateOptions& options);
   void stopGenerate() { m_stopGenerate = true; }

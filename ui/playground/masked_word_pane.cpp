@@ -84,7 +84,7 @@ MaskedWordPane::MaskedWordPane(InferenceService* service, QWidget* parent)
   connect(m_topK, &QSpinBox::valueChanged, this, &MaskedWordPane::refresh);
   connect(m_fillAll, &QPushButton::clicked, this, &MaskedWordPane::fillAll);
   connect(m_pin, &QPushButton::clicked, this, &MaskedWordPane::pinMaskedWord);
-  connect(m_service, &InferenceService::fillReady, this, &MaskedWordPane::show);
+  connect(m_service, &InferenceService::fillReady, this, &MaskedWordPane::showFill);
   connect(m_service, &InferenceService::predictorChanged, this, &MaskedWordPane::refresh);
   rebuildChips();
   // The example a person sees first: "brown" masked.
@@ -122,13 +122,13 @@ void MaskedWordPane::refresh() {
   const QVector<int> masked = maskedWords();
   m_pin->setEnabled(masked.size() == 1 && !m_sentence->text().contains(kMask));
   if (masked.isEmpty() && !m_sentence->text().contains(kMask)) {
-    show(FillView{m_sentence->text(), {}, {}});
+    showFill(FillView{m_sentence->text(), {}, {}});
     return;
   }
   m_service->requestFill(m_sentence->text(), masked, m_topK->value());
 }
 
-void MaskedWordPane::show(const FillView& view) {
+void MaskedWordPane::showFill(const FillView& view) {
   if (view.text != m_sentence->text()) return;  // The sentence has changed since.
   qDeleteAll(m_charts);
   m_charts.clear();

@@ -48,7 +48,7 @@ class MaskedWordPane : public QWidget {
 
  private:
   void rebuildChips();
-  void show(const FillView& view);
+  void showFill(const FillView& view);
   QVector<int> maskedWords() const;
   /// Pins the one clicked word as a probe: the sentence with it masked, and the word as the target.
   void pinMaskedWord();

@@ -133,7 +133,7 @@ NextWordPane::NextWordPane(InferenceService* service, QWidget* parent)
   connect(m_topK, &QSpinBox::valueChanged, this, [this] { m_debounce.start(); });
   connect(m_temperature, &QDoubleSpinBox::valueChanged, this, [this] { m_debounce.start(); });
   connect(m_words, &QCheckBox::toggled, this, &NextWordPane::refresh);
-  connect(m_service, &InferenceService::nextReady, this, &NextWordPane::show);
+  connect(m_service, &InferenceService::nextReady, this, &NextWordPane::showNext);
   connect(m_service, &InferenceService::predictorChanged, this, &NextWordPane::refresh);
   connect(m_pin, &QPushButton::clicked, this, [this] {
     const QString target = m_probabilityOf->text().trimmed().isEmpty() ? m_best : m_probabilityOf->text();
@@ -167,7 +167,7 @@ void NextWordPane::refresh() {
   m_service->requestNext(m_prompt->text(), o, m_probabilityOf->text());
 }
 
-void NextWordPane::show(const NextView& view) {
+void NextWordPane::showNext(const NextView& view) {
   // An answer to text the person has since changed: the newer question's answer follows.
   if (view.prompt != m_prompt->text() || view.probabilityOf != m_probabilityOf->text()) return;
   if (!view.error.isEmpty()) {

@@ -49,7 +49,7 @@ class NextWordPane : public QWidget {
   void pinRequested(const pretrain::Probe& probe);
 
  private:
-  void show(const NextView& view);
+  void showNext(const NextView& view);
   void generateOrStop();
   void showGenerated(const pretrain::GeneratedPiece& piece);
 

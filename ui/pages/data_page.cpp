@@ -28,6 +28,7 @@
 #include "run/run_names.h"
 #include "tokenizer/tokenizer.h"
 #include "ui/workers/background_task.h"
+#include "ui/workers/progress_report.h"
 #include "util/error.h"
 
 namespace pretrain::ui {
@@ -113,7 +114,7 @@ DataPage::DataPage(QWidget* parent) : QWidget(parent) {
   m_cancel = new QPushButton(tr("Cancel"));
   m_cancel->setEnabled(false);
   m_progress = new QProgressBar;
-  m_progress->setRange(0, 1000);
+  m_progress->setRange(0, kProgressRange);
   m_progress->setValue(0);
   m_progress->setTextVisible(true);
   m_progress->setFormat(tr("not prepared yet"));
@@ -135,7 +136,7 @@ DataPage::DataPage(QWidget* parent) : QWidget(parent) {
   connect(m_trainTokenizer, &QPushButton::clicked, this, &DataPage::trainTokenizer);
   connect(m_cancel, &QPushButton::clicked, m_task, &BackgroundTask::cancel);
   connect(m_task, &BackgroundTask::progress, this, [this](const Progress& p) {
-    m_progress->setValue(p.total ? int(1000.0 * double(p.done) / double(p.total)) : 0);
+    m_progress->setValue(progressValue(p));
     m_progress->setFormat(QString::fromStdString(p.stage) + " %p%");
   });
   auto finish = [this](const QString& message) {
@@ -145,7 +146,7 @@ DataPage::DataPage(QWidget* parent) : QWidget(parent) {
   };
   connect(m_task, &BackgroundTask::succeeded, this, [this, finish](const QVariant& preparedDir) {
     finish(tr("ready"));
-    m_progress->setValue(1000);
+    m_progress->setValue(kProgressRange);
     m_prepared = preparedDir.toString();
     showPrepared();
   });

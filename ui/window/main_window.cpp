@@ -31,6 +31,7 @@
 #include "ui/playground/playground_page.h"
 #include "ui/window/settings_keys.h"
 #include "ui/workers/background_task.h"
+#include "ui/workers/progress_report.h"
 #include "ui/workers/training_controller.h"
 #include "util/error.h"
 
@@ -78,7 +79,7 @@ MainWindow::MainWindow(QWidget* parent)
   connect(m_controller, &TrainingController::dataProgress, this, [this](const Progress& p) {
     m_train->showStatus(tr("Preparing data: %1 %2%")
                             .arg(QString::fromStdString(p.stage))
-                            .arg(p.total ? int(100.0 * double(p.done) / double(p.total)) : 0));
+                            .arg(progressValue(p) * 100 / kProgressRange));
   });
   connect(m_controller, &TrainingController::finished, this, [this](const TrainingRunSummary& s) {
     m_train->showStatus(
@@ -343,12 +344,12 @@ void MainWindow::evaluateRun() {
   }
   const std::string dir = m_shownRun.toStdString();
   auto* dialog = new QProgressDialog(tr("Evaluating %1 on its validation split…").arg(m_shownRun),
-                                     tr("Cancel"), 0, 1000, this);
+                                     tr("Cancel"), 0, kProgressRange, this);
   dialog->setWindowTitle(tr("Evaluate run"));
   dialog->setMinimumDuration(300);  // A quick evaluation shows no dialog at all.
   connect(dialog, &QProgressDialog::canceled, m_evaluation, &BackgroundTask::cancel);
   connect(m_evaluation, &BackgroundTask::progress, dialog, [dialog](const Progress& p) {
-    if (p.total) dialog->setValue(int(1000 * p.done / p.total));
+    if (p.total) dialog->setValue(progressValue(p));
   });
   connect(m_evaluation, &BackgroundTask::finished, dialog, &QObject::deleteLater);
   m_evaluation->start([dir](const ProgressFn& progress) {

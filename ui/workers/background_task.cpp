@@ -1,7 +1,6 @@
 #include "ui/workers/background_task.h"
 
-#include <QtCore/QElapsedTimer>
-
+#include "ui/workers/progress_report.h"
 #include "util/error.h"
 
 namespace pretrain::ui {
@@ -19,13 +18,9 @@ bool BackgroundTask::start(Work work) {
   if (m_thread) return false;
   m_cancel = false;
   m_thread = QThread::create([this, work = std::move(work)] {
-    QElapsedTimer sinceReport;
-    sinceReport.start();
-    const ProgressFn report = [this, &sinceReport](const Progress& p) {
-      if (sinceReport.elapsed() >= 50 || (p.total > 0 && p.done >= p.total)) {  // ~20 updates a second
-        Q_EMIT progress(p);
-        sinceReport.restart();
-      }
+    ProgressThrottle throttle;
+    const ProgressFn report = [this, &throttle](const Progress& p) {
+      if (throttle.due(p)) Q_EMIT progress(p);
       return !m_cancel.load();
     };
     // The one catch-all of this thread: whatever the engine throws becomes a message.

@@ -2,21 +2,6 @@
 
 namespace pretrain::ui {
 
-void registerTrainingTypes() {
-  static const bool once = [] {
-    qRegisterMetaType<StepMetrics>();
-    qRegisterMetaType<EvalMetrics>();
-    qRegisterMetaType<TrainingRunSummary>();
-    qRegisterMetaType<TrainingRunOptions>();
-    qRegisterMetaType<Progress>();
-    qRegisterMetaType<QVector<StepMetrics>>();
-    qRegisterMetaType<QVector<ProbeResult>>();
-    qRegisterMetaType<std::shared_ptr<const Predictor>>();
-    return true;
-  }();
-  Q_UNUSED(once);
-}
-
 TrainingController::TrainingController(QObject* parent) : QObject(parent), m_worker(new TrainingWorker) {
   registerTrainingTypes();
   m_thread.setObjectName("training");

@@ -1,5 +1,6 @@
 #pragma once
-// The value types that cross from the training thread to the GUI thread in queued signals.
+// The value types that cross from the training thread (and background tasks) to the GUI thread in queued
+// signals and in BackgroundTask's QVariant results.
 
 #include <QtCore/QMetaType>
 #include <QtCore/QVector>

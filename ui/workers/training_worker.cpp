@@ -8,8 +8,10 @@
 namespace pretrain::ui {
 
 namespace {
-constexpr qint64 kFlushMs = 50;       // At most ~20 updates a second reach the GUI.
 constexpr qint64 kSnapshotMs = 3000;  // The Playground's weights are this old at most (small models).
+// A big model's copy is not free: snapshots are spaced at least this many times their copy time apart,
+// so copying takes under ~2% of the training time.
+constexpr qint64 kSnapshotSpacing = 50;
 }  // namespace
 
 void TrainingWorker::setProbes(const std::vector<Probe>& probes) {
@@ -21,14 +23,14 @@ void TrainingWorker::emitSnapshot(const Trainer& trainer) {
   QElapsedTimer copying;
   copying.start();
   auto predictor = std::make_shared<const Predictor>(trainer.snapshot(), trainer.tokenizer());
-  // A big model's copy is not free: keep copying under ~2% of the training time.
-  m_snapshotEveryMs = std::max(kSnapshotMs, 50 * copying.elapsed());
+  m_snapshotEveryMs = std::max(kSnapshotMs, kSnapshotSpacing * copying.elapsed());
   m_sinceSnapshot.restart();
   Q_EMIT predictorReady(predictor);
 }
 
 void TrainingWorker::flush(bool force) {
-  if (m_pending.isEmpty() || (!force && m_sinceFlush.isValid() && m_sinceFlush.elapsed() < kFlushMs)) return;
+  if (m_pending.isEmpty() || (!force && m_sinceFlush.isValid() && m_sinceFlush.elapsed() < kReportIntervalMs))
+    return;
   Q_EMIT steps(m_pending);
   m_pending.clear();
   m_sinceFlush.restart();
@@ -42,55 +44,13 @@ void TrainingWorker::run(const TrainingRunOptions& options) {
   m_pending.clear();
   m_sinceFlush.start();
   m_sinceSnapshot.start();
-  TrainingRunCallbacks cb;
-  QElapsedTimer sinceProgress;
-  sinceProgress.start();
-  cb.dataProgress = [&](const Progress& p) {
-    if (sinceProgress.elapsed() >= kFlushMs || (p.total > 0 && p.done >= p.total)) {
-      Q_EMIT dataProgress(p);
-      sinceProgress.restart();
-    }
-    return !m_stop.load();
-  };
-  cb.onStep = [&](const StepMetrics& s) {
-    m_pending.push_back(s);
-    flush(false);
-  };
-  const Trainer* trainer = nullptr;
-  cb.onReady = [&](Trainer& t) {
-    trainer = &t;
-    emitSnapshot(t);
-  };
-  cb.onEval = [&](const EvalMetrics& e) {
-    flush(true);
-    Q_EMIT evaluated(e);
-    emitSnapshot(*trainer);  // The last step always evaluates, so the Playground ends on the final weights.
-  };
-  cb.probes = [this] {
-    const std::lock_guard<std::mutex> lock(m_probesMutex);
-    return m_probes;
-  };
-  cb.onProbes = [this](const std::vector<ProbeResult>& r) {
-    Q_EMIT probesEvaluated(QVector<ProbeResult>(r.begin(), r.end()));
-  };
-  cb.onNote = [&](const std::string& text) { Q_EMIT note(QString::fromStdString(text)); };
-  bool wasPaused = false;
-  cb.control = [&] {
-    const bool paused = m_paused.load() && !m_stop.load();
-    if (paused != wasPaused) {
-      flush(true);
-      if (paused) emitSnapshot(*trainer);  // Explore the model as it is at the pause.
-      Q_EMIT pausedChanged(paused);
-      wasPaused = paused;
-    }
-    if (!paused && m_sinceSnapshot.elapsed() >= m_snapshotEveryMs) emitSnapshot(*trainer);
-    if (m_stop) return RunCommand::Stop;
-    if (m_checkpoint.exchange(false)) return RunCommand::SaveCheckpoint;
-    return paused ? RunCommand::Pause : RunCommand::Continue;
-  };
+  m_snapshotEveryMs = kSnapshotMs;
+  m_dataThrottle = ProgressThrottle();
+  m_trainer = nullptr;
+  m_wasPaused = false;
   // The one place where anything the engine throws becomes a message for the window.
   try {
-    const TrainingRunSummary summary = runTraining(options, cb);
+    const TrainingRunSummary summary = runTraining(options, callbacks());
     flush(true);
     Q_EMIT finished(summary);
   } catch (const Cancelled&) {
@@ -100,6 +60,51 @@ void TrainingWorker::run(const TrainingRunOptions& options) {
     flush(true);
     Q_EMIT failed(QString::fromStdString(currentErrorMessage()));
   }
+}
+
+TrainingRunCallbacks TrainingWorker::callbacks() {
+  TrainingRunCallbacks cb;
+  cb.dataProgress = [this](const Progress& p) {
+    if (m_dataThrottle.due(p)) Q_EMIT dataProgress(p);
+    return !m_stop.load();
+  };
+  cb.onStep = [this](const StepMetrics& s) {
+    m_pending.push_back(s);
+    flush(false);
+  };
+  cb.onReady = [this](Trainer& t) {
+    m_trainer = &t;
+    emitSnapshot(t);
+  };
+  cb.onEval = [this](const EvalMetrics& e) {
+    flush(true);
+    Q_EMIT evaluated(e);
+    emitSnapshot(*m_trainer);  // The last step always evaluates, so the Playground ends on the final weights.
+  };
+  cb.probes = [this] {
+    const std::lock_guard<std::mutex> lock(m_probesMutex);
+    return m_probes;
+  };
+  cb.onProbes = [this](const std::vector<ProbeResult>& r) {
+    Q_EMIT probesEvaluated(QVector<ProbeResult>(r.begin(), r.end()));
+  };
+  cb.onNote = [this](const std::string& text) { Q_EMIT note(QString::fromStdString(text)); };
+  cb.control = [this] { return control(); };
+  return cb;
+}
+
+RunCommand TrainingWorker::control() {
+  const bool paused = m_paused.load() && !m_stop.load();
+  if (paused != m_wasPaused) {
+    flush(true);
+    if (paused) emitSnapshot(*m_trainer);  // Explore the model as it is at the pause.
+    Q_EMIT pausedChanged(paused);
+    m_wasPaused = paused;
+  }
+  if (!paused && m_sinceSnapshot.elapsed() >= m_snapshotEveryMs) emitSnapshot(*m_trainer);
+  if (m_stop) return RunCommand::Stop;
+  if (m_checkpoint.exchange(false)) return RunCommand::SaveCheckpoint;
+  return paused ? RunCommand::Pause : RunCommand::Continue;
 }
 
 }  // namespace pretrain::ui

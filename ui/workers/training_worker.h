@@ -12,6 +12,7 @@
 #include <mutex>
 #include <vector>
 
+#include "ui/workers/progress_report.h"
 #include "ui/workers/training_types.h"
 
 namespace pretrain::ui {
@@ -25,7 +26,11 @@ class TrainingWorker : public QObject {
   void requestCheckpoint() { m_checkpoint = true; }
   /// Clears pause and stop before a new run is queued (from the GUI thread, so a stop that follows at once
   /// is not lost).
-  void reset() { m_paused = false, m_stop = false, m_checkpoint = false; }
+  void reset() {
+    m_paused = false;
+    m_stop = false;
+    m_checkpoint = false;
+  }
   /// From the GUI thread: the probes the run watches from its next evaluation on.
   void setProbes(const std::vector<pretrain::Probe>& probes);
 
@@ -45,13 +50,21 @@ class TrainingWorker : public QObject {
   void failed(const QString& message);
 
  private:
+  /// The engine's callbacks for one run, turned into this object's signals.
+  pretrain::TrainingRunCallbacks callbacks();
+  /// Between steps: reports pause changes, takes snapshots when due, and says what the run does next.
+  pretrain::RunCommand control();
   void flush(bool force);
   void emitSnapshot(const Trainer& trainer);
 
   std::atomic<bool> m_paused{false}, m_stop{false}, m_checkpoint{false};
+  // The rest belongs to the worker thread.
   QVector<StepMetrics> m_pending;
   QElapsedTimer m_sinceFlush, m_sinceSnapshot;
-  qint64 m_snapshotEveryMs = 3000;  // Longer for models that take long to copy.
+  ProgressThrottle m_dataThrottle;
+  qint64 m_snapshotEveryMs = 0;        // Longer for models that take long to copy.
+  const Trainer* m_trainer = nullptr;  // The run's, once it is ready.
+  bool m_wasPaused = false;            // What pausedChanged() last said.
   std::mutex m_probesMutex;
   std::vector<pretrain::Probe> m_probes;
 };

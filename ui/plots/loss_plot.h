@@ -12,6 +12,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QHBoxLayout;
 class QCustomPlot;
 class QCPGraph;
 class QLabel;
@@ -24,6 +25,8 @@ class LossPlot : public QWidget {
 
  public:
   enum class Metric { Loss, Perplexity, GradNorm, LearningRate, Throughput };
+  /// TensorBoard's default weight: smooth enough to see the trend, raw enough to see spikes.
+  static constexpr double kDefaultSmoothing = 0.6;
 
   explicit LossPlot(QWidget* parent = nullptr);
 
@@ -46,6 +49,9 @@ class LossPlot : public QWidget {
   void flush();
 
  private:
+  QHBoxLayout* createToolbar();  // Metric, follow, log scale, save and export.
+  void createGraphs();
+  void setLogScale(bool log);
   void redraw();  // Rebuilds the graphs from all stored rows for the current metric.
   void appendToGraphs(int fromRow, int fromEval);
   void showReadout(QMouseEvent* event);
@@ -61,7 +67,7 @@ class LossPlot : public QWidget {
   QLabel* m_readout;
   QVector<pretrain::StepMetrics> m_rows, m_pendingSteps;
   QVector<pretrain::EvalMetrics> m_evals, m_pendingEvals;
-  double m_smoothing = 0.6;
+  double m_smoothing = kDefaultSmoothing;
   double m_ema = 0, m_emaWeight = 0;  // Debiased EMA state, as TensorBoard computes it.
   QTimer m_flushTimer;
 };

@@ -8,6 +8,14 @@
 #include <QtWidgets/QVBoxLayout>
 
 namespace pretrain::ui {
+namespace {
+
+constexpr int kMinimumPlotHeight = 170;  // Room for the legend's row above a readable curve.
+// Each probe's hue this far round the colour wheel from the last (blue first), so neighbours differ.
+constexpr int kHueStep = 83;
+constexpr int kFirstHue = 200;
+
+}  // namespace
 
 ProbePlot::ProbePlot(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot(this)) {
   m_readout = new QLabel(tr("Pin probes on the Playground page to watch when the model learns a fact."));
@@ -16,7 +24,7 @@ ProbePlot::ProbePlot(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot(
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addWidget(m_plot, 1);
   layout->addWidget(m_readout);
-  m_plot->setMinimumHeight(170);
+  m_plot->setMinimumHeight(kMinimumPlotHeight);
   m_plot->xAxis->setLabel(tr("step"));
   // Log scale: a fact is learnt over orders of magnitude (1e-6 to 0.9), invisible on a linear axis.
   m_plot->yAxis->setLabel(tr("probability"));
@@ -42,7 +50,7 @@ void ProbePlot::setProbes(const std::vector<Probe>& probes) {
   for (size_t i = 0; i < probes.size(); ++i) {
     QCPGraph* g = m_plot->addGraph();
     g->setName(QString::fromStdString(probes[i].label()));
-    g->setPen(QPen(QColor::fromHsv(int(i * 83 + 200) % 360, 200, 220), 2));
+    g->setPen(QPen(QColor::fromHsv(int(i * kHueStep + kFirstHue) % 360, 200, 220), 2));
     g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 5));
   }
   // Results already shown keep their curves.
@@ -86,7 +94,10 @@ void ProbePlot::showReadout(QMouseEvent* event) {
   for (const ProbeResult& r : m_results) {
     const double d = std::abs(m_plot->xAxis->coordToPixel(double(r.step)) - event->pos().x()) +
                      std::abs(m_plot->yAxis->coordToPixel(r.prob) - event->pos().y());
-    if (d < bestDistance) bestDistance = d, best = &r;
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = &r;
+    }
   }
   if (!best) return;
   m_readout->setText(tr("step %1 · %2: probability %3, rank %4")

@@ -1,11 +1,11 @@
 #include "ui/pages/data_page.h"
 
-#include "ui/plots/bar_chart.h"
-
 #include <QtCore/QCoreApplication>
 #include <QtCore/QDir>
 #include <QtCore/QFileInfo>
+#include <QtCore/QLocale>
 #include <QtCore/QMimeData>
+#include <QtCore/QStandardPaths>
 #include <QtGui/QDragEnterEvent>
 #include <QtGui/QDropEvent>
 #include <QtWidgets/QComboBox>
@@ -17,16 +17,15 @@
 #include <QtWidgets/QListWidget>
 #include <QtWidgets/QMessageBox>
 #include <QtWidgets/QPlainTextEdit>
+#include <QtWidgets/QProgressBar>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QSpinBox>
 #include <QtWidgets/QVBoxLayout>
 
-#include <QtCore/QLocale>
-#include <QtCore/QStandardPaths>
-#include <QtWidgets/QProgressBar>
-
+#include "data/token_store.h"
 #include "run/run_names.h"
 #include "tokenizer/tokenizer.h"
+#include "ui/plots/bar_chart.h"
 #include "ui/workers/background_task.h"
 #include "ui/workers/progress_report.h"
 #include "util/error.h"
@@ -34,7 +33,21 @@
 namespace pretrain::ui {
 namespace {
 
-constexpr int kPreviewLines = 40;
+constexpr int kPreviewLines = 40;      // What fills the preview; reading more would only slow opening.
+constexpr int kCorpusListHeight = 90;  // A few paths: the preview below gets the room.
+constexpr int kMaxVocabSize = 262144;  // An upper bound only (2^18), far above what the studio's models use.
+constexpr int kMinLearntPieces = 64;   // Room for learnt pieces above the byte pieces and special tokens.
+constexpr int kVocabStep = 1000;       // Vocabulary sizes are chosen in thousands.
+constexpr int kSampleChars = 200;      // Of the preview's first line: enough to see how words split.
+constexpr int kTopTokens = 12;         // Bars in the chart of the most frequent tokens.
+constexpr QSize kChartMinimumSize{360, 300};  // Room for kTopTokens labelled bars.
+constexpr int kPieceHueStep = 67;             // Neighbouring pieces' colours this far apart on the wheel.
+
+CorpusSpec corpusSpecOf(const QStringList& inputs) {
+  CorpusSpec spec;
+  for (const QString& i : inputs) spec.inputs.push_back(i.toStdString());
+  return spec;
+}
 
 // The first lines of the corpus, read through the engine's own reader so the preview shows what training
 // will see (and a bad file fails here, with the engine's message).
@@ -62,11 +75,25 @@ QString DataPage::sampleCorpusPath() {
   return {};
 }
 
-DataPage::DataPage(QWidget* parent) : QWidget(parent) {
+DataPage::DataPage(QWidget* parent) : QWidget(parent), m_task(new BackgroundTask(this)) {
   setAcceptDrops(true);
-  auto* corpusBox = new QGroupBox(tr("Corpus"));
+  m_chart = new BarChart;
+  m_chart->setMinimumSize(kChartMinimumSize);
+  m_chart->setVisible(false);
+  auto* bottom = new QHBoxLayout;
+  bottom->addWidget(createTokenizerBox(), 3);
+  bottom->addWidget(m_chart, 2);
+  auto* layout = new QVBoxLayout(this);
+  layout->addWidget(createCorpusBox());
+  layout->addWidget(createPreviewBox(), 1);
+  layout->addLayout(bottom);
+  wireTask();
+}
+
+QGroupBox* DataPage::createCorpusBox() {
+  auto* box = new QGroupBox(tr("Corpus"));
   m_list = new QListWidget;
-  m_list->setMaximumHeight(90);
+  m_list->setMaximumHeight(kCorpusListHeight);
   m_summary = new QLabel(tr("No corpus yet: open .txt or .jsonl files or a folder, or drop them here."));
   m_summary->setWordWrap(true);
   auto* openFilesButton = new QPushButton(tr("Open files…"));
@@ -82,32 +109,50 @@ DataPage::DataPage(QWidget* parent) : QWidget(parent) {
   buttons->addWidget(openFolderButton);
   buttons->addWidget(m_sample);
   buttons->addStretch();
-  auto* corpusLayout = new QVBoxLayout(corpusBox);
-  corpusLayout->addLayout(buttons);
-  corpusLayout->addWidget(m_list);
-  corpusLayout->addWidget(m_summary);
+  auto* layout = new QVBoxLayout(box);
+  layout->addLayout(buttons);
+  layout->addWidget(m_list);
+  layout->addWidget(m_summary);
+  return box;
+}
 
-  auto* previewBox = new QGroupBox(tr("Preview (first lines; blank lines end documents)"));
+QGroupBox* DataPage::createPreviewBox() {
+  auto* box = new QGroupBox(tr("Preview (first lines; blank lines end documents)"));
   m_preview = new QPlainTextEdit;
   m_preview->setReadOnly(true);
   m_preview->setLineWrapMode(QPlainTextEdit::NoWrap);
-  (new QVBoxLayout(previewBox))->addWidget(m_preview);
+  (new QVBoxLayout(box))->addWidget(m_preview);
+  return box;
+}
 
-  auto* tokBox = new QGroupBox(tr("Tokenizer (SentencePiece; a run trains it if you have not)"));
+QGroupBox* DataPage::createTokenizerBox() {
+  auto* box = new QGroupBox(tr("Tokenizer (SentencePiece; a run trains it if you have not)"));
   m_type = new QComboBox;
   m_type->addItem(tr("BPE"), "bpe");
   m_type->addItem(tr("Unigram"), "unigram");
   m_vocab = new QSpinBox;
-  m_vocab->setRange(kMinVocabSize + 64, 262144);
-  m_vocab->setSingleStep(1000);
-  m_vocab->setValue(8000);
+  m_vocab->setRange(kMinVocabSize + kMinLearntPieces, kMaxVocabSize);
+  m_vocab->setSingleStep(kVocabStep);
+  m_vocab->setValue(TokenizerOptions().vocabSize);
   m_vocab->setObjectName("vocab");
   m_vocab->setToolTip(tr("Pieces in the vocabulary, including 256 byte pieces and 5 special tokens"));
-  auto* form = new QFormLayout(tokBox);
+  m_stats = new QLabel;
+  m_stats->setWordWrap(true);
+  m_pieces = new QLabel;
+  m_pieces->setTextFormat(Qt::RichText);
+  m_pieces->setWordWrap(true);
+  auto* form = new QFormLayout(box);
   form->addRow(tr("Type"), m_type);
   form->addRow(tr("Vocabulary size"), m_vocab);
+  form->addRow(createPrepareRow());
+  form->addRow(m_stats);
+  form->addRow(m_pieces);
+  connect(m_type, &QComboBox::currentIndexChanged, this, &DataPage::invalidatePrepared);
+  connect(m_vocab, &QSpinBox::valueChanged, this, &DataPage::invalidatePrepared);
+  return box;
+}
 
-  m_task = new BackgroundTask(this);
+QLayout* DataPage::createPrepareRow() {
   m_trainTokenizer = new QPushButton(tr("Train tokenizer"));
   m_trainTokenizer->setToolTip(
       tr("Train the tokenizer and tokenize the corpus now (a run otherwise does it first)"));
@@ -118,57 +163,38 @@ DataPage::DataPage(QWidget* parent) : QWidget(parent) {
   m_progress->setValue(0);
   m_progress->setTextVisible(true);
   m_progress->setFormat(tr("not prepared yet"));
-  auto* prepareRow = new QHBoxLayout;
-  prepareRow->addWidget(m_trainTokenizer);
-  prepareRow->addWidget(m_cancel);
-  prepareRow->addWidget(m_progress, 1);
-  m_stats = new QLabel;
-  m_stats->setWordWrap(true);
-  m_pieces = new QLabel;
-  m_pieces->setTextFormat(Qt::RichText);
-  m_pieces->setWordWrap(true);
-  m_chart = new BarChart;
-  m_chart->setMinimumSize(360, 300);
-  m_chart->setVisible(false);
-  form->addRow(prepareRow);
-  form->addRow(m_stats);
-  form->addRow(m_pieces);
+  auto* row = new QHBoxLayout;
+  row->addWidget(m_trainTokenizer);
+  row->addWidget(m_cancel);
+  row->addWidget(m_progress, 1);
   connect(m_trainTokenizer, &QPushButton::clicked, this, &DataPage::trainTokenizer);
   connect(m_cancel, &QPushButton::clicked, m_task, &BackgroundTask::cancel);
+  return row;
+}
+
+void DataPage::wireTask() {
   connect(m_task, &BackgroundTask::progress, this, [this](const Progress& p) {
     m_progress->setValue(progressValue(p));
     m_progress->setFormat(QString::fromStdString(p.stage) + " %p%");
   });
-  auto finish = [this](const QString& message) {
-    m_trainTokenizer->setEnabled(true);
-    m_cancel->setEnabled(false);
-    m_progress->setFormat(message);
-  };
-  connect(m_task, &BackgroundTask::succeeded, this, [this, finish](const QVariant& preparedDir) {
-    finish(tr("ready"));
-    m_progress->setValue(kProgressRange);
+  connect(m_task, &BackgroundTask::succeeded, this, [this](const QVariant& preparedDir) {
+    finishTask(tr("ready"), kProgressRange);
     m_prepared = preparedDir.toString();
     showPrepared();
   });
-  connect(m_task, &BackgroundTask::cancelled, this, [this, finish] {
-    finish(tr("cancelled; nothing was kept"));
-    m_progress->setValue(0);
-  });
-  connect(m_task, &BackgroundTask::failed, this, [this, finish](const QString& message) {
-    finish(tr("failed"));
-    m_progress->setValue(0);
+  connect(m_task, &BackgroundTask::cancelled, this,
+          [this] { finishTask(tr("cancelled; nothing was kept"), 0); });
+  connect(m_task, &BackgroundTask::failed, this, [this](const QString& message) {
+    finishTask(tr("failed"), 0);
     QMessageBox::warning(this, tr("Cannot train the tokenizer"), message);
   });
-  connect(m_type, &QComboBox::currentIndexChanged, this, &DataPage::invalidatePrepared);
-  connect(m_vocab, &QSpinBox::valueChanged, this, &DataPage::invalidatePrepared);
+}
 
-  auto* bottom = new QHBoxLayout;
-  bottom->addWidget(tokBox, 3);
-  bottom->addWidget(m_chart, 2);
-  auto* layout = new QVBoxLayout(this);
-  layout->addWidget(corpusBox);
-  layout->addWidget(previewBox, 1);
-  layout->addLayout(bottom);
+void DataPage::finishTask(const QString& message, int progress) {
+  m_trainTokenizer->setEnabled(true);
+  m_cancel->setEnabled(false);
+  m_progress->setFormat(message);
+  m_progress->setValue(progress);
 }
 
 QString DataPage::preparedDirFor() const {
@@ -214,37 +240,9 @@ void DataPage::showPrepared() {
   const std::string dir = m_prepared.toStdString();
   try {
     const TokenStore store(tokenStoreDir(dir));
-    const TokenStoreManifest& m = store.manifest();
-    const QLocale locale;
-    m_stats->setText(
-        tr("%1 documents · %2 tokens (%3 held out for validation) · vocabulary %4 · %5 tokens per "
-           "word · <unk> %6%")
-            .arg(locale.toString(qulonglong(m.documents)))
-            .arg(locale.toString(qulonglong(m.tokens)))
-            .arg(locale.toString(qulonglong(m.validationTokens)))
-            .arg(locale.toString(m.vocabSize))
-            .arg(m.words ? double(m.tokens - m.documents) / double(m.words) : 0.0, 0, 'f', 2)
-            .arg(m.tokens ? 100.0 * double(m.unknownTokens) / double(m.tokens) : 0.0, 0, 'f', 3));
-    // A sample sentence split into its pieces, each in its own colour.
-    const auto tok = Tokenizer::load(tokenizerModelPath(dir));
-    const QString sample = m_preview->toPlainText().section('\n', 0, 0).left(200);
-    QString html = tr("Pieces: ");
-    int i = 0;
-    for (const int32_t id : tok->encode(sample.toStdString())) {
-      const QColor c = QColor::fromHsv((i++ * 67) % 360, 60, 250);
-      html += QStringLiteral("<span style=\"background-color:%1; color:#000\">%2</span>&#8203;")
-                  .arg(c.name(), QString::fromStdString(tok->piece(id)).toHtmlEscaped());
-    }
-    m_pieces->setText(html);
-    // The most frequent tokens, as a bar chart.
-    QStringList labels;
-    QVector<double> shares;
-    for (size_t i = 0; i < std::min<size_t>(12, m.topTokens.size()); ++i) {
-      labels << QString::fromStdString(m.topTokens[i].piece);
-      shares << 100.0 * double(m.topTokens[i].count) / double(m.tokens);
-    }
-    m_chart->setBars(tr("Most frequent tokens"), labels, shares, tr("% of tokens"));
-    m_chart->setVisible(true);
+    showStatistics(store.manifest());
+    showSamplePieces(dir);
+    showTopTokens(store.manifest());
     Q_EMIT prepared();
   } catch (...) {
     QMessageBox::warning(this, tr("Cannot read the prepared data"),
@@ -252,14 +250,49 @@ void DataPage::showPrepared() {
   }
 }
 
+void DataPage::showStatistics(const TokenStoreManifest& m) {
+  const QLocale locale;
+  m_stats->setText(tr("%1 documents · %2 tokens (%3 held out for validation) · vocabulary %4 · %5 tokens per "
+                      "word · <unk> %6%")
+                       .arg(locale.toString(qulonglong(m.documents)))
+                       .arg(locale.toString(qulonglong(m.tokens)))
+                       .arg(locale.toString(qulonglong(m.validationTokens)))
+                       .arg(locale.toString(m.vocabSize))
+                       .arg(m.words ? double(m.tokens - m.documents) / double(m.words) : 0.0, 0, 'f', 2)
+                       .arg(m.tokens ? 100.0 * double(m.unknownTokens) / double(m.tokens) : 0.0, 0, 'f', 3));
+}
+
+void DataPage::showSamplePieces(const std::string& preparedDir) {
+  // The preview's first sentence split into its pieces, each in its own colour.
+  const auto tok = Tokenizer::load(tokenizerModelPath(preparedDir));
+  const QString sample = m_preview->toPlainText().section('\n', 0, 0).left(kSampleChars);
+  QString html = tr("Pieces: ");
+  int i = 0;
+  for (const int32_t id : tok->encode(sample.toStdString())) {
+    const QColor c = QColor::fromHsv((i++ * kPieceHueStep) % 360, 60, 250);
+    html += QStringLiteral("<span style=\"background-color:%1; color:#000\">%2</span>&#8203;")
+                .arg(c.name(), QString::fromStdString(tok->piece(id)).toHtmlEscaped());
+  }
+  m_pieces->setText(html);
+}
+
+void DataPage::showTopTokens(const TokenStoreManifest& m) {
+  QStringList labels;
+  QVector<double> shares;
+  for (size_t i = 0; i < std::min<size_t>(kTopTokens, m.topTokens.size()); ++i) {
+    labels << QString::fromStdString(m.topTokens[i].piece);
+    shares << 100.0 * double(m.topTokens[i].count) / double(m.tokens);
+  }
+  m_chart->setBars(tr("Most frequent tokens"), labels, shares, tr("% of tokens"));
+  m_chart->setVisible(true);
+}
+
 bool DataPage::setCorpus(const QStringList& inputs) {
-  CorpusSpec spec;
-  for (const QString& i : inputs) spec.inputs.push_back(i.toStdString());
   uint64_t bytes = 0;
   size_t files = 0;
   QString preview;
   try {
-    preview = previewOf(spec, &bytes, &files);
+    preview = previewOf(corpusSpecOf(inputs), &bytes, &files);
   } catch (...) {
     QMessageBox::warning(
         this, tr("Cannot use this corpus"),
@@ -298,11 +331,7 @@ void DataPage::dropEvent(QDropEvent* event) {
   if (!paths.isEmpty()) setCorpus(paths);
 }
 
-CorpusSpec DataPage::corpus() const {
-  CorpusSpec spec;
-  for (const QString& i : m_inputs) spec.inputs.push_back(i.toStdString());
-  return spec;
-}
+CorpusSpec DataPage::corpus() const { return corpusSpecOf(m_inputs); }
 
 TokenizeOptions DataPage::tokenizeOptions() const {
   TokenizeOptions o;

@@ -5,22 +5,29 @@
 
 #include <QtWidgets/QWidget>
 
+#include <string>
+
 #include "data/corpus.h"
 #include "tokenizer/tokenize_corpus.h"
 
 class QComboBox;
+class QGroupBox;
 class QLabel;
+class QLayout;
 class QListWidget;
 class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
 class QSpinBox;
 
+namespace pretrain {
+struct TokenStoreManifest;
+}
+
 namespace pretrain::ui {
 
-class BarChart;
-
 class BackgroundTask;
+class BarChart;
 
 class DataPage : public QWidget {
   Q_OBJECT
@@ -28,6 +35,8 @@ class DataPage : public QWidget {
  public:
   explicit DataPage(QWidget* parent = nullptr);
 
+  /// The corpus's files and folders, as chosen.
+  const QStringList& inputs() const { return m_inputs; }
   pretrain::CorpusSpec corpus() const;
   pretrain::TokenizeOptions tokenizeOptions() const;
   bool hasCorpus() const;
@@ -53,8 +62,18 @@ class DataPage : public QWidget {
   void dropEvent(QDropEvent* event) override;
 
  private:
+  QGroupBox* createCorpusBox();
+  QGroupBox* createPreviewBox();
+  QGroupBox* createTokenizerBox();
+  QLayout* createPrepareRow();  // Train tokenizer, Cancel, progress.
+  void wireTask();
+  /// Ends a preparation (succeeded, cancelled or failed) with `message` on the bar at `progress`.
+  void finishTask(const QString& message, int progress);
   QString preparedDirFor() const;  // Where the current corpus and settings are prepared.
   void showPrepared();
+  void showStatistics(const pretrain::TokenStoreManifest& manifest);
+  void showSamplePieces(const std::string& preparedDir);
+  void showTopTokens(const pretrain::TokenStoreManifest& manifest);
   void invalidatePrepared();
 
   QStringList m_inputs;

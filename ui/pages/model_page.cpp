@@ -8,6 +8,7 @@
 #include <QtWidgets/QSpinBox>
 #include <QtWidgets/QVBoxLayout>
 
+#include "tokenizer/tokenizer_trainer.h"
 #include "train/throughput_estimate.h"
 #include "ui/workers/background_task.h"
 #include "util/error.h"
@@ -16,19 +17,43 @@ namespace pretrain::ui {
 namespace {
 
 // The figures shown use the default vocabulary: the tokenizer's real size is known once it is trained.
-constexpr int kEstimateVocab = 8000;
+const int kEstimateVocab = TokenizerOptions().vocabSize;
+constexpr int kMlpRatio = 4;     // Each block's MLP is this many times the width, as in GPT-2 and BERT.
+constexpr int kNoteIndent = 24;  // Puts an objective's note under its radio button's text.
 
-QSpinBox* spin(int min, int max, int step) {
+QSpinBox* spin(int min, int max, int step, const char* name) {
   auto* s = new QSpinBox;
   s->setRange(min, max);
   s->setSingleStep(step);
+  s->setObjectName(name);
   return s;
 }
 
 }  // namespace
 
 ModelPage::ModelPage(QWidget* parent) : QWidget(parent), m_speedTask(new BackgroundTask(this)) {
-  auto* objectiveBox = new QGroupBox(tr("What the model learns"));
+  auto* figuresBox = new QGroupBox(tr("What it costs"));
+  m_figures = new QLabel;
+  m_figures->setTextFormat(Qt::RichText);
+  m_figures->setWordWrap(true);
+  (new QVBoxLayout(figuresBox))->addWidget(m_figures);
+  auto* layout = new QVBoxLayout(this);
+  layout->addWidget(createObjectiveBox());
+  layout->addWidget(createShapeBox());
+  layout->addWidget(figuresBox);
+  layout->addStretch();
+
+  connect(m_speedTask, &BackgroundTask::succeeded, this, [this](const QVariant& tokensPerSecond) {
+    m_tokensPerSecond = tokensPerSecond.toDouble();
+    m_estimatedFor = m_estimating;
+  });
+  connect(m_speedTask, &BackgroundTask::finished, this,
+          &ModelPage::refresh);  // Catches up with edits made meanwhile.
+  applyPreset();
+}
+
+QGroupBox* ModelPage::createObjectiveBox() {
+  auto* box = new QGroupBox(tr("What the model learns"));
   m_causal = new QRadioButton(tr("Next-word prediction (GPT-style)"));
   m_masked = new QRadioButton(tr("Masked language modeling (BERT-style)"));
   m_causal->setChecked(true);
@@ -37,62 +62,42 @@ ModelPage::ModelPage(QWidget* parent) : QWidget(parent), m_speedTask(new Backgro
   auto* maskedNote = new QLabel(tr("Hides 15% of the words and learns to recover them from both sides."));
   for (QLabel* l : {causalNote, maskedNote}) {
     l->setWordWrap(true);
-    l->setIndent(24);
+    l->setIndent(kNoteIndent);
     l->setForegroundRole(QPalette::PlaceholderText);
   }
-  auto* objectiveLayout = new QVBoxLayout(objectiveBox);
-  objectiveLayout->addWidget(m_causal);
-  objectiveLayout->addWidget(causalNote);
-  objectiveLayout->addWidget(m_masked);
-  objectiveLayout->addWidget(maskedNote);
+  auto* layout = new QVBoxLayout(box);
+  layout->addWidget(m_causal);
+  layout->addWidget(causalNote);
+  layout->addWidget(m_masked);
+  layout->addWidget(maskedNote);
+  connect(m_causal, &QRadioButton::toggled, this, &ModelPage::refresh);
+  return box;
+}
 
-  auto* shapeBox = new QGroupBox(tr("Shape"));
+QGroupBox* ModelPage::createShapeBox() {
+  auto* box = new QGroupBox(tr("Shape"));
   m_preset = new QComboBox;
   m_preset->addItem(tr("tiny: 4 layers, width 256, context 128"), "tiny");
   m_preset->addItem(tr("small: 6 layers, width 384, context 256"), "small");
   m_preset->addItem(tr("base: 8 layers, width 512, context 256"), "base");
-  m_layers = spin(1, 64, 1);
-  m_heads = spin(1, 64, 1);
-  m_dim = spin(16, 4096, 32);
-  m_context = spin(8, 4096, 32);
-  m_layers->setObjectName("layers");
-  m_heads->setObjectName("heads");
-  m_dim->setObjectName("dim");
-  m_context->setObjectName("context");
+  m_layers = spin(1, 64, 1, "layers");
+  m_heads = spin(1, 64, 1, "heads");
+  m_dim = spin(16, 4096, 32, "dim");
+  m_context = spin(8, 4096, 32, "context");
   m_headsError = new QLabel;
   m_headsError->setStyleSheet("color: #c0392b");
   m_headsError->setWordWrap(true);
-  auto* form = new QFormLayout(shapeBox);
+  auto* form = new QFormLayout(box);
   form->addRow(tr("Preset"), m_preset);
   form->addRow(tr("Layers"), m_layers);
   form->addRow(tr("Attention heads"), m_heads);
   form->addRow(QString(), m_headsError);
   form->addRow(tr("Width (channels)"), m_dim);
   form->addRow(tr("Context (tokens)"), m_context);
-
-  auto* figuresBox = new QGroupBox(tr("What it costs"));
-  m_figures = new QLabel;
-  m_figures->setTextFormat(Qt::RichText);
-  m_figures->setWordWrap(true);
-  (new QVBoxLayout(figuresBox))->addWidget(m_figures);
-
-  auto* layout = new QVBoxLayout(this);
-  layout->addWidget(objectiveBox);
-  layout->addWidget(shapeBox);
-  layout->addWidget(figuresBox);
-  layout->addStretch();
-
   connect(m_preset, &QComboBox::currentIndexChanged, this, &ModelPage::applyPreset);
   for (QSpinBox* s : {m_layers, m_heads, m_dim, m_context})
     connect(s, &QSpinBox::valueChanged, this, &ModelPage::refresh);
-  connect(m_causal, &QRadioButton::toggled, this, &ModelPage::refresh);
-  connect(m_speedTask, &BackgroundTask::succeeded, this, [this](const QVariant& tokensPerSecond) {
-    m_tokensPerSecond = tokensPerSecond.toDouble();
-    m_estimatedFor = m_estimating;
-  });
-  connect(m_speedTask, &BackgroundTask::finished, this,
-          &ModelPage::refresh);  // Catches up with edits made meanwhile.
-  applyPreset();
+  return box;
 }
 
 void ModelPage::estimateSpeed() {
@@ -131,7 +136,7 @@ ModelConfig ModelPage::config(int vocabSize) const {
   c.layers = m_layers->value();
   c.heads = m_heads->value();
   c.dim = m_dim->value();
-  c.mlpDim = 4 * c.dim;
+  c.mlpDim = kMlpRatio * c.dim;
   c.context = m_context->value();
   return c;
 }

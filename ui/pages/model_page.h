@@ -5,8 +5,10 @@
 #include <QtWidgets/QWidget>
 
 #include "model/model_config.h"
+#include "train/train_config.h"
 
 class QComboBox;
+class QGroupBox;
 class QLabel;
 class QRadioButton;
 class QSpinBox;
@@ -29,6 +31,8 @@ class ModelPage : public QWidget {
   void changed();
 
  private:
+  QGroupBox* createObjectiveBox();
+  QGroupBox* createShapeBox();
   void applyPreset();
   void refresh();
   void showFigures();      // Parameters, FLOPs, memory and speed of the shape now set.
@@ -44,7 +48,7 @@ class ModelPage : public QWidget {
   QComboBox* m_preset;
   QSpinBox *m_layers, *m_heads, *m_dim, *m_context;
   QLabel *m_headsError, *m_figures;
-  int m_batch = 16;
+  int m_batch = pretrain::TrainConfig().batch;  // The Train page says which.
   bool m_applyingPreset = false;
 };
 

@@ -19,42 +19,58 @@
 #include "util/duration_text.h"
 
 namespace pretrain::ui {
-
 namespace {
-QSpinBox* spin(int min, int max, int value) {
+
+constexpr int kSmoothingSteps = 100;        // The slider's 0..99 are weights 0.00..0.99.
+constexpr int kSmoothingSliderWidth = 160;  // A fine control, not a main one: it leaves the room to the plot.
+constexpr int kLossPlotShare = 3;           // The loss plot over the probe plot, 3 : 2.
+constexpr int kProbePlotShare = 2;
+
+QSpinBox* spin(int min, int max, int value, const char* name = nullptr) {
   auto* s = new QSpinBox;
   s->setRange(min, max);
   s->setValue(value);
+  if (name) s->setObjectName(name);
   return s;
 }
+
 }  // namespace
 
 TrainPage::TrainPage(QWidget* parent) : QWidget(parent) {
+  m_status = new QLabel(tr("Ready."));
+  m_status->setWordWrap(true);
+  auto* right = new QVBoxLayout;
+  right->addLayout(createControls());
+  right->addWidget(m_status);
+  right->addWidget(createPlots(), 1);
+  auto* layout = new QHBoxLayout(this);
+  layout->addWidget(createSettingsBox());
+  layout->addLayout(right, 1);
+  setRunning(false);
+}
+
+QGroupBox* TrainPage::createSettingsBox() {
   const TrainConfig defaults;
-  auto* settings = new QGroupBox(tr("Settings"));
-  m_steps = spin(1, 10000000, int(defaults.steps));
-  m_batch = spin(1, 4096, defaults.batch);
+  auto* box = new QGroupBox(tr("Settings"));
+  m_steps = spin(1, 10000000, int(defaults.steps), "steps");
+  m_batch = spin(1, 4096, defaults.batch, "batch");
   m_accum = spin(1, 1024, defaults.accum);
   m_lr = new QDoubleSpinBox;
   m_lr->setDecimals(5);
   m_lr->setRange(0.00001, 1.0);
   m_lr->setSingleStep(0.0001);
   m_lr->setValue(defaults.lr);
-  m_warmup = spin(0, 1000000, int(defaults.warmup));
-  m_evalEvery = spin(1, 1000000, int(defaults.evalEvery));
+  m_warmup = spin(0, 1000000, int(defaults.warmup), "warmup");
+  m_evalEvery = spin(1, 1000000, int(defaults.evalEvery), "evalEvery");
   m_precision = new QComboBox;
   m_precision->addItem(tr("auto (bf16 where fast)"), "auto");
   m_precision->addItem(tr("fp32"), "fp32");
   m_precision->addItem(tr("bf16"), "bf16");
+  m_precision->setObjectName("precision");
   m_threads = spin(0, 256, 0);
   m_threads->setSpecialValueText(tr("all cores"));
   m_seed = spin(0, 1 << 30, int(defaults.seed));
-  m_steps->setObjectName("steps");
-  m_batch->setObjectName("batch");
-  m_warmup->setObjectName("warmup");
-  m_evalEvery->setObjectName("evalEvery");
-  m_precision->setObjectName("precision");
-  auto* form = new QFormLayout(settings);
+  auto* form = new QFormLayout(box);
   form->addRow(tr("Steps"), m_steps);
   form->addRow(tr("Batch (sequences)"), m_batch);
   form->addRow(tr("Accumulation"), m_accum);
@@ -65,7 +81,10 @@ TrainPage::TrainPage(QWidget* parent) : QWidget(parent) {
   form->addRow(tr("Threads"), m_threads);
   form->addRow(tr("Seed"), m_seed);
   connect(m_batch, &QSpinBox::valueChanged, this, &TrainPage::batchChanged);
+  return box;
+}
 
+QLayout* TrainPage::createControls() {
   m_start = new QPushButton(style()->standardIcon(QStyle::SP_MediaPlay), tr("Start"));
   m_pause = new QPushButton(style()->standardIcon(QStyle::SP_MediaPause), tr("Pause"));
   m_stop = new QPushButton(style()->standardIcon(QStyle::SP_MediaStop), tr("Stop"));
@@ -77,26 +96,27 @@ TrainPage::TrainPage(QWidget* parent) : QWidget(parent) {
   m_progress->setFormat(tr("step %v of %m"));
   m_progress->setRange(0, 1);
   m_progress->setValue(0);
-  m_status = new QLabel(tr("Ready."));
-  m_status->setWordWrap(true);
   auto* controls = new QHBoxLayout;
   controls->addWidget(m_start);
   controls->addWidget(m_pause);
   controls->addWidget(m_stop);
   controls->addWidget(m_progress, 1);
+  return controls;
+}
 
+QWidget* TrainPage::createPlots() {
   m_plot = new LossPlot;
   m_latest = new QLabel;
   m_smoothing = new QSlider(Qt::Horizontal);
-  m_smoothing->setRange(0, 99);
-  m_smoothing->setValue(60);  // TensorBoard's default weight
-  m_smoothing->setMaximumWidth(160);
-  connect(m_smoothing, &QSlider::valueChanged, this, [this](int v) { m_plot->setSmoothing(v / 100.0); });
+  m_smoothing->setRange(0, kSmoothingSteps - 1);
+  m_smoothing->setValue(qRound(LossPlot::kDefaultSmoothing * kSmoothingSteps));
+  m_smoothing->setMaximumWidth(kSmoothingSliderWidth);
+  connect(m_smoothing, &QSlider::valueChanged, this,
+          [this](int v) { m_plot->setSmoothing(double(v) / kSmoothingSteps); });
   auto* plotFooter = new QHBoxLayout;
   plotFooter->addWidget(m_latest, 1);
   plotFooter->addWidget(new QLabel(tr("Smoothing")));
   plotFooter->addWidget(m_smoothing);
-
   auto* lossPane = new QWidget;
   auto* lossLayout = new QVBoxLayout(lossPane);
   lossLayout->setContentsMargins(0, 0, 0, 0);
@@ -107,18 +127,10 @@ TrainPage::TrainPage(QWidget* parent) : QWidget(parent) {
   auto* plots = new QSplitter(Qt::Vertical);
   plots->addWidget(lossPane);
   plots->addWidget(m_probePlot);
-  plots->setStretchFactor(0, 3);
-  plots->setStretchFactor(1, 2);
+  plots->setStretchFactor(0, kLossPlotShare);
+  plots->setStretchFactor(1, kProbePlotShare);
   plots->setChildrenCollapsible(false);
-
-  auto* right = new QVBoxLayout;
-  right->addLayout(controls);
-  right->addWidget(m_status);
-  right->addWidget(plots, 1);
-  auto* layout = new QHBoxLayout(this);
-  layout->addWidget(settings);
-  layout->addLayout(right, 1);
-  setRunning(false);
+  return plots;
 }
 
 TrainConfig TrainPage::config() const {
@@ -202,8 +214,9 @@ void TrainPage::showSteps(const QVector<StepMetrics>& rows) {
     m_clock.start();
   }
   m_progress->setValue(int(last.step));
-  const double done = double(last.step - m_firstStep), left = double(m_totalSteps - last.step);
-  const double eta = done > 0 ? m_clock.elapsed() / 1000.0 * left / done : -1;
+  const double done = double(last.step - m_firstStep);
+  const double left = double(m_totalSteps - last.step);
+  const double eta = done > 0 ? double(m_clock.elapsed()) / 1000.0 * left / done : -1;  // seconds
   m_status->setText(tr("Step %1 of %2 · loss %3 · %4 tokens/s · ETA %5")
                         .arg(last.step)
                         .arg(m_totalSteps)

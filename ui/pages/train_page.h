@@ -9,7 +9,9 @@
 
 class QComboBox;
 class QDoubleSpinBox;
+class QGroupBox;
 class QLabel;
+class QLayout;
 class QProgressBar;
 class QPushButton;
 class QSlider;
@@ -53,6 +55,10 @@ class TrainPage : public QWidget {
   void batchChanged(int batch);
 
  private:
+  QGroupBox* createSettingsBox();
+  QLayout* createControls();  // Start, Pause, Stop and the progress bar.
+  QWidget* createPlots();     // The loss plot with its smoothing, and the probe plot below it.
+
   QSpinBox *m_steps, *m_batch, *m_accum, *m_warmup, *m_evalEvery, *m_threads, *m_seed;
   QDoubleSpinBox* m_lr;
   QComboBox* m_precision;
@@ -63,7 +69,8 @@ class TrainPage : public QWidget {
   LossPlot* m_plot;
   ProbePlot* m_probePlot;
   bool m_paused = false;
-  qint64 m_totalSteps = 0, m_firstStep = -1;
+  qint64 m_totalSteps = 0;
+  qint64 m_firstStep = -1;  // The step before this session's first row: the ETA measures its pace.
   QElapsedTimer m_clock;
 };
 

@@ -3,6 +3,8 @@
 #include <QtCore/QCoreApplication>
 
 #include "tokenizer/tokenizer.h"
+#include "tokenizer/word_pieces.h"
+#include "ui/plots/bar_chart.h"
 
 namespace pretrain::ui {
 
@@ -10,8 +12,18 @@ QString candidateLabel(const TokenCandidate& c) {
   if (c.id == SpecialTokens::kEos) return QCoreApplication::translate("candidate", "</s> (end of text)");
   const QString text = QString::fromStdString(c.text);
   if (text.trimmed().isEmpty()) return QCoreApplication::translate("candidate", "␣ (space)");
-  const bool startsWord = QString::fromStdString(c.piece).startsWith(QChar(0x2581));
+  const bool startsWord = c.piece.rfind(kSpaceMark, 0) == 0;
   return startsWord ? text : "…" + text;
+}
+
+void showCandidates(BarChart* chart, const QString& title, const std::vector<TokenCandidate>& candidates) {
+  QStringList labels;
+  QVector<double> probs;
+  for (const TokenCandidate& c : candidates) {
+    labels << candidateLabel(c);
+    probs << c.prob;
+  }
+  chart->setBars(title, labels, probs, QCoreApplication::translate("candidate", "probability"), 1.0);
 }
 
 }  // namespace pretrain::ui

@@ -20,7 +20,10 @@
 namespace pretrain::ui {
 namespace {
 
-constexpr int kDebounceMs = 100;
+constexpr int kMaxTopK = 30;  // Each masked word gets a chart: fewer bars than the next word's.
+constexpr int kDefaultTopK = 8;
+constexpr int kChartFrameHeight = 60;  // A candidate chart's title and axis...
+constexpr int kBarHeight = 22;         // ...and each bar with its label, so every chart reads the same.
 const QString kMask = QString::fromLatin1(kMaskText);
 
 // The words of `text` as the engine counts them (pretrain::splitWords), so "word 3" is the same word here,
@@ -42,40 +45,53 @@ MaskedWordPane::MaskedWordPane(InferenceService* service, QWidget* parent)
   m_sentence->setPlaceholderText(tr("A sentence; click its words below to mask them, or type [MASK]"));
   auto* chips = new QWidget;
   m_chipRow = new FlowLayout(chips);
-  m_topK = new QSpinBox;
-  m_topK->setRange(1, 30);
-  m_topK->setValue(8);
-  m_fillAll = new QPushButton(tr("Fill all"));
-  m_fillAll->setToolTip(tr("Write each masked word's best candidate into the sentence"));
-  m_pin = new QPushButton(tr("Pin as probe"));
-  m_pin->setToolTip(tr("Watch the probability of the one masked word at every evaluation"));
   m_info = new QLabel;
   m_info->setWordWrap(true);
-  auto* bar = new QHBoxLayout;
-  bar->addWidget(new QLabel(tr("Top")));
-  bar->addWidget(m_topK);
-  bar->addStretch();
-  bar->addWidget(m_fillAll);
-  bar->addWidget(m_pin);
-  auto* charts = new QWidget;
-  m_chartColumn = new QVBoxLayout(charts);
-  m_chartColumn->setContentsMargins(0, 0, 0, 0);
-  m_chartColumn->addStretch();
-  auto* chartScroll = new QScrollArea;
-  chartScroll->setWidget(charts);
-  chartScroll->setWidgetResizable(true);
-  chartScroll->setFrameShape(QFrame::NoFrame);
-
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addWidget(m_sentence);
   layout->addWidget(chips);
-  layout->addLayout(bar);
+  layout->addLayout(createButtonRow());
   layout->addWidget(m_info);
-  layout->addWidget(chartScroll, 1);
+  layout->addWidget(createChartColumn(), 1);
+  wireService();
+  rebuildChips();
+  // The example a person sees first: "brown" masked.
+  if (m_chips.size() > 2) m_chips[2]->setChecked(true);
+}
 
+QLayout* MaskedWordPane::createButtonRow() {
+  m_topK = new QSpinBox;
+  m_topK->setRange(1, kMaxTopK);
+  m_topK->setValue(kDefaultTopK);
+  m_fillAll = new QPushButton(tr("Fill all"));
+  m_fillAll->setToolTip(tr("Write each masked word's best candidate into the sentence"));
+  m_pin = new QPushButton(tr("Pin as probe"));
+  m_pin->setToolTip(tr("Watch the probability of the one masked word at every evaluation"));
+  auto* row = new QHBoxLayout;
+  row->addWidget(new QLabel(tr("Top")));
+  row->addWidget(m_topK);
+  row->addStretch();
+  row->addWidget(m_fillAll);
+  row->addWidget(m_pin);
+  return row;
+}
+
+QWidget* MaskedWordPane::createChartColumn() {
+  auto* charts = new QWidget;
+  m_chartColumn = new QVBoxLayout(charts);
+  m_chartColumn->setContentsMargins(0, 0, 0, 0);
+  m_chartColumn->addStretch();
+  auto* scroll = new QScrollArea;
+  scroll->setWidget(charts);
+  scroll->setWidgetResizable(true);
+  scroll->setFrameShape(QFrame::NoFrame);
+  return scroll;
+}
+
+void MaskedWordPane::wireService() {
   m_debounce.setSingleShot(true);
-  m_debounce.setInterval(kDebounceMs);
+  m_debounce.setInterval(kTypingPauseMs);
   connect(&m_debounce, &QTimer::timeout, this, [this] {
     rebuildChips();
     refresh();
@@ -86,9 +102,6 @@ MaskedWordPane::MaskedWordPane(InferenceService* service, QWidget* parent)
   connect(m_pin, &QPushButton::clicked, this, &MaskedWordPane::pinMaskedWord);
   connect(m_service, &InferenceService::fillReady, this, &MaskedWordPane::showFill);
   connect(m_service, &InferenceService::predictorChanged, this, &MaskedWordPane::refresh);
-  rebuildChips();
-  // The example a person sees first: "brown" masked.
-  if (m_chips.size() > 2) m_chips[2]->setChecked(true);
 }
 
 void MaskedWordPane::rebuildChips() {
@@ -141,18 +154,11 @@ void MaskedWordPane::showFill(const FillView& view) {
                                      : tr("Candidates for each masked word, from the words on both sides."));
   const QStringList words = wordsOf(view.text);
   for (const MaskPrediction& m : view.masks) {
-    QStringList labels;
-    QVector<double> probs;
-    for (const TokenCandidate& c : m.candidates) {
-      labels << candidateLabel(c);
-      probs << c.prob;
-    }
     const QString original =
         m.original.empty() ? words.value(m.wordIndex) : QString::fromStdString(m.original);
     auto* chart = new BarChart;
-    chart->setMinimumHeight(60 + 22 * int(labels.size()));
-    chart->setBars(tr("Word %1 (%2)").arg(m.wordIndex + 1).arg(original), labels, probs, tr("probability"),
-                   1.0);
+    chart->setMinimumHeight(kChartFrameHeight + kBarHeight * int(m.candidates.size()));
+    showCandidates(chart, tr("Word %1 (%2)").arg(m.wordIndex + 1).arg(original), m.candidates);
     m_chartColumn->insertWidget(m_chartColumn->count() - 1, chart);
     m_charts << chart;
     if (!m.candidates.empty()) m_best.emplace_back(m.wordIndex, m.candidates[0].text);

@@ -13,6 +13,7 @@
 #include "infer/probe.h"
 
 class QLabel;
+class QLayout;
 class QLineEdit;
 class QPushButton;
 class QSpinBox;
@@ -47,6 +48,9 @@ class MaskedWordPane : public QWidget {
   void pinRequested(const pretrain::Probe& probe);
 
  private:
+  QLayout* createButtonRow();  // Top k, Fill all, Pin as probe.
+  QWidget* createChartColumn();
+  void wireService();
   void rebuildChips();
   void showFill(const FillView& view);
   QVector<int> maskedWords() const;

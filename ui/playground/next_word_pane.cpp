@@ -3,7 +3,6 @@
 #include <QtGui/QTextCursor>
 #include <QtWidgets/QCheckBox>
 #include <QtWidgets/QDoubleSpinBox>
-#include <QtWidgets/QFormLayout>
 #include <QtWidgets/QGroupBox>
 #include <QtWidgets/QHBoxLayout>
 #include <QtWidgets/QLabel>
@@ -22,7 +21,17 @@
 namespace pretrain::ui {
 namespace {
 
-constexpr int kDebounceMs = 100;
+constexpr int kMaxTopK = 50;              // More bars than that do not fit the chart.
+constexpr int kChartMinimumHeight = 260;  // Ten bars with readable labels.
+constexpr int kPromptPiecesLines = 2;     // Most prompts' pieces fit; a longer one scrolls.
+constexpr int kGeneratedLines = 3;        // A sentence or two of generated text before it scrolls.
+constexpr int kBrowserPadding = 12;       // The frame and document margins around those lines.
+// Generation: a sentence or two, sampled from the 40 likeliest pieces within 95% of the probability, so
+// the text stays readable while still showing the model's range.
+constexpr int kMaxGeneratedPieces = 1000;
+constexpr int kDefaultGeneratedPieces = 40;
+constexpr int kDefaultGenerateTopK = 40;
+constexpr double kDefaultTopP = 0.95;
 
 QString alternativesText(const std::vector<TokenCandidate>& alternatives) {
   QStringList lines;
@@ -35,7 +44,7 @@ QTextBrowser* smallBrowser(int lines) {
   auto* b = new QTextBrowser;
   b->setReadOnly(true);
   b->setOpenLinks(false);
-  b->setFixedHeight(b->fontMetrics().lineSpacing() * lines + 12);
+  b->setFixedHeight(b->fontMetrics().lineSpacing() * lines + kBrowserPadding);
   return b;
 }
 
@@ -46,87 +55,101 @@ NextWordPane::NextWordPane(InferenceService* service, QWidget* parent)
   m_prompt = new QLineEdit(tr("I love to eat pizza with"));
   m_prompt->setObjectName("prompt");
   m_prompt->setPlaceholderText(tr("Type a prompt, e.g. The jury said"));
-  m_pieces = smallBrowser(2);
+  m_pieces = smallBrowser(kPromptPiecesLines);
   m_pieces->setPlaceholderText(tr("The prompt's pieces appear here, tinted by how expected each was."));
+  m_info = new QLabel;
+  m_info->setWordWrap(true);
+  m_chart->setMinimumHeight(kChartMinimumHeight);
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(m_prompt);
+  layout->addWidget(m_pieces);
+  layout->addLayout(createSettingsRow());
+  layout->addLayout(createProbabilityRow());
+  layout->addWidget(m_info);
+  layout->addWidget(m_chart, 1);
+  layout->addWidget(createGenerateBox());
+  wireService();
+}
+
+QLayout* NextWordPane::createSettingsRow() {
+  const NextOptions defaults;
   m_topK = new QSpinBox;
-  m_topK->setRange(1, 50);
-  m_topK->setValue(10);
+  m_topK->setRange(1, kMaxTopK);
+  m_topK->setValue(defaults.topK);
   m_temperature = new QDoubleSpinBox;
   m_temperature->setRange(0.05, 5.0);
   m_temperature->setSingleStep(0.1);
-  m_temperature->setValue(1.0);
+  m_temperature->setValue(defaults.temperature);
   m_words = new QCheckBox(tr("Whole words"));
   m_words->setToolTip(
       tr("Extend pieces to the end of the word; a word's probability is its pieces' product"));
   m_words->setChecked(true);
+  auto* row = new QHBoxLayout;
+  row->addWidget(new QLabel(tr("Top")));
+  row->addWidget(m_topK);
+  row->addWidget(new QLabel(tr("Temperature")));
+  row->addWidget(m_temperature);
+  row->addWidget(m_words);
+  row->addStretch();
+  return row;
+}
+
+QLayout* NextWordPane::createProbabilityRow() {
   m_probabilityOf = new QLineEdit;
   m_probabilityOf->setObjectName("probabilityOf");
   m_probabilityOf->setPlaceholderText(tr("any word"));
   m_pin = new QPushButton(tr("Pin as probe"));
   m_pin->setToolTip(tr("Watch the probability of this word (or the best one) at every evaluation"));
-  m_info = new QLabel;
-  m_info->setWordWrap(true);
-  m_chart->setMinimumHeight(260);
+  connect(m_pin, &QPushButton::clicked, this, &NextWordPane::pinWord);
+  auto* row = new QHBoxLayout;
+  row->addWidget(new QLabel(tr("Probability of")));
+  row->addWidget(m_probabilityOf, 1);
+  row->addWidget(m_pin);
+  return row;
+}
 
-  auto* settings = new QHBoxLayout;
-  settings->addWidget(new QLabel(tr("Top")));
-  settings->addWidget(m_topK);
-  settings->addWidget(new QLabel(tr("Temperature")));
-  settings->addWidget(m_temperature);
-  settings->addWidget(m_words);
-  settings->addStretch();
-  auto* probability = new QHBoxLayout;
-  probability->addWidget(new QLabel(tr("Probability of")));
-  probability->addWidget(m_probabilityOf, 1);
-  probability->addWidget(m_pin);
-
-  // Generation.
+QGroupBox* NextWordPane::createGenerateBox() {
   m_maxTokens = new QSpinBox;
-  m_maxTokens->setRange(1, 1000);
-  m_maxTokens->setValue(40);
+  m_maxTokens->setRange(1, kMaxGeneratedPieces);
+  m_maxTokens->setValue(kDefaultGeneratedPieces);
   m_genTopK = new QSpinBox;
-  m_genTopK->setRange(0, 1000);
-  m_genTopK->setValue(40);
+  m_genTopK->setRange(0, kMaxGeneratedPieces);
+  m_genTopK->setValue(kDefaultGenerateTopK);
   m_genTopK->setSpecialValueText(tr("all"));
   m_topP = new QDoubleSpinBox;
   m_topP->setRange(0.01, 1.0);
   m_topP->setSingleStep(0.05);
-  m_topP->setValue(0.95);
+  m_topP->setValue(kDefaultTopP);
   m_seed = new QSpinBox;
   m_seed->setRange(0, 1 << 30);
   m_generate = new QPushButton(tr("Generate"));
-  m_output = smallBrowser(3);
+  m_output = smallBrowser(kGeneratedLines);
   m_output->setPlaceholderText(
       tr("Generated text appears here piece by piece, tinted by each piece's probability; hover a piece "
          "for the alternatives."));
-  auto* genBar = new QHBoxLayout;
-  genBar->addWidget(new QLabel(tr("Pieces")));
-  genBar->addWidget(m_maxTokens);
-  genBar->addWidget(new QLabel(tr("Top-k")));
-  genBar->addWidget(m_genTopK);
-  genBar->addWidget(new QLabel(tr("Top-p")));
-  genBar->addWidget(m_topP);
-  genBar->addWidget(new QLabel(tr("Seed")));
-  genBar->addWidget(m_seed);
-  genBar->addStretch();
-  genBar->addWidget(m_generate);
-  auto* genBox = new QGroupBox(tr("Generate (uses the temperature above)"));
-  auto* genLayout = new QVBoxLayout(genBox);
-  genLayout->addLayout(genBar);
-  genLayout->addWidget(m_output);
+  auto* bar = new QHBoxLayout;
+  bar->addWidget(new QLabel(tr("Pieces")));
+  bar->addWidget(m_maxTokens);
+  bar->addWidget(new QLabel(tr("Top-k")));
+  bar->addWidget(m_genTopK);
+  bar->addWidget(new QLabel(tr("Top-p")));
+  bar->addWidget(m_topP);
+  bar->addWidget(new QLabel(tr("Seed")));
+  bar->addWidget(m_seed);
+  bar->addStretch();
+  bar->addWidget(m_generate);
+  auto* box = new QGroupBox(tr("Generate (uses the temperature above)"));
+  auto* layout = new QVBoxLayout(box);
+  layout->addLayout(bar);
+  layout->addWidget(m_output);
+  connect(m_generate, &QPushButton::clicked, this, &NextWordPane::generateOrStop);
+  return box;
+}
 
-  auto* layout = new QVBoxLayout(this);
-  layout->setContentsMargins(0, 0, 0, 0);
-  layout->addWidget(m_prompt);
-  layout->addWidget(m_pieces);
-  layout->addLayout(settings);
-  layout->addLayout(probability);
-  layout->addWidget(m_info);
-  layout->addWidget(m_chart, 1);
-  layout->addWidget(genBox);
-
+void NextWordPane::wireService() {
   m_debounce.setSingleShot(true);
-  m_debounce.setInterval(kDebounceMs);
+  m_debounce.setInterval(kTypingPauseMs);
   connect(&m_debounce, &QTimer::timeout, this, &NextWordPane::refresh);
   for (QLineEdit* e : {m_prompt, m_probabilityOf})
     connect(e, &QLineEdit::textChanged, this, [this] { m_debounce.start(); });
@@ -135,12 +158,6 @@ NextWordPane::NextWordPane(InferenceService* service, QWidget* parent)
   connect(m_words, &QCheckBox::toggled, this, &NextWordPane::refresh);
   connect(m_service, &InferenceService::nextReady, this, &NextWordPane::showNext);
   connect(m_service, &InferenceService::predictorChanged, this, &NextWordPane::refresh);
-  connect(m_pin, &QPushButton::clicked, this, [this] {
-    const QString target = m_probabilityOf->text().trimmed().isEmpty() ? m_best : m_probabilityOf->text();
-    if (m_prompt->text().trimmed().isEmpty() || target.trimmed().isEmpty()) return;
-    Q_EMIT pinRequested({m_prompt->text().trimmed().toStdString(), target.trimmed().toStdString()});
-  });
-  connect(m_generate, &QPushButton::clicked, this, &NextWordPane::generateOrStop);
   connect(m_service, &InferenceService::generated, this, &NextWordPane::showGenerated);
   connect(m_service, &InferenceService::generateFinished, this, [this](const QString& error) {
     m_generating = false;
@@ -167,6 +184,12 @@ void NextWordPane::refresh() {
   m_service->requestNext(m_prompt->text(), o, m_probabilityOf->text());
 }
 
+void NextWordPane::pinWord() {
+  const QString target = m_probabilityOf->text().trimmed().isEmpty() ? m_best : m_probabilityOf->text();
+  if (m_prompt->text().trimmed().isEmpty() || target.trimmed().isEmpty()) return;
+  Q_EMIT pinRequested({m_prompt->text().trimmed().toStdString(), target.trimmed().toStdString()});
+}
+
 void NextWordPane::showNext(const NextView& view) {
   // An answer to text the person has since changed: the newer question's answer follows.
   if (view.prompt != m_prompt->text() || view.probabilityOf != m_probabilityOf->text()) return;
@@ -176,28 +199,9 @@ void NextWordPane::showNext(const NextView& view) {
     return;
   }
   const NextTokenResult& r = view.result;
-  QStringList labels;
-  QVector<double> probs;
-  for (const TokenCandidate& c : r.candidates) {
-    labels << candidateLabel(c);
-    probs << c.prob;
-  }
   m_best = r.candidates.empty() ? QString() : QString::fromStdString(r.candidates.front().text);
-  m_chart->setBars(m_words->isChecked() ? tr("Next word") : tr("Next piece"), labels, probs,
-                   tr("probability"), 1.0);
-
-  m_pieces->clear();
-  QTextCursor cursor(m_pieces->document());
-  bool unknown = false;
-  for (const PromptPiece& p : r.pieces) {
-    unknown |= p.id == SpecialTokens::kUnk;
-    insertTinted(cursor, QString::fromStdString(p.text), p.prob,
-                 tr("piece %1: probability %2 given what came before")
-                     .arg(QString::fromStdString(p.text).trimmed())
-                     .arg(p.prob, 0, 'g', 3));
-    cursor.insertText(QStringLiteral("\u200B"));  // Lets long prompts wrap between pieces.
-  }
-
+  showCandidates(m_chart, m_words->isChecked() ? tr("Next word") : tr("Next piece"), r.candidates);
+  const bool unknown = showPromptPieces(r.pieces);
   QStringList info;
   info << tr("Entropy of the next piece: %1 bits").arg(r.entropyBits, 0, 'f', 2);
   if (view.hasProbability)
@@ -212,6 +216,21 @@ void NextWordPane::showNext(const NextView& view) {
                 .arg(r.promptTokens);
   if (unknown) info << tr("Some characters are unknown to the tokenizer (shown as ⁇).");
   m_info->setText(info.join(" · "));
+}
+
+bool NextWordPane::showPromptPieces(const std::vector<PromptPiece>& pieces) {
+  m_pieces->clear();
+  QTextCursor cursor(m_pieces->document());
+  bool unknown = false;
+  for (const PromptPiece& p : pieces) {
+    unknown |= p.id == SpecialTokens::kUnk;
+    insertTinted(cursor, QString::fromStdString(p.text), p.prob,
+                 tr("piece %1: probability %2 given what came before")
+                     .arg(QString::fromStdString(p.text).trimmed())
+                     .arg(p.prob, 0, 'g', 3));
+    cursor.insertText(QStringLiteral("\u200B"));  // Lets long prompts wrap between pieces.
+  }
+  return unknown;
 }
 
 void NextWordPane::generateOrStop() {

@@ -6,11 +6,15 @@
 #include <QtCore/QTimer>
 #include <QtWidgets/QWidget>
 
+#include <vector>
+
 #include "infer/probe.h"
 
 class QCheckBox;
 class QDoubleSpinBox;
+class QGroupBox;
 class QLabel;
+class QLayout;
 class QLineEdit;
 class QPushButton;
 class QSpinBox;
@@ -18,7 +22,8 @@ class QTextBrowser;
 
 namespace pretrain {
 struct GeneratedPiece;
-}
+struct PromptPiece;
+}  // namespace pretrain
 
 namespace pretrain::ui {
 
@@ -49,7 +54,14 @@ class NextWordPane : public QWidget {
   void pinRequested(const pretrain::Probe& probe);
 
  private:
+  QLayout* createSettingsRow();     // Top k, temperature, whole words.
+  QLayout* createProbabilityRow();  // Probability of any word, and Pin as probe.
+  QGroupBox* createGenerateBox();
+  void wireService();
+  void pinWord();
   void showNext(const NextView& view);
+  /// The prompt's pieces, tinted by how expected each was; true when one is unknown to the tokenizer.
+  bool showPromptPieces(const std::vector<pretrain::PromptPiece>& pieces);
   void generateOrStop();
   void showGenerated(const pretrain::GeneratedPiece& piece);
 

@@ -10,6 +10,7 @@
 
 #include "infer/probe.h"
 
+class QGroupBox;
 class QLabel;
 class QListWidget;
 class QPushButton;
@@ -47,6 +48,9 @@ class PlaygroundPage : public QWidget {
   void probesChanged(const std::vector<pretrain::Probe>& probes);
 
  private:
+  QWidget* createPanes();  // Next word | masked words over probes.
+  QGroupBox* createProbesBox();
+  void removeSelectedProbe();
   void showProbes();
 
   InferenceService* m_service;

@@ -17,6 +17,10 @@
 
 namespace pretrain::ui {
 
+/// How long the Playground waits after a keystroke before it asks: the keys of a word come faster than
+/// this, so typing asks once per pause rather than once per key, and 0.1 s still feels immediate.
+inline constexpr int kTypingPauseMs = 100;
+
 struct NextView {
   QString prompt, probabilityOf;  ///< What was asked.
   pretrain::NextTokenResult result;

@@ -16,6 +16,7 @@
 
 #include "ui/plots/loss_plot.h"
 #include "ui/plots/probe_plot.h"
+#include "ui/workers/progress_report.h"
 #include "util/duration_text.h"
 
 namespace pretrain::ui {
@@ -205,6 +206,17 @@ void TrainPage::resetForRun(qint64 totalSteps) {
   m_latest->clear();
 }
 
+void TrainPage::showRunHistory(qint64 totalSteps, const std::vector<StepMetrics>& steps,
+                               const std::vector<EvalMetrics>& evals, const std::vector<Probe>& probes,
+                               const std::vector<ProbeResult>& probeResults) {
+  resetForRun(totalSteps);
+  setTotalSteps(totalSteps);
+  showSteps(QVector<StepMetrics>(steps.begin(), steps.end()));
+  for (const EvalMetrics& e : evals) showEval(e);
+  setProbes(probes);
+  showProbeResults(QVector<ProbeResult>(probeResults.begin(), probeResults.end()));
+}
+
 void TrainPage::showSteps(const QVector<StepMetrics>& rows) {
   if (rows.isEmpty()) return;
   m_plot->addSteps(rows);
@@ -235,5 +247,30 @@ void TrainPage::showEval(const EvalMetrics& eval) {
 }
 
 void TrainPage::showStatus(const QString& text) { m_status->setText(text); }
+
+void TrainPage::showDataProgress(const Progress& p) {
+  showStatus(tr("Preparing data: %1 %2%")
+                 .arg(QString::fromStdString(p.stage))
+                 .arg(progressValue(p) * 100 / kProgressRange));
+}
+
+void TrainPage::showFinished(const TrainingRunSummary& s) {
+  showStatus(s.stopped
+                 ? tr("Stopped at step %1; checkpoint saved in %2.")
+                       .arg(s.endStep)
+                       .arg(QString::fromStdString(s.checkpoint))
+                 : tr("Finished at step %1 (%2).").arg(s.endStep).arg(QString::fromStdString(s.compute)));
+}
+
+void TrainPage::showRunEvaluation(const EvalMetrics& e) {
+  showEval(e);
+  showStatus(tr("Evaluated at step %1: validation loss %2 nats per token, perplexity %3, %4 bits per byte "
+                "(%5 tokens).")
+                 .arg(e.step)
+                 .arg(e.loss, 0, 'f', 4)
+                 .arg(e.perplexity, 0, 'f', 2)
+                 .arg(e.bitsPerByte, 0, 'f', 4)
+                 .arg(e.tokens));
+}
 
 }  // namespace pretrain::ui

@@ -43,7 +43,18 @@ class TrainPage : public QWidget {
   void showSteps(const QVector<pretrain::StepMetrics>& rows);
   void showEval(const pretrain::EvalMetrics& eval);
   void showStatus(const QString& text);
+  /// Preparing the corpus before the first step: its stage and how far it is.
+  void showDataProgress(const pretrain::Progress& progress);
+  /// How a run ended: stopped with a checkpoint, or finished.
+  void showFinished(const pretrain::TrainingRunSummary& summary);
+  /// A validation point measured after the run (Run ▸ Evaluate): on the plot, and said in full.
+  void showRunEvaluation(const pretrain::EvalMetrics& eval);
   void resetForRun(qint64 totalSteps);
+  /// An opened run's history, towards its `totalSteps`: its curves, validation points and probes.
+  void showRunHistory(qint64 totalSteps, const std::vector<pretrain::StepMetrics>& steps,
+                      const std::vector<pretrain::EvalMetrics>& evals,
+                      const std::vector<pretrain::Probe>& probes,
+                      const std::vector<pretrain::ProbeResult>& probeResults);
   void setTotalSteps(qint64 steps);
   void setProbes(const std::vector<pretrain::Probe>& probes);
   void showProbeResults(const QVector<pretrain::ProbeResult>& results);

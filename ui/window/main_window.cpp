@@ -6,14 +6,10 @@
 #include <QtGui/QAction>
 #include <QtGui/QCloseEvent>
 #include <QtGui/QKeySequence>
-#include <QtWidgets/QApplication>
 #include <QtWidgets/QFileDialog>
 #include <QtWidgets/QLabel>
-#include <QtWidgets/QMenu>
 #include <QtWidgets/QMenuBar>
 #include <QtWidgets/QMessageBox>
-#include <QtWidgets/QProgressDialog>
-#include <QtWidgets/QPushButton>
 #include <QtWidgets/QStatusBar>
 #include <QtWidgets/QStyle>
 #include <QtWidgets/QTabWidget>
@@ -29,6 +25,8 @@
 #include "ui/pages/model_page.h"
 #include "ui/pages/train_page.h"
 #include "ui/playground/playground_page.h"
+#include "ui/window/recent_menu.h"
+#include "ui/window/run_evaluation.h"
 #include "ui/window/settings_keys.h"
 #include "ui/workers/background_task.h"
 #include "ui/workers/progress_report.h"
@@ -38,7 +36,7 @@
 namespace pretrain::ui {
 namespace {
 
-constexpr int kRecentCount = 8;  // Entries kept per kind in File ▸ Open recent: a menu, not a history.
+constexpr int kStatusMessageMs = 8000;  // Long enough to read a sentence, short enough not to linger.
 
 }  // namespace
 
@@ -51,7 +49,7 @@ MainWindow::MainWindow(QWidget* parent)
       m_train(new TrainPage),
       m_playground(new PlaygroundPage),
       m_statusRun(new QLabel),
-      m_evaluation(new BackgroundTask(this)),
+      m_evaluation(new RunEvaluation(this)),
       m_modelLoader(new BackgroundTask(this)) {
   setWindowTitle(tr("Pretrain Studio"));
   m_tabs->addTab(m_data, tr("1 · Data"));
@@ -61,91 +59,16 @@ MainWindow::MainWindow(QWidget* parent)
   setCentralWidget(m_tabs);
   statusBar()->addPermanentWidget(m_statusRun);
   createMenus();
-
-  connect(m_train, &TrainPage::startRequested, this, &MainWindow::startTraining);
-  connect(m_train, &TrainPage::pauseToggled, m_controller, &TrainingController::setPaused);
-  connect(m_train, &TrainPage::stopRequested, m_controller, &TrainingController::stop);
-  connect(m_train, &TrainPage::batchChanged, m_model, &ModelPage::setBatchForEstimate);
-  connect(m_controller, &TrainingController::runningChanged, m_train, &TrainPage::setRunning);
-  connect(m_controller, &TrainingController::pausedChanged, m_train, &TrainPage::setPaused);
-  connect(m_controller, &TrainingController::steps, m_train, &TrainPage::showSteps);
-  connect(m_controller, &TrainingController::evaluated, m_train, &TrainPage::showEval);
-  connect(m_controller, &TrainingController::steps, this, [this](const QVector<StepMetrics>& rows) {
-    if (rows.isEmpty()) return;
-    m_lastStep = rows.back().step;
-    m_statusRun->setText(
-        tr("step %1 · %2 tokens/s").arg(m_lastStep).arg(qRound(rows.back().tokensPerSecond)));
-  });
-  connect(m_controller, &TrainingController::dataProgress, this, [this](const Progress& p) {
-    m_train->showStatus(tr("Preparing data: %1 %2%")
-                            .arg(QString::fromStdString(p.stage))
-                            .arg(progressValue(p) * 100 / kProgressRange));
-  });
-  connect(m_controller, &TrainingController::finished, this, [this](const TrainingRunSummary& s) {
-    m_train->showStatus(
-        s.stopped ? tr("Stopped at step %1; checkpoint saved in %2.")
-                        .arg(s.endStep)
-                        .arg(QString::fromStdString(s.checkpoint))
-                  : tr("Finished at step %1 (%2).").arg(s.endStep).arg(QString::fromStdString(s.compute)));
-    if (m_closeAfterStop) close();
-  });
-  connect(m_controller, &TrainingController::failed, this, &MainWindow::showError);
-  connect(m_data, &DataPage::corpusChanged, this, [this] { m_openRun.clear(); });  // A new corpus: a new run.
-
-  // The Playground follows training: a fresh copy of the weights every few seconds, at pauses and at the end.
-  connect(m_controller, &TrainingController::steps, this, [this](const QVector<StepMetrics>& rows) {
-    if (!rows.isEmpty()) m_lastStep = rows.back().step;
-  });
-  connect(m_controller, &TrainingController::predictorReady, this,
-          [this](const std::shared_ptr<const Predictor>& predictor) {
-            m_playground->setPredictor(
-                predictor, tr("The model of %1 at step %2 (refreshed every few seconds while training runs).")
-                               .arg(m_shownRun)
-                               .arg(m_lastStep));
-          });
-  connect(m_controller, &TrainingController::probesEvaluated, m_train, &TrainPage::showProbeResults);
-  connect(m_playground, &PlaygroundPage::probesChanged, this, [this](const std::vector<Probe>& probes) {
-    m_controller->setProbes(probes);  // A running run measures them from its next evaluation on.
-    m_train->setProbes(probes);
-  });
-  connect(m_modelLoader, &BackgroundTask::succeeded, this, [this](const QVariant& loaded) {
-    m_playground->setPredictor(loaded.value<std::shared_ptr<const Predictor>>(),
-                               tr("The model of %1 at its latest checkpoint.").arg(m_shownRun));
-  });
-  connect(m_modelLoader, &BackgroundTask::failed, this,
-          [this](const QString& message) { statusBar()->showMessage(message, 8000); });
-  connect(m_evaluation, &BackgroundTask::failed, this, &MainWindow::showError);
-  connect(m_evaluation, &BackgroundTask::succeeded, this, [this](const QVariant& evaluated) {
-    const EvalMetrics e = evaluated.value<EvalMetrics>();
-    m_train->showEval(e);
-    m_train->showStatus(
-        tr("Evaluated at step %1: validation loss %2 nats per token, perplexity %3, %4 bits per byte "
-           "(%5 tokens).")
-            .arg(e.step)
-            .arg(e.loss, 0, 'f', 4)
-            .arg(e.perplexity, 0, 'f', 2)
-            .arg(e.bitsPerByte, 0, 'f', 4)
-            .arg(e.tokens));
-    Q_EMIT runEvaluated(e);
-  });
-
-  QSettings stored;
-  restoreGeometry(stored.value(settings::kWindowGeometry).toByteArray());
-  const QStringList lastCorpus = stored.value(settings::kCorpus).toStringList();
-  if (!lastCorpus.isEmpty()) m_data->setCorpus(lastCorpus);
-  if (stored.contains(settings::kLastTrainConfig)) {
-    try {
-      m_train->setConfig(
-          TrainConfig::fromJson(stored.value(settings::kLastTrainConfig).toString().toStdString()));
-    } catch (...) {
-      // Settings of an older version, or damaged: keep the defaults.
-    }
-  }
-  connect(m_controller, &TrainingController::note, this,
-          [this](const QString& text) { statusBar()->showMessage(text, 8000); });
+  wireTrainPage();
+  wireController();
+  wirePlayground();
+  wireBackgroundTasks();
+  restoreSettings();
 }
 
 MainWindow::~MainWindow() = default;
+
+BackgroundTask* MainWindow::evaluationTask() const { return m_evaluation->task(); }
 
 QString MainWindow::runsFolder() {
   const QString chosen = QSettings().value(settings::kRunsFolder).toString();
@@ -154,6 +77,12 @@ QString MainWindow::runsFolder() {
 }
 
 void MainWindow::createMenus() {
+  createFileMenu();
+  createViewMenu(createRunMenu());
+  createHelpMenu();
+}
+
+void MainWindow::createFileMenu() {
   auto* file = menuBar()->addMenu(tr("&File"));
   QAction* openFiles = file->addAction(tr("&Open corpus…"), m_data, &DataPage::openFiles);
   openFiles->setShortcut(QKeySequence::Open);
@@ -163,8 +92,11 @@ void MainWindow::createMenus() {
     if (!dir.isEmpty()) openRun(dir);
   });
   file->addSeparator();
-  m_recent = file->addMenu(tr("Open &recent"));
-  rebuildRecentMenu();
+  m_recent = new RecentMenu(tr("Open &recent"), file);
+  file->addMenu(m_recent);
+  connect(m_recent, &RecentMenu::corpusChosen, this,
+          [this](const QString& path) { m_data->setCorpus({path}); });
+  connect(m_recent, &RecentMenu::runChosen, this, &MainWindow::openRun);
   QAction* save = file->addAction(tr("&Save checkpoint"), m_controller, &TrainingController::saveCheckpoint);
   save->setShortcut(QKeySequence::Save);
   save->setEnabled(false);
@@ -172,7 +104,9 @@ void MainWindow::createMenus() {
   file->addSeparator();
   QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
   quit->setShortcut(QKeySequence::Quit);
+}
 
+QToolBar* MainWindow::createRunMenu() {
   auto* run = menuBar()->addMenu(tr("&Run"));
   QAction* start = run->addAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("&Start"), this,
                                   &MainWindow::startTraining);
@@ -198,7 +132,10 @@ void MainWindow::createMenus() {
   toolbar->setObjectName("runToolbar");
   toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
   toolbar->addActions({start, pause, stop});
+  return toolbar;
+}
 
+void MainWindow::createViewMenu(QToolBar* toolbar) {
   auto* view = menuBar()->addMenu(tr("&View"));
   const QStringList pages = {tr("&Data"), tr("&Model"), tr("&Train"), tr("&Playground")};
   for (int i = 0; i < pages.size(); ++i) {
@@ -206,7 +143,9 @@ void MainWindow::createMenus() {
     a->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)));
   }
   view->addAction(toolbar->toggleViewAction());
+}
 
+void MainWindow::createHelpMenu() {
   auto* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&About Pretrain Studio"), this, [this] {
     QMessageBox::about(
@@ -218,24 +157,75 @@ void MainWindow::createMenus() {
   });
 }
 
-void MainWindow::rememberRecent(const QString& key, const QString& path) {
-  QSettings stored;
-  QStringList list = stored.value(key).toStringList();
-  list.removeAll(path);
-  list.prepend(path);
-  stored.setValue(key, list.mid(0, kRecentCount));
-  rebuildRecentMenu();
+void MainWindow::wireTrainPage() {
+  connect(m_train, &TrainPage::startRequested, this, &MainWindow::startTraining);
+  connect(m_train, &TrainPage::pauseToggled, m_controller, &TrainingController::setPaused);
+  connect(m_train, &TrainPage::stopRequested, m_controller, &TrainingController::stop);
+  connect(m_train, &TrainPage::batchChanged, m_model, &ModelPage::setBatchForEstimate);
+  connect(m_data, &DataPage::corpusChanged, this, [this] { m_openRun.clear(); });  // A new corpus: a new run.
 }
 
-void MainWindow::rebuildRecentMenu() {
-  m_recent->clear();
+void MainWindow::wireController() {
+  connect(m_controller, &TrainingController::runningChanged, m_train, &TrainPage::setRunning);
+  connect(m_controller, &TrainingController::pausedChanged, m_train, &TrainPage::setPaused);
+  connect(m_controller, &TrainingController::steps, m_train, &TrainPage::showSteps);
+  connect(m_controller, &TrainingController::evaluated, m_train, &TrainPage::showEval);
+  connect(m_controller, &TrainingController::probesEvaluated, m_train, &TrainPage::showProbeResults);
+  connect(m_controller, &TrainingController::steps, this, [this](const QVector<StepMetrics>& rows) {
+    if (rows.isEmpty()) return;
+    m_lastStep = rows.back().step;
+    m_statusRun->setText(
+        tr("step %1 · %2 tokens/s").arg(m_lastStep).arg(qRound(rows.back().tokensPerSecond)));
+  });
+  connect(m_controller, &TrainingController::dataProgress, m_train, &TrainPage::showDataProgress);
+  connect(m_controller, &TrainingController::finished, m_train, &TrainPage::showFinished);
+  connect(m_controller, &TrainingController::finished, this, [this] {
+    if (m_closeAfterStop) close();
+  });
+  connect(m_controller, &TrainingController::failed, this, &MainWindow::showError);
+  connect(m_controller, &TrainingController::note, this,
+          [this](const QString& text) { statusBar()->showMessage(text, kStatusMessageMs); });
+}
+
+void MainWindow::wirePlayground() {
+  // The Playground follows training: a fresh copy of the weights every few seconds, at pauses and at the end.
+  connect(m_controller, &TrainingController::predictorReady, this,
+          [this](const std::shared_ptr<const Predictor>& predictor) {
+            m_playground->setPredictor(
+                predictor, tr("The model of %1 at step %2 (refreshed every few seconds while training runs).")
+                               .arg(m_shownRun)
+                               .arg(m_lastStep));
+          });
+  connect(m_playground, &PlaygroundPage::probesChanged, this, [this](const std::vector<Probe>& probes) {
+    m_controller->setProbes(probes);  // A running run measures them from its next evaluation on.
+    m_train->setProbes(probes);
+  });
+}
+
+void MainWindow::wireBackgroundTasks() {
+  connect(m_modelLoader, &BackgroundTask::succeeded, this, [this](const QVariant& loaded) {
+    m_playground->setPredictor(loaded.value<std::shared_ptr<const Predictor>>(),
+                               tr("The model of %1 at its latest checkpoint.").arg(m_shownRun));
+  });
+  connect(m_modelLoader, &BackgroundTask::failed, this,
+          [this](const QString& message) { statusBar()->showMessage(message, kStatusMessageMs); });
+  connect(m_evaluation, &RunEvaluation::failed, this, &MainWindow::showError);
+  connect(m_evaluation, &RunEvaluation::evaluated, m_train, &TrainPage::showRunEvaluation);
+  connect(m_evaluation, &RunEvaluation::evaluated, this, &MainWindow::runEvaluated);
+}
+
+void MainWindow::restoreSettings() {
   QSettings stored;
-  for (const QString& path : stored.value(settings::kRecentCorpora).toStringList())
-    m_recent->addAction(tr("Corpus: %1").arg(path), this, [this, path] { m_data->setCorpus({path}); });
-  m_recent->addSeparator();
-  for (const QString& path : stored.value(settings::kRecentRuns).toStringList())
-    m_recent->addAction(tr("Run: %1").arg(path), this, [this, path] { openRun(path); });
-  m_recent->setEnabled(!m_recent->isEmpty());
+  restoreGeometry(stored.value(settings::kWindowGeometry).toByteArray());
+  const QStringList lastCorpus = stored.value(settings::kCorpus).toStringList();
+  if (!lastCorpus.isEmpty()) m_data->setCorpus(lastCorpus);
+  if (!stored.contains(settings::kLastTrainConfig)) return;
+  try {
+    m_train->setConfig(
+        TrainConfig::fromJson(stored.value(settings::kLastTrainConfig).toString().toStdString()));
+  } catch (...) {
+    // Settings of an older version, or damaged: keep the defaults.
+  }
 }
 
 bool MainWindow::openRun(const QString& dir) {
@@ -255,21 +245,17 @@ bool MainWindow::openRun(const QString& dir) {
     showError(QString::fromStdString(currentErrorMessage()));
     return false;
   }
-  m_openRun = m_shownRun = dir;
-  rememberRecent(settings::kRecentRuns, dir);
-  m_train->resetForRun(config.train.steps);
-  m_train->setTotalSteps(config.train.steps);
-  m_train->showSteps(QVector<StepMetrics>(steps.begin(), steps.end()));
-  for (const EvalMetrics& e : evals) m_train->showEval(e);
-  m_playground->setProbes(probes);
-  m_train->setProbes(probes);
-  m_train->showProbeResults(QVector<ProbeResult>(probeResults.begin(), probeResults.end()));
+  m_openRun = dir;
+  m_shownRun = dir;
+  m_recent->rememberRun(dir);
   m_lastStep = steps.empty() ? 0 : steps.back().step;
-  loadRunModel(dir);
+  m_playground->setProbes(probes);
+  m_train->showRunHistory(config.train.steps, steps, evals, probes, probeResults);
   m_train->showStatus(tr("Opened %1: %2 steps of %3 done. Start continues it.")
                           .arg(dir)
-                          .arg(steps.empty() ? 0 : steps.back().step)
+                          .arg(m_lastStep)
                           .arg(config.train.steps));
+  loadRunModel(dir);
   m_tabs->setCurrentWidget(m_train);
   return true;
 }
@@ -316,13 +302,7 @@ void MainWindow::startNewRun() {
   const QString dir = QString::fromStdString(newRunDir(runsFolder().toStdString(), std::time(nullptr)));
   QDir().mkpath(runsFolder());
   o.runDir = dir.toStdString();
-  QSettings stored;
-  QStringList inputs;
-  for (const auto& i : o.corpus.inputs) inputs << QString::fromStdString(i);
-  stored.setValue(settings::kCorpus, inputs);
-  stored.setValue(settings::kLastTrainConfig, QString::fromStdString(o.train.toJson()));
-  if (inputs.size() == 1) rememberRecent(settings::kRecentCorpora, inputs.front());
-  rememberRecent(settings::kRecentRuns, dir);
+  rememberStart(o.train, dir);
   m_shownRun = dir;
   m_train->resetForRun(o.train.steps);
   m_tabs->setCurrentWidget(m_train);
@@ -336,30 +316,21 @@ void MainWindow::launch(TrainingRunOptions options, const QString& status) {
   m_controller->start(options);
 }
 
+void MainWindow::rememberStart(const TrainConfig& train, const QString& dir) {
+  QSettings stored;
+  stored.setValue(settings::kCorpus, m_data->inputs());
+  stored.setValue(settings::kLastTrainConfig, QString::fromStdString(train.toJson()));
+  if (m_data->inputs().size() == 1) m_recent->rememberCorpus(m_data->inputs().front());
+  m_recent->rememberRun(dir);
+}
+
 void MainWindow::evaluateRun() {
   if (m_controller->isRunning() || m_evaluation->isRunning()) return;
   if (m_shownRun.isEmpty()) {
     showError(tr("No run to evaluate: open one (File ▸ Open run…) or train one first."));
     return;
   }
-  const std::string dir = m_shownRun.toStdString();
-  auto* dialog = new QProgressDialog(tr("Evaluating %1 on its validation split…").arg(m_shownRun),
-                                     tr("Cancel"), 0, kProgressRange, this);
-  dialog->setWindowTitle(tr("Evaluate run"));
-  dialog->setMinimumDuration(300);  // A quick evaluation shows no dialog at all.
-  connect(dialog, &QProgressDialog::canceled, m_evaluation, &BackgroundTask::cancel);
-  connect(m_evaluation, &BackgroundTask::progress, dialog, [dialog](const Progress& p) {
-    if (p.total) dialog->setValue(progressValue(p));
-  });
-  connect(m_evaluation, &BackgroundTask::finished, dialog, &QObject::deleteLater);
-  m_evaluation->start([dir](const ProgressFn& progress) {
-    const auto trainer = pretrain::openRunTrainer(dir);
-    if (RunFolder(dir).latestCheckpoint().empty())
-      throw InputError("the run " + dir + " has no checkpoint yet: train it first");
-    // The run's own validation windows, so the figure matches the validation points of its history.
-    return QVariant::fromValue(trainer->evaluate(trainer->storeShared(), TokenSplit::Validation,
-                                                 trainer->trainConfig().evalWindows, progress));
-  });
+  m_evaluation->start(m_shownRun);
 }
 
 void MainWindow::loadRunModel(const QString& dir) {

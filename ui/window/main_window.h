@@ -1,6 +1,7 @@
 #pragma once
-// The studio's window: composes the pages (Data, Model, Train), the menus, toolbar and status bar, and the
-// TrainingController. It holds no training logic of its own.
+// The studio's window: composes the pages (Data, Model, Train, Playground), the menus, toolbar and status
+// bar, and the TrainingController. It holds no training logic of its own: it passes what one page or
+// worker says to the others, and starts, opens and evaluates runs through the engine.
 
 #include <QtWidgets/QMainWindow>
 
@@ -10,8 +11,9 @@
 #include "run/training_run.h"
 #include "train/trainer.h"
 
-class QTabWidget;
 class QLabel;
+class QTabWidget;
+class QToolBar;
 
 namespace pretrain::ui {
 
@@ -19,6 +21,8 @@ class BackgroundTask;
 class DataPage;
 class ModelPage;
 class PlaygroundPage;
+class RecentMenu;
+class RunEvaluation;
 class TrainPage;
 class TrainingController;
 
@@ -34,7 +38,7 @@ class MainWindow : public QMainWindow {
   TrainPage* trainPage() const { return m_train; }
   PlaygroundPage* playgroundPage() const { return m_playground; }
   TrainingController* controller() const { return m_controller; }
-  BackgroundTask* evaluationTask() const { return m_evaluation; }
+  BackgroundTask* evaluationTask() const;
   /// Where new runs go: the user's data folder unless the settings name another.
   static QString runsFolder();
 
@@ -54,12 +58,22 @@ class MainWindow : public QMainWindow {
 
  private:
   void createMenus();
+  void createFileMenu();
+  QToolBar* createRunMenu();  // With the toolbar that shows its Start, Pause and Stop.
+  void createViewMenu(QToolBar* toolbar);
+  void createHelpMenu();
+  void wireTrainPage();
+  void wireController();
+  void wirePlayground();
+  void wireBackgroundTasks();
+  void restoreSettings();
+
   void startNewRun();
   void continueOpenRun();
   /// Starts `options` with the pinned probes, showing `status`.
   void launch(pretrain::TrainingRunOptions options, const QString& status);
-  void rememberRecent(const QString& key, const QString& path);
-  void rebuildRecentMenu();
+  /// Keeps what a new run started with: its corpus and settings for the next session, and the recent menu.
+  void rememberStart(const pretrain::TrainConfig& train, const QString& dir);
   void showError(const QString& message);
   /// Loads the run's latest checkpoint into the Playground, in the background.
   void loadRunModel(const QString& dir);
@@ -71,12 +85,13 @@ class MainWindow : public QMainWindow {
   TrainPage* m_train;
   PlaygroundPage* m_playground;
   QLabel* m_statusRun;
+  RecentMenu* m_recent = nullptr;
+  RunEvaluation* m_evaluation;
+  BackgroundTask* m_modelLoader;
   bool m_closeAfterStop = false;
-  QString m_openRun;   // A run to continue on Start; empty for a new run.
-  QString m_shownRun;  // The run whose history the Train page shows (opened or last started).
-  BackgroundTask *m_evaluation, *m_modelLoader;
+  QString m_openRun;      // A run to continue on Start; empty for a new run.
+  QString m_shownRun;     // The run whose history the Train page shows (opened or last started).
   qint64 m_lastStep = 0;  // The latest step shown, to say how old the Playground's weights are.
-  class QMenu* m_recent = nullptr;
 };
 
 }  // namespace pretrain::ui

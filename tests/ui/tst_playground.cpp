@@ -29,8 +29,13 @@ namespace {
 
 std::shared_ptr<const Predictor> trained(const testdata::TokenizedCorpus& data, Objective objective) {
   TrainConfig t;
-  t.batch = 8, t.steps = 60, t.lr = 3e-3, t.warmup = 5;
-  t.threads = 2, t.device = "cpu", t.precision = "fp32";
+  t.batch = 8;
+  t.steps = 60;
+  t.lr = 3e-3;
+  t.warmup = 5;
+  t.threads = 2;
+  t.device = "cpu";
+  t.precision = "fp32";
   Trainer trainer(testdata::smallModel(objective, data.tokenizer->vocabSize()), t, data.store,
                   data.tokenizer);
   while (!trainer.finished()) trainer.step();

@@ -3,9 +3,16 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <iostream>
 #include <sstream>
 
 namespace pretrain::cli {
+namespace {
+
+// Where --help starts the descriptions: room for "  --validation-fraction X"; longer names wrap.
+constexpr size_t kHelpColumn = 30;
+
+}  // namespace
 
 ArgParser::ArgParser(std::string usage, std::string summary)
     : m_usage(std::move(usage)), m_summary(std::move(summary)) {
@@ -39,7 +46,10 @@ bool ArgParser::parse(const std::vector<std::string>& args) {
     std::string name = a.substr(2), value;
     const size_t eq = name.find('=');
     const bool inlineValue = eq != std::string::npos;
-    if (inlineValue) value = name.substr(eq + 1), name = name.substr(0, eq);
+    if (inlineValue) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    }
     const Spec& s = spec(name);
     if (s.isFlag) {
       if (inlineValue) throw UsageError("--" + name + " takes no value");
@@ -60,15 +70,21 @@ bool ArgParser::parse(const std::vector<std::string>& args) {
   return true;
 }
 
+bool ArgParser::parseOrPrintHelp(const std::vector<std::string>& args) {
+  if (parse(args)) return true;
+  std::cout << help();
+  return false;
+}
+
 std::string ArgParser::help() const {
   std::ostringstream out;
   out << "usage: " << m_usage << "\n\n" << m_summary << "\n\noptions:\n";
   for (const auto& s : m_specs) {
     std::string left = "  --" + s.name + (s.isFlag ? "" : " " + s.valueName);
-    if (left.size() < 30)
-      left.resize(30, ' ');
+    if (left.size() < kHelpColumn)
+      left.resize(kHelpColumn, ' ');
     else
-      left += "\n" + std::string(30, ' ');
+      left += "\n" + std::string(kHelpColumn, ' ');
     out << left << s.help;
     if (!s.defaultValue.empty()) out << " [default: " << s.defaultValue << "]";
     out << "\n";

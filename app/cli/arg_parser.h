@@ -30,6 +30,8 @@ class ArgParser {
 
   /// Parses; returns false when --help was asked for (help() is then what to print). Throws UsageError.
   bool parse(const std::vector<std::string>& args);
+  /// parse(), and on --help prints help() on stdout: false then means "done, exit 0".
+  bool parseOrPrintHelp(const std::vector<std::string>& args);
   std::string help() const;
 
   bool given(const std::string& name) const;  ///< Whether the user wrote it (not just its default).

@@ -1,28 +1,41 @@
 // pretrain bench train: training throughput per preset and precision, and model FLOPs utilisation against
 // a matrix-multiply peak measured in the same run, on the same machine.
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "cli/arg_parser.h"
+#include "cli/bench_setup.h"
 #include "cli/commands.h"
 #include "cli/format.h"
-#include "cli/progress_line.h"
-#include "tokenizer/tokenize_corpus.h"
-#include "tokenizer/tokenizer.h"
 #include "compute/compute_device.h"
 #include "train/trainer.h"
-#include "util/atomic_file.h"
-
-namespace fs = std::filesystem;
 
 namespace pretrain::cli {
 namespace {
+
+// Steps run before the clock starts: the first ones allocate and pick kernels, which is not the pace.
+constexpr int kUntimedSteps = 3;
+
+struct BenchTrainOptions : BenchOptions {
+  std::string presets, device;
+  int batch = 0, context = 0, steps = 0, threads = 0;
+};
+
+// The matrix-multiply speed the MFU figures are measured against.
+struct MatmulPeak {
+  double fp32 = 0, bf16 = 0;  // GFLOP/s; bf16 is 0 without fast bf16
+  bool hasBf16 = false;
+};
+
+struct ThroughputRow {
+  std::string preset, precision;
+  int64_t parameters = 0;
+  int batch = 0, context = 0;
+  double tokensPerSecond = 0, mfu = 0;
+};
 
 std::vector<std::string> splitList(const std::string& s) {
   std::vector<std::string> out;
@@ -32,14 +45,13 @@ std::vector<std::string> splitList(const std::string& s) {
   return out;
 }
 
-}  // namespace
-
-int runBenchTrain(const Args& args) {
+ArgParser benchTrainParser() {
   ArgParser p(
       "pretrain bench train [--corpus PATH] [options]",
       "Training tokens/s of each preset in fp32 and bf16 (where the hardware has fast bf16), on real\n"
       "batches of a tokenized corpus, and model FLOPs utilisation (MFU) against the matrix-multiply peak\n"
-      "measured first. Each figure is timed over --steps steps after 3 warm-up steps.");
+      "measured first. Each figure is timed over --steps steps after " +
+          std::to_string(kUntimedSteps) + " warm-up steps.");
   p.option("corpus", "PATH", "corpus to tokenize for the batches", "data/brown");
   p.option("presets", "LIST", "comma-separated presets", "tiny,small,base");
   p.option("objective", "clm|mlm", "which objective", "clm");
@@ -49,68 +61,105 @@ int runBenchTrain(const Args& args) {
   p.option("threads", "N", "threads; 0 = all cores", "0");
   p.option("device", "cpu|cuda|auto", "where to train", "auto");
   p.flag("json", "print one JSON object instead of text");
-  if (!p.parse(args)) {
-    std::cout << p.help();
-    return 0;
-  }
-  const int batch = int(p.integer("batch", 1, 1 << 16)), steps = int(p.integer("steps", 1, 1 << 20));
-  const int context = int(p.integer("context", 0, 1 << 16)), threads = int(p.integer("threads", 0, 1024));
-  const bool json = p.isSet("json");
+  return p;
+}
 
-  const fs::path dir = fs::temp_directory_path() / ("pretrain-bench-train-" + std::to_string(::getpid()));
-  const ScratchDir cleanup(dir.string());  // Removed with everything in it on the way out.
-  ProgressLine progress(json);
-  tokenizeCorpus({{p.value("corpus")}}, dir.string(), {}, progress.callback());
-  progress.finish();
-  const auto tokenizer = Tokenizer::load(tokenizerModelPath(dir.string()));
-  const auto store = std::make_shared<const TokenStore>(tokenStoreDir(dir.string()));
+BenchTrainOptions benchTrainOptions(const ArgParser& p) {
+  BenchTrainOptions o;
+  readBenchOptions(p, o);
+  o.presets = p.value("presets");
+  o.device = p.value("device");
+  o.batch = int(p.integer("batch", 1, 1 << 16));
+  o.steps = int(p.integer("steps", 1, 1 << 20));
+  o.context = int(p.integer("context", 0, 1 << 16));
+  o.threads = int(p.integer("threads", 0, 1024));
+  return o;
+}
 
-  setComputeThreads(threads);
-  const ComputeSetup setup = chooseCompute(p.value("device"), "fp32", threads);
-  const bool bf16 = setup.device.is_cuda() || cpuHasFastBf16();
-  const double peak32 = measureMatmulGflops(setup, false),
-               peak16 = bf16 ? measureMatmulGflops(setup, true) : 0;
-  nlohmann::json rows = nlohmann::json::array();
-  if (!json)
-    std::printf("%s; matmul peak %.0f GFLOP/s fp32%s\n\n%-6s %-5s %9s %12s %12s %6s\n",
-                setup.description.c_str(), peak32,
-                bf16 ? (", " + std::to_string(int(peak16)) + " GFLOP/s bf16").c_str() : " (no fast bf16)",
-                "preset", "prec", "params", "batch", "tokens/s", "MFU");
-  for (const std::string& preset : splitList(p.value("presets"))) {
-    ModelConfig m = ModelConfig::preset(preset, parseObjective(p.value("objective")), tokenizer->vocabSize());
-    if (context > 0) m.context = context;
+MatmulPeak measurePeak(const ComputeSetup& setup) {
+  MatmulPeak peak;
+  peak.hasBf16 = setup.device.is_cuda() || cpuHasFastBf16();
+  peak.fp32 = measureMatmulGflops(setup, false);
+  if (peak.hasBf16) peak.bf16 = measureMatmulGflops(setup, true);
+  return peak;
+}
+
+ThroughputRow measureThroughput(const BenchTrainOptions& o, const BenchCorpus& data,
+                                const std::string& preset, const ModelConfig& m, const std::string& precision,
+                                const MatmulPeak& peak) {
+  TrainConfig t = benchTrainConfig();
+  t.batch = o.batch;
+  t.threads = o.threads;
+  t.device = o.device;
+  t.precision = precision;
+  Trainer trainer(m, t, data.store, data.tokenizer);
+  for (int i = 0; i < kUntimedSteps; ++i) trainer.step();
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < o.steps; ++i) trainer.step();
+  const double seconds = secondsSince(start);
+  ThroughputRow row{preset, precision, m.parameterCount(), o.batch, m.context};
+  row.tokensPerSecond = double(o.steps) * o.batch * m.context / seconds;
+  const double peakGflops = precision == "bf16" ? peak.bf16 : peak.fp32;
+  row.mfu = row.tokensPerSecond * m.trainingFlopsPerToken() / (peakGflops * 1e9);
+  return row;
+}
+
+void printHeader(const ComputeSetup& setup, const MatmulPeak& peak) {
+  std::printf(
+      "%s; matmul peak %.0f GFLOP/s fp32%s\n\n%-6s %-5s %9s %12s %12s %6s\n", setup.description.c_str(),
+      peak.fp32,
+      peak.hasBf16 ? (", " + std::to_string(int(peak.bf16)) + " GFLOP/s bf16").c_str() : " (no fast bf16)",
+      "preset", "prec", "params", "batch", "tokens/s", "MFU");
+}
+
+void printRow(const ThroughputRow& r) {
+  std::printf("%-6s %-5s %8.1fM %5d x %-5d %12s %5.1f%%\n", r.preset.c_str(), r.precision.c_str(),
+              double(r.parameters) / 1e6, r.batch, r.context,
+              formatCount(uint64_t(r.tokensPerSecond)).c_str(), 100 * r.mfu);
+}
+
+void printJson(const ComputeSetup& setup, const MatmulPeak& peak, const std::vector<ThroughputRow>& rows) {
+  nlohmann::json a = nlohmann::json::array();
+  for (const ThroughputRow& r : rows)
+    a.push_back({{"preset", r.preset},
+                 {"precision", r.precision},
+                 {"parameters", r.parameters},
+                 {"batch", r.batch},
+                 {"context", r.context},
+                 {"tokens_per_s", r.tokensPerSecond},
+                 {"mfu", r.mfu}});
+  std::cout << nlohmann::json{{"compute", setup.description},
+                              {"matmul_gflops_fp32", peak.fp32},
+                              {"matmul_gflops_bf16", peak.bf16},
+                              {"rows", a}}
+                   .dump()
+            << "\n";
+}
+
+}  // namespace
+
+int runBenchTrain(const Args& args) {
+  ArgParser p = benchTrainParser();
+  if (!p.parseOrPrintHelp(args)) return 0;
+  const BenchTrainOptions o = benchTrainOptions(p);
+  const BenchCorpus data(o.corpus, "bench-train", o.json);
+
+  setComputeThreads(o.threads);
+  const ComputeSetup setup = chooseCompute(o.device, "fp32", o.threads);
+  const MatmulPeak peak = measurePeak(setup);
+  if (!o.json) printHeader(setup, peak);
+  // Text rows appear as they are measured (a base preset takes a while); JSON waits for all of them.
+  std::vector<ThroughputRow> rows;
+  for (const std::string& preset : splitList(o.presets)) {
+    ModelConfig m = ModelConfig::preset(preset, parseObjective(o.objective), data.tokenizer->vocabSize());
+    if (o.context > 0) m.context = o.context;
     for (const std::string precision : {"fp32", "bf16"}) {
-      if (precision == "bf16" && !bf16) continue;
-      TrainConfig t;
-      t.batch = batch, t.steps = 1 << 30, t.warmup = 10, t.threads = threads;
-      t.device = p.value("device"), t.precision = precision;
-      Trainer trainer(m, t, store, tokenizer);
-      for (int i = 0; i < 3; ++i) trainer.step();
-      const auto start = std::chrono::steady_clock::now();
-      for (int i = 0; i < steps; ++i) trainer.step();
-      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      const double tps = double(steps) * batch * m.context / seconds;
-      const double mfu = tps * m.trainingFlopsPerToken() / ((precision == "bf16" ? peak16 : peak32) * 1e9);
-      rows.push_back({{"preset", preset},
-                      {"precision", precision},
-                      {"parameters", m.parameterCount()},
-                      {"batch", batch},
-                      {"context", m.context},
-                      {"tokens_per_s", tps},
-                      {"mfu", mfu}});
-      if (!json)
-        std::printf("%-6s %-5s %8.1fM %5d x %-5d %12s %5.1f%%\n", preset.c_str(), precision.c_str(),
-                    double(m.parameterCount()) / 1e6, batch, m.context, formatCount(uint64_t(tps)).c_str(),
-                    100 * mfu);
+      if (precision == "bf16" && !peak.hasBf16) continue;
+      rows.push_back(measureThroughput(o, data, preset, m, precision, peak));
+      if (!o.json) printRow(rows.back());
     }
   }
-  if (json)
-    std::cout << nlohmann::json{{"compute", setup.description},
-                                {"matmul_gflops_fp32", peak32},
-                                {"matmul_gflops_bf16", peak16},
-                                {"rows", rows}}
-                     .dump()
-              << "\n";
+  if (o.json) printJson(setup, peak, rows);
   return 0;
 }
 

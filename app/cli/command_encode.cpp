@@ -18,10 +18,7 @@ int runEncode(const Args& args) {
   p.required("tokenizer", "DIR", "a folder written by 'pretrain tokenize' (or a tokenizer.model file)");
   p.required("text", "TEXT", "the text to encode");
   p.flag("json", "print one JSON object instead of text");
-  if (!p.parse(args)) {
-    std::cout << p.help();
-    return 0;
-  }
+  if (!p.parseOrPrintHelp(args)) return 0;
   const std::string where = p.value("tokenizer");
   const std::string model = std::filesystem::is_directory(where) ? tokenizerModelPath(where) : where;
   const auto tok = Tokenizer::load(model);

@@ -1,5 +1,4 @@
 // pretrain eval: a run's model measured on its validation split or on another corpus.
-#include <unistd.h>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -10,16 +9,23 @@
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "cli/progress_line.h"
+#include "cli/scratch_path.h"
 #include "run/open_run.h"
-#include "tokenizer/tokenize_corpus.h"
 #include "run/run_folder.h"
 #include "run/training_run.h"
+#include "tokenizer/tokenize_corpus.h"
 #include "util/atomic_file.h"
 
 namespace fs = std::filesystem;
 
 namespace pretrain::cli {
 namespace {
+
+// A measurement and what it was measured on, as both outputs say it.
+struct EvalReport {
+  EvalMetrics metrics;
+  std::string lossKind, on;
+};
 
 // Two measurements as one: losses weighted by tokens, bits per byte by bytes.
 EvalMetrics combine(const EvalMetrics& a, const EvalMetrics& b) {
@@ -35,6 +41,42 @@ EvalMetrics combine(const EvalMetrics& a, const EvalMetrics& b) {
   return c;
 }
 
+// All of another corpus (both of its splits, up to `windows` windows each), tokenized with the run's own
+// tokenizer into a scratch folder.
+EvalMetrics evaluateOnCorpus(Trainer& trainer, const std::string& runDir, const CorpusSpec& corpus,
+                             int windows, ProgressLine& progress) {
+  const ScratchDir scratch(scratchPath("eval"));
+  fs::copy_file(tokenizerModelPath(RunFolder(runDir).dataDir()), tokenizerModelPath(scratch.path()));
+  TokenizeOptions o;
+  o.store.minTokens = uint64_t(trainer.modelConfig().context) + 1;  // One window.
+  tokenizeCorpus(corpus, scratch.path(), o, progress.callback());
+  progress.finish();
+  const auto store = std::make_shared<const TokenStore>(tokenStoreDir(scratch.path()));
+  return combine(trainer.evaluate(store, TokenSplit::Train, windows, progress.callback()),
+                 trainer.evaluate(store, TokenSplit::Validation, windows, progress.callback()));
+}
+
+void printJson(const EvalReport& r) {
+  const EvalMetrics& e = r.metrics;
+  std::cout << nlohmann::json{{"loss", e.loss},
+                              {"perplexity", e.perplexity},
+                              {"bits_per_byte", e.bitsPerByte},
+                              {"tokens", e.tokens},
+                              {"step", e.step},
+                              {"loss_kind", r.lossKind},
+                              {"on", r.on}}
+                   .dump()
+            << "\n";
+}
+
+void printText(const EvalReport& r) {
+  const EvalMetrics& e = r.metrics;
+  std::printf("%s at step %lld, on the %s\n", r.lossKind.c_str(), static_cast<long long>(e.step),
+              r.on.c_str());
+  std::printf("loss        %.4f nats per token\nperplexity  %.2f\nbits/byte   %.4f\ntokens      %s\n", e.loss,
+              e.perplexity, e.bitsPerByte, formatCount(e.tokens).c_str());
+}
+
 }  // namespace
 
 int runEval(const Args& args) {
@@ -48,54 +90,33 @@ int runEval(const Args& args) {
            true);
   p.option("windows", "N", "at most this many context-length windows", "256");
   p.flag("json", "print one JSON object instead of text");
-  if (!p.parse(args)) {
-    std::cout << p.help();
-    return 0;
-  }
+  if (!p.parseOrPrintHelp(args)) return 0;
   const std::string runDir = p.value("run");
   const int windows = int(p.integer("windows", 1, 1 << 24));
+  const bool json = p.isSet("json");
   auto trainer = openRunTrainer(runDir);
   if (RunFolder(runDir).latestCheckpoint().empty())
     throw InputError("run " + runDir + " has no checkpoint yet");
-  ProgressLine progress(p.isSet("json"));
-  EvalMetrics e;
-  std::string on = "validation split of the run";
+
+  ProgressLine progress(json);
+  EvalReport r;
   if (p.given("corpus")) {
-    // Tokenize with the run's own tokenizer into a scratch folder.
-    const fs::path scratch = fs::temp_directory_path() / ("pretrain-eval-" + std::to_string(::getpid()));
-    const ScratchDir cleanup(scratch.string());  // Removed with everything in it on the way out.
-    fs::copy_file(tokenizerModelPath(RunFolder(runDir).dataDir()), tokenizerModelPath(scratch.string()));
     CorpusSpec corpus;
     corpus.inputs = p.values("corpus");
-    TokenizeOptions o;
-    o.store.minTokens = uint64_t(trainer->modelConfig().context) + 1;
-    tokenizeCorpus(corpus, scratch.string(), o, progress.callback());
-    progress.finish();
-    const auto store = std::make_shared<const TokenStore>(tokenStoreDir(scratch.string()));
-    e = combine(trainer->evaluate(store, TokenSplit::Train, windows, progress.callback()),
-                trainer->evaluate(store, TokenSplit::Validation, windows, progress.callback()));
-    on = "corpus " + corpus.inputs.front() + (corpus.inputs.size() > 1 ? " and more" : "");
+    r.metrics = evaluateOnCorpus(*trainer, runDir, corpus, windows, progress);
+    r.on = "corpus " + corpus.inputs.front() + (corpus.inputs.size() > 1 ? " and more" : "");
   } else {
-    e = trainer->evaluate(trainer->storeShared(), TokenSplit::Validation, windows, progress.callback());
+    r.metrics =
+        trainer->evaluate(trainer->storeShared(), TokenSplit::Validation, windows, progress.callback());
+    r.on = "validation split of the run";
   }
   progress.finish();
   const bool masked = trainer->modelConfig().objective == Objective::Masked;
-  const std::string kind = masked ? "masked-token cross-entropy (fixed masks)" : "next-token cross-entropy";
-  if (p.isSet("json")) {
-    std::cout << nlohmann::json{{"loss", e.loss},
-                                {"perplexity", e.perplexity},
-                                {"bits_per_byte", e.bitsPerByte},
-                                {"tokens", e.tokens},
-                                {"step", e.step},
-                                {"loss_kind", kind},
-                                {"on", on}}
-                     .dump()
-              << "\n";
-    return 0;
-  }
-  std::printf("%s at step %lld, on the %s\n", kind.c_str(), static_cast<long long>(e.step), on.c_str());
-  std::printf("loss        %.4f nats per token\nperplexity  %.2f\nbits/byte   %.4f\ntokens      %s\n", e.loss,
-              e.perplexity, e.bitsPerByte, formatCount(e.tokens).c_str());
+  r.lossKind = masked ? "masked-token cross-entropy (fixed masks)" : "next-token cross-entropy";
+  if (json)
+    printJson(r);
+  else
+    printText(r);
   return 0;
 }
 

@@ -6,8 +6,8 @@
 #include "cli/arg_parser.h"
 #include "cli/commands.h"
 #include "cli/format.h"
-#include "run/open_run.h"
 #include "infer/predictor.h"
+#include "run/open_run.h"
 
 namespace pretrain::cli {
 namespace {
@@ -30,9 +30,7 @@ void printCandidates(const std::vector<TokenCandidate>& cs) {
 bool parseCommon(ArgParser& p, const Args& args) {
   p.required("run", "RUN_DIR", "a run folder written by 'pretrain train' or the studio");
   p.flag("json", "print one JSON object instead of text");
-  if (p.parse(args)) return true;
-  std::cout << p.help();
-  return false;
+  return p.parseOrPrintHelp(args);
 }
 
 }  // namespace

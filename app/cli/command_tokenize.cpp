@@ -107,10 +107,7 @@ int runTokenize(const Args& args) {
   p.option("min-tokens", "N", "refuse a corpus with fewer tokens (one training window)", "129");
   p.option("threads", "N", "encoding and training threads; 0 = all cores", "0");
   p.flag("json", "print one JSON object instead of text");
-  if (!p.parse(args)) {
-    std::cout << p.help();
-    return 0;
-  }
+  if (!p.parseOrPrintHelp(args)) return 0;
   CorpusSpec corpus;
   corpus.inputs = p.values("corpus");
   corpus.encoding = parseTextEncoding(p.value("encoding"));

@@ -7,15 +7,23 @@
 #include "cli/arg_parser.h"
 #include "cli/commands.h"
 #include "cli/format.h"
-#include "cli/interrupt.h"
 #include "cli/progress_line.h"
 #include "cli/train_options.h"
+#include "cli/training_progress.h"
 #include "run/run_folder.h"
 #include "run/training_run.h"
 
 namespace pretrain::cli {
+namespace {
 
-int runTrain(const Args& args) {
+// What the run reports on the way that the summary needs.
+struct RunWatch {
+  int64_t totalSteps = 0;           // the run's own total once it is open (a resumed run may keep its own)
+  double lastValidationLoss = NAN;  // NaN until the first evaluation
+  std::vector<ProbeResult> lastProbes;
+};
+
+ArgParser trainParser() {
   ArgParser p(
       "pretrain train --corpus PATH --out RUN_DIR [options]   |   pretrain train --out RUN_DIR --resume",
       "Pre-trains a model on a corpus: tokenizes it (RUN_DIR/data), trains, evaluates, and writes\n"
@@ -25,78 +33,99 @@ int runTrain(const Args& args) {
   addTrainOptions(p);
   p.flag("resume", "continue the run in --out from its latest checkpoint");
   p.flag("json", "print the summary as one JSON object");
-  if (!p.parse(args)) {
-    std::cout << p.help();
-    return 0;
-  }
-  TrainingRunOptions o = trainOptionsFrom(p);
-  const bool json = p.isSet("json");
+  return p;
+}
 
-  ProgressLine progress(json);
-  const ProgressFn progressFn = progress.callback();
-  TrainingRunCallbacks cb;
-  cb.dataProgress = progressFn;
-  int64_t total = o.train.steps;
-  double lastVal = NAN;
-  cb.onReady = [&](Trainer& t) {
-    total = t.trainConfig().steps;
+// The model about to be trained, on stderr before the first step.
+void printModel(const Trainer& t) {
+  const ModelConfig& m = t.modelConfig();
+  const TrainConfig& c = t.trainConfig();
+  std::fprintf(stderr, "%s model: %d layers, %d heads, width %d, context %d, vocabulary %d\n",
+               m.objective == Objective::Causal ? "next-word (GPT-style)" : "masked-word (BERT-style)",
+               m.layers, m.heads, m.dim, m.context, m.vocabSize);
+  std::fprintf(stderr, "%.1fM parameters, %.1f MFLOP per training token, about %s to train (batch %d); %s\n",
+               double(m.parameterCount()) / 1e6, m.trainingFlopsPerToken() / 1e6,
+               formatBytes(double(m.trainingMemoryBytes(c.batch, c.precision == "bf16"))).c_str(), c.batch,
+               t.computeDescription().c_str());
+}
+
+std::string stepDetail(const StepMetrics& s, double lastValidationLoss) {
+  char detail[160];
+  std::snprintf(detail, sizeof detail, "loss %.3f%s, lr %.2e, %s tokens/s", s.trainLoss,
+                std::isnan(lastValidationLoss)
+                    ? ""
+                    : (", val " + std::to_string(lastValidationLoss).substr(0, 5)).c_str(),
+                s.lr, formatCount(uint64_t(s.tokensPerSecond)).c_str());
+  return detail;
+}
+
+// The progress line, the model and the run's notes on stderr (none with --json), and `watch` kept current.
+TrainingRunCallbacks trainCallbacks(RunWatch& watch, ProgressLine& progress, bool json) {
+  TrainingRunCallbacks cb = trainingProgressCallbacks(
+      progress.callback(), [&watch] { return watch.totalSteps; },
+      [&watch](const StepMetrics& s) { return stepDetail(s, watch.lastValidationLoss); });
+  cb.onReady = [&watch, &progress, json](Trainer& t) {
+    watch.totalSteps = t.trainConfig().steps;
     if (json) return;
-    const ModelConfig& m = t.modelConfig();
     progress.finish();
-    std::fprintf(stderr, "%s model: %d layers, %d heads, width %d, context %d, vocabulary %d\n",
-                 m.objective == Objective::Causal ? "next-word (GPT-style)" : "masked-word (BERT-style)",
-                 m.layers, m.heads, m.dim, m.context, m.vocabSize);
-    std::fprintf(
-        stderr, "%.1fM parameters, %.1f MFLOP per training token, about %s to train (batch %d); %s\n",
-        double(m.parameterCount()) / 1e6, m.trainingFlopsPerToken() / 1e6,
-        formatBytes(double(m.trainingMemoryBytes(t.trainConfig().batch, t.trainConfig().precision == "bf16")))
-            .c_str(),
-        t.trainConfig().batch, t.computeDescription().c_str());
+    printModel(t);
   };
-  cb.onEval = [&](const EvalMetrics& e) { lastVal = e.loss; };
-  std::vector<ProbeResult> lastProbes;
-  cb.onProbes = [&](const std::vector<ProbeResult>& results) { lastProbes = results; };
-  cb.onStep = [&](const StepMetrics& s) {
-    char detail[160];
-    std::snprintf(detail, sizeof detail, "loss %.3f%s, lr %.2e, %s tokens/s", s.trainLoss,
-                  std::isnan(lastVal) ? "" : (", val " + std::to_string(lastVal).substr(0, 5)).c_str(), s.lr,
-                  formatCount(uint64_t(s.tokensPerSecond)).c_str());
-    progressFn({"training", uint64_t(s.step), uint64_t(total), "steps", detail});
-  };
-  cb.onNote = [&](const std::string& note) {
+  cb.onEval = [&watch](const EvalMetrics& e) { watch.lastValidationLoss = e.loss; };
+  cb.onProbes = [&watch](const std::vector<ProbeResult>& results) { watch.lastProbes = results; };
+  cb.onNote = [&progress, json](const std::string& note) {
+    // A checkpoint comes every --save-every steps; the summary names the last one.
     if (json || note.rfind("checkpoint", 0) == 0) return;
     progress.finish();
     std::fprintf(stderr, "%s\n", note.c_str());
   };
-  cb.control = [] { return interruptRequested() ? RunCommand::Stop : RunCommand::Continue; };
-  const TrainingRunSummary r = runTraining(o, cb);
-  progress.finish();
+  return cb;
+}
 
-  if (json) {
-    nlohmann::json j = {{"run", o.runDir},      {"start_step", r.startStep},  {"end_step", r.endStep},
-                        {"stopped", r.stopped}, {"checkpoint", r.checkpoint}, {"compute", r.compute}};
-    if (r.evaluated)
-      j["validation"] = {{"loss", r.lastEval.loss},
-                         {"perplexity", r.lastEval.perplexity},
-                         {"bits_per_byte", r.lastEval.bitsPerByte},
-                         {"step", r.lastEval.step}};
-    std::cout << j.dump() << "\n";
-    return r.stopped ? 130 : 0;
-  }
+void printJson(const std::string& runDir, const TrainingRunSummary& r) {
+  nlohmann::json j = {{"run", runDir},        {"start_step", r.startStep},  {"end_step", r.endStep},
+                      {"stopped", r.stopped}, {"checkpoint", r.checkpoint}, {"compute", r.compute}};
+  if (r.evaluated)
+    j["validation"] = {{"loss", r.lastEval.loss},
+                       {"perplexity", r.lastEval.perplexity},
+                       {"bits_per_byte", r.lastEval.bitsPerByte},
+                       {"step", r.lastEval.step}};
+  std::cout << j.dump() << "\n";
+}
+
+void printText(const std::string& runDir, const TrainingRunSummary& r, const RunWatch& watch) {
   std::printf("%s at step %lld of %lld (%s)\n", r.stopped ? "stopped" : "finished",
-              static_cast<long long>(r.endStep), static_cast<long long>(total), r.compute.c_str());
+              static_cast<long long>(r.endStep), static_cast<long long>(watch.totalSteps), r.compute.c_str());
   if (r.evaluated)
     std::printf("validation  loss %.4f, perplexity %.2f, %.3f bits per byte (step %lld)\n", r.lastEval.loss,
                 r.lastEval.perplexity, r.lastEval.bitsPerByte, static_cast<long long>(r.lastEval.step));
-  if (!lastProbes.empty()) {
-    const std::vector<Probe> probes = RunFolder(o.runDir).readProbes();
-    for (const ProbeResult& pr : lastProbes)
+  if (!watch.lastProbes.empty()) {
+    const std::vector<Probe> probes = RunFolder(runDir).readProbes();
+    for (const ProbeResult& pr : watch.lastProbes)
       std::printf("probe       %s: p = %.4f, rank %s\n", probes.at(size_t(pr.probe)).label().c_str(), pr.prob,
                   pr.rank ? std::to_string(pr.rank).c_str() : "beyond the candidates");
   }
   std::printf("checkpoint  %s\n", r.checkpoint.c_str());
-  if (r.stopped) std::printf("continue with: pretrain train --out %s --resume\n", o.runDir.c_str());
-  return r.stopped ? 130 : 0;
+  if (r.stopped) std::printf("continue with: pretrain train --out %s --resume\n", runDir.c_str());
+}
+
+}  // namespace
+
+int runTrain(const Args& args) {
+  ArgParser p = trainParser();
+  if (!p.parseOrPrintHelp(args)) return 0;
+  const TrainingRunOptions o = trainOptionsFrom(p);
+  const bool json = p.isSet("json");
+
+  ProgressLine progress(json);
+  RunWatch watch;
+  watch.totalSteps = o.train.steps;
+  const TrainingRunSummary r = runTraining(o, trainCallbacks(watch, progress, json));
+  progress.finish();
+  if (json)
+    printJson(o.runDir, r);
+  else
+    printText(o.runDir, r, watch);
+  return r.stopped ? kExitInterrupted : 0;
 }
 
 }  // namespace pretrain::cli

@@ -10,6 +10,9 @@ namespace pretrain::cli {
 
 using Args = std::vector<std::string>;
 
+/// The exit status of a command stopped by Ctrl-C: 128 + SIGINT, as shells report it.
+constexpr int kExitInterrupted = 130;
+
 int runTokenize(const Args& args);
 int runEncode(const Args& args);
 int runBench(const Args& args);

@@ -17,7 +17,10 @@ std::string formatCount(uint64_t n) {
 std::string formatBytes(double bytes) {
   const char* units[] = {"B", "kB", "MB", "GB", "TB"};
   int u = 0;
-  while (bytes >= 1000 && u < 4) bytes /= 1000, ++u;
+  while (bytes >= 1000 && u < 4) {
+    bytes /= 1000;
+    ++u;
+  }
   char buf[32];
   std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", bytes, units[u]);
   return buf;

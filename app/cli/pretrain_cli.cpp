@@ -55,7 +55,7 @@ int run(int argc, char** argv) {
       return 2;
     } catch (const Cancelled&) {
       std::fprintf(stderr, "pretrain %s: cancelled; no partial output was kept\n", c.name);
-      return 130;
+      return kExitInterrupted;
     } catch (...) {  // The command line's one catch-all.
       std::fprintf(stderr, "pretrain %s: error: %s\n", c.name, currentErrorMessage().c_str());
       return 1;

@@ -23,6 +23,10 @@ class ProgressLine {
 
  private:
   bool update(const Progress& p);
+  void startStage(const Progress& p, std::chrono::steady_clock::time_point now);
+  bool due(const Progress& p, std::chrono::steady_clock::time_point now) const;
+  std::string text(const Progress& p, std::chrono::steady_clock::time_point now) const;
+  void print(const std::string& line);
 
   bool m_quiet, m_tty;
   std::string m_stage;

@@ -1,6 +1,12 @@
 #include "cli/train_options.h"
 
 namespace pretrain::cli {
+namespace {
+
+// The MLP's width over the model's, as in every preset (ModelConfig::preset) and GPT-2.
+constexpr int kMlpWidthPerDim = 4;
+
+}  // namespace
 
 void addTrainOptions(ArgParser& p) {
   p.option("corpus", "PATH", "corpus: .txt / .jsonl file or folder; repeat to combine (new runs)", "", true);
@@ -10,7 +16,8 @@ void addTrainOptions(ArgParser& p) {
            "model size: tiny 4x256 ctx 128, small 6x384 ctx 256, base 8x512 ctx 256", "tiny");
   p.option("layers", "N", "Transformer blocks (overrides the preset)");
   p.option("heads", "N", "attention heads; must divide --dim (overrides the preset)");
-  p.option("dim", "N", "model width (overrides the preset; MLP width is 4x)");
+  p.option("dim", "N",
+           "model width (overrides the preset; MLP width is " + std::to_string(kMlpWidthPerDim) + "x)");
   p.option("context", "N", "context length in tokens (overrides the preset)");
   p.option("batch", "N", "sequences per micro-batch", "16");
   p.option("accum", "N", "micro-batches per optimizer step", "1");
@@ -51,7 +58,10 @@ TrainingRunOptions trainOptionsFrom(const ArgParser& p) {
       ModelConfig::preset(o.preset, parseObjective(p.value("objective")), o.tokenize.tokenizer.vocabSize);
   if (p.given("layers")) o.model.layers = int(p.integer("layers", 1, 256));
   if (p.given("heads")) o.model.heads = int(p.integer("heads", 1, 1024));
-  if (p.given("dim")) o.model.dim = int(p.integer("dim", 1, 16384)), o.model.mlpDim = 4 * o.model.dim;
+  if (p.given("dim")) {
+    o.model.dim = int(p.integer("dim", 1, 16384));
+    o.model.mlpDim = kMlpWidthPerDim * o.model.dim;
+  }
   if (p.given("context")) o.model.context = int(p.integer("context", 2, 65536));
   if (p.given("layers") || p.given("heads") || p.given("dim") || p.given("context")) o.preset += "+custom";
   o.model.validate();

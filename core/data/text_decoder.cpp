@@ -119,11 +119,14 @@ void TextDecoder::decodeUtf8(const unsigned char* p, size_t n, std::string& out)
     size_t len;
     uint32_t minCp;
     if (c >= 0xC2 && c <= 0xDF) {
-      len = 2, minCp = 0x80;
+      len = 2;
+      minCp = 0x80;
     } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3, minCp = 0x800;
+      len = 3;
+      minCp = 0x800;
     } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4, minCp = 0x10000;
+      len = 4;
+      minCp = 0x10000;
     } else {
       fail(m_offset + i, kNotUtf8, kLatin1Hint);
     }
@@ -150,7 +153,10 @@ void TextDecoder::decodeUtf16(const unsigned char* p, size_t n, std::string& out
   size_t i = 0;
   if (m_offset == 0 && n >= 2) {
     if (p[0] == 0xFF && p[1] == 0xFE) i = 2;
-    if (p[0] == 0xFE && p[1] == 0xFF) i = 2, m_bigEndian = true;
+    if (p[0] == 0xFE && p[1] == 0xFF) {
+      i = 2;
+      m_bigEndian = true;
+    }
   }
   for (; i + 1 < n; i += 2) {
     const uint32_t u = m_bigEndian ? (p[i] << 8 | p[i + 1]) : (p[i + 1] << 8 | p[i]);

@@ -61,9 +61,13 @@ torch::Tensor TransformerBlockImpl::attention(const torch::Tensor& x, KvCache* c
   torch::Tensor q, k, v;
   if (m_qkv) {
     const auto parts = m_qkv(x).split(C, /*dim=*/2);  // 3 x (B, T, C)
-    q = parts[0], k = parts[1], v = parts[2];
+    q = parts[0];
+    k = parts[1];
+    v = parts[2];
   } else {
-    q = m_query(x), k = m_key(x), v = m_value(x);
+    q = m_query(x);
+    k = m_key(x);
+    v = m_value(x);
   }
   q = q.view({B, T, h, d}).transpose(1, 2);  // (B, h, T, d)
   k = k.view({B, T, h, d}).transpose(1, 2);
@@ -73,8 +77,12 @@ torch::Tensor TransformerBlockImpl::attention(const torch::Tensor& x, KvCache* c
   const int64_t P = cache && cache->sharedK.defined() ? cache->sharedK.size(2) : 0;
   const int64_t S = cache && cache->k.defined() ? cache->k.size(2) : 0;
   if (cache) {
-    if (S > 0) k = torch::cat({cache->k, k}, 2), v = torch::cat({cache->v, v}, 2);
-    cache->k = k, cache->v = v;
+    if (S > 0) {
+      k = torch::cat({cache->k, k}, 2);
+      v = torch::cat({cache->v, v}, 2);
+    }
+    cache->k = k;
+    cache->v = v;
   }
   torch::Tensor att = torch::matmul(q, k.transpose(-2, -1)) * scale;  // (B, h, T, S + T)
   if (m_causal) {  // New position t (after S of the row's own) sees the row's keys up to S + t.
@@ -99,7 +107,9 @@ void KvCache::share() {
 }
 
 void KvCache::selectRows(const torch::Tensor& index) {
-  if (k.defined()) k = k.index_select(0, index), v = v.index_select(0, index);
+  if (!k.defined()) return;
+  k = k.index_select(0, index);
+  v = v.index_select(0, index);
 }
 
 torch::Tensor TransformerBlockImpl::mlp(const torch::Tensor& x) {

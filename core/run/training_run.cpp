@@ -7,9 +7,9 @@
 
 #include "data/token_store.h"
 #include "infer/predictor.h"
-#include "tokenizer/tokenizer.h"
 #include "run/open_run.h"
 #include "run/run_folder.h"
+#include "tokenizer/tokenizer.h"
 #include "util/system_memory.h"
 
 namespace fs = std::filesystem;
@@ -59,77 +59,106 @@ std::unique_ptr<Trainer> startRun(const TrainingRunOptions& o, const RunFolder& 
   return trainer;
 }
 
-}  // namespace
+// The loop between steps: pause, stop and checkpoint requests, evaluation, probes, metrics and checkpoints.
+class RunDriver {
+ public:
+  RunDriver(const TrainingRunOptions& o, const TrainingRunCallbacks& cb)
+      : m_run(o.runDir),
+        m_cb(cb),
+        m_trainer(o.resume ? openRunTrainer(o.runDir, o.resumeSteps, cb.onNote) : startRun(o, m_run, cb)) {
+    if (o.resume) m_run.truncateHistoryAfter(m_trainer->stepsDone());
+    if (!o.probes.empty()) m_run.writeProbes(o.probes);
+    m_probes = m_run.readProbes();
+    fs::create_directories(m_run.checkpointsDir());
+    m_summary.startStep = m_trainer->stepsDone();
+    m_summary.compute = m_trainer->computeDescription();
+    m_savedStep = m_run.latestCheckpoint().empty() ? -1 : m_trainer->stepsDone();
+  }
 
-TrainingRunSummary runTraining(const TrainingRunOptions& o, const TrainingRunCallbacks& cb) {
-  const RunFolder run(o.runDir);
-  std::unique_ptr<Trainer> trainer =
-      o.resume ? openRunTrainer(o.runDir, o.resumeSteps, cb.onNote) : startRun(o, run, cb);
-  if (o.resume) run.truncateHistoryAfter(trainer->stepsDone());
-  if (!o.probes.empty()) run.writeProbes(o.probes);
-  std::vector<Probe> probes = run.readProbes();
-  // Probe results at each evaluation, read from the live model between steps.
-  auto evaluateProbesNow = [&] {
-    if (cb.probes) {
-      std::vector<Probe> now = cb.probes();
-      if (now != probes) run.writeProbes(probes = std::move(now));
-    }
-    if (probes.empty()) return;
-    const Predictor predictor(trainer->model(), trainer->tokenizer());
-    const std::vector<ProbeResult> results = evaluateProbes(predictor, probes, trainer->stepsDone());
-    run.appendProbeResults(results);
-    if (cb.onProbes) cb.onProbes(results);
-  };
-  if (cb.onReady) cb.onReady(*trainer);
-  const TrainConfig& tc = trainer->trainConfig();
-  fs::create_directories(run.checkpointsDir());
-
-  TrainingRunSummary summary;
-  summary.startStep = trainer->stepsDone();
-  summary.compute = trainer->computeDescription();
-  int64_t savedStep = run.latestCheckpoint().empty() ? -1 : trainer->stepsDone();
-  auto save = [&] {
-    savedStep = trainer->stepsDone();
-    summary.checkpoint = run.checkpointPath(trainer->stepsDone());
-    trainer->saveCheckpoint(summary.checkpoint);
-    run.pruneCheckpoints(tc.keepCheckpoints);
-    if (cb.onNote) cb.onNote("checkpoint " + summary.checkpoint);
-  };
-
-  while (!trainer->finished()) {
-    RunCommand command = cb.control ? cb.control() : RunCommand::Continue;
-    while (command == RunCommand::Pause || command == RunCommand::SaveCheckpoint) {
-      if (command == RunCommand::SaveCheckpoint) {
-        if (savedStep != trainer->stepsDone()) save();
-      } else {  // Paused: everything stays in memory.
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  TrainingRunSummary run() {
+    if (m_cb.onReady) m_cb.onReady(*m_trainer);
+    while (!m_trainer->finished()) {
+      if (!waitForGo()) {
+        m_summary.stopped = true;
+        break;
       }
-      command = cb.control();
+      step();
     }
-    if (command == RunCommand::Stop) {
-      summary.stopped = true;
-      break;
+    // A checkpoint at the end and at a stop, unless this step already has one.
+    if (m_savedStep != m_trainer->stepsDone()) save();
+    m_summary.endStep = m_trainer->stepsDone();
+    return m_summary;
+  }
+
+ private:
+  // Asks the caller what to do until it says go on (true) or stop (false); a pause keeps everything in
+  // memory.
+  bool waitForGo() {
+    RunCommand command = m_cb.control ? m_cb.control() : RunCommand::Continue;
+    while (command == RunCommand::Pause || command == RunCommand::SaveCheckpoint) {
+      if (command == RunCommand::SaveCheckpoint && m_savedStep != m_trainer->stepsDone()) save();
+      if (command == RunCommand::Pause) std::this_thread::sleep_for(kPausePoll);
+      command = m_cb.control();
     }
-    const StepMetrics step = trainer->step();
-    if (step.skipped && cb.onNote)
-      cb.onNote("step " + std::to_string(step.step) + " skipped: the loss or gradient was not finite");
-    const bool evalNow = step.step % tc.evalEvery == 0 || trainer->finished();
+    return command != RunCommand::Stop;
+  }
+
+  void step() {
+    const TrainConfig& tc = m_trainer->trainConfig();
+    const StepMetrics step = m_trainer->step();
+    if (step.skipped && m_cb.onNote)
+      m_cb.onNote("step " + std::to_string(step.step) + " skipped: the loss or gradient was not finite");
+    const bool evalNow = step.step % tc.evalEvery == 0 || m_trainer->finished();
     EvalMetrics eval;
     if (evalNow) {
-      eval = trainer->evaluate();
-      summary.evaluated = true;
-      summary.lastEval = eval;
+      eval = m_trainer->evaluate();
+      m_summary.evaluated = true;
+      m_summary.lastEval = eval;
     }
-    run.appendMetrics(step, evalNow ? &eval : nullptr);
-    if (cb.onStep) cb.onStep(step);
-    if (evalNow && cb.onEval) cb.onEval(eval);
-    if (evalNow) evaluateProbesNow();
-    if (step.step % tc.saveEvery == 0 && !trainer->finished()) save();
+    m_run.appendMetrics(step, evalNow ? &eval : nullptr);
+    if (m_cb.onStep) m_cb.onStep(step);
+    if (evalNow && m_cb.onEval) m_cb.onEval(eval);
+    if (evalNow) evaluateProbes();
+    if (step.step % tc.saveEvery == 0 && !m_trainer->finished()) save();
   }
-  // A checkpoint at the end and at a stop, unless this step already has one.
-  if (savedStep != trainer->stepsDone()) save();
-  summary.endStep = trainer->stepsDone();
-  return summary;
+
+  // Probe results at each evaluation, read from the live model between steps.
+  void evaluateProbes() {
+    if (m_cb.probes) {
+      std::vector<Probe> now = m_cb.probes();
+      if (now != m_probes) m_run.writeProbes(m_probes = std::move(now));
+    }
+    if (m_probes.empty()) return;
+    const Predictor predictor(m_trainer->model(), m_trainer->tokenizer());
+    const std::vector<ProbeResult> results =
+        pretrain::evaluateProbes(predictor, m_probes, m_trainer->stepsDone());
+    m_run.appendProbeResults(results);
+    if (m_cb.onProbes) m_cb.onProbes(results);
+  }
+
+  void save() {
+    m_savedStep = m_trainer->stepsDone();
+    m_summary.checkpoint = m_run.checkpointPath(m_trainer->stepsDone());
+    m_trainer->saveCheckpoint(m_summary.checkpoint);
+    m_run.pruneCheckpoints(m_trainer->trainConfig().keepCheckpoints);
+    if (m_cb.onNote) m_cb.onNote("checkpoint " + m_summary.checkpoint);
+  }
+
+  // How often a paused run asks whether it may go on: quick to resume, nothing measurable while it waits.
+  static constexpr std::chrono::milliseconds kPausePoll{20};
+
+  const RunFolder m_run;
+  const TrainingRunCallbacks& m_cb;
+  std::unique_ptr<Trainer> m_trainer;
+  std::vector<Probe> m_probes;
+  TrainingRunSummary m_summary;
+  int64_t m_savedStep = -1;
+};
+
+}  // namespace
+
+TrainingRunSummary runTraining(const TrainingRunOptions& options, const TrainingRunCallbacks& callbacks) {
+  return RunDriver(options, callbacks).run();
 }
 
 }  // namespace pretrain

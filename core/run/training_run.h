@@ -8,9 +8,9 @@
 #include <functional>
 #include <string>
 
-#include "tokenizer/tokenize_corpus.h"
 #include "infer/probe.h"
 #include "model/model_config.h"
+#include "tokenizer/tokenize_corpus.h"
 #include "train/train_config.h"
 #include "train/trainer.h"
 #include "util/progress.h"

@@ -22,6 +22,8 @@ namespace fs = std::filesystem;
 namespace pretrain {
 namespace {
 
+// Text read per batch before it is encoded on all cores: large enough to keep every thread busy, small
+// enough that memory stays bounded whatever the corpus size.
 constexpr size_t kBatchTextBytes = size_t(2) << 20;
 
 uint64_t countWords(std::string_view s) {
@@ -49,10 +51,21 @@ void encodeRange(const std::vector<CorpusEvent>& events, size_t begin, size_t en
   out.ids.clear();
   out.ends.clear();
   out.words = 0;
+  std::vector<std::string_view> lines;
+  for (size_t i = begin; i < end; ++i)
+    if (events[i].kind == CorpusEvent::Kind::Line) {
+      lines.push_back(events[i].text);
+      out.words += countWords(events[i].text);
+    }
+  std::vector<int32_t> ids;
+  std::vector<size_t> lineEnds;
+  out.encoder.encodeLines(lines, ids, lineEnds);
+  // Lines in place, and </s> where each document ends.
+  size_t line = 0, from = 0;
   for (size_t i = begin; i < end; ++i) {
     if (events[i].kind == CorpusEvent::Kind::Line) {
-      out.encoder.encodeAppend(events[i].text, out.ids);
-      out.words += countWords(events[i].text);
+      out.ids.insert(out.ids.end(), ids.begin() + long(from), ids.begin() + long(lineEnds[line]));
+      from = lineEnds[line++];
     } else {
       out.ids.push_back(SpecialTokens::kEos);
     }
@@ -116,6 +129,138 @@ void moveTailToValidation(const std::string& trainPath, const std::string& valid
   fs::resize_file(trainPath, trainBytes - tailBytes);
 }
 
+// Encodes batches of corpus events on all cores; each thread keeps its own word cache from batch to batch.
+class ParallelEncoder {
+ public:
+  ParallelEncoder(const Tokenizer& tokenizer, int threads)
+      : m_ranges(threads > 0 ? size_t(threads) : std::max(1u, std::thread::hardware_concurrency()),
+                 EncodedRange(tokenizer)) {}
+
+  /// Slices of `batch`, encoded in parallel (the calling thread takes the first); in batch order.
+  const std::vector<EncodedRange>& encode(const std::vector<CorpusEvent>& batch) {
+    const size_t threads = m_ranges.size();
+    m_per = (batch.size() + threads - 1) / threads;
+    // An exception in any slice is carried to this thread once every worker has been joined.
+    std::vector<std::exception_ptr> failures(threads);
+    auto encodeSlice = [&](size_t t) {
+      try {
+        encodeRange(batch, t * m_per, std::min(batch.size(), (t + 1) * m_per), m_ranges[t]);
+      } catch (...) {
+        failures[t] = std::current_exception();
+      }
+    };
+    std::vector<std::thread> workers;
+    for (size_t t = 1; t < threads && t * m_per < batch.size(); ++t) workers.emplace_back(encodeSlice, t);
+    encodeSlice(0);
+    for (auto& w : workers) w.join();
+    for (const auto& f : failures)
+      if (f) std::rethrow_exception(f);
+    m_used = m_per == 0 ? 0 : (batch.size() + m_per - 1) / m_per;
+    return m_ranges;
+  }
+  size_t rangesUsed() const { return m_used; }
+  size_t eventsPerRange() const { return m_per; }
+
+ private:
+  std::vector<EncodedRange> m_ranges;
+  size_t m_per = 0, m_used = 0;
+};
+
+// The two split files being written, and what the manifest counts on the way.
+class SplitWriter {
+ public:
+  SplitWriter(const std::string& dir, TokenStoreManifest& m, double validationFraction)
+      : m_m(m),
+        m_fraction(validationFraction),
+        m_train(dir + "/train.bin", m.bytesPerToken),
+        m_validation(dir + "/validation.bin", m.bytesPerToken),
+        m_freq(size_t(m.vocabSize), 0) {}
+
+  /// Writes one encoded batch in corpus order; a document's tokens all go to one split.
+  void write(const std::vector<CorpusEvent>& batch, const ParallelEncoder& encoder,
+             const std::vector<EncodedRange>& ranges) {
+    for (size_t t = 0; t < encoder.rangesUsed(); ++t) {
+      const EncodedRange& r = ranges[t];
+      m_m.words += r.words;
+      size_t from = 0;
+      for (size_t k = 0; k < r.ends.size(); ++k) {
+        writeEvent(batch[t * encoder.eventsPerRange() + k], r.ids.data() + from, r.ends[k] - from);
+        from = r.ends[k];
+      }
+    }
+  }
+
+  /// Closes both files and fills in the manifest's counts.
+  void finish() {
+    m_m.tokens = m_train.count() + m_validation.count();
+    m_m.trainTokens = m_train.count();
+    m_m.validationTokens = m_validation.count();
+    m_m.unknownTokens = m_freq[SpecialTokens::kUnk];
+    m_train.close();
+    m_validation.close();
+  }
+  const std::vector<uint64_t>& frequencies() const { return m_freq; }
+
+ private:
+  void writeEvent(const CorpusEvent& e, const int32_t* ids, size_t n) {
+    const bool held = isValidationDocument(m_document, m_fraction);
+    (held ? m_validation : m_train).write(ids, n);
+    for (size_t i = 0; i < n; ++i) ++m_freq[size_t(ids[i])];
+    if (e.kind == CorpusEvent::Kind::Line) {
+      m_m.textBytes += e.text.size() + 1;
+      if (held) m_m.validationTextBytes += e.text.size() + 1;
+      return;
+    }
+    ++(held ? m_m.validationDocuments : m_m.trainDocuments);
+    ++m_document;
+  }
+
+  TokenStoreManifest& m_m;
+  double m_fraction;
+  TokenWriter m_train, m_validation;
+  std::vector<uint64_t> m_freq;
+  uint64_t m_document = 0;
+};
+
+// With no document held out (too few documents), the last tokens of the train file become the
+// validation set instead.
+void splitByTail(const std::string& dir, TokenStoreManifest& m, double validationFraction) {
+  m.splitMethod = "tail";
+  m.validationTokens = std::max<uint64_t>(1, uint64_t(std::ceil(double(m.tokens) * validationFraction)));
+  m.trainTokens = m.tokens - m.validationTokens;
+  moveTailToValidation(dir + "/train.bin", dir + "/validation.bin", m.validationTokens, m.bytesPerToken);
+  m.validationTextBytes = uint64_t(double(m.textBytes) * double(m.validationTokens) / double(m.tokens));
+  syncFile(dir + "/train.bin");
+  syncFile(dir + "/validation.bin");
+}
+
+std::vector<TokenFrequency> mostFrequent(const std::vector<uint64_t>& freq, const Tokenizer& tokenizer,
+                                         int n) {
+  std::vector<int32_t> order(freq.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = int32_t(i);
+  const size_t top = std::min(order.size(), size_t(std::max(0, n)));
+  std::partial_sort(order.begin(), order.begin() + long(top), order.end(), [&](int32_t a, int32_t b) {
+    return freq[size_t(a)] > freq[size_t(b)] || (freq[size_t(a)] == freq[size_t(b)] && a < b);
+  });
+  std::vector<TokenFrequency> out;
+  for (size_t i = 0; i < top && freq[size_t(order[i])] > 0; ++i)
+    out.push_back({order[i], tokenizer.piece(order[i]), freq[size_t(order[i])]});
+  return out;
+}
+
+TokenStoreManifest emptyManifest(const std::vector<CorpusFile>& files, TextEncoding encoding,
+                                 const Tokenizer& tokenizer, const TokenStoreOptions& options) {
+  TokenStoreManifest m;
+  m.tokenizerHash = tokenizer.hash();
+  m.vocabSize = tokenizer.vocabSize();
+  m.bytesPerToken = m.vocabSize <= 65536 ? 2 : 4;
+  m.encoding = textEncodingName(encoding);
+  m.validationFraction = options.validationFraction;
+  m.splitMethod = "documents";
+  for (const auto& f : files) m.sources.push_back(f.path);
+  return m;
+}
+
 }  // namespace
 
 TokenStoreManifest buildTokenStore(const std::vector<CorpusFile>& files, TextEncoding encoding,
@@ -125,27 +270,12 @@ TokenStoreManifest buildTokenStore(const std::vector<CorpusFile>& files, TextEnc
     throw InputError("validation fraction must be above 0 and below 0.5");
   const auto start = std::chrono::steady_clock::now();
   ScratchDir staged(dir + ".building");
-  TokenStoreManifest m;
-  m.tokenizerHash = tokenizer.hash();
-  m.vocabSize = tokenizer.vocabSize();
-  m.bytesPerToken = m.vocabSize <= 65536 ? 2 : 4;
-  m.encoding = textEncodingName(encoding);
-  m.validationFraction = options.validationFraction;
-  for (const auto& f : files) m.sources.push_back(f.path);
-
-  const std::string trainPath = staged.path() + "/train.bin";
-  const std::string validationPath = staged.path() + "/validation.bin";
-  TokenWriter train(trainPath, m.bytesPerToken), validation(validationPath, m.bytesPerToken);
-  std::vector<uint64_t> freq(size_t(m.vocabSize), 0);
-
-  const size_t threads =
-      options.threads > 0 ? size_t(options.threads) : std::max(1u, std::thread::hardware_concurrency());
-  std::vector<EncodedRange> ranges(threads, EncodedRange(tokenizer));
+  TokenStoreManifest m = emptyManifest(files, encoding, tokenizer, options);
+  SplitWriter writer(staged.path(), m, options.validationFraction);
+  ParallelEncoder encoder(tokenizer, options.threads);
   CorpusReader reader(files, encoding);
   std::vector<CorpusEvent> batch;
-  uint64_t document = 0;
-  bool more = true;
-  while (more) {
+  for (bool more = true; more;) {
     batch.clear();
     size_t batchBytes = 0;
     CorpusEvent ev;
@@ -153,82 +283,20 @@ TokenStoreManifest buildTokenStore(const std::vector<CorpusFile>& files, TextEnc
       batchBytes += ev.text.size();
       batch.push_back(std::move(ev));
     }
-    // Encode slices of the batch in parallel; the calling thread takes the first slice.
-    const size_t per = (batch.size() + threads - 1) / threads;
-    // An exception in any slice is carried to this thread once every worker has been joined.
-    std::vector<std::exception_ptr> failures(threads);
-    auto encodeSlice = [&](size_t t) {
-      try {
-        encodeRange(batch, t * per, std::min(batch.size(), (t + 1) * per), ranges[t]);
-      } catch (...) {
-        failures[t] = std::current_exception();
-      }
-    };
-    std::vector<std::thread> workers;
-    for (size_t t = 1; t < threads && t * per < batch.size(); ++t) workers.emplace_back(encodeSlice, t);
-    encodeSlice(0);
-    for (auto& w : workers) w.join();
-    for (const auto& f : failures)
-      if (f) std::rethrow_exception(f);
-
-    // Write in corpus order; a document's tokens all go to one split.
-    for (size_t t = 0; t * per < batch.size(); ++t) {
-      const EncodedRange& r = ranges[t];
-      m.words += r.words;
-      size_t from = 0;
-      for (size_t k = 0; k < r.ends.size(); ++k) {
-        const CorpusEvent& e = batch[t * per + k];
-        const bool held = isValidationDocument(document, options.validationFraction);
-        (held ? validation : train).write(r.ids.data() + from, r.ends[k] - from);
-        for (size_t i = from; i < r.ends[k]; ++i) ++freq[size_t(r.ids[i])];
-        if (e.kind == CorpusEvent::Kind::Line) {
-          m.textBytes += e.text.size() + 1;
-          if (held) m.validationTextBytes += e.text.size() + 1;
-        } else {
-          ++(held ? m.validationDocuments : m.trainDocuments);
-          ++document;
-        }
-        from = r.ends[k];
-      }
-    }
+    writer.write(batch, encoder, encoder.encode(batch));
     reportProgress(progress, {"tokenizing", reader.bytesRead(), reader.totalBytes(), "bytes", ""});
   }
   m.contentHash = reader.contentHash();
   m.corpusBytes = reader.totalBytes();
   m.documents = reader.documents();
   m.splitLines = reader.splitLines();
-  m.tokens = train.count() + validation.count();
-  m.unknownTokens = freq[SpecialTokens::kUnk];
-  train.close();
-  validation.close();
+  writer.finish();
   if (m.tokens < options.minTokens)
     throw InputError("the corpus has only " + std::to_string(m.tokens) +
                      " tokens; one training window needs " + std::to_string(options.minTokens));
-
-  m.splitMethod = "documents";
-  m.trainTokens = train.count();
-  m.validationTokens = validation.count();
-  if (m.validationDocuments == 0) {
-    m.splitMethod = "tail";
-    m.validationTokens =
-        std::max<uint64_t>(1, uint64_t(std::ceil(double(m.tokens) * options.validationFraction)));
-    m.trainTokens = m.tokens - m.validationTokens;
-    moveTailToValidation(trainPath, validationPath, m.validationTokens, m.bytesPerToken);
-    m.validationTextBytes = uint64_t(double(m.textBytes) * double(m.validationTokens) / double(m.tokens));
-    syncFile(trainPath);
-    syncFile(validationPath);
-  }
-
-  std::vector<int32_t> order(freq.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = int32_t(i);
-  const size_t top = std::min(order.size(), size_t(std::max(0, options.topTokens)));
-  std::partial_sort(order.begin(), order.begin() + long(top), order.end(), [&](int32_t a, int32_t b) {
-    return freq[size_t(a)] > freq[size_t(b)] || (freq[size_t(a)] == freq[size_t(b)] && a < b);
-  });
-  for (size_t i = 0; i < top && freq[size_t(order[i])] > 0; ++i)
-    m.topTokens.push_back({order[i], tokenizer.piece(order[i]), freq[size_t(order[i])]});
+  if (m.validationDocuments == 0) splitByTail(staged.path(), m, options.validationFraction);
+  m.topTokens = mostFrequent(writer.frequencies(), tokenizer, options.topTokens);
   m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-
   // The manifest is the store's seal: written last, then the whole folder goes in place at once.
   writeFileAtomic(staged.path() + "/manifest.json", m.toJson());
   replaceDir(staged.path(), dir);

@@ -1,9 +1,14 @@
 #pragma once
-// A trained SentencePiece tokenizer, used through the runtime-loaded module (spm_c_api.h) so that
-// SentencePiece and LibTorch share one process safely. Encoding is thread-safe.
+// A trained SentencePiece tokenizer. SentencePiece runs in a helper process (tokenizer_helper.h), never in
+// a process that loads LibTorch; the vocabulary is held here, so pieces and their kinds are read without
+// asking it. Encoding and decoding are thread-safe (one request at a time goes to the helper; batches
+// carry many texts in one round trip).
+
+#include <sys/types.h>
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,33 +17,42 @@
 
 namespace pretrain {
 
+class TokenizerHelper;
+
 class Tokenizer {
  public:
-  /// Loads a model file. Throws InputError when it is missing, corrupt, or lacks the fixed special tokens;
-  /// Error when the SentencePiece module cannot be loaded.
+  /// Loads a model file. Throws InputError when it is missing, damaged (the helper cannot read it, or
+  /// ends while reading it), or lacks the fixed special tokens; Error when the helper cannot be started.
   static std::shared_ptr<const Tokenizer> load(const std::string& modelPath);
   ~Tokenizer();
   Tokenizer(const Tokenizer&) = delete;
   Tokenizer& operator=(const Tokenizer&) = delete;
 
-  int32_t vocabSize() const { return m_vocabSize; }
+  int32_t vocabSize() const { return int32_t(m_pieces.size()); }
   std::vector<int32_t> encode(std::string_view text) const;
-  /// Appends the ids of `text` to `out` (no allocation when `out` has room).
+  /// Appends the ids of `text` to `out`.
   void encodeAppend(std::string_view text, std::vector<int32_t>& out) const;
+  /// Many texts in one round trip to the helper.
+  std::vector<std::vector<int32_t>> encodeBatch(const std::vector<std::string_view>& texts) const;
   std::string decode(const std::vector<int32_t>& ids) const;
+  std::vector<std::string> decodeBatch(const std::vector<std::vector<int32_t>>& ids) const;
   /// The piece of `id` as SentencePiece writes it ("▁the", "<0x0A>"); empty for an id out of range.
-  std::string piece(int32_t id) const;
+  const std::string& piece(int32_t id) const;
   bool isByte(int32_t id) const;
   bool isControl(int32_t id) const;
 
   const std::string& path() const { return m_path; }
   /// Hash of the model file: token stores and checkpoints record it to refuse a different tokenizer.
   const std::string& hash() const { return m_hash; }
+  /// The helper process serving this tokenizer now (tests end it on purpose).
+  pid_t helperPid() const;
 
  private:
   Tokenizer() = default;
-  void* m_handle = nullptr;
-  int32_t m_vocabSize = 0;
+  mutable std::mutex m_mutex;  // One request at a time on the helper's connection.
+  std::unique_ptr<TokenizerHelper> m_helper;
+  std::vector<std::string> m_pieces;
+  std::vector<uint8_t> m_kinds;  // helper::SpmKind per id
   std::string m_path;
   std::string m_hash;
 };

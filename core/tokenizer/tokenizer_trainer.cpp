@@ -16,7 +16,7 @@
 namespace pretrain {
 namespace {
 
-constexpr const char* kHelperName = "pretrain-spm-train";
+constexpr const char* kHelperName = "pretrain-tokenizer";
 
 // splitmix64: a tiny, well-mixed generator, so the sample depends only on the seed and the line number.
 uint64_t mix(uint64_t x) {
@@ -69,6 +69,59 @@ void writeSample(const std::vector<CorpusFile>& files, TextEncoding encoding, co
   throw Error("tokenizer training failed: " + message);
 }
 
+std::vector<std::string> trainerArguments(const std::string& helper, const std::string& samplePath,
+                                          const std::string& prefix, const TokenizerOptions& options) {
+  const int threads =
+      options.threads > 0 ? options.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+  return {helper, "train", "--input=" + samplePath, "--model_prefix=" + prefix,
+          std::string("--model_type=") + tokenizerTypeName(options.type),
+          "--vocab_size=" + std::to_string(options.vocabSize), "--byte_fallback=true",
+          // Identity normalisation and kept whitespace: decode(encode(text)) gives back the text exactly.
+          "--normalization_rule_name=identity", "--remove_extra_whitespaces=false", "--split_digits=true",
+          "--pad_id=0", "--unk_id=1", "--bos_id=2", "--eos_id=3", "--pad_piece=<pad>", "--unk_piece=<unk>",
+          "--bos_piece=<s>", "--eos_piece=</s>", "--user_defined_symbols=[MASK]",
+          "--num_threads=" + std::to_string(threads), "--minloglevel=0"};
+}
+
+// Progress and failures from SentencePiece's log: BPE counts pieces up to the target ("size=N"); unigram
+// prunes a large seed vocabulary down to it, so its progress is measured on a log scale.
+class TrainerLog {
+ public:
+  explicit TrainerLog(const TokenizerOptions& options) : m_options(options) {}
+
+  void read(const std::string& line) {
+    if (line.rfind("error: ", 0) == 0) m_error = line.substr(7);
+    if (!line.empty()) m_last = line;
+    static const std::regex sizeRe(R"(\bsize=(\d+))");
+    std::smatch m;
+    if (!std::regex_search(line, m, sizeRe)) return;
+    const double size = std::stod(m[1].str()), target = m_options.vocabSize;
+    if (m_options.type == TokenizerType::Bpe) {
+      m_progress.done = uint64_t(kSteps * std::min(1.0, size / target));
+      return;
+    }
+    if (m_firstSize == 0) m_firstSize = size;
+    if (m_firstSize > target && size < m_firstSize)
+      m_progress.done =
+          uint64_t(kSteps * std::min(1.0, std::log(m_firstSize / size) / std::log(m_firstSize / target)));
+  }
+  const Progress& progress() const { return m_progress; }
+  /// What the log says went wrong.
+  std::string failure(const ChildResult& result) const {
+    if (!m_error.empty()) return m_error;
+    if (result.signal)
+      return "the trainer was ended by signal " + std::to_string(result.signal) + " (" + m_last + ")";
+    return m_last;
+  }
+
+ private:
+  static constexpr uint64_t kSteps = 1000;  // Progress in tenths of a percent.
+  const TokenizerOptions& m_options;
+  double m_firstSize = 0;
+  std::string m_error, m_last;
+  Progress m_progress{"training tokenizer", 0, kSteps, "", ""};
+};
+
 }  // namespace
 
 TokenizerType parseTokenizerType(const std::string& name) {
@@ -97,45 +150,11 @@ TokenizerReport trainTokenizer(const std::vector<CorpusFile>& files, TextEncodin
   report.vocabSize = options.vocabSize;
   writeSample(files, encoding, options, samplePath, report, progress);
 
-  const int threads =
-      options.threads > 0 ? options.threads : int(std::max(1u, std::thread::hardware_concurrency()));
-  const std::vector<std::string> argv = {
-      helper, "--input=" + samplePath, "--model_prefix=" + prefix, "--model_type=" + report.type,
-      "--vocab_size=" + std::to_string(options.vocabSize), "--byte_fallback=true",
-      // Identity normalisation and kept whitespace: decode(encode(text)) gives back the text exactly.
-      "--normalization_rule_name=identity", "--remove_extra_whitespaces=false", "--split_digits=true",
-      "--pad_id=0", "--unk_id=1", "--bos_id=2", "--eos_id=3", "--pad_piece=<pad>", "--unk_piece=<unk>",
-      "--bos_piece=<s>", "--eos_piece=</s>", "--user_defined_symbols=[MASK]",
-      "--num_threads=" + std::to_string(threads), "--minloglevel=0"};
-
-  // Progress from SentencePiece's log: BPE counts pieces up to the target ("size=N"); unigram prunes a
-  // large seed vocabulary down to it, so its progress is measured on a log scale.
-  const std::regex sizeRe(R"(\bsize=(\d+))");
-  double firstSize = 0;
-  std::string lastError, lastLine;
-  Progress p{"training tokenizer", 0, 1000, "", ""};
-  auto onLine = [&](const std::string& line) {
-    if (line.rfind("error: ", 0) == 0) lastError = line.substr(7);
-    if (!line.empty()) lastLine = line;
-    std::smatch m;
-    if (!std::regex_search(line, m, sizeRe)) return;
-    const double size = std::stod(m[1].str());
-    if (options.type == TokenizerType::Bpe) {
-      p.done = uint64_t(1000.0 * std::min(1.0, size / options.vocabSize));
-    } else {
-      if (firstSize == 0) firstSize = size;
-      if (firstSize > options.vocabSize && size < firstSize)
-        p.done = uint64_t(
-            1000.0 * std::min(1.0, std::log(firstSize / size) / std::log(firstSize / options.vocabSize)));
-    }
-  };
-  const ChildResult result = runChild(argv, onLine, [&] { return !progress || progress(p); });
-  if (result.exitCode != 0)
-    throwTrainingError(!lastError.empty() ? lastError
-                       : result.signal ? "the trainer was ended by signal " + std::to_string(result.signal) +
-                                             " (" + lastLine + ")"
-                                       : lastLine,
-                       options);
+  TrainerLog log(options);
+  const ChildResult result = runChild(
+      trainerArguments(helper, samplePath, prefix, options), [&](const std::string& line) { log.read(line); },
+      [&] { return !progress || progress(log.progress()); });
+  if (result.exitCode != 0) throwTrainingError(log.failure(result), options);
   renameDurably(prefix + ".vocab", modelPath.substr(0, modelPath.rfind('.')) + ".vocab");
   renameDurably(prefix + ".model", modelPath);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -2,8 +2,9 @@
 // Encoding with a per-word cache, for tokenizing whole corpora. SentencePiece pieces never span a space
 // (split_by_whitespace, the trainer's default and ours), so a line's encoding is the concatenation of its
 // space-separated words' encodings; natural text repeats its words (Zipf), so most words are looked up
-// rather than encoded. Lines with leading, trailing or repeated spaces go to SentencePiece whole, which
-// keeps the result identical to Tokenizer::encode (a test checks this). One instance per thread.
+// rather than encoded. What the cache lacks for a batch of lines goes to the tokenizer's helper in one
+// round trip. Lines with leading, trailing or repeated spaces go to SentencePiece whole, which keeps the
+// result identical to Tokenizer::encode (a test checks this). One instance per thread.
 
 #include <cstdint>
 #include <string>
@@ -18,7 +19,12 @@ class Tokenizer;
 class WordCacheEncoder {
  public:
   explicit WordCacheEncoder(const Tokenizer& tokenizer, size_t maxEntries = 1 << 19);
-  /// Appends the ids of `line` to `out`; same ids as tokenizer.encodeAppend(line, out).
+  /// Appends the ids of each line to `ids`, and where each line's ids end to `ends`; the same ids as
+  /// tokenizer.encode(line) gives.
+  void encodeLines(const std::vector<std::string_view>& lines, std::vector<int32_t>& ids,
+                   std::vector<size_t>& ends);
+
+  /// encodeLines() for one line.
   void encodeAppend(std::string_view line, std::vector<int32_t>& out);
 
   uint64_t hits() const { return m_hits; }

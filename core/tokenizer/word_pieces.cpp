@@ -1,5 +1,6 @@
 #include "tokenizer/word_pieces.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "data/mlm_masking.h"
@@ -21,8 +22,8 @@ std::vector<PieceKind> pieceKinds(const Tokenizer& tokenizer) {
   std::vector<PieceKind> kinds(size_t(tokenizer.vocabSize()));
   for (int32_t id = 0; id < tokenizer.vocabSize(); ++id)
     kinds[size_t(id)] = id < SpecialTokens::kCount || tokenizer.isControl(id) ? PieceKind::Special
-                        : tokenizer.piece(id).rfind(kSpaceMark, 0) == 0      ? PieceKind::StartsWord
-                                                                             : PieceKind::ContinuesWord;
+                        : tokenizer.piece(id).rfind(kSpaceMark, 0) == 0       ? PieceKind::StartsWord
+                                                                              : PieceKind::ContinuesWord;
   return kinds;
 }
 
@@ -37,7 +38,8 @@ VocabularyTraits vocabularyTraits(const Tokenizer& tokenizer) {
 
 std::string pieceText(std::string_view piece) {
   std::string text(piece);
-  for (size_t at; (at = text.find(kSpaceMark)) != std::string::npos;) text.replace(at, kSpaceMark.size(), " ");
+  for (size_t at; (at = text.find(kSpaceMark)) != std::string::npos;)
+    text.replace(at, kSpaceMark.size(), " ");
   return text;
 }
 
@@ -82,6 +84,25 @@ WordSpan wordCore(std::string_view text, WordSpan word) {
   return end > word.begin ? WordSpan{word.begin, end} : word;
 }
 
+std::vector<std::vector<int>> piecesOfWords(std::string_view text, const std::vector<int32_t>& ids,
+                                            const std::vector<uint32_t>& byteLengths) {
+  const std::vector<WordSpan> words = splitWords(text);
+  std::vector<std::vector<int>> pieces(words.size());
+  int64_t total = 0;
+  for (const int32_t id : ids) total += byteLengths[size_t(id)];
+  int64_t end = -std::max<int64_t>(0, total - int64_t(text.size()));  // Before the dummy prefix, if any.
+  size_t w = 0;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const uint32_t length = byteLengths[size_t(ids[i])];
+    end += length;
+    if (length == 0 || end <= 0) continue;
+    const size_t last = size_t(end - 1);
+    while (w < words.size() && words[w].end <= last) ++w;
+    if (w < words.size() && words[w].begin <= last) pieces[w].push_back(int(i));
+  }
+  return pieces;
+}
+
 std::string maskWords(std::string_view text, const std::vector<int>& indices) {
   const std::vector<WordSpan> words = splitWords(text);
   std::vector<bool> masked(words.size(), false);
@@ -108,9 +129,10 @@ std::string fillInWords(std::string text, const std::vector<std::pair<int, std::
     if (index < 0 || size_t(index) >= words.size()) continue;
     const WordSpan w = words[size_t(index)];
     const size_t mask = text.substr(w.begin, w.end - w.begin).find(kMaskText);
-    const WordSpan target = mask != std::string::npos
-                                ? WordSpan{w.begin + mask, w.begin + mask + std::string_view(kMaskText).size()}
-                                : wordCore(text, w);
+    const WordSpan target =
+        mask != std::string::npos
+            ? WordSpan{w.begin + mask, w.begin + mask + std::string_view(kMaskText).size()}
+            : wordCore(text, w);
     text.replace(target.begin, target.end - target.begin, word);
   }
   return text;

@@ -54,6 +54,12 @@ std::vector<WordSpan> splitWords(std::string_view text);
 /// What masking a word hides: the word up to its last letter or digit ("dog." -> "dog"), the whole word
 /// when it has none.
 WordSpan wordCore(std::string_view text, WordSpan word);
+/// For each word of `text` (splitWords()), the positions in `ids` (the text's encoding) of its pieces: a
+/// piece belongs to the word that holds its last byte, so a piece of spaces alone belongs to none.
+/// `byteLengths` as pieceByteLengths() gives them; a tokenizer's dummy prefix (the space it adds before
+/// the first word) is allowed for.
+std::vector<std::vector<int>> piecesOfWords(std::string_view text, const std::vector<int32_t>& ids,
+                                            const std::vector<uint32_t>& byteLengths);
 /// `text` with the cores of the words at `indices` replaced by [MASK] ("dog." -> "[MASK]."). Throws
 /// InputError for an index out of range.
 std::string maskWords(std::string_view text, const std::vector<int>& indices);

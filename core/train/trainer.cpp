@@ -8,18 +8,24 @@
 #include <sstream>
 #include <thread>
 
+#include "compute/compute_device.h"
 #include "data/token_store.h"
 #include "model/language_model.h"
 #include "tokenizer/tokenizer.h"
 #include "tokenizer/word_pieces.h"
 #include "train/batch_sampler.h"
 #include "train/checkpoint.h"
-#include "compute/compute_device.h"
 #include "train/lr_schedule.h"
 #include "util/atomic_file.h"
 
 namespace pretrain {
 namespace {
+
+// AdamW as GPT-3 and most pre-training since: a shorter memory for the second moment (0.95 rather than
+// 0.999) keeps large models stable when the gradient's scale shifts.
+constexpr double kAdamBeta1 = 0.9, kAdamBeta2 = 0.95, kAdamEps = 1e-8;
+// Non-finite steps in a row after which a run is called diverged (one can be a bad batch; three are not).
+constexpr int kMaxBadSteps = 3;
 
 // Decay weight matrices only: not biases, LayerNorm parameters or position embeddings.
 bool decays(const std::string& name, const torch::Tensor& p) {
@@ -58,7 +64,13 @@ struct Trainer::Impl {
     configuredThread = std::this_thread::get_id();
   }
 
-  LrSchedule schedule() const { return {config.lr, config.warmup, config.steps, 0.1}; }
+  LrSchedule schedule() const {
+    LrSchedule s;  // The floor keeps its default (lr_schedule.h).
+    s.peak = config.lr;
+    s.warmup = config.warmup;
+    s.total = config.steps;
+    return s;
+  }
 
   EvalMetrics evaluate(const BatchSampler& sampler, TokenSplit split, int windows,
                        const ProgressFn& progress = {}) {
@@ -137,7 +149,7 @@ Trainer::Trainer(const ModelConfig& modelConfig, const TrainConfig& config,
     (decays(p.key(), p.value()) ? decay : noDecay).push_back(p.value());
   auto options = [&](double wd) {
     return std::make_unique<torch::optim::AdamWOptions>(
-        torch::optim::AdamWOptions(config.lr).betas({0.9, 0.95}).eps(1e-8).weight_decay(wd));
+        torch::optim::AdamWOptions(config.lr).betas({kAdamBeta1, kAdamBeta2}).eps(kAdamEps).weight_decay(wd));
   };
   std::vector<torch::optim::OptimizerParamGroup> groups;
   groups.emplace_back(decay, options(config.weightDecay));
@@ -171,12 +183,11 @@ StepMetrics Trainer::step() {
     // Not applied: the weights stay as they were. Three in a row means the run has diverged.
     d->optimizer->zero_grad();
     m.skipped = true;
-    if (++d->badSteps >= 3)
-      throw TrainingError(
-          "training stopped at step " + std::to_string(d->step + 1) +
-          ": the loss or gradient was not finite for 3 steps in a row; lower the learning rate "
-          "(now " +
-          std::to_string(d->config.lr) + ") or resume from the last checkpoint");
+    if (++d->badSteps >= kMaxBadSteps)
+      throw TrainingError("training stopped at step " + std::to_string(d->step + 1) +
+                          ": the loss or gradient was not finite for " + std::to_string(kMaxBadSteps) +
+                          " steps in a row; lower the learning rate (now " + std::to_string(d->config.lr) +
+                          ") or resume from the last checkpoint");
   } else {
     d->badSteps = 0;
     for (auto& group : d->optimizer->param_groups())

@@ -79,6 +79,42 @@ class TstModels : public QObject {
     }
   }
 
+  // The forward pass is the standard GPT-2 one (so an exported model means the same elsewhere): a tiny
+  // model with fixed weights gives the logits that tests/core/reference/gpt2_reference.py computes in plain
+  // Python from the paper's equations (each parameter 0.3 sin(0.37 (j + 1) + 0.01 sum(bytes of its name))
+  // at flat index j). Float32 against float64: within 1e-5.
+  void gpt2ReferenceLogits() {
+    ModelConfig c;
+    c.vocabSize = 11;
+    c.dim = 8;
+    c.heads = 2;
+    c.layers = 2;
+    c.context = 6;
+    c.mlpDim = 16;
+    auto model = makeModel(c);
+    model->eval();
+    torch::NoGradGuard guard;
+    for (auto& p : model->named_parameters()) {
+      double s = 0;
+      for (const char ch : p.key()) s += 0.01 * static_cast<unsigned char>(ch);
+      const torch::Tensor j = torch::arange(1, p.value().numel() + 1, torch::kDouble);
+      p.value().copy_((0.3 * torch::sin(0.37 * j + s)).view(p.value().sizes()));
+    }
+    const torch::Tensor logits = model->forward(torch::tensor({{3, 7, 1, 10, 0}}, torch::kLong))[0];
+    const std::vector<double> reference = {
+        -0.06736751, 0.02924921,  0.009830973,  -0.04858785, 0.08574691,  -0.1200861,  0.1504763,
+        -0.175918,   0.1955745,   -0.2087996,   0.2151581,   -0.1092917,  0.05731529,  -0.00345405,
+        -0.05052078, 0.1028342,   -0.1517659,   0.1957067,   -0.2332117,  0.2630473,   -0.2842326,
+        0.2960708,   -0.03398515, -0.007277785, 0.04830139,  -0.08773658, 0.1242865,   -0.1567493,
+        0.1840572,   -0.2053124,  0.2198158,    -0.2270905,  0.2268972,   -0.03202972, -0.02129758,
+        0.07392449,  -0.1241204,  0.1702345,    -0.2107504,  0.2443357,   -0.2698859,  0.2865609,
+        -0.2938121,  0.2914013,   -0.01488112,  -0.01606139, 0.04647571,  -0.07536167, 0.1017693,
+        -0.1248303,  0.1437861,   -0.1580135,   0.1670445,   -0.1705823,  0.1685103};
+    const torch::Tensor expected = torch::tensor(reference, torch::kDouble).view({5, 11});
+    const double worst = (logits.to(torch::kDouble) - expected).abs().max().item<double>();
+    QVERIFY2(worst < 1e-5, qPrintable(QString("largest difference %1").arg(worst)));
+  }
+
   void maskedModelSeesBothSides() {
     auto model = makeModel(small(Objective::Masked));
     model->eval();

@@ -3,8 +3,8 @@
 
 #include <filesystem>
 
-#include "tokenizer/tokenize_corpus.h"
 #include "test_tokenizer.h"
+#include "tokenizer/tokenize_corpus.h"
 #include "util/error.h"
 
 using namespace pretrain;

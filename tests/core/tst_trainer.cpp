@@ -4,10 +4,10 @@
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QTest>
 
+#include "compute/compute_device.h"
 #include "model/language_model.h"
 #include "test_model.h"
 #include "test_tokenizer.h"
-#include "compute/compute_device.h"
 #include "train/trainer.h"
 
 using namespace pretrain;

@@ -5,10 +5,10 @@
 
 #include <filesystem>
 
-#include "test_tokenizer.h"
 #include "run/probe_json.h"
 #include "run/run_folder.h"
 #include "run/training_run.h"
+#include "test_tokenizer.h"
 
 using namespace pretrain;
 

@@ -9,7 +9,7 @@
 namespace {
 
 // Lowest first: a folder may include itself and the folders before it, never one after it.
-const QStringList kCoreLayers = {"util", "data", "tokenizer", "compute", "model",
+const QStringList kCoreLayers = {"util",  "data",  "tokenizer", "compute", "model",
                                  "train", "infer", "run",       "export"};
 
 struct Include {
@@ -68,8 +68,9 @@ class TestLayers : public QObject {
   void interfaceHasNoLibTorch() {
     QStringList violations;
     for (const Include& inc : includesUnder("ui"))
-      if (inc.target.startsWith("torch/") || inc.target.startsWith("ATen/") || inc.target.startsWith("c10/") ||
-          inc.target == "model/language_model.h" || inc.target == "model/transformer_block.h")
+      if (inc.target.startsWith("torch/") || inc.target.startsWith("ATen/") ||
+          inc.target.startsWith("c10/") || inc.target == "model/language_model.h" ||
+          inc.target == "model/transformer_block.h")
         violations << inc.file + " includes " + inc.target;
     QVERIFY2(violations.isEmpty(), qPrintable(violations.join('\n')));
   }

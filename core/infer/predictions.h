@@ -1,0 +1,72 @@
+#pragma once
+// What inference answers, as plain values: candidates with their probabilities, a prompt's pieces, masked
+// words and generated pieces. The Playground and the command line show these; no LibTorch here.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "infer/sampling.h"
+
+namespace pretrain {
+
+/// A candidate token, or a candidate word of several pieces (for a masked word).
+struct TokenCandidate {
+  int32_t id = 0;     ///< The (first) piece's id.
+  std::string piece;  ///< As the tokenizer writes it ("▁cheese"); pieces joined for a word.
+  std::string text;   ///< As text ("cheese").
+  double prob = 0;    ///< For a word of several pieces, the product of its pieces' probabilities.
+};
+
+/// A piece of the prompt and how expected it was: its probability given the pieces before it (causal
+/// model) or given all the others (masked model: each piece masked in turn).
+struct PromptPiece {
+  int32_t id = 0;
+  std::string text;
+  double prob = 0;
+};
+
+struct NextOptions {
+  int topK = 10;
+  double temperature = 1.0;
+  bool words = false;  ///< Whole next words: pieces extended to a word boundary, probability = product.
+  bool promptPieces = false;  ///< Also say how expected each prompt piece was (NextTokenResult::pieces).
+};
+
+struct NextTokenResult {
+  std::vector<TokenCandidate> candidates;  ///< Most probable first.
+  double entropyBits = 0;                  ///< Of the whole next-piece distribution.
+  int promptTokens = 0;
+  bool truncated = false;           ///< The prompt was longer than the context: its start was dropped.
+  std::vector<PromptPiece> pieces;  ///< The pieces the model saw (NextOptions::promptPieces).
+};
+
+/// How likely a given word is at a place in the text.
+struct WordProbability {
+  double prob = 0;  ///< The product of its pieces' probabilities, each given the pieces before it.
+  int rank = 0;     ///< Of its first piece among all candidates (1 = most probable); 0 = not ranked.
+  int pieces = 0;
+};
+
+/// A generated piece, with what else the model considered at that point.
+struct GeneratedPiece {
+  std::string text;
+  double prob = 0;                           ///< Of the chosen piece (after temperature, top-k and top-p).
+  std::vector<TokenCandidate> alternatives;  ///< The most probable pieces at that point.
+};
+
+struct MaskPrediction {
+  int wordIndex = 0;           ///< Which whitespace-separated word of the text the mask is (0-based).
+  std::vector<int> positions;  ///< Its token positions: one for a [MASK], a word's pieces for fillWords().
+  std::string original;        ///< The masked word as it was (fillWords() only).
+  bool startsWord = true;  ///< The mask begins a word ("▁..."); false for "pizza[MASK]" (no space before).
+  std::vector<TokenCandidate> candidates;  ///< Most probable first.
+};
+
+/// Sampling's temperature, top-k and top-p (sampling.h), and how much to generate from which seed.
+struct GenerateOptions : SamplingOptions {
+  int maxNewTokens = 50;
+  uint64_t seed = 0;
+};
+
+}  // namespace pretrain

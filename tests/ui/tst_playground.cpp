@@ -177,6 +177,26 @@ class TstPlayground : public QObject {
     QCOMPARE(page.probes().at(1).target, std::string("brown"));
   }
 
+  void typedMasksAndClickedWordsFillTogether_data() { typingShowsTheEnginesNextWords_data(); }
+  void typedMasksAndClickedWordsFillTogether() {
+    QFETCH(bool, masked);
+    PlaygroundPage page;
+    page.show();
+    page.setPredictor(masked ? m_masked : m_causal, "test model");
+    MaskedWordPane* pane = page.maskedWordPane();
+    pane->sentenceEdit()->setText("The quick [MASK] fox jumps over the lazy dog.");
+    QTRY_COMPARE(pane->candidateCharts().size(), 1);      // The typed mask.
+    QTest::mouseClick(pane->chips()[8], Qt::LeftButton);  // "dog." as well: both are filled together.
+    QTRY_COMPARE(pane->candidateCharts().size(), 2);
+    bool dog = false;
+    for (BarChart* chart : pane->candidateCharts()) dog |= chart->chart()->title().startsWith("Word 9 (dog");
+    QVERIFY(dog);
+    pane->fillAll();
+    const QString filled = pane->sentenceEdit()->text();
+    QVERIFY2(!filled.contains("[MASK]") && filled.startsWith("The quick ") && filled.endsWith("."),
+             qPrintable(filled));
+  }
+
   void fillAndPinFollowTheEnginesWords() {
     PlaygroundPage page;
     page.show();

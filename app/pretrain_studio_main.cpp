@@ -1,8 +1,8 @@
 // pretrain-studio [CORPUS...]: the desktop app; corpus files or folders given on the command line are loaded.
 #include <QtWidgets/QApplication>
 
-#include "ui/data_page.h"
-#include "ui/main_window.h"
+#include "ui/pages/data_page.h"
+#include "ui/window/main_window.h"
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);

@@ -11,7 +11,7 @@
 #include <cstdio>
 #include <vector>
 
-#include "ui/loss_plot.h"
+#include "ui/plots/loss_plot.h"
 
 using pretrain::StepMetrics;
 using pretrain::ui::LossPlot;
@@ -41,7 +41,9 @@ int main(int argc, char** argv) {
       StepMetrics s;
       s.step = step;
       s.trainLoss = 2.0 + 7.0 / std::sqrt(double(step)) + 0.3 * std::sin(step * 0.7);  // noisy, falling
-      s.lr = 3e-4, s.gradNorm = 1.0, s.tokensPerSecond = 4000 + step % 97;
+      s.lr = 3e-4;
+      s.gradNorm = 1.0;
+      s.tokensPerSecond = 4000 + step % 97;
       rows.push_back(s);
     }
     plot.addSteps(rows);

@@ -5,7 +5,7 @@
 #include <QtGui/QPixmap>
 #include <QtTest/QTest>
 
-#include "ui/loss_plot.h"
+#include "ui/plots/loss_plot.h"
 
 using namespace pretrain;
 using pretrain::ui::LossPlot;
@@ -44,7 +44,9 @@ class TstLossPlot : public QObject {
     for (int i = 1; i <= 5000; ++i) rows.push_back(row(i, 5.0 / i));
     p.addSteps(rows);
     EvalMetrics e;
-    e.step = 10, e.loss = 0.6, e.perplexity = std::exp(0.6);
+    e.step = 10;
+    e.loss = 0.6;
+    e.perplexity = std::exp(0.6);
     p.addEval(e);
     QTRY_COMPARE(p.pointCount(), 5000);
     const QStringList lines = p.csv().split('\n', Qt::SkipEmptyParts);

@@ -12,18 +12,19 @@
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QSpinBox>
 
-#include "test_data.h"
 #include "run/run_folder.h"
 #include "run/training_run.h"
-#include "ui/background_task.h"
-#include "ui/data_page.h"
-#include "ui/loss_plot.h"
-#include "ui/main_window.h"
-#include "ui/model_page.h"
-#include "ui/playground_page.h"
-#include "ui/probe_plot.h"
-#include "ui/train_page.h"
-#include "ui/training_controller.h"
+#include "test_data.h"
+#include "ui/pages/data_page.h"
+#include "ui/pages/model_page.h"
+#include "ui/pages/train_page.h"
+#include "ui/playground/playground_page.h"
+#include "ui/plots/loss_plot.h"
+#include "ui/plots/probe_plot.h"
+#include "ui/window/main_window.h"
+#include "ui/window/settings_keys.h"
+#include "ui/workers/background_task.h"
+#include "ui/workers/training_controller.h"
 #include "util/content_hash.h"
 
 using namespace pretrain;
@@ -77,12 +78,31 @@ class TstMainWindow : public QObject {
   Q_OBJECT
   QTemporaryDir m_dir;
 
+  // A run made by the engine directly, as `pretrain train` makes it.
+  void makeEngineRun(const QString& name, int steps) {
+    TrainingRunOptions o;
+    o.runDir = m_dir.filePath(name).toStdString();
+    o.corpus.inputs = {m_dir.filePath("corpus.txt").toStdString()};
+    o.tokenize.tokenizer.vocabSize = 400;
+    o.model.layers = 1;
+    o.model.heads = 2;
+    o.model.dim = 32;
+    o.model.mlpDim = 64;
+    o.model.context = 16;
+    o.train.batch = 4;
+    o.train.steps = steps;
+    o.train.warmup = 2;
+    o.train.evalEvery = 10;
+    o.train.device = "cpu";
+    runTraining(o, {});
+  }
+
  private Q_SLOTS:
   void initTestCase() {
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName("PretrainStudioTests");
     QSettings().clear();
-    QSettings().setValue("runs/folder", m_dir.filePath("runs"));
+    QSettings().setValue(settings::kRunsFolder, m_dir.filePath("runs"));
     testdata::writeFile(m_dir.filePath("corpus.txt"), testdata::textCorpus(30, 10));
     testdata::writeFile(m_dir.filePath("binary.txt"), QByteArray("\x7f"
                                                                  "ELF\x02\x01\x00\x00",
@@ -152,15 +172,7 @@ class TstMainWindow : public QObject {
   }
 
   void openAndContinueARunFromTheCommandLine() {
-    // A run made by the engine directly, as `pretrain train` makes it.
-    TrainingRunOptions o;
-    o.runDir = m_dir.filePath("cli-run").toStdString();
-    o.corpus.inputs = {m_dir.filePath("corpus.txt").toStdString()};
-    o.tokenize.tokenizer.vocabSize = 400;
-    o.model.layers = 1, o.model.heads = 2, o.model.dim = 32, o.model.mlpDim = 64, o.model.context = 16;
-    o.train.batch = 4, o.train.steps = 20, o.train.warmup = 2, o.train.evalEvery = 10, o.train.device = "cpu";
-    runTraining(o, {});
-
+    makeEngineRun("cli-run", 20);
     MainWindow w;
     MessageCatcher catcher;
     QVERIFY(!w.openRun(m_dir.filePath("corpus.txt")));  // Not a run folder: a message, nothing opened.
@@ -189,6 +201,18 @@ class TstMainWindow : public QObject {
     QVERIFY2(std::abs(e.loss - evals.back().loss) < 1e-4 * evals.back().loss,
              qPrintable(QString("%1 vs %2").arg(e.loss).arg(evals.back().loss)));
     QCOMPARE(catcher.texts.size(), 1);  // Only the "not a run folder" message from the start.
+  }
+
+  void aDamagedRunIsAMessageNotACrash() {
+    // A history line of the wrong JSON type makes the JSON library throw its own exception, not the
+    // engine's: the window still shows it as a message and opens nothing.
+    makeEngineRun("damaged-run", 2);
+    testdata::writeFile(m_dir.filePath("damaged-run/metrics.jsonl"), "{\"step\": \"seven\"}\n");
+    MainWindow w;
+    MessageCatcher catcher;
+    QVERIFY(!w.openRun(m_dir.filePath("damaged-run")));
+    QCOMPARE(catcher.texts.size(), 1);
+    QVERIFY2(catcher.texts[0].contains("JSON"), qPrintable(catcher.texts[0]));
   }
 
   void evaluatingWithoutARunSaysWhatToDo() {

@@ -16,11 +16,11 @@
 #include "test_model.h"
 #include "test_tokenizer.h"
 #include "train/trainer.h"
-#include "ui/bar_chart.h"
-#include "ui/inference_service.h"
-#include "ui/masked_word_pane.h"
-#include "ui/next_word_pane.h"
-#include "ui/playground_page.h"
+#include "ui/playground/masked_word_pane.h"
+#include "ui/playground/next_word_pane.h"
+#include "ui/playground/playground_page.h"
+#include "ui/plots/bar_chart.h"
+#include "ui/workers/inference_service.h"
 
 using namespace pretrain;
 using namespace pretrain::ui;
@@ -29,8 +29,13 @@ namespace {
 
 std::shared_ptr<const Predictor> trained(const testdata::TokenizedCorpus& data, Objective objective) {
   TrainConfig t;
-  t.batch = 8, t.steps = 60, t.lr = 3e-3, t.warmup = 5;
-  t.threads = 2, t.device = "cpu", t.precision = "fp32";
+  t.batch = 8;
+  t.steps = 60;
+  t.lr = 3e-3;
+  t.warmup = 5;
+  t.threads = 2;
+  t.device = "cpu";
+  t.precision = "fp32";
   Trainer trainer(testdata::smallModel(objective, data.tokenizer->vocabSize()), t, data.store,
                   data.tokenizer);
   while (!trainer.finished()) trainer.step();
@@ -170,6 +175,52 @@ class TstPlayground : public QObject {
     QCOMPARE(page.probes().size(), size_t(2));
     QCOMPARE(page.probes().at(1).text, std::string("The quick [MASK] fox jumps over the lazy dog."));
     QCOMPARE(page.probes().at(1).target, std::string("brown"));
+  }
+
+  void typedMasksAndClickedWordsFillTogether_data() { typingShowsTheEnginesNextWords_data(); }
+  void typedMasksAndClickedWordsFillTogether() {
+    QFETCH(bool, masked);
+    PlaygroundPage page;
+    page.show();
+    page.setPredictor(masked ? m_masked : m_causal, "test model");
+    MaskedWordPane* pane = page.maskedWordPane();
+    pane->sentenceEdit()->setText("The quick [MASK] fox jumps over the lazy dog.");
+    QTRY_COMPARE(pane->candidateCharts().size(), 1);      // The typed mask.
+    QTest::mouseClick(pane->chips()[8], Qt::LeftButton);  // "dog." as well: both are filled together.
+    QTRY_COMPARE(pane->candidateCharts().size(), 2);
+    bool dog = false;
+    for (BarChart* chart : pane->candidateCharts()) dog |= chart->chart()->title().startsWith("Word 9 (dog");
+    QVERIFY(dog);
+    pane->fillAll();
+    const QString filled = pane->sentenceEdit()->text();
+    QVERIFY2(!filled.contains("[MASK]") && filled.startsWith("The quick ") && filled.endsWith("."),
+             qPrintable(filled));
+  }
+
+  void fillAndPinFollowTheEnginesWords() {
+    PlaygroundPage page;
+    page.show();
+    page.setPredictor(m_masked, "test model");
+    MaskedWordPane* pane = page.maskedWordPane();
+    // Words are the engine's (pretrain::splitWords): runs between spaces, a tab inside a word.
+    const QString text = "We  eat\tit bread.";
+    pane->sentenceEdit()->setText(text);
+    QTRY_COMPARE(pane->chips().size(), 3);  // We · eat<tab>it · bread.
+    QTRY_COMPARE(pane->candidateCharts().size(), 0);
+    QTest::mouseClick(pane->chips()[2], Qt::LeftButton);
+    const auto expected = m_masked->fillWords(text.toStdString(), {2}, 8);
+    const QString best = QString::fromStdString(expected.at(0).candidates.at(0).text);
+    QTRY_COMPARE(pane->candidateCharts().size(), 1);
+    QTRY_VERIFY(pane->candidateCharts()[0]->labels().value(0).endsWith(best));
+    // Pinned, the word's core is the target and its full stop stays in the text.
+    for (QPushButton* b : pane->findChildren<QPushButton*>())
+      if (b->text() == "Pin as probe") QTest::mouseClick(b, Qt::LeftButton);
+    QCOMPARE(page.probes().size(), size_t(1));
+    QCOMPARE(page.probes().at(0).text, std::string("We  eat\tit [MASK]."));
+    QCOMPARE(page.probes().at(0).target, std::string("bread"));
+    // "Fill all" writes the best candidate over the core and keeps the spacing.
+    pane->fillAll();
+    QCOMPARE(pane->sentenceEdit()->text(), "We  eat\tit " + best + ".");
   }
 
   void generationStreamsIntoTheView() {

@@ -6,7 +6,7 @@
 #include <QtTest/QTest>
 
 #include "test_data.h"
-#include "ui/training_controller.h"
+#include "ui/workers/training_controller.h"
 
 using namespace pretrain;
 using pretrain::ui::TrainingController;
@@ -20,9 +20,19 @@ class TstTrainingController : public QObject {
     o.runDir = m_dir.filePath(name).toStdString();
     o.corpus.inputs = {m_dir.filePath("corpus.txt").toStdString()};
     o.tokenize.tokenizer.vocabSize = 400;
-    o.model.layers = 2, o.model.heads = 2, o.model.dim = 64, o.model.mlpDim = 256, o.model.context = 32;
-    o.train.batch = 8, o.train.steps = steps, o.train.warmup = 5, o.train.threads = 2;
-    o.train.device = "cpu", o.train.precision = "fp32", o.train.evalEvery = 20, o.train.saveEvery = 1000;
+    o.model.layers = 2;
+    o.model.heads = 2;
+    o.model.dim = 64;
+    o.model.mlpDim = 256;
+    o.model.context = 32;
+    o.train.batch = 8;
+    o.train.steps = steps;
+    o.train.warmup = 5;
+    o.train.threads = 2;
+    o.train.device = "cpu";
+    o.train.precision = "fp32";
+    o.train.evalEvery = 20;
+    o.train.saveEvery = 1000;
     return o;
   }
 

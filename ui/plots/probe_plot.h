@@ -1,0 +1,40 @@
+#pragma once
+// The probes' curves on the Train page: for each pinned fact, the probability of its target word at each
+// evaluation, so a person sees when the model learns it.
+
+#include <QtCore/QVector>
+#include <QtWidgets/QWidget>
+
+#include <vector>
+
+#include "ui/workers/training_types.h"
+
+class QCustomPlot;
+class QLabel;
+class QMouseEvent;
+
+namespace pretrain::ui {
+
+class ProbePlot : public QWidget {
+  Q_OBJECT
+
+ public:
+  explicit ProbePlot(QWidget* parent = nullptr);
+
+  /// The probes whose results follow (their order is the results' probe index).
+  void setProbes(const std::vector<pretrain::Probe>& probes);
+  void addResults(const QVector<pretrain::ProbeResult>& results);
+  void clear();
+  int pointCount() const;
+  QCustomPlot* plot() const { return m_plot; }
+
+ private:
+  void showReadout(QMouseEvent* event);
+
+  QCustomPlot* m_plot;
+  QLabel* m_readout;
+  std::vector<pretrain::Probe> m_probes;
+  QVector<pretrain::ProbeResult> m_results;
+};
+
+}  // namespace pretrain::ui

@@ -1,0 +1,366 @@
+#include "ui/window/main_window.h"
+
+#include <QtCore/QDir>
+#include <QtCore/QSettings>
+#include <QtCore/QStandardPaths>
+#include <QtGui/QAction>
+#include <QtGui/QCloseEvent>
+#include <QtGui/QKeySequence>
+#include <QtWidgets/QFileDialog>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QMenuBar>
+#include <QtWidgets/QMessageBox>
+#include <QtWidgets/QStatusBar>
+#include <QtWidgets/QStyle>
+#include <QtWidgets/QTabWidget>
+#include <QtWidgets/QToolBar>
+
+#include <ctime>
+
+#include "run/open_run.h"
+#include "run/run_folder.h"
+#include "run/run_names.h"
+#include "run/training_run.h"
+#include "ui/pages/data_page.h"
+#include "ui/pages/model_page.h"
+#include "ui/pages/train_page.h"
+#include "ui/playground/playground_page.h"
+#include "ui/window/recent_menu.h"
+#include "ui/window/run_evaluation.h"
+#include "ui/window/settings_keys.h"
+#include "ui/workers/background_task.h"
+#include "ui/workers/progress_report.h"
+#include "ui/workers/training_controller.h"
+#include "util/error.h"
+
+namespace pretrain::ui {
+namespace {
+
+constexpr int kStatusMessageMs = 8000;  // Long enough to read a sentence, short enough not to linger.
+
+}  // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent),
+      m_controller(new TrainingController(this)),
+      m_tabs(new QTabWidget),
+      m_data(new DataPage),
+      m_model(new ModelPage),
+      m_train(new TrainPage),
+      m_playground(new PlaygroundPage),
+      m_statusRun(new QLabel),
+      m_evaluation(new RunEvaluation(this)),
+      m_modelLoader(new BackgroundTask(this)) {
+  setWindowTitle(tr("Pretrain Studio"));
+  m_tabs->addTab(m_data, tr("1 · Data"));
+  m_tabs->addTab(m_model, tr("2 · Model"));
+  m_tabs->addTab(m_train, tr("3 · Train"));
+  m_tabs->addTab(m_playground, tr("4 · Playground"));
+  setCentralWidget(m_tabs);
+  statusBar()->addPermanentWidget(m_statusRun);
+  createMenus();
+  wireTrainPage();
+  wireController();
+  wirePlayground();
+  wireBackgroundTasks();
+  restoreSettings();
+}
+
+MainWindow::~MainWindow() = default;
+
+BackgroundTask* MainWindow::evaluationTask() const { return m_evaluation->task(); }
+
+QString MainWindow::runsFolder() {
+  const QString chosen = QSettings().value(settings::kRunsFolder).toString();
+  return chosen.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/runs"
+                          : chosen;
+}
+
+void MainWindow::createMenus() {
+  createFileMenu();
+  createViewMenu(createRunMenu());
+  createHelpMenu();
+}
+
+void MainWindow::createFileMenu() {
+  auto* file = menuBar()->addMenu(tr("&File"));
+  QAction* openFiles = file->addAction(tr("&Open corpus…"), m_data, &DataPage::openFiles);
+  openFiles->setShortcut(QKeySequence::Open);
+  file->addAction(tr("Open corpus &folder…"), m_data, &DataPage::openFolder);
+  file->addAction(tr("Open &run…"), this, [this] {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a run folder"), runsFolder());
+    if (!dir.isEmpty()) openRun(dir);
+  });
+  file->addSeparator();
+  m_recent = new RecentMenu(tr("Open &recent"), file);
+  file->addMenu(m_recent);
+  connect(m_recent, &RecentMenu::corpusChosen, this,
+          [this](const QString& path) { m_data->setCorpus({path}); });
+  connect(m_recent, &RecentMenu::runChosen, this, &MainWindow::openRun);
+  QAction* save = file->addAction(tr("&Save checkpoint"), m_controller, &TrainingController::saveCheckpoint);
+  save->setShortcut(QKeySequence::Save);
+  save->setEnabled(false);
+  connect(m_controller, &TrainingController::runningChanged, save, &QAction::setEnabled);
+  file->addSeparator();
+  QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+  quit->setShortcut(QKeySequence::Quit);
+}
+
+QToolBar* MainWindow::createRunMenu() {
+  auto* run = menuBar()->addMenu(tr("&Run"));
+  QAction* start = run->addAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("&Start"), this,
+                                  &MainWindow::startTraining);
+  start->setShortcut(Qt::Key_F5);
+  QAction* pause = run->addAction(style()->standardIcon(QStyle::SP_MediaPause), tr("&Pause / Resume"), this,
+                                  [this] { m_controller->setPaused(!m_controller->isPaused()); });
+  pause->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_P), QKeySequence(Qt::Key_Space)});
+  QAction* stop = run->addAction(style()->standardIcon(QStyle::SP_MediaStop), tr("S&top"), m_controller,
+                                 &TrainingController::stop);
+  run->addSeparator();
+  QAction* evaluate = run->addAction(tr("&Evaluate run"), this, &MainWindow::evaluateRun);
+  evaluate->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+  evaluate->setToolTip(tr("Validation loss of the shown run's latest checkpoint"));
+  auto syncActions = [start, pause, stop, evaluate](bool running) {
+    start->setEnabled(!running);
+    pause->setEnabled(running);
+    stop->setEnabled(running);
+    evaluate->setEnabled(!running);
+  };
+  syncActions(false);
+  connect(m_controller, &TrainingController::runningChanged, this, syncActions);
+  auto* toolbar = addToolBar(tr("Run"));
+  toolbar->setObjectName("runToolbar");
+  toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+  toolbar->addActions({start, pause, stop});
+  return toolbar;
+}
+
+void MainWindow::createViewMenu(QToolBar* toolbar) {
+  auto* view = menuBar()->addMenu(tr("&View"));
+  const QStringList pages = {tr("&Data"), tr("&Model"), tr("&Train"), tr("&Playground")};
+  for (int i = 0; i < pages.size(); ++i) {
+    QAction* a = view->addAction(pages[i], this, [this, i] { m_tabs->setCurrentIndex(i); });
+    a->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)));
+  }
+  view->addAction(toolbar->toggleViewAction());
+}
+
+void MainWindow::createHelpMenu() {
+  auto* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("&About Pretrain Studio"), this, [this] {
+    QMessageBox::about(
+        this, tr("About Pretrain Studio"),
+        tr("<b>Pretrain Studio</b><p>See how a language model learns: pre-train GPT-style and "
+           "BERT-style models on your own text and watch them learn.</p>"
+           "<p>Shortcuts: Ctrl+O open corpus · F5 start · Space or Ctrl+P pause/resume · Ctrl+S save "
+           "checkpoint · Ctrl+E evaluate run · Alt+1…4 pages · Ctrl+Q quit</p>"));
+  });
+}
+
+void MainWindow::wireTrainPage() {
+  connect(m_train, &TrainPage::startRequested, this, &MainWindow::startTraining);
+  connect(m_train, &TrainPage::pauseToggled, m_controller, &TrainingController::setPaused);
+  connect(m_train, &TrainPage::stopRequested, m_controller, &TrainingController::stop);
+  connect(m_train, &TrainPage::batchChanged, m_model, &ModelPage::setBatchForEstimate);
+  connect(m_data, &DataPage::corpusChanged, this, [this] { m_openRun.clear(); });  // A new corpus: a new run.
+}
+
+void MainWindow::wireController() {
+  connect(m_controller, &TrainingController::runningChanged, m_train, &TrainPage::setRunning);
+  connect(m_controller, &TrainingController::pausedChanged, m_train, &TrainPage::setPaused);
+  connect(m_controller, &TrainingController::steps, m_train, &TrainPage::showSteps);
+  connect(m_controller, &TrainingController::evaluated, m_train, &TrainPage::showEval);
+  connect(m_controller, &TrainingController::probesEvaluated, m_train, &TrainPage::showProbeResults);
+  connect(m_controller, &TrainingController::steps, this, [this](const QVector<StepMetrics>& rows) {
+    if (rows.isEmpty()) return;
+    m_lastStep = rows.back().step;
+    m_statusRun->setText(
+        tr("step %1 · %2 tokens/s").arg(m_lastStep).arg(qRound(rows.back().tokensPerSecond)));
+  });
+  connect(m_controller, &TrainingController::dataProgress, m_train, &TrainPage::showDataProgress);
+  connect(m_controller, &TrainingController::finished, m_train, &TrainPage::showFinished);
+  connect(m_controller, &TrainingController::finished, this, [this] {
+    if (m_closeAfterStop) close();
+  });
+  connect(m_controller, &TrainingController::failed, this, &MainWindow::showError);
+  connect(m_controller, &TrainingController::note, this,
+          [this](const QString& text) { statusBar()->showMessage(text, kStatusMessageMs); });
+}
+
+void MainWindow::wirePlayground() {
+  // The Playground follows training: a fresh copy of the weights every few seconds, at pauses and at the end.
+  connect(m_controller, &TrainingController::predictorReady, this,
+          [this](const std::shared_ptr<const Predictor>& predictor) {
+            m_playground->setPredictor(
+                predictor, tr("The model of %1 at step %2 (refreshed every few seconds while training runs).")
+                               .arg(m_shownRun)
+                               .arg(m_lastStep));
+          });
+  connect(m_playground, &PlaygroundPage::probesChanged, this, [this](const std::vector<Probe>& probes) {
+    m_controller->setProbes(probes);  // A running run measures them from its next evaluation on.
+    m_train->setProbes(probes);
+  });
+}
+
+void MainWindow::wireBackgroundTasks() {
+  connect(m_modelLoader, &BackgroundTask::succeeded, this, [this](const QVariant& loaded) {
+    m_playground->setPredictor(loaded.value<std::shared_ptr<const Predictor>>(),
+                               tr("The model of %1 at its latest checkpoint.").arg(m_shownRun));
+  });
+  connect(m_modelLoader, &BackgroundTask::failed, this,
+          [this](const QString& message) { statusBar()->showMessage(message, kStatusMessageMs); });
+  connect(m_evaluation, &RunEvaluation::failed, this, &MainWindow::showError);
+  connect(m_evaluation, &RunEvaluation::evaluated, m_train, &TrainPage::showRunEvaluation);
+  connect(m_evaluation, &RunEvaluation::evaluated, this, &MainWindow::runEvaluated);
+}
+
+void MainWindow::restoreSettings() {
+  QSettings stored;
+  restoreGeometry(stored.value(settings::kWindowGeometry).toByteArray());
+  const QStringList lastCorpus = stored.value(settings::kCorpus).toStringList();
+  if (!lastCorpus.isEmpty()) m_data->setCorpus(lastCorpus);
+  if (!stored.contains(settings::kLastTrainConfig)) return;
+  try {
+    m_train->setConfig(
+        TrainConfig::fromJson(stored.value(settings::kLastTrainConfig).toString().toStdString()));
+  } catch (...) {
+    // Settings of an older version, or damaged: keep the defaults.
+  }
+}
+
+bool MainWindow::openRun(const QString& dir) {
+  if (m_controller->isRunning()) return false;
+  std::vector<StepMetrics> steps;
+  std::vector<EvalMetrics> evals;
+  std::vector<Probe> probes;
+  std::vector<ProbeResult> probeResults;
+  RunConfig config;
+  try {
+    const RunFolder run(dir.toStdString());
+    config = run.readConfig();
+    run.readMetrics(steps, evals);
+    probes = run.readProbes();
+    probeResults = run.readProbeResults();
+  } catch (...) {
+    showError(QString::fromStdString(currentErrorMessage()));
+    return false;
+  }
+  m_openRun = dir;
+  m_shownRun = dir;
+  m_recent->rememberRun(dir);
+  m_lastStep = steps.empty() ? 0 : steps.back().step;
+  m_playground->setProbes(probes);
+  m_train->showRunHistory(config.train.steps, steps, evals, probes, probeResults);
+  m_train->showStatus(tr("Opened %1: %2 steps of %3 done. Start continues it.")
+                          .arg(dir)
+                          .arg(m_lastStep)
+                          .arg(config.train.steps));
+  loadRunModel(dir);
+  m_tabs->setCurrentWidget(m_train);
+  return true;
+}
+
+void MainWindow::startTraining() {
+  if (m_controller->isRunning() || m_evaluation->isRunning()) return;
+  // Gathering the options asks the engine (presets, tokenizer types, JSON): whatever it throws is shown.
+  try {
+    if (m_openRun.isEmpty())
+      startNewRun();
+    else
+      continueOpenRun();
+  } catch (...) {
+    showError(QString::fromStdString(currentErrorMessage()));
+  }
+}
+
+void MainWindow::continueOpenRun() {
+  TrainingRunOptions o;  // Towards the steps now set.
+  o.runDir = m_openRun.toStdString();
+  o.resume = true;
+  o.resumeSteps = m_train->config().steps;
+  launch(o, tr("Continuing %1").arg(m_openRun));
+}
+
+void MainWindow::startNewRun() {
+  if (!m_data->hasCorpus()) {
+    m_tabs->setCurrentWidget(m_data);
+    showError(tr("Choose a corpus first: open files or a folder, or use the sample corpus."));
+    return;
+  }
+  if (!m_model->isValid()) {
+    m_tabs->setCurrentWidget(m_model);
+    showError(tr("The model's settings are impossible; see the message on the Model page."));
+    return;
+  }
+  TrainingRunOptions o;
+  o.corpus = m_data->corpus();
+  o.tokenize = m_data->tokenizeOptions();
+  o.preparedData = m_data->preparedData().toStdString();
+  o.model = m_model->config(o.tokenize.tokenizer.vocabSize);
+  o.preset = m_model->preset().toStdString();
+  o.train = m_train->config();
+  const QString dir = QString::fromStdString(newRunDir(runsFolder().toStdString(), std::time(nullptr)));
+  QDir().mkpath(runsFolder());
+  o.runDir = dir.toStdString();
+  rememberStart(o.train, dir);
+  m_shownRun = dir;
+  m_train->resetForRun(o.train.steps);
+  m_tabs->setCurrentWidget(m_train);
+  launch(o, tr("Starting: run folder %1").arg(dir));
+}
+
+void MainWindow::launch(TrainingRunOptions options, const QString& status) {
+  options.probes = m_playground->probes();
+  m_controller->setProbes(options.probes);
+  m_train->showStatus(status);
+  m_controller->start(options);
+}
+
+void MainWindow::rememberStart(const TrainConfig& train, const QString& dir) {
+  QSettings stored;
+  stored.setValue(settings::kCorpus, m_data->inputs());
+  stored.setValue(settings::kLastTrainConfig, QString::fromStdString(train.toJson()));
+  if (m_data->inputs().size() == 1) m_recent->rememberCorpus(m_data->inputs().front());
+  m_recent->rememberRun(dir);
+}
+
+void MainWindow::evaluateRun() {
+  if (m_controller->isRunning() || m_evaluation->isRunning()) return;
+  if (m_shownRun.isEmpty()) {
+    showError(tr("No run to evaluate: open one (File ▸ Open run…) or train one first."));
+    return;
+  }
+  m_evaluation->start(m_shownRun);
+}
+
+void MainWindow::loadRunModel(const QString& dir) {
+  if (m_modelLoader->isRunning()) return;
+  const std::string path = dir.toStdString();
+  m_modelLoader->start([path](const ProgressFn&) {
+    return QVariant::fromValue(std::shared_ptr<const Predictor>(openRunPredictor(path)));
+  });
+}
+
+void MainWindow::showError(const QString& message) {
+  m_train->showStatus(message);
+  QMessageBox::warning(this, tr("Pretrain Studio"), message);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  QSettings().setValue(settings::kWindowGeometry, saveGeometry());
+  if (!m_controller->isRunning()) {
+    event->accept();
+    return;
+  }
+  const auto answer =
+      QMessageBox::question(this, tr("Training is running"),
+                            tr("Stop training and quit? A checkpoint is saved so the run can be continued."),
+                            QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+  if (answer == QMessageBox::Yes) {
+    m_closeAfterStop = true;
+    m_controller->stop();  // The window closes when the worker reports that it stopped.
+  }
+  event->ignore();
+}
+
+}  // namespace pretrain::ui

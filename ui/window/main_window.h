@@ -1,0 +1,97 @@
+#pragma once
+// The studio's window: composes the pages (Data, Model, Train, Playground), the menus, toolbar and status
+// bar, and the TrainingController. It holds no training logic of its own: it passes what one page or
+// worker says to the others, and starts, opens and evaluates runs through the engine.
+
+#include <QtWidgets/QMainWindow>
+
+#include <memory>
+
+#include "infer/predictor.h"
+#include "run/training_run.h"
+#include "train/trainer.h"
+
+class QLabel;
+class QTabWidget;
+class QToolBar;
+
+namespace pretrain::ui {
+
+class BackgroundTask;
+class DataPage;
+class ModelPage;
+class PlaygroundPage;
+class RecentMenu;
+class RunEvaluation;
+class TrainPage;
+class TrainingController;
+
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+
+ public:
+  explicit MainWindow(QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  DataPage* dataPage() const { return m_data; }
+  ModelPage* modelPage() const { return m_model; }
+  TrainPage* trainPage() const { return m_train; }
+  PlaygroundPage* playgroundPage() const { return m_playground; }
+  TrainingController* controller() const { return m_controller; }
+  BackgroundTask* evaluationTask() const;
+  /// Where new runs go: the user's data folder unless the settings name another.
+  static QString runsFolder();
+
+ public Q_SLOTS:
+  void startTraining();
+  /// Shows a run folder's history (from the studio or `pretrain train`); Start then continues it.
+  bool openRun(const QString& dir);
+  /// Measures the shown run's latest checkpoint on its validation split, in the background, and adds the
+  /// point to the plot (what `pretrain eval --run` prints).
+  void evaluateRun();
+
+ Q_SIGNALS:
+  void runEvaluated(const pretrain::EvalMetrics& eval);
+
+ protected:
+  void closeEvent(QCloseEvent* event) override;
+
+ private:
+  void createMenus();
+  void createFileMenu();
+  QToolBar* createRunMenu();  // With the toolbar that shows its Start, Pause and Stop.
+  void createViewMenu(QToolBar* toolbar);
+  void createHelpMenu();
+  void wireTrainPage();
+  void wireController();
+  void wirePlayground();
+  void wireBackgroundTasks();
+  void restoreSettings();
+
+  void startNewRun();
+  void continueOpenRun();
+  /// Starts `options` with the pinned probes, showing `status`.
+  void launch(pretrain::TrainingRunOptions options, const QString& status);
+  /// Keeps what a new run started with: its corpus and settings for the next session, and the recent menu.
+  void rememberStart(const pretrain::TrainConfig& train, const QString& dir);
+  void showError(const QString& message);
+  /// Loads the run's latest checkpoint into the Playground, in the background.
+  void loadRunModel(const QString& dir);
+
+  TrainingController* m_controller;
+  QTabWidget* m_tabs;
+  DataPage* m_data;
+  ModelPage* m_model;
+  TrainPage* m_train;
+  PlaygroundPage* m_playground;
+  QLabel* m_statusRun;
+  RecentMenu* m_recent = nullptr;
+  RunEvaluation* m_evaluation;
+  BackgroundTask* m_modelLoader;
+  bool m_closeAfterStop = false;
+  QString m_openRun;      // A run to continue on Start; empty for a new run.
+  QString m_shownRun;     // The run whose history the Train page shows (opened or last started).
+  qint64 m_lastStep = 0;  // The latest step shown, to say how old the Playground's weights are.
+};
+
+}  // namespace pretrain::ui

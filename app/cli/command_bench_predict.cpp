@@ -69,7 +69,7 @@ ArgParser benchPredictParser() {
               "of --tokens tokens, with the machine idle and while the same model trains on another thread,\n"
               "and the training throughput with and without those requests.");
   p.option("corpus", "PATH", "corpus to tokenize (the prompt is read from it)", "data/brown");
-  p.option("preset", "tiny|small|base", "model", "tiny");
+  p.option("preset", "tiny|small|base|gpt2", "model", "tiny");
   p.option("objective", "clm|mlm", "which objective", "clm");
   p.option("tokens", "N", "prompt length in tokens", "64");
   p.option("repeats", "N", "requests timed per condition", "40");

@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "compute/compute_device.h"
+#include "compute/torch_compat.h"
 #include "train/trainer.h"
 
 namespace pretrain::cli {
@@ -19,9 +20,15 @@ namespace {
 // Steps run before the clock starts: the first ones allocate and pick kernels, which is not the pace.
 constexpr int kUntimedSteps = 3;
 
+// Steps the profiler watches with --profile: enough to average over, few enough to read quickly.
+constexpr int kProfiledSteps = 5;
+// Rows of the profile printed: the kernels or operators that take the most time.
+constexpr size_t kProfileRows = 15;
+
 struct BenchTrainOptions : BenchOptions {
-  std::string presets, device;
+  std::string presets, precisions, device;
   int batch = 0, context = 0, steps = 0, threads = 0;
+  bool profile = false;
 };
 
 // The matrix-multiply speed the MFU figures are measured against.
@@ -34,7 +41,9 @@ struct ThroughputRow {
   std::string preset, precision;
   int64_t parameters = 0;
   int batch = 0, context = 0;
-  double tokensPerSecond = 0, mfu = 0;
+  double tokensPerSecond = 0, mfu = 0, flopsPerToken = 0;
+  bool profiled = false;
+  compat::WorkProfile profile;  // of kProfiledSteps steps, with --profile
 };
 
 std::vector<std::string> splitList(const std::string& s) {
@@ -60,6 +69,9 @@ ArgParser benchTrainParser() {
   p.option("steps", "N", "timed steps per configuration", "10");
   p.option("threads", "N", "threads; 0 = all cores", "0");
   p.option("device", "cpu|cuda|auto", "where to train", "auto");
+  p.option("precisions", "LIST", "fp32,bf16 (bf16 only where the hardware has fast bf16)", "fp32,bf16");
+  p.flag("profile", "after timing, profile " + std::to_string(kProfiledSteps) +
+                        " steps with LibTorch's profiler and show where the time goes");
   p.flag("json", "print one JSON object instead of text");
   return p;
 }
@@ -69,6 +81,8 @@ BenchTrainOptions benchTrainOptions(const ArgParser& p) {
   readBenchOptions(p, o);
   o.presets = p.value("presets");
   o.device = p.value("device");
+  o.precisions = p.value("precisions");
+  o.profile = p.isSet("profile");
   o.batch = int(p.integer("batch", 1, 1 << 16));
   o.steps = int(p.integer("steps", 1, 1 << 20));
   o.context = int(p.integer("context", 0, 1 << 16));
@@ -97,10 +111,24 @@ ThroughputRow measureThroughput(const BenchTrainOptions& o, const BenchCorpus& d
   const auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < o.steps; ++i) trainer.step();
   const double seconds = secondsSince(start);
-  ThroughputRow row{preset, precision, m.parameterCount(), o.batch, m.context};
+  ThroughputRow row;
+  row.preset = preset;
+  row.precision = precision;
+  row.parameters = m.parameterCount();
+  row.batch = o.batch;
+  row.context = m.context;
   row.tokensPerSecond = double(o.steps) * o.batch * m.context / seconds;
   const double peakGflops = precision == "bf16" ? peak.bf16 : peak.fp32;
-  row.mfu = row.tokensPerSecond * m.trainingFlopsPerToken() / (peakGflops * 1e9);
+  row.flopsPerToken = m.trainingFlopsPerToken();
+  row.mfu = row.tokensPerSecond * row.flopsPerToken / (peakGflops * 1e9);
+  if (o.profile) {
+    row.profiled = true;
+    row.profile = compat::profile(
+        [&] {
+          for (int i = 0; i < kProfiledSteps; ++i) trainer.step();
+        },
+        trainer.computeDescription().rfind("cuda", 0) == 0);
+  }
   return row;
 }
 
@@ -118,6 +146,28 @@ void printRow(const ThroughputRow& r) {
               formatCount(uint64_t(r.tokensPerSecond)).c_str(), 100 * r.mfu);
 }
 
+void printProfile(const compat::WorkProfile& prof) {
+  std::printf("  profile of %d steps: %.1f ms", kProfiledSteps, prof.wallMs);
+  if (prof.deviceBusyMs > 0)
+    std::printf(", GPU kernels %.1f ms (%.0f%% busy)", prof.deviceBusyMs,
+                100 * prof.deviceBusyMs / prof.wallMs);
+  std::printf("\n");
+  for (size_t i = 0; i < std::min(kProfileRows, prof.rows.size()); ++i)
+    std::printf("  %7.2f ms %5.1f%% %6lld x  %s\n", prof.rows[i].ms,
+                100 * prof.rows[i].ms / (prof.deviceBusyMs > 0 ? prof.deviceBusyMs : prof.wallMs),
+                static_cast<long long>(prof.rows[i].calls), prof.rows[i].name.substr(0, 100).c_str());
+}
+
+nlohmann::json profileJson(const compat::WorkProfile& prof) {
+  nlohmann::json rows = nlohmann::json::array();
+  for (size_t i = 0; i < std::min(kProfileRows, prof.rows.size()); ++i)
+    rows.push_back({{"name", prof.rows[i].name}, {"calls", prof.rows[i].calls}, {"ms", prof.rows[i].ms}});
+  return {{"steps", kProfiledSteps},
+          {"wall_ms", prof.wallMs},
+          {"device_busy_ms", prof.deviceBusyMs},
+          {"rows", rows}};
+}
+
 void printJson(const ComputeSetup& setup, const MatmulPeak& peak, const std::vector<ThroughputRow>& rows) {
   nlohmann::json a = nlohmann::json::array();
   for (const ThroughputRow& r : rows)
@@ -127,7 +177,9 @@ void printJson(const ComputeSetup& setup, const MatmulPeak& peak, const std::vec
                  {"batch", r.batch},
                  {"context", r.context},
                  {"tokens_per_s", r.tokensPerSecond},
-                 {"mfu", r.mfu}});
+                 {"flops_per_token", r.flopsPerToken},
+                 {"mfu", r.mfu},
+                 {"profile", r.profiled ? profileJson(r.profile) : nlohmann::json()}});
   std::cout << nlohmann::json{{"compute", setup.description},
                               {"matmul_gflops_fp32", peak.fp32},
                               {"matmul_gflops_bf16", peak.bf16},
@@ -153,10 +205,12 @@ int runBenchTrain(const Args& args) {
   for (const std::string& preset : splitList(o.presets)) {
     ModelConfig m = ModelConfig::preset(preset, parseObjective(o.objective), data.tokenizer->vocabSize());
     if (o.context > 0) m.context = o.context;
-    for (const std::string precision : {"fp32", "bf16"}) {
+    for (const std::string& precision : splitList(o.precisions)) {
       if (precision == "bf16" && !peak.hasBf16) continue;
       rows.push_back(measureThroughput(o, data, preset, m, precision, peak));
-      if (!o.json) printRow(rows.back());
+      if (o.json) continue;
+      printRow(rows.back());
+      if (rows.back().profiled) printProfile(rows.back().profile);
     }
   }
   if (o.json) printJson(setup, peak, rows);

@@ -12,7 +12,7 @@ void addTrainOptions(ArgParser& p) {
   p.option("corpus", "PATH", "corpus: .txt / .jsonl file or folder; repeat to combine (new runs)", "", true);
   p.required("out", "RUN_DIR", "the run folder");
   p.option("objective", "clm|mlm", "next-word prediction (GPT-style) or masked words (BERT-style)", "clm");
-  p.option("preset", "tiny|small|base",
+  p.option("preset", "tiny|small|base|gpt2",
            "model size: tiny 4x256 ctx 128, small 6x384 ctx 256, base 8x512 ctx 256", "tiny");
   p.option("layers", "N", "Transformer blocks (overrides the preset)");
   p.option("heads", "N", "attention heads; must divide --dim (overrides the preset)");

@@ -3,7 +3,16 @@
 #include <ATen/autocast_mode.h>
 #include <torch/version.h>
 
+#if TORCH_VERSION_MAJOR >= 2
+#include <torch/csrc/autograd/profiler_kineto.h>
+#else
+#include <torch/csrc/autograd/profiler_legacy.h>
+#endif
+
+#include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <map>
 
 namespace pretrain::compat {
 namespace {
@@ -28,6 +37,17 @@ torch::Tensor matmulAttention(const AttentionInputs& in) {
   if (P > 0) out = out + torch::matmul(att.narrow(-1, 0, P), in.sharedV);
   return out;
 }
+
+namespace {
+
+std::vector<ProfileRow> largestFirst(const std::map<std::string, ProfileRow>& byName) {
+  std::vector<ProfileRow> rows;
+  for (const auto& [name, row] : byName) rows.push_back(row);
+  std::sort(rows.begin(), rows.end(), [](const ProfileRow& a, const ProfileRow& b) { return a.ms > b.ms; });
+  return rows;
+}
+
+}  // namespace
 
 std::string libtorchVersion() { return TORCH_VERSION; }
 
@@ -64,6 +84,36 @@ torch::Tensor attention(const AttentionInputs& in) {
   return at::scaled_dot_product_attention(in.q, k, v, futureMask(T, S, in.q.device()).logical_not(), dropout);
 }
 
+WorkProfile profile(const std::function<void()>& work, bool cuda) {
+  namespace prof = torch::autograd::profiler;
+  using torch::profiler::impl::ActivityType;
+  const prof::ProfilerConfig config(prof::ProfilerState::KINETO);
+  std::set<ActivityType> activities = {ActivityType::CPU};
+  if (cuda) activities.insert(ActivityType::CUDA);
+  prof::prepareProfiler(config, activities);
+  prof::enableProfiler(config, activities);
+  const auto start = std::chrono::steady_clock::now();
+  work();
+  if (cuda) torch::cuda::synchronize();
+  WorkProfile out;
+  out.wallMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  const std::unique_ptr<prof::ProfilerResult> result = prof::disableProfiler();
+  std::map<std::string, ProfileRow> byName;
+  for (const prof::KinetoEvent& e : result->events()) {
+    const bool kernel = e.deviceType() == c10::DeviceType::CUDA;
+    if (kernel != cuda) continue;  // GPU work: its kernels; CPU work: its operators (time with children)
+    ProfileRow& row = byName[e.name()];
+    row.name = e.name();
+    ++row.calls;
+    row.ms += double(e.durationNs()) / 1e6;
+    if (!kernel) continue;
+    out.deviceBusyMs += double(e.durationNs()) / 1e6;
+    ++out.kernelLaunches;
+  }
+  out.rows = largestFirst(byName);
+  return out;
+}
+
 void setBf16Autocast(torch::DeviceType device, bool enabled) {
   at::autocast::set_autocast_dtype(device, at::kBFloat16);
   at::autocast::set_autocast_enabled(device, enabled);
@@ -96,6 +146,40 @@ void fusedAdamW(AdamWGroup& g, double lr, double beta1, double beta2, double eps
 bool hasFusedAttention() { return false; }
 
 torch::Tensor attention(const AttentionInputs& in) { return matmulAttention(in); }
+
+WorkProfile profile(const std::function<void()>& work, bool cuda) {
+  namespace prof = torch::autograd::profiler;
+  prof::enableProfilerLegacy(
+      torch::profiler::impl::ProfilerConfig(torch::profiler::impl::ProfilerState::CPU));
+  const auto start = std::chrono::steady_clock::now();
+  work();
+  if (cuda) torch::cuda::synchronize();
+  WorkProfile out;
+  out.wallMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  // Self time: each range's time less its children's, pairing pushes and pops per thread.
+  std::map<std::string, ProfileRow> byName;
+  for (const auto& thread : prof::disableProfilerLegacy()) {
+    struct Open {
+      const prof::LegacyEvent* push;
+      double children;
+    };
+    std::vector<Open> stack;
+    for (const prof::LegacyEvent& e : thread) {
+      if (e.kind() == prof::EventKind::PushRange) stack.push_back({&e, 0.0});
+      if (e.kind() != prof::EventKind::PopRange || stack.empty()) continue;
+      const Open open = stack.back();
+      stack.pop_back();
+      const double total = open.push->cpuElapsedUs(e) / 1000.0;
+      ProfileRow& row = byName[open.push->name()];
+      row.name = open.push->name();
+      ++row.calls;
+      row.ms += total - open.children;
+      if (!stack.empty()) stack.back().children += total;
+    }
+  }
+  out.rows = largestFirst(byName);
+  return out;
+}
 
 void setBf16Autocast(torch::DeviceType device, bool enabled) {
   if (device == torch::kCUDA) {

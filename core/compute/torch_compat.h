@@ -5,6 +5,7 @@
 
 #include <torch/torch.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -59,5 +60,21 @@ struct AdamWGroup {
 /// the parameters' device) is non-zero, with no host synchronisation. Only where hasFusedAdamW().
 void fusedAdamW(AdamWGroup& group, double lr, double beta1, double beta2, double eps,
                 const torch::Tensor& foundInf);
+
+/// Where the time of some work went, by LibTorch's profiler.
+struct ProfileRow {
+  std::string name;
+  int64_t calls = 0;
+  double ms = 0;  ///< GPU kernels: their time on the device; CPU operators: their own (self) time.
+};
+struct WorkProfile {
+  double wallMs = 0;             ///< The work from start to end, as the host saw it.
+  double deviceBusyMs = 0;       ///< GPU kernels' time (0 for CPU work): wall minus this is the GPU idle.
+  int64_t kernelLaunches = 0;    ///< GPU kernels run.
+  std::vector<ProfileRow> rows;  ///< Largest first: GPU kernels for CUDA work, operators for CPU work.
+};
+/// Runs `work` under the profiler (Kineto on 2.x, which sees GPU kernels; the CPU-only legacy profiler on
+/// 1.13) and sums what it saw by name. `cuda`: the work runs on a GPU (synchronised before the end).
+WorkProfile profile(const std::function<void()>& work, bool cuda);
 
 }  // namespace pretrain::compat

@@ -23,9 +23,12 @@ ModelConfig ModelConfig::preset(const std::string& name, Objective objective, in
     const char* name;
     int layers, heads, dim, context;
   };
-  // Heads of 64 channels, as GPT-2 and BERT have; each preset about 2.5x the FLOPs of the one before.
-  static constexpr Shape kPresets[] = {
-      {"tiny", 4, 4, 256, 128}, {"small", 6, 6, 384, 256}, {"base", 8, 8, 512, 256}};
+  // Heads of 64 channels, as GPT-2 and BERT have; each preset about 2.5x the FLOPs of the one before, and
+  // GPT-2 small's shape for a GPU.
+  static constexpr Shape kPresets[] = {{"tiny", 4, 4, 256, 128},
+                                       {"small", 6, 6, 384, 256},
+                                       {"base", 8, 8, 512, 256},
+                                       {"gpt2", 12, 12, 768, 1024}};
   for (const Shape& s : kPresets) {
     if (name != s.name) continue;
     c.layers = s.layers;
@@ -35,7 +38,7 @@ ModelConfig ModelConfig::preset(const std::string& name, Objective objective, in
     c.mlpDim = 4 * c.dim;
     return c;
   }
-  throw InputError("unknown preset '" + name + "' (use tiny, small or base)");
+  throw InputError("unknown preset '" + name + "' (use tiny, small, base or gpt2)");
 }
 
 void ModelConfig::validate() const {

@@ -25,7 +25,8 @@ struct ModelConfig {
   int context = 128;                        // longest sequence the model reads, T
   double dropout = 0.0;                     // on attention weights and residual branches; 0 suits short runs
 
-  /// "tiny" (4 layers, 4 heads, width 256, context 128), "small" (6, 6, 384, 256), "base" (8, 8, 512, 256).
+  /// "tiny" (4 layers, 4 heads, width 256, context 128), "small" (6, 6, 384, 256), "base" (8, 8, 512, 256),
+  /// "gpt2" (12, 12, 768, 1024: GPT-2 small's shape, for a GPU).
   static ModelConfig preset(const std::string& name, Objective objective, int vocabSize);
 
   /// Throws InputError naming the first impossible setting (heads not dividing the width, ...).

@@ -248,6 +248,9 @@ class TstModels : public QObject {
     QCOMPARE(tiny.context, 128);
     QCOMPARE(ModelConfig::preset("small", Objective::Masked, 8000).heads, 6);
     QCOMPARE(ModelConfig::preset("base", Objective::Masked, 8000).dim, 512);
+    const ModelConfig gpt2 = ModelConfig::preset("gpt2", Objective::Causal, 50257);
+    QCOMPARE(gpt2.context, 1024);
+    QVERIFY(std::abs(double(gpt2.parameterCount()) - 124.4e6) < 0.1e6);  // GPT-2 small, 124M
     QVERIFY_THROWS_EXCEPTION(InputError, ModelConfig::preset("huge", Objective::Causal, 8000));
     ModelConfig bad = tiny;
     bad.heads = 3;

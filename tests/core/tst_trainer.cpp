@@ -178,6 +178,33 @@ class TstTrainer : public QObject {
     QVERIFY2(std::abs(la - lb) < 0.02 * la, qPrintable(QString("fp32 %1, bf16 %2").arg(la).arg(lb)));
   }
 
+  // Where a GPU is present (the GPU script's machine): training there in bf16 learns, and a checkpoint
+  // written there opens on the CPU and goes on, and back.
+  void checkpointsMoveBetweenDevices() {
+    if (!torch::cuda::is_available()) QSKIP("no CUDA GPU here");
+    TrainConfig gpu = smallTraining(), cpu = smallTraining();
+    gpu.device = "cuda";
+    gpu.precision = "bf16";
+    auto onGpu = trainer(Objective::Causal, gpu);
+    const std::vector<double> first = losses(*onGpu, 40);
+    QVERIFY2(first.back() < first.front(),
+             qPrintable(QString("%1 -> %2").arg(first.front()).arg(first.back())));
+    const QString path = m_dir.filePath("gpu.pt");
+    onGpu->saveCheckpoint(path.toStdString());
+    auto onCpu = trainer(Objective::Causal, cpu);
+    onCpu->loadCheckpoint(path.toStdString());
+    QCOMPARE(onCpu->stepsDone(), int64_t(40));
+    const double gpuEval = onGpu->evaluate().loss, cpuEval = onCpu->evaluate().loss;
+    QVERIFY2(std::abs(gpuEval - cpuEval) < 0.02 * gpuEval,
+             qPrintable(QString("%1 vs %2").arg(gpuEval).arg(cpuEval)));
+    losses(*onCpu, 5);
+    onCpu->saveCheckpoint(m_dir.filePath("cpu.pt").toStdString());
+    auto back = trainer(Objective::Causal, gpu);
+    back->loadCheckpoint(m_dir.filePath("cpu.pt").toStdString());
+    QCOMPARE(back->stepsDone(), int64_t(45));
+    QVERIFY(std::isfinite(back->step().trainLoss));
+  }
+
   void tooLittleDataIsRefused() {
     ModelConfig c = testdata::smallModel(Objective::Causal, 400);
     c.context = 100000;

@@ -80,6 +80,7 @@ QGroupBox* ModelPage::createShapeBox() {
   m_preset->addItem(tr("tiny: 4 layers, width 256, context 128"), "tiny");
   m_preset->addItem(tr("small: 6 layers, width 384, context 256"), "small");
   m_preset->addItem(tr("base: 8 layers, width 512, context 256"), "base");
+  m_preset->addItem(tr("gpt2: 12 layers, width 768, context 1024 (GPT-2 small's shape; for a GPU)"), "gpt2");
   m_layers = spin(1, 64, 1, "layers");
   m_heads = spin(1, 64, 1, "heads");
   m_dim = spin(16, 4096, 32, "dim");

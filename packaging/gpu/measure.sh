@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Run on a lent GPU machine (Ubuntu with PyTorch 2.x + CUDA, no Qt, no Debian registry), from the repository
+# root, after packaging/gpu/prepare.sh here: builds the engine and its tests against that PyTorch's
+# LibTorch, runs the engine tests, and measures training throughput of the presets and a GPT-2-small
+# shape with `pretrain bench train` and with nanoGPT's train.py (eager and torch.compile), same shapes,
+# data and batch. Prints a table; logs and results go to $OUT (default /tmp/gpu-out).
+#   packaging/gpu/measure.sh [PHASES]   comma-separated, in this order by default:
+#     build, tests, ours, nanogpt-eager, nanogpt-compile, profile
+# Phases can be run in separate calls on one warm machine: the build and data stay in build/gpu and /tmp.
+set -uo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$root"
+out=${OUT:-/tmp/gpu-out}
+work=/tmp/pretrain-gpu  # every run's log and result; packed into $OUT/logs.tgz at the end
+deps=/tmp/pretrain-deps
+phases=${1:-build,tests,ours,nanogpt-eager,nanogpt-compile,profile}
+steps=30  # timed iterations per run (nanoGPT: iterations 10 and on, after compilation and warm-up)
+# name:layers:heads:width:context:batch. Batches sized for a GPU (the CPU figures use 16).
+shapes="tiny:4:4:256:128:64 small:6:6:384:256:32 base:8:8:512:256:32 gpt2:12:12:768:1024:16"
+mkdir -p "$out" "$work"
+
+[[ -d $deps ]] || { mkdir -p "$deps"; for f in .gpu/debs/*.deb; do dpkg -x "$f" "$deps"; done; }
+export LD_LIBRARY_PATH="$deps/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+torch_prefix=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')
+pretrain=build/gpu/bin/pretrain
+has() { [[ ",$phases," == *",$1,"* ]]; }
+say() { echo "== $(date +%T) $*"; }
+
+if has build; then
+  say "build against $(python3 -c 'import torch; print("PyTorch", torch.__version__, "CUDA", torch.version.cuda)')"
+  nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$work/gpu.txt"
+  cmake -S . -B build/gpu -G Ninja -DCMAKE_BUILD_TYPE=Release -DPRETRAIN_BUILD_GUI=OFF -DPRETRAIN_BUILD_TESTS=ON \
+    "-DCMAKE_PREFIX_PATH=$torch_prefix;$deps/usr" > "$work/configure.log" 2>&1 || { tail -40 "$work/configure.log"; exit 1; }
+  cmake --build build/gpu -j "$(nproc)" > "$work/build.log" 2>&1 || { grep -E "error|Error" "$work/build.log" | head -30; exit 1; }
+  say "built"
+fi
+
+if has tests; then
+  (cd build/gpu && timeout 400 ctest -j 8 --timeout 300 --output-on-failure) > "$work/tests.log" 2>&1
+  grep -E "tests passed|Failed|\*\*\*|SKIP" "$work/tests.log" | head -30
+fi
+
+ours() {  # name batch [extra args]
+  timeout 240 "$pretrain" bench train --device cuda --corpus data/brown --presets "$1" --batch "$2" --precisions bf16 \
+    --steps $steps --json "${@:3}" > "$work/ours-$1$3.json" 2> "$work/ours-$1$3.log" || tail -5 "$work/ours-$1$3.log"
+}
+if has ours; then
+  for s in $shapes; do IFS=: read -r name l h c t b <<< "$s"; say "ours $name"; ours "$name" "$b"; done
+fi
+
+nanogpt_data() {  # the same tokenizer and token store as ours, in nanoGPT's layout
+  local d=.gpu/nanogpt/data/brown
+  [[ -f $d/train.bin ]] && return
+  mkdir -p "$d"
+  "$pretrain" tokenize --corpus data/brown --out /tmp/brown-bpe8k > "$work/tokenize.log" 2>&1
+  cp /tmp/brown-bpe8k/tokens/train.bin "$d/train.bin"
+  cp /tmp/brown-bpe8k/tokens/validation.bin "$d/val.bin"
+  python3 -c "import pickle; pickle.dump({'vocab_size': 8000}, open('$d/meta.pkl', 'wb'))"
+}
+nanogpt() {  # mode(eager|compile) name layers heads width context batch
+  (cd .gpu/nanogpt && timeout 300 python3 train.py --dataset=brown --out_dir=/tmp/nanogpt-out --eval_interval=1000000 \
+    --eval_iters=1 --log_interval=1 --always_save_checkpoint=False --wandb_log=False --gradient_accumulation_steps=1 \
+    --batch_size="$7" --block_size="$6" --n_layer="$3" --n_head="$4" --n_embd="$5" --dropout=0.0 --bias=True \
+    --learning_rate=1e-3 --min_lr=1e-4 --warmup_iters=10 --max_iters=$steps --lr_decay_iters=$steps \
+    --dtype=bfloat16 --compile="$([[ $1 == compile ]] && echo True || echo False)" --device=cuda) \
+    > "$work/nanogpt-$1-$2.log" 2>&1 || tail -5 "$work/nanogpt-$1-$2.log"
+}
+for mode in eager compile; do
+  has "nanogpt-$mode" || continue
+  nanogpt_data
+  for s in $shapes; do IFS=: read -r name l h c t b <<< "$s"; say "nanoGPT $mode $name"; nanogpt "$mode" "$name" "$l" "$h" "$c" "$t" "$b"; done
+done
+
+if has profile; then  # where the time goes, GPT-2-small shape: ours, and nanoGPT compiled
+  say "profile ours gpt2"; ours gpt2 16 --profile
+  say "profile nanoGPT gpt2"; nanogpt_data
+  timeout 300 python3 packaging/gpu/nanogpt_profile.py .gpu/nanogpt 12 12 768 1024 16 > "$work/nanogpt-profile.json" 2> "$work/nanogpt-profile.log" \
+    || tail -5 "$work/nanogpt-profile.log"
+fi
+
+python3 packaging/gpu/summarize.py "$work" | tee "$out/summary.md"
+tar -czf "$out/logs.tgz" -C "$work" .

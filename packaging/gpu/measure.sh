@@ -5,7 +5,7 @@
 # shape with `pretrain bench train` and with nanoGPT's train.py (eager and torch.compile), same shapes,
 # data and batch. Prints a table; logs and results go to $OUT (default /tmp/gpu-out).
 #   packaging/gpu/measure.sh [PHASES]   comma-separated, in this order by default:
-#     build, tests, ours, nanogpt-eager, nanogpt-compile, profile
+#     build, ours, nanogpt-eager, nanogpt-compile, tests, profile (they run in that order)
 # Phases can be run in separate calls on one warm machine: the build and data stay in build/gpu and /tmp.
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -25,6 +25,11 @@ torch_prefix=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')
 pretrain=build/gpu/bin/pretrain
 has() { [[ ",$phases," == *",$1,"* ]]; }
 say() { echo "== $(date +%T) $*"; }
+# What is known so far goes to $OUT after each phase: a call that runs out of time still returns it.
+publish() {
+  python3 packaging/gpu/summarize.py "$work" > "$out/summary.md" 2>&1
+  tar -czf "$out/logs.tgz" -C "$work" .
+}
 
 if has build; then
   say "build against $(python3 -c 'import torch; print("PyTorch", torch.__version__, "CUDA", torch.version.cuda)')"
@@ -33,12 +38,9 @@ if has build; then
     "-DCMAKE_PREFIX_PATH=$torch_prefix;$deps/usr" > "$work/configure.log" 2>&1 || { tail -40 "$work/configure.log"; exit 1; }
   cmake --build build/gpu -j "$(nproc)" > "$work/build.log" 2>&1 || { grep -E "error|Error" "$work/build.log" | head -30; exit 1; }
   say "built"
+  publish
 fi
 
-if has tests; then
-  (cd build/gpu && timeout 400 ctest -j 8 --timeout 300 --output-on-failure) > "$work/tests.log" 2>&1
-  grep -E "tests passed|Failed|\*\*\*|SKIP" "$work/tests.log" | head -30
-fi
 
 ours() {  # name batch [extra args]
   timeout 240 "$pretrain" bench train --device cuda --corpus data/brown --presets "$1" --batch "$2" --precisions bf16 \
@@ -46,6 +48,7 @@ ours() {  # name batch [extra args]
 }
 if has ours; then
   for s in $shapes; do IFS=: read -r name l h c t b <<< "$s"; say "ours $name"; ours "$name" "$b"; done
+  publish
 fi
 
 nanogpt_data() {  # the same tokenizer and token store as ours, in nanoGPT's layout
@@ -69,7 +72,14 @@ for mode in eager compile; do
   has "nanogpt-$mode" || continue
   nanogpt_data
   for s in $shapes; do IFS=: read -r name l h c t b <<< "$s"; say "nanoGPT $mode $name"; nanogpt "$mode" "$name" "$l" "$h" "$c" "$t" "$b"; done
+  publish
 done
+
+if has tests; then
+  (cd build/gpu && timeout 400 ctest -j 8 --timeout 300 --output-on-failure) > "$work/tests.log" 2>&1
+  grep -E "tests passed|Failed|\*\*\*|SKIP" "$work/tests.log" | head -30
+  publish
+fi
 
 if has profile; then  # where the time goes, GPT-2-small shape: ours, and nanoGPT compiled
   say "profile ours gpt2"; ours gpt2 16 --profile
@@ -78,5 +88,5 @@ if has profile; then  # where the time goes, GPT-2-small shape: ours, and nanoGP
     || tail -5 "$work/nanogpt-profile.log"
 fi
 
-python3 packaging/gpu/summarize.py "$work" | tee "$out/summary.md"
-tar -czf "$out/logs.tgz" -C "$work" .
+publish
+cat "$out/summary.md"

@@ -5,7 +5,7 @@
 # shape with `pretrain bench train` and with nanoGPT's train.py (eager and torch.compile), same shapes,
 # data and batch. Prints a table; logs and results go to $OUT (default /tmp/gpu-out).
 #   packaging/gpu/measure.sh [PHASES]   comma-separated, in this order by default:
-#     build, ours, nanogpt-eager, nanogpt-compile, tests, profile (they run in that order)
+#     build, ours, nanogpt-eager, tests, nanogpt-compile, profile (they run in that order)
 # Phases can be run in separate calls on one warm machine: the build and data stay in build/gpu and /tmp.
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -19,7 +19,7 @@ steps=30  # timed iterations per run (nanoGPT: iterations 10 and on, after compi
 shapes="tiny:4:4:256:128:64 small:6:6:384:256:32 base:8:8:512:256:32 gpt2:12:12:768:1024:16"
 mkdir -p "$out" "$work"
 
-[[ -d $deps ]] || { mkdir -p "$deps"; for f in .gpu/debs/*.deb; do dpkg -x "$f" "$deps"; done; }
+mkdir -p "$deps"; for f in .gpu/debs/*.deb; do dpkg -x "$f" "$deps"; done  # unpacked, not installed
 export LD_LIBRARY_PATH="$deps/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 torch_prefix=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')
 pretrain=build/gpu/bin/pretrain
@@ -38,19 +38,35 @@ if has build; then
     "-DCMAKE_PREFIX_PATH=$torch_prefix;$deps/usr" > "$work/configure.log" 2>&1 || { tail -40 "$work/configure.log"; exit 1; }
   cmake --build build/gpu -j "$(nproc)" > "$work/build.log" 2>&1 || { grep -E "error|Error" "$work/build.log" | head -30; exit 1; }
   say "built"
+  # Preflight: one small file tokenized. A crash here is shown with its backtrace and ends the run, before
+  # device time goes on figures that cannot come.
+  if ! "$pretrain" tokenize --corpus data/brown/ca01.txt --out /tmp/preflight --vocab-size 350 > "$work/preflight.log" 2>&1; then
+    tail -3 "$work/preflight.log"
+    cuda-gdb -batch -ex run -ex bt --args "$pretrain" tokenize --corpus data/brown/ca01.txt --out /tmp/preflight-gdb \
+      --vocab-size 350 > "$work/backtrace.log" 2>&1
+    grep -E "^#|signal" "$work/backtrace.log" | head -30
+    publish
+    exit 1
+  fi
   publish
 fi
 
 
 ours() {  # name batch [extra args]
   timeout 240 "$pretrain" bench train --device cuda --corpus data/brown --presets "$1" --batch "$2" --precisions bf16 \
-    --steps $steps --json "${@:3}" > "$work/ours-$1$3.json" 2> "$work/ours-$1$3.log" || tail -5 "$work/ours-$1$3.log"
+    --steps $steps --json "${@:3}" > "$work/ours-$1${3:-}.json" 2> "$work/ours-$1${3:-}.log" || tail -5 "$work/ours-$1${3:-}.log"
 }
 if has ours; then
   for s in $shapes; do IFS=: read -r name l h c t b <<< "$s"; say "ours $name"; ours "$name" "$b"; done
   publish
 fi
 
+run_tests() {  # once, before compiling (which takes long): correctness before speed
+  has tests && [[ ! -f $work/tests.log ]] || return 0
+  (cd build/gpu && timeout 200 ctest -j 8 --timeout 150 --output-on-failure) > "$work/tests.log" 2>&1
+  grep -E "tests passed|Failed|\*\*\*|SKIP" "$work/tests.log" | head -30
+  publish
+}
 nanogpt_data() {  # the same tokenizer and token store as ours, in nanoGPT's layout
   local d=.gpu/nanogpt/data/brown
   [[ -f $d/train.bin ]] && return
@@ -69,17 +85,15 @@ nanogpt() {  # mode(eager|compile) name layers heads width context batch
     > "$work/nanogpt-$1-$2.log" 2>&1 || tail -5 "$work/nanogpt-$1-$2.log"
 }
 for mode in eager compile; do
+  [[ $mode == compile ]] && run_tests
   has "nanogpt-$mode" || continue
   nanogpt_data
-  for s in $shapes; do IFS=: read -r name l h c t b <<< "$s"; say "nanoGPT $mode $name"; nanogpt "$mode" "$name" "$l" "$h" "$c" "$t" "$b"; done
-  publish
+  order=$shapes
+  [[ $mode == compile ]] && order="${shapes##* } ${shapes% *}"  # GPT-2 small first: compiling takes a while
+  for s in $order; do IFS=: read -r name l h c t b <<< "$s"; say "nanoGPT $mode $name"; nanogpt "$mode" "$name" "$l" "$h" "$c" "$t" "$b"; publish; done
 done
+run_tests
 
-if has tests; then
-  (cd build/gpu && timeout 400 ctest -j 8 --timeout 300 --output-on-failure) > "$work/tests.log" 2>&1
-  grep -E "tests passed|Failed|\*\*\*|SKIP" "$work/tests.log" | head -30
-  publish
-fi
 
 if has profile; then  # where the time goes, GPT-2-small shape: ours, and nanoGPT compiled
   say "profile ours gpt2"; ours gpt2 16 --profile

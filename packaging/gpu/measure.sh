@@ -22,6 +22,9 @@ mkdir -p "$out" "$work"
 mkdir -p "$deps"; for f in .gpu/debs/*.deb; do dpkg -x "$f" "$deps"; done  # unpacked, not installed
 export LD_LIBRARY_PATH="$deps/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 torch_prefix=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')
+# PyTorch's LibTorch exports std::filesystem functions of its own (pytorch/pytorch#133437). The build puts
+# libstdc++ ahead of it (core/CMakeLists.txt); preloading it too is what the figures of 2026-11-27 ran with.
+export LD_PRELOAD=$(g++ -print-file-name=libstdc++.so.6)
 pretrain=build/gpu/bin/pretrain
 has() { [[ ",$phases," == *",$1,"* ]]; }
 say() { echo "== $(date +%T) $*"; }

@@ -9,9 +9,11 @@
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QtTest>
 
+#include <dlfcn.h>
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <filesystem>
 #include <set>
 
 #include "test_tokenizer.h"
@@ -73,6 +75,16 @@ class TstTokenizerProcess : public QObject {
 
     QVERIFY2(mappedLibraries("sentencepiece").empty(), "SentencePiece is mapped into this process");
     QCOMPARE(mappedLibraries("protobuf"), protobufBefore);
+  }
+
+  // PyTorch's own LibTorch builds export std::filesystem functions of their own (pytorch/pytorch#133437);
+  // the engine's calls must reach libstdc++'s, or the first file operation crashes (seen on a GPU machine).
+  void fileOperationsUseTheSystemsStandardLibrary() {
+    using RemoveAll = std::uintmax_t (*)(const std::filesystem::path&, std::error_code&);
+    const auto removeAll = static_cast<RemoveAll>(&std::filesystem::remove_all);
+    Dl_info info{};
+    QVERIFY(::dladdr(reinterpret_cast<void*>(removeAll), &info) != 0 && info.dli_fname);
+    QVERIFY2(QString(info.dli_fname).contains("libstdc++"), info.dli_fname);
   }
 
   void batchesGiveWhatSingleRequestsGive() {

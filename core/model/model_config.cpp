@@ -79,6 +79,12 @@ uint64_t ModelConfig::trainingMemoryBytes(int batch, bool bf16) const {
   return uint64_t(state + (layers * perLayer + logits) * bytesPerValue);
 }
 
+bool ModelConfig::operator==(const ModelConfig& o) const {
+  return objective == o.objective && vocabSize == o.vocabSize && layers == o.layers && heads == o.heads &&
+         dim == o.dim && mlpDim == o.mlpDim && context == o.context && dropout == o.dropout &&
+         activation == o.activation;
+}
+
 std::string ModelConfig::toJson() const {
   const nlohmann::json j = {{"objective", objectiveName(objective)},
                             {"vocab_size", vocabSize},
@@ -87,7 +93,8 @@ std::string ModelConfig::toJson() const {
                             {"dim", dim},
                             {"mlp_dim", mlpDim},
                             {"context", context},
-                            {"dropout", dropout}};
+                            {"dropout", dropout},
+                            {"activation", activation == Activation::Gelu ? "gelu" : "gelu_tanh"}};
   return j.dump();
 }
 
@@ -104,6 +111,12 @@ ModelConfig ModelConfig::fromJson(const std::string& text) {
     c.mlpDim = j.at("mlp_dim");
     c.context = j.at("context");
     c.dropout = j.at("dropout");
+    // Runs made before the field existed: GPT-style models had the tanh form, BERT-style the exact one.
+    const std::string legacy = c.objective == Objective::Causal ? "gelu_tanh" : "gelu";
+    const std::string activation = j.value("activation", legacy);
+    if (activation != "gelu" && activation != "gelu_tanh")
+      throw InputError("model configuration has an unknown activation '" + activation + "'");
+    c.activation = activation == "gelu" ? Activation::Gelu : Activation::GeluTanh;
   } catch (const nlohmann::json::exception& e) {
     throw InputError(std::string("model configuration is incomplete: ") + e.what());
   }

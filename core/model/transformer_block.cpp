@@ -15,7 +15,11 @@ void initLinear(nn::Linear& layer, double std) {
 }
 
 TransformerBlockImpl::TransformerBlockImpl(const ModelConfig& c, BlockStyle style)
-    : m_style(style), m_causal(c.objective == Objective::Causal), m_heads(c.heads), m_dropout(c.dropout) {
+    : m_style(style),
+      m_causal(c.objective == Objective::Causal),
+      m_heads(c.heads),
+      m_dropout(c.dropout),
+      m_activation(c.activation) {
   TORCH_CHECK(c.dim % c.heads == 0, "heads must divide the width");
   const int64_t C = c.dim, M = c.mlpDim;
   // GPT-2 scales the projections into the residual stream by 1/sqrt(2 x layers) so its variance does not
@@ -107,9 +111,7 @@ void KvCache::selectRows(const torch::Tensor& index) {
 }
 
 torch::Tensor TransformerBlockImpl::mlp(const torch::Tensor& x) {
-  // GPT-2 uses the tanh approximation of GELU; BERT the exact one.
-  const char* approximate = m_style == BlockStyle::Gpt2 ? "tanh" : "none";
-  return m_fcOut(torch::gelu(m_fcIn(x), approximate));
+  return m_fcOut(torch::gelu(m_fcIn(x), m_activation == Activation::GeluTanh ? "tanh" : "none"));
 }
 
 torch::Tensor TransformerBlockImpl::forward(const torch::Tensor& x) { return forward(x, nullptr); }

@@ -49,6 +49,7 @@ class TransformerBlockImpl : public torch::nn::Module {
   bool m_causal;
   int m_heads;
   double m_dropout;
+  Activation m_activation;
   torch::nn::Linear m_qkv{nullptr};                                      // GPT-2: one projection to q|k|v
   torch::nn::Linear m_query{nullptr}, m_key{nullptr}, m_value{nullptr};  // BERT: three
   torch::nn::Linear m_attnOut{nullptr}, m_fcIn{nullptr}, m_fcOut{nullptr};

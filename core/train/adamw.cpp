@@ -36,7 +36,11 @@ AdamW::AdamW(const std::vector<std::pair<std::string, torch::Tensor>>& namedPara
   m_optimizer = std::make_unique<torch::optim::AdamW>(groups, torch::optim::AdamWOptions());
 }
 
-void AdamW::zeroGrad() { m_optimizer->zero_grad(); }
+// Gradients dropped rather than zeroed: the next backward pass writes them afresh (0 + g is g, bit for bit)
+// instead of adding to zeros that cost a pass over every parameter's gradient.
+void AdamW::zeroGrad() {
+  for (torch::Tensor& p : m_parameters) p.mutable_grad() = torch::Tensor();
+}
 
 torch::Tensor AdamW::step(const torch::Tensor& loss, double lr, double maxNorm) {
   if (m_fused) return stepFused(loss, lr, maxNorm);

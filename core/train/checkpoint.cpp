@@ -1,5 +1,6 @@
 #include "train/checkpoint.h"
 
+#include "model/model_config.h"
 #include "train/trainer.h"
 #include "util/error.h"
 
@@ -29,8 +30,9 @@ torch::serialize::InputArchive openCheckpoint(const std::string& path, const tor
   if (tokHash != tokenizerHash)
     throw InputError("checkpoint " + path + " was trained with another tokenizer (" + tokHash +
                      ", this run has " + tokenizerHash + ")");
+  // Compared as configurations, not as text: fields added later read with the defaults of their time.
   const std::string config = readCheckpointValue(archive, path, "model_config").toStringRef();
-  if (config != modelConfigJson)
+  if (ModelConfig::fromJson(config) != ModelConfig::fromJson(modelConfigJson))
     throw InputError("checkpoint " + path + " holds a model of another shape: " + config);
   return archive;
 }

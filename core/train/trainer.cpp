@@ -16,6 +16,7 @@
 #include "train/adamw.h"
 #include "train/batch_sampler.h"
 #include "train/checkpoint.h"
+#include "train/cross_entropy.h"
 #include "train/lr_schedule.h"
 #include "util/atomic_file.h"
 
@@ -105,11 +106,7 @@ struct Trainer::Impl {
       AutocastGuard autocast(compute);
       logits = model->forward(x);  // (B, T, V)
     }
-    const int64_t V = logits.size(-1);
-    const auto options =
-        torch::nn::functional::CrossEntropyFuncOptions().ignore_index(kIgnoreLabel).reduction(torch::kSum);
-    const torch::Tensor loss = torch::nn::functional::cross_entropy(logits.reshape({-1, V}).to(torch::kFloat),
-                                                                    y.reshape({-1}), options);
+    const torch::Tensor loss = crossEntropySum(logits.reshape({-1, logits.size(-1)}), y.reshape({-1}));
     // Counted on the host, where the batch was made: no waiting for the device.
     return {loss,
             std::count_if(b.targets.begin(), b.targets.end(), [](int64_t t) { return t != kIgnoreLabel; })};

@@ -12,6 +12,8 @@
 
 using namespace pretrain;
 
+Q_DECLARE_METATYPE(std::vector<double>)
+
 namespace {
 
 ModelConfig small(Objective o) { return testdata::smallModel(o, 97); }
@@ -83,8 +85,37 @@ class TstModels : public QObject {
   // The forward pass is the standard GPT-2 one (so an exported model means the same elsewhere): a tiny
   // model with fixed weights gives the logits that tests/core/reference/gpt2_reference.py computes in plain
   // Python from the paper's equations (each parameter 0.3 sin(0.37 (j + 1) + 0.01 sum(bytes of its name))
-  // at flat index j). Float32 against float64: within 1e-5.
+  // at flat index j), with GPT-2's tanh GELU and with the exact one. Float32 against float64: within 1e-5.
+  void gpt2ReferenceLogits_data() {
+    QTest::addColumn<int>("activation");
+    QTest::addColumn<std::vector<double>>("reference");
+    QTest::newRow("GPT-2's tanh GELU")
+        << int(Activation::GeluTanh)
+        << std::vector<double>{
+               -0.06736751, 0.02924921,  0.009830973,  -0.04858785, 0.08574691,  -0.1200861,  0.1504763,
+               -0.175918,   0.1955745,   -0.2087996,   0.2151581,   -0.1092917,  0.05731529,  -0.00345405,
+               -0.05052078, 0.1028342,   -0.1517659,   0.1957067,   -0.2332117,  0.2630473,   -0.2842326,
+               0.2960708,   -0.03398515, -0.007277785, 0.04830139,  -0.08773658, 0.1242865,   -0.1567493,
+               0.1840572,   -0.2053124,  0.2198158,    -0.2270905,  0.2268972,   -0.03202972, -0.02129758,
+               0.07392449,  -0.1241204,  0.1702345,    -0.2107504,  0.2443357,   -0.2698859,  0.2865609,
+               -0.2938121,  0.2914013,   -0.01488112,  -0.01606139, 0.04647571,  -0.07536167, 0.1017693,
+               -0.1248303,  0.1437861,   -0.1580135,   0.1670445,   -0.1705823,  0.1685103};
+    QTest::newRow("exact GELU (--exact-gelu)")
+        << int(Activation::Gelu)
+        << std::vector<double>{
+               -0.06736256, 0.02924259,  0.009839025,  -0.04859709, 0.08575701, -0.1200968,  0.1504871,
+               -0.1759287,  0.1955847,   -0.2088089,   0.2151663,   -0.1092851, 0.0573069,   -0.003444136,
+               -0.05053189, 0.1028462,   -0.1517783,   0.1957191,   -0.2332237, 0.2630586,   -0.2842427,
+               0.2960794,   -0.03397635, -0.007288387, 0.04831345,  -0.0877497, 0.1243003,   -0.1567632,
+               0.1840709,   -0.2053253,  0.2198276,    -0.2271007,  0.2269056,  -0.03202081, -0.02130786,
+               0.07393582,  -0.1241324,  0.1702468,    -0.2107626,  0.2443473,  -0.2698966,  0.2865703,
+               -0.29382,    0.2914073,   -0.01487884,  -0.01606457, 0.04647969, -0.07536631, 0.1017745,
+               -0.1248357,  0.1437918,   -0.1580191,   0.16705,     -0.1705873, 0.1685148};
+  }
+
   void gpt2ReferenceLogits() {
+    QFETCH(int, activation);
+    QFETCH(std::vector<double>, reference);
     ModelConfig c;
     c.vocabSize = 11;
     c.dim = 8;
@@ -92,6 +123,7 @@ class TstModels : public QObject {
     c.layers = 2;
     c.context = 6;
     c.mlpDim = 16;
+    c.activation = Activation(activation);
     auto model = makeModel(c);
     model->eval();
     torch::NoGradGuard guard;
@@ -102,15 +134,6 @@ class TstModels : public QObject {
       p.value().copy_((0.3 * torch::sin(0.37 * j + s)).view(p.value().sizes()));
     }
     const torch::Tensor logits = model->forward(torch::tensor({{3, 7, 1, 10, 0}}, torch::kLong))[0];
-    const std::vector<double> reference = {
-        -0.06736751, 0.02924921,  0.009830973,  -0.04858785, 0.08574691,  -0.1200861,  0.1504763,
-        -0.175918,   0.1955745,   -0.2087996,   0.2151581,   -0.1092917,  0.05731529,  -0.00345405,
-        -0.05052078, 0.1028342,   -0.1517659,   0.1957067,   -0.2332117,  0.2630473,   -0.2842326,
-        0.2960708,   -0.03398515, -0.007277785, 0.04830139,  -0.08773658, 0.1242865,   -0.1567493,
-        0.1840572,   -0.2053124,  0.2198158,    -0.2270905,  0.2268972,   -0.03202972, -0.02129758,
-        0.07392449,  -0.1241204,  0.1702345,    -0.2107504,  0.2443357,   -0.2698859,  0.2865609,
-        -0.2938121,  0.2914013,   -0.01488112,  -0.01606139, 0.04647571,  -0.07536167, 0.1017693,
-        -0.1248303,  0.1437861,   -0.1580135,   0.1670445,   -0.1705823,  0.1685103};
     const torch::Tensor expected = torch::tensor(reference, torch::kDouble).view({5, 11});
     const double worst = (logits.to(torch::kDouble) - expected).abs().max().item<double>();
     QVERIFY2(worst < 1e-5, qPrintable(QString("largest difference %1").arg(worst)));
@@ -239,6 +262,25 @@ class TstModels : public QObject {
                  .item<double>();
     }
     QVERIFY2(std::abs(loss - std::log(1000.0)) < 0.05 * std::log(1000.0), qPrintable(QString::number(loss)));
+  }
+
+  void configurationsRoundTripAndOldRunsKeepTheirActivation() {
+    ModelConfig c = ModelConfig::preset("tiny", Objective::Causal, 8000);
+    QCOMPARE(int(c.activation), int(Activation::Gelu));  // new models: the exact GELU
+    QVERIFY(ModelConfig::fromJson(c.toJson()) == c);
+    c.activation = Activation::GeluTanh;
+    QVERIFY(ModelConfig::fromJson(c.toJson()) == c);
+    // A config.json or checkpoint written before the field existed.
+    const std::string old =
+        R"({"objective":"clm","vocab_size":8000,"layers":4,"heads":4,"dim":256,"mlp_dim":1024,"context":128,)"
+        R"("dropout":0.0})";
+    QCOMPARE(int(ModelConfig::fromJson(old).activation), int(Activation::GeluTanh));
+    std::string oldBert = old;
+    oldBert.replace(oldBert.find("clm"), 3, "mlm");
+    QCOMPARE(int(ModelConfig::fromJson(oldBert).activation), int(Activation::Gelu));
+    std::string unknown = old;
+    unknown.insert(unknown.size() - 1, R"(,"activation":"relu")");
+    QVERIFY_THROWS_EXCEPTION(InputError, ModelConfig::fromJson(unknown));
   }
 
   void presetsAndImpossibleSettings() {

@@ -6,9 +6,11 @@ no NumPy), so it shares nothing with the engine but the parameter layout: Linear
 stored row-major, as LibTorch keeps them. Each parameter's values are 0.3 * sin(0.37 * (j + 1) + s)
 for its flattened index j, where s = 0.01 * (sum of the bytes of its name).
 
-Run: python3 tests/core/reference/gpt2_reference.py   (prints the C++ initializer the test holds)
+Run: python3 tests/core/reference/gpt2_reference.py [--exact-gelu]   (prints the values the test holds;
+--exact-gelu: the MLP's GELU exact, as new models have, instead of GPT-2's tanh approximation)
 """
 import math
+import sys
 
 V, C, H, L, T_CTX, M = 11, 8, 2, 2, 6, 16  # vocabulary, width, heads, layers, context, MLP width
 IDS = [3, 7, 1, 10, 0]
@@ -37,7 +39,9 @@ def layer_norm(x, w, b, eps=1e-5):
     return out
 
 
-def gelu_tanh(x):
+def gelu(x):
+    if "--exact-gelu" in sys.argv:
+        return 0.5 * x * (1 + math.erf(x / math.sqrt(2)))
     return 0.5 * x * (1 + math.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x ** 3)))
 
 
@@ -64,7 +68,7 @@ def block(x, i):
     a = attention(layer_norm(x, values(p + "ln_1.weight", C), values(p + "ln_1.bias", C)), p)
     x = [[u + w for u, w in zip(r1, r2)] for r1, r2 in zip(x, a)]
     h = layer_norm(x, values(p + "ln_2.weight", C), values(p + "ln_2.bias", C))
-    h = [[gelu_tanh(v) for v in row] for row in linear(h, matrix(p + "mlp.c_fc.weight", M, C), values(p + "mlp.c_fc.bias", M))]
+    h = [[gelu(v) for v in row] for row in linear(h, matrix(p + "mlp.c_fc.weight", M, C), values(p + "mlp.c_fc.bias", M))]
     h = linear(h, matrix(p + "mlp.c_proj.weight", C, M), values(p + "mlp.c_proj.bias", C))
     return [[u + w for u, w in zip(r1, r2)] for r1, r2 in zip(x, h)]
 

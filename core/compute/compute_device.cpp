@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "compute/device_list.h"
 #include "compute/torch_compat.h"
 #include "util/error.h"
 
@@ -26,6 +27,16 @@ bool cpuHasFastBf16() {
 namespace {
 thread_local bool threadsSet = false;
 }  // namespace
+
+bool cudaAvailable() { return torch::cuda::is_available(); }
+
+std::string automaticDeviceDescription() {
+  if (cudaAvailable()) {
+    const size_t gpus = torch::cuda::device_count();
+    return "cuda (" + std::to_string(gpus) + (gpus == 1 ? " GPU)" : " GPUs)");
+  }
+  return "cpu (" + std::to_string(std::max(1u, std::thread::hardware_concurrency())) + " cores)";
+}
 
 void setComputeThreads(int threads) {
   at::set_num_threads(threads > 0 ? threads : int(std::max(1u, std::thread::hardware_concurrency())));

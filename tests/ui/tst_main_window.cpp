@@ -8,6 +8,7 @@
 #include <QtTest/QTest>
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QComboBox>
+#include <QtWidgets/QLabel>
 #include <QtWidgets/QMessageBox>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QSpinBox>
@@ -141,6 +142,8 @@ class TstMainWindow : public QObject {
     setSpin(w.trainPage(), "warmup", 5);
     setSpin(w.trainPage(), "evalEvery", 25);
     w.trainPage()->findChild<QComboBox*>("precision")->setCurrentIndex(1);  // fp32
+    auto* device = w.modelPage()->findChild<QComboBox*>("device");
+    device->setCurrentIndex(device->findData("cpu"));
     QSignalSpy finished(w.controller(), &TrainingController::finished);
 
     QTest::mouseClick(w.trainPage()->startButton(), Qt::LeftButton);
@@ -148,6 +151,8 @@ class TstMainWindow : public QObject {
     QVERIFY(!w.trainPage()->startButton()->isEnabled());
     QTRY_VERIFY_WITH_TIMEOUT(w.trainPage()->plot()->pointCount() >= 30 || !catcher.texts.isEmpty(), 60000);
     QVERIFY2(catcher.texts.isEmpty(), qPrintable(catcher.texts.join('\n')));
+    // The Model page says where it trains, as the engine chose.
+    QVERIFY(w.modelPage()->findChild<QLabel*>("deviceInUse")->text().startsWith("In use: cpu, fp32"));
 
     QTest::mouseClick(w.trainPage()->pauseButton(), Qt::LeftButton);
     QTRY_VERIFY(w.controller()->isPaused());

@@ -1,5 +1,6 @@
 #include "ui/pages/model_page.h"
 
+#include <QtGui/QStandardItemModel>
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QFormLayout>
 #include <QtWidgets/QGroupBox>
@@ -8,6 +9,7 @@
 #include <QtWidgets/QSpinBox>
 #include <QtWidgets/QVBoxLayout>
 
+#include "compute/device_list.h"
 #include "tokenizer/tokenizer_trainer.h"
 #include "train/throughput_estimate.h"
 #include "ui/workers/background_task.h"
@@ -40,6 +42,7 @@ ModelPage::ModelPage(QWidget* parent) : QWidget(parent), m_speedTask(new Backgro
   auto* layout = new QVBoxLayout(this);
   layout->addWidget(createObjectiveBox());
   layout->addWidget(createShapeBox());
+  layout->addWidget(createDeviceBox());
   layout->addWidget(figuresBox);
   layout->addStretch();
 
@@ -99,6 +102,33 @@ QGroupBox* ModelPage::createShapeBox() {
   for (QSpinBox* s : {m_layers, m_heads, m_dim, m_context})
     connect(s, &QSpinBox::valueChanged, this, &ModelPage::refresh);
   return box;
+}
+
+QGroupBox* ModelPage::createDeviceBox() {
+  auto* box = new QGroupBox(tr("Where it trains"));
+  m_device = new QComboBox;
+  m_device->setObjectName("device");
+  m_device->addItem(tr("Automatic: %1 here").arg(QString::fromStdString(automaticDeviceDescription())),
+                    "auto");
+  m_device->addItem(tr("CPU"), "cpu");
+  m_device->addItem(tr("GPU (CUDA)"), "cuda");
+  if (!cudaAvailable()) {  // Shown, but not offered: say why.
+    auto* model = qobject_cast<QStandardItemModel*>(m_device->model());
+    model->item(2)->setEnabled(false);
+    model->item(2)->setToolTip(tr("This build's LibTorch has no CUDA, or no GPU is present"));
+  }
+  m_deviceInUse = new QLabel(tr("In use: (no run yet)"));
+  m_deviceInUse->setObjectName("deviceInUse");
+  auto* form = new QFormLayout(box);
+  form->addRow(tr("Device"), m_device);
+  form->addRow(QString(), m_deviceInUse);
+  return box;
+}
+
+QString ModelPage::device() const { return m_device->currentData().toString(); }
+
+void ModelPage::showComputeInUse(const QString& description) {
+  m_deviceInUse->setText(tr("In use: %1").arg(description));
 }
 
 void ModelPage::estimateSpeed() {

@@ -25,6 +25,10 @@ class ModelPage : public QWidget {
   pretrain::ModelConfig config(int vocabSize) const;
   QString preset() const;
   bool isValid() const;
+  /// cpu, cuda or auto, as TrainConfig::device takes it.
+  QString device() const;
+  /// Where the run that has started trains, as the engine chose ("cuda, bf16 autocast").
+  void showComputeInUse(const QString& description);
   void setBatchForEstimate(int batch);
 
  Q_SIGNALS:
@@ -33,6 +37,7 @@ class ModelPage : public QWidget {
  private:
   QGroupBox* createObjectiveBox();
   QGroupBox* createShapeBox();
+  QGroupBox* createDeviceBox();
   void applyPreset();
   void refresh();
   void showFigures();      // Parameters, FLOPs, memory and speed of the shape now set.
@@ -48,6 +53,8 @@ class ModelPage : public QWidget {
   QComboBox* m_preset;
   QSpinBox *m_layers, *m_heads, *m_dim, *m_context;
   QLabel *m_headsError, *m_figures;
+  QComboBox* m_device;
+  QLabel* m_deviceInUse;
   int m_batch = pretrain::TrainConfig().batch;  // The Train page says which.
   bool m_applyingPreset = false;
 };

@@ -179,6 +179,7 @@ void MainWindow::wireController() {
   });
   connect(m_controller, &TrainingController::dataProgress, m_train, &TrainPage::showDataProgress);
   connect(m_controller, &TrainingController::finished, m_train, &TrainPage::showFinished);
+  connect(m_controller, &TrainingController::computeChosen, m_model, &ModelPage::showComputeInUse);
   connect(m_controller, &TrainingController::finished, this, [this] {
     if (m_closeAfterStop) close();
   });
@@ -299,6 +300,7 @@ void MainWindow::startNewRun() {
   o.model = m_model->config(o.tokenize.tokenizer.vocabSize);
   o.preset = m_model->preset().toStdString();
   o.train = m_train->config();
+  o.train.device = m_model->device().toStdString();
   const QString dir = QString::fromStdString(newRunDir(runsFolder().toStdString(), std::time(nullptr)));
   QDir().mkpath(runsFolder());
   o.runDir = dir.toStdString();

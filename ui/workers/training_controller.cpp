@@ -12,6 +12,7 @@ TrainingController::TrainingController(QObject* parent) : QObject(parent), m_wor
   connect(m_worker, &TrainingWorker::steps, this, &TrainingController::steps);
   connect(m_worker, &TrainingWorker::evaluated, this, &TrainingController::evaluated);
   connect(m_worker, &TrainingWorker::note, this, &TrainingController::note);
+  connect(m_worker, &TrainingWorker::computeChosen, this, &TrainingController::computeChosen);
   connect(m_worker, &TrainingWorker::probesEvaluated, this, &TrainingController::probesEvaluated);
   connect(m_worker, &TrainingWorker::predictorReady, this, &TrainingController::predictorReady);
   connect(m_worker, &TrainingWorker::pausedChanged, this, [this](bool paused) {

@@ -36,6 +36,7 @@ class TrainingController : public QObject {
   /// A copy of the weights as they are now, for the Playground: every few seconds, at pauses and at the end.
   void predictorReady(const std::shared_ptr<const pretrain::Predictor>& predictor);
   void note(const QString& text);
+  void computeChosen(const QString& description);
   void pausedChanged(bool paused);
   void runningChanged(bool running);
   void finished(const pretrain::TrainingRunSummary& summary);

@@ -74,6 +74,7 @@ TrainingRunCallbacks TrainingWorker::callbacks() {
   };
   cb.onReady = [this](Trainer& t) {
     m_trainer = &t;
+    Q_EMIT computeChosen(QString::fromStdString(t.computeDescription()));
     emitSnapshot(t);
   };
   cb.onEval = [this](const EvalMetrics& e) {

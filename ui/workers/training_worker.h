@@ -45,6 +45,7 @@ class TrainingWorker : public QObject {
   void probesEvaluated(const QVector<pretrain::ProbeResult>& results);
   void predictorReady(const std::shared_ptr<const pretrain::Predictor>& predictor);
   void note(const QString& text);
+  void computeChosen(const QString& description);  ///< Where and how the run trains ("cuda, bf16 autocast").
   void pausedChanged(bool paused);
   void finished(const pretrain::TrainingRunSummary& summary);
   void failed(const QString& message);

@@ -47,14 +47,16 @@ int train(int argc, char** argv) {
 }
 
 // Buffered binary I/O on stdin and stdout; the process exits quietly when its input ends.
-bool readBytes(void* data, size_t n) { return std::fread(data, 1, n, stdin) == n; }
+// Empty items (an empty text, no ids) read and write nothing: their data() may be null, which fread and
+// fwrite must not be given (found by UBSan).
+bool readBytes(void* data, size_t n) { return n == 0 || std::fread(data, 1, n, stdin) == n; }
 uint32_t readU32() {
   uint32_t v = 0;
   if (!readBytes(&v, sizeof v)) std::exit(0);  // The engine has gone: nothing left to do.
   return v;
 }
 void writeBytes(const void* data, size_t n) {
-  if (std::fwrite(data, 1, n, stdout) != n) std::exit(0);
+  if (n > 0 && std::fwrite(data, 1, n, stdout) != n) std::exit(0);
 }
 void writeU32(uint32_t v) { writeBytes(&v, sizeof v); }
 void writeText(const std::string& s) {

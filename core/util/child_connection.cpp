@@ -29,7 +29,8 @@ ChildConnection::ChildConnection(const std::vector<std::string>& argv) : m_in(kR
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
     throw Error(std::string("cannot create a socket for ") + argv[0] + ": " + std::strerror(errno));
   try {
-    m_pid = spawnProcess(argv, sv[1], sv[1], -1);
+    // Its stderr is ours: it writes nothing there unless it crashes or a sanitizer reports.
+    m_pid = spawnProcess(argv, sv[1], sv[1], STDERR_FILENO);
   } catch (...) {
     ::close(sv[0]);
     ::close(sv[1]);

@@ -1,6 +1,6 @@
 #pragma once
 // A helper program the caller talks to for as long as it likes: one socket is the helper's stdin and
-// stdout, its stderr goes to /dev/null (it reports failures through what it writes). When the caller's
+// stdout; it reports failures through what it writes there, and its stderr is the caller's. When the caller's
 // process ends, however it ends (SIGKILL included), the kernel closes the caller's end, the helper's input
 // ends, and it exits: a helper never outlives its caller.
 

@@ -15,18 +15,33 @@ std::vector<TokenCandidate> topCandidates(const Tokenizer& tokenizer, const std:
   const size_t n = std::min(order.size(), size_t(std::max(0, k)));
   std::partial_sort(order.begin(), order.begin() + long(n), order.end(),
                     [&](int32_t a, int32_t b) { return probs[size_t(a)] > probs[size_t(b)]; });
+  std::vector<std::vector<int32_t>> words;
+  std::vector<double> wordProbs;
+  for (size_t i = 0; i < n; ++i) {
+    words.push_back({order[i]});
+    wordProbs.push_back(probs[size_t(order[i])]);
+  }
+  return wordCandidates(tokenizer, words, wordProbs);
+}
+
+std::vector<TokenCandidate> wordCandidates(const Tokenizer& tokenizer,
+                                           const std::vector<std::vector<int32_t>>& words,
+                                           const std::vector<double>& probs) {
+  const std::vector<std::string> texts = tokenizer.decodeBatch(words);  // One round trip to the helper.
   std::vector<TokenCandidate> out;
-  for (size_t i = 0; i < n; ++i) out.push_back(wordCandidate(tokenizer, {order[i]}, probs[size_t(order[i])]));
+  for (size_t w = 0; w < words.size(); ++w) {
+    TokenCandidate c;
+    c.id = words[w].front();
+    for (const int32_t id : words[w]) c.piece += tokenizer.piece(id);
+    c.text = shownText(texts[w], c.piece);
+    c.prob = probs[w];
+    out.push_back(std::move(c));
+  }
   return out;
 }
 
 TokenCandidate wordCandidate(const Tokenizer& tokenizer, const std::vector<int32_t>& ids, double prob) {
-  TokenCandidate c;
-  c.id = ids.front();
-  for (const int32_t id : ids) c.piece += tokenizer.piece(id);
-  c.text = shownText(tokenizer.decode(ids), c.piece);
-  c.prob = prob;
-  return c;
+  return wordCandidates(tokenizer, {ids}, {prob}).front();
 }
 
 void sortByProbability(std::vector<TokenCandidate>& candidates) {

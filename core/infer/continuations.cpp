@@ -27,9 +27,11 @@ std::vector<std::vector<double>> distributions(const torch::Tensor& logits, doub
   const torch::Tensor p =
       torch::softmax(logits.to(torch::kFloat), -1).to(torch::kCPU, torch::kDouble).contiguous();
   std::vector<std::vector<double>> out;
-  for (int64_t r = 0; r < p.size(0); ++r)
-    out.push_back(
-        applyTemperature({p[r].data_ptr<double>(), p[r].data_ptr<double>() + p.size(1)}, temperature));
+  for (int64_t r = 0; r < p.size(0); ++r) {
+    std::vector<double> row(p[r].data_ptr<double>(), p[r].data_ptr<double>() + p.size(1));
+    // At 1 the softmax is the answer: the Playground asks for many rows per keystroke.
+    out.push_back(temperature == 1.0 ? std::move(row) : applyTemperature(std::move(row), temperature));
+  }
   return out;
 }
 

@@ -279,12 +279,13 @@ std::vector<MaskPrediction> MaskedFill::fillCausal(std::vector<int32_t> ids,
     const double maxScore = score[bestRow];
     double total = 0;
     for (double& sc : score) total += (sc = std::exp(sc - maxScore));
-    std::vector<TokenCandidate> ranked;
-    for (size_t r = 0; r < rows.size(); ++r)
-      ranked.push_back(wordCandidate(
-          m_tokenizer,
-          {rows[r].begin() + long(left.size()), rows[r].begin() + long(left.size() + wordLength[r])},
-          score[r] / total));
+    std::vector<std::vector<int32_t>> words;
+    for (size_t r = 0; r < rows.size(); ++r) {
+      words.emplace_back(rows[r].begin() + long(left.size()),
+                         rows[r].begin() + long(left.size() + wordLength[r]));
+      score[r] /= total;
+    }
+    std::vector<TokenCandidate> ranked = wordCandidates(m_tokenizer, words, score);
     sortByProbability(ranked);
     if (forced.empty()) ranked.resize(std::min(ranked.size(), size_t(topK)));
     masks[k].candidates = ranked;

@@ -135,9 +135,14 @@ std::vector<TokenCandidate> Predictor::nextWords(Continuations& continuations, i
     pathOfRow = std::move(nextPaths);
   }
   // The same word reached through different pieces is one candidate.
-  std::vector<TokenCandidate> words;
+  std::vector<std::vector<int32_t>> pieceLists;
+  std::vector<double> probs;
   for (const Path& path : paths) {
-    const TokenCandidate c = wordCandidate(*m_tokenizer, path.pieces, path.prob);
+    pieceLists.push_back(path.pieces);
+    probs.push_back(path.prob);
+  }
+  std::vector<TokenCandidate> words;
+  for (const TokenCandidate& c : wordCandidates(*m_tokenizer, pieceLists, probs)) {
     const auto same =
         std::find_if(words.begin(), words.end(), [&](const auto& w) { return w.text == c.text; });
     if (same == words.end())

@@ -3,7 +3,15 @@
 #include <ATen/autocast_mode.h>
 #include <torch/version.h>
 
-#if TORCH_VERSION_MAJOR >= 2
+// The two LibTorch generations this engine knows: Debian's 1.13, and 2.4 or later, where autocast takes a
+// device type, AdamW has a fused CPU and CUDA kernel and attention a fused operator. 2.0 to 2.3 have only
+// part of that: refused here rather than half supported.
+#define PRETRAIN_TORCH_2_4 (TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4))
+#if TORCH_VERSION_MAJOR == 2 && !PRETRAIN_TORCH_2_4
+#error "LibTorch 2.0 to 2.3 is not supported: use Debian's 1.13, or 2.4 and later"
+#endif
+
+#if PRETRAIN_TORCH_2_4
 #include <torch/csrc/autograd/profiler_kineto.h>
 #else
 #include <torch/csrc/autograd/profiler_legacy.h>
@@ -66,7 +74,7 @@ torch::optim::AdamWParamState& stateIn(std::unique_ptr<torch::optim::OptimizerPa
 
 }  // namespace
 
-#if TORCH_VERSION_MAJOR >= 2
+#if PRETRAIN_TORCH_2_4
 
 bool hasFusedAttention() { return true; }
 

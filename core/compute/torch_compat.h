@@ -65,13 +65,15 @@ void fusedAdamW(AdamWGroup& group, double lr, double beta1, double beta2, double
 struct ProfileRow {
   std::string name;
   int64_t calls = 0;
-  double ms = 0;  ///< GPU kernels: their time on the device; CPU operators: their own (self) time.
+  double ms = 0;  ///< GPU kernels: their time on the device; CPU operators: as WorkProfile::rows says.
 };
 struct WorkProfile {
-  double wallMs = 0;             ///< The work from start to end, as the host saw it.
-  double deviceBusyMs = 0;       ///< GPU kernels' time (0 for CPU work): wall minus this is the GPU idle.
-  int64_t kernelLaunches = 0;    ///< GPU kernels run.
-  std::vector<ProfileRow> rows;  ///< Largest first: GPU kernels for CUDA work, operators for CPU work.
+  double wallMs = 0;           ///< The work from start to end, as the host saw it.
+  double deviceBusyMs = 0;     ///< GPU kernels' time (0 for CPU work): wall minus this is the GPU idle.
+  int64_t kernelLaunches = 0;  ///< GPU kernels run.
+  /// Largest first: GPU kernels for CUDA work; for CPU work, operators by their own time on 1.13 and by
+  /// their time with what they call on 2.x (so rows overlap there).
+  std::vector<ProfileRow> rows;
 };
 /// Runs `work` under the profiler (Kineto on 2.x, which sees GPU kernels; the CPU-only legacy profiler on
 /// 1.13) and sums what it saw by name. `cuda`: the work runs on a GPU (synchronised before the end).

@@ -25,7 +25,11 @@ std::string readText(ChildConnection& c) {
   return s;
 }
 
-void writeU32(ChildConnection& c, uint32_t v) { c.write(&v, sizeof v); }
+void writeU32(ChildConnection& c, size_t v) {
+  if (v > UINT32_MAX) throw InputError("a text or batch of over 4 GB cannot be tokenized in one piece");
+  const auto u = uint32_t(v);
+  c.write(&u, sizeof u);
+}
 
 // The reply's status: an error the helper reports (the connection stays in step).
 void readStatus(ChildConnection& c) {
@@ -38,7 +42,10 @@ TokenizerHelper::TokenizerHelper(std::string modelPath) : m_path(std::move(model
 
 TokenizerHelper::~TokenizerHelper() = default;
 
-pid_t TokenizerHelper::pid() const { return m_child->pid(); }
+pid_t TokenizerHelper::pid() {
+  if (!m_child) start();
+  return m_child->pid();
+}
 
 void TokenizerHelper::start() {
   m_child.reset();
@@ -81,6 +88,11 @@ void TokenizerHelper::request(const Send& send, const Receive& receive) {
       if (attempt > 0 || ++m_restarts > kMaxRestarts)
         throw Error("the tokenizer helper keeps failing (" + firstLine(e) + ", " +
                     std::to_string(m_restarts) + " restarts): tokenizer " + m_path + " cannot be used");
+    } catch (const Error&) {
+      throw;  // The helper's own message (it read the whole request), or the file cannot be loaded.
+    } catch (...) {
+      m_child.reset();  // Out of memory half way through a request, say: no longer in step.
+      throw;
     }
   }
 }
@@ -91,9 +103,9 @@ std::vector<std::vector<int32_t>> TokenizerHelper::encode(const std::vector<std:
       [&](ChildConnection& c) {
         const auto op = uint8_t(helper::Op::Encode);
         c.write(&op, 1);
-        writeU32(c, uint32_t(texts.size()));
+        writeU32(c, texts.size());
         for (const std::string_view t : texts) {
-          writeU32(c, uint32_t(t.size()));
+          writeU32(c, t.size());
           c.write(t.data(), t.size());
         }
       },
@@ -114,9 +126,9 @@ std::vector<std::string> TokenizerHelper::decode(const std::vector<std::vector<i
       [&](ChildConnection& c) {
         const auto op = uint8_t(helper::Op::Decode);
         c.write(&op, 1);
-        writeU32(c, uint32_t(ids.size()));
+        writeU32(c, ids.size());
         for (const auto& row : ids) {
-          writeU32(c, uint32_t(row.size()));
+          writeU32(c, row.size());
           c.write(row.data(), row.size() * sizeof(int32_t));
         }
       },

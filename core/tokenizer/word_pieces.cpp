@@ -115,7 +115,10 @@ std::string maskWords(std::string_view text, const std::vector<int>& indices) {
   std::string out;
   size_t pos = 0;
   for (size_t w = 0; w < words.size(); ++w) {
-    if (!masked[w]) continue;
+    // A word that holds a typed [MASK] is masked already (its "core" would cut the mask's bracket).
+    if (!masked[w] ||
+        text.substr(words[w].begin, words[w].end - words[w].begin).find(kMaskText) != std::string::npos)
+      continue;
     const WordSpan core = wordCore(text, words[w]);
     out.append(text.substr(pos, core.begin - pos)).append(kMaskText);
     pos = core.end;
@@ -123,7 +126,10 @@ std::string maskWords(std::string_view text, const std::vector<int>& indices) {
   return out.append(text.substr(pos));
 }
 
-std::string fillInWords(std::string text, const std::vector<std::pair<int, std::string>>& fills) {
+std::string fillInWords(std::string text, std::vector<std::pair<int, std::string>> fills) {
+  // Last word first: a filled-in word with a space in it would move the words after it.
+  std::stable_sort(fills.begin(), fills.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
   for (const auto& [index, word] : fills) {
     const std::vector<WordSpan> words = splitWords(text);  // Again each time: a fill moves what follows.
     if (index < 0 || size_t(index) >= words.size()) continue;

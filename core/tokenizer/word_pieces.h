@@ -60,11 +60,12 @@ WordSpan wordCore(std::string_view text, WordSpan word);
 /// the first word) is allowed for.
 std::vector<std::vector<int>> piecesOfWords(std::string_view text, const std::vector<int32_t>& ids,
                                             const std::vector<uint32_t>& byteLengths);
-/// `text` with the cores of the words at `indices` replaced by [MASK] ("dog." -> "[MASK]."). Throws
-/// InputError for an index out of range.
+/// `text` with the cores of the words at `indices` replaced by [MASK] ("dog." -> "[MASK]."); a word that
+/// holds a [MASK] already stays as it is. Throws InputError for an index out of range.
 std::string maskWords(std::string_view text, const std::vector<int>& indices);
 /// `text` with a filled-in word for each (word index, word): the word's first [MASK] is replaced where it
-/// has one, else its core. Indices out of range are skipped.
-std::string fillInWords(std::string text, const std::vector<std::pair<int, std::string>>& fills);
+/// has one, else its core. Indices refer to `text` as given, whatever the fills hold; out of range are
+/// skipped.
+std::string fillInWords(std::string text, std::vector<std::pair<int, std::string>> fills);
 
 }  // namespace pretrain

@@ -77,7 +77,8 @@ torch::Tensor AdamW::stepFused(const torch::Tensor& loss, double lr, double maxN
   std::vector<torch::Tensor> grads;
   for (compat::AdamWGroup& g : m_groups) {
     g.grads.clear();
-    for (const torch::Tensor& p : g.params) g.grads.push_back(p.grad());
+    for (const torch::Tensor& p : g.params)  // A parameter no loss reached this step: a zero gradient.
+      g.grads.push_back(p.grad().defined() ? p.grad() : torch::zeros_like(p));
     grads.insert(grads.end(), g.grads.begin(), g.grads.end());
   }
   const torch::Tensor norm = torch::stack(at::_foreach_norm(grads)).norm();

@@ -28,7 +28,8 @@ struct BlockwiseCrossEntropy : torch::autograd::Function<BlockwiseCrossEntropy> 
       const torch::Tensor l = z.logsumexp(1);
       lse.narrow(0, r, n).copy_(l);
       const torch::Tensor picked = z.gather(1, t.clamp_min(0).unsqueeze(1)).squeeze(1);
-      loss += ((l - picked) * t.ne(kIgnoreLabel)).sum();
+      // Rows without a target count zero, even where their logits overflowed (NaN x 0 would not).
+      loss += torch::where(t.ne(kIgnoreLabel), l - picked, torch::zeros_like(l)).sum();
     });
     ctx->save_for_backward({logits, targets, lse});
     return loss;
@@ -42,10 +43,11 @@ struct BlockwiseCrossEntropy : torch::autograd::Function<BlockwiseCrossEntropy> 
     torch::Tensor grad = torch::empty_like(logits);
     forEachBlock(logits.size(0), [&](int64_t r, int64_t n) {
       const torch::Tensor t = targets.narrow(0, r, n);
-      const torch::Tensor valid = t.ne(kIgnoreLabel).to(torch::kFloat).unsqueeze(1);  // (n, 1)
+      const torch::Tensor target = t.ne(kIgnoreLabel).unsqueeze(1);  // (n, 1)
+      const torch::Tensor valid = target.to(torch::kFloat);
       torch::Tensor p = (logits.narrow(0, r, n).to(torch::kFloat) - lse.narrow(0, r, n).unsqueeze(1)).exp_();
       p.scatter_add_(1, t.clamp_min(0).unsqueeze(1), -valid);
-      grad.narrow(0, r, n).copy_(p.mul_(valid * scale));
+      grad.narrow(0, r, n).copy_(torch::where(target, p * scale, torch::zeros_like(p)));
     });
     return {grad, torch::Tensor()};
   }

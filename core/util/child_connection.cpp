@@ -1,5 +1,6 @@
 #include "util/child_connection.h"
 
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -44,7 +45,10 @@ ChildConnection::~ChildConnection() {
   ::close(m_fd);
   if (m_reaped) return;
   const auto deadline = std::chrono::steady_clock::now() + kExitGrace;
-  while (::waitpid(m_pid, &m_status, WNOHANG) == 0) {
+  for (;;) {
+    const pid_t r = ::waitpid(m_pid, &m_status, WNOHANG);
+    if (r < 0 && errno == EINTR) continue;
+    if (r != 0) return;
     if (std::chrono::steady_clock::now() > deadline) {
       ::kill(m_pid, SIGKILL);
       ::waitpid(m_pid, &m_status, 0);
@@ -94,6 +98,10 @@ std::string ChildConnection::howItEnded() {
   return describeExit(m_status);
 }
 
-void ChildConnection::gone() { throw ChildGone("the helper " + std::to_string(m_pid) + " " + howItEnded()); }
+void ChildConnection::gone() {
+  // The connection failed: end the helper if it has not ended (a failure other than its exit), then say how.
+  ::kill(m_pid, SIGKILL);
+  throw ChildGone("the helper " + std::to_string(m_pid) + " " + howItEnded());
+}
 
 }  // namespace pretrain

@@ -35,11 +35,12 @@ publish() {
 }
 
 if has build; then
+  rm -f "$work"/tests.log "$work"/ours-* "$work"/nanogpt-* "$work"/*profile*  # nothing from an earlier build
   say "build against $(python3 -c 'import torch; print("PyTorch", torch.__version__, "CUDA", torch.version.cuda)')"
   nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$work/gpu.txt"
   cmake -S . -B build/gpu -G Ninja -DCMAKE_BUILD_TYPE=Release -DPRETRAIN_BUILD_GUI=OFF -DPRETRAIN_BUILD_TESTS=ON \
-    "-DCMAKE_PREFIX_PATH=$torch_prefix;$deps/usr" > "$work/configure.log" 2>&1 || { tail -40 "$work/configure.log"; exit 1; }
-  cmake --build build/gpu -j "$(nproc)" > "$work/build.log" 2>&1 || { grep -E "error|Error" "$work/build.log" | head -30; exit 1; }
+    "-DCMAKE_PREFIX_PATH=$torch_prefix;$deps/usr" > "$work/configure.log" 2>&1 || { tail -40 "$work/configure.log"; publish; exit 1; }
+  cmake --build build/gpu -j "$(nproc)" > "$work/build.log" 2>&1 || { grep -E "error|Error" "$work/build.log" | head -30; publish; exit 1; }
   say "built"
   # Preflight: one small file tokenized. A crash here is shown with its backtrace and ends the run, before
   # device time goes on figures that cannot come.
@@ -74,7 +75,7 @@ nanogpt_data() {  # the same tokenizer and token store as ours, in nanoGPT's lay
   local d=.gpu/nanogpt/data/brown
   [[ -f $d/train.bin ]] && return
   mkdir -p "$d"
-  "$pretrain" tokenize --corpus data/brown --out /tmp/brown-bpe8k > "$work/tokenize.log" 2>&1
+  "$pretrain" tokenize --corpus data/brown --out /tmp/brown-bpe8k > "$work/tokenize.log" 2>&1 || { tail -3 "$work/tokenize.log"; return 1; }
   cp /tmp/brown-bpe8k/tokens/train.bin "$d/train.bin"
   cp /tmp/brown-bpe8k/tokens/validation.bin "$d/val.bin"
   python3 -c "import pickle; pickle.dump({'vocab_size': 8000}, open('$d/meta.pkl', 'wb'))"

@@ -40,6 +40,7 @@ class TstWordPieces : public QObject {
   void maskingWordsKeepsWhatFollowsThem() {
     QCOMPARE(maskWords("The lazy  dog.", {2, 0}), std::string("[MASK] lazy  [MASK]."));
     QCOMPARE(maskWords("The lazy dog.", {}), std::string("The lazy dog."));
+    QCOMPARE(maskWords("The [MASK] dog.", {1, 2}), std::string("The [MASK] [MASK]."));
     QVERIFY_THROWS_EXCEPTION(InputError, maskWords("The lazy dog.", {3}));
     QVERIFY_THROWS_EXCEPTION(InputError, maskWords("The lazy dog.", {-1}));
   }
@@ -50,6 +51,8 @@ class TstWordPieces : public QObject {
     QCOMPARE(fillInWords("eat pizza[MASK] now", {{1, "s"}}), std::string("eat pizzas now"));
     QCOMPARE(fillInWords("[MASK][MASK] x", {{0, "a"}, {0, "b"}}), std::string("ab x"));
     QCOMPARE(fillInWords("a b", {{5, "z"}}), std::string("a b"));  // out of range: skipped
+    // A fill with a space in it does not move the words after it.
+    QCOMPARE(fillInWords("[MASK] b [MASK]", {{0, "x y"}, {2, "z"}}), std::string("x y b z"));
   }
 
   void piecesBelongToTheWordHoldingTheirLastByte() {

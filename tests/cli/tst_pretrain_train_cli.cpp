@@ -11,6 +11,7 @@
 #include <csignal>
 
 #include "test_data.h"
+#include "test_process.h"
 
 namespace {
 
@@ -41,31 +42,6 @@ std::vector<double> losses(const QString& runDir) {
 }
 
 int metricLines(const QString& runDir) { return int(losses(runDir).size()); }
-
-QByteArray procFile(qint64 pid, const char* name) {
-  QFile f(QString("/proc/%1/%2").arg(pid).arg(name));
-  return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-// Processes whose parent is `pid`, from /proc/*/stat ("pid (comm) state ppid ...").
-QList<qint64> childrenOf(qint64 pid) {
-  QList<qint64> out;
-  for (const QString& entry : QDir("/proc").entryList(QDir::Dirs)) {
-    bool number = false;
-    const qint64 child = entry.toLongLong(&number);
-    if (!number) continue;
-    const QByteArray stat = procFile(child, "stat");
-    const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
-    if (fields.size() > 1 && fields[1].toLongLong() == pid) out << child;
-  }
-  return out;
-}
-
-// Ended: no such process, or a zombie nobody has waited for.
-bool ended(qint64 pid) {
-  const QByteArray stat = procFile(pid, "stat");
-  return stat.isEmpty() || stat.mid(stat.lastIndexOf(')') + 2, 1) == "Z";
-}
 
 }  // namespace
 
@@ -229,19 +205,19 @@ class TstPretrainTrainCli : public QObject {
     QVERIFY(p.waitForStarted());
     QTRY_VERIFY_WITH_TIMEOUT(metricLines(path("killed")) >= 20, 60000);
     // While it trains, SentencePiece is in the tokenizer helper, never in the process that loads LibTorch.
-    const QByteArray maps = procFile(p.processId(), "maps");
+    const QByteArray maps = testdata::procFile(p.processId(), "maps");
     QVERIFY(maps.contains("libtorch"));
     QVERIFY2(!maps.toLower().contains("sentencepiece"), "SentencePiece is mapped into pretrain train");
     QList<qint64> helpers;
-    for (const qint64 child : childrenOf(p.processId()))
-      if (procFile(child, "cmdline")
+    for (const qint64 child : testdata::childrenOf(p.processId()))
+      if (testdata::procFile(child, "cmdline")
               .startsWith(QFile::encodeName(QCoreApplication::applicationDirPath()) + "/pretrain-tokenizer"))
         helpers << child;
     QCOMPARE(helpers.size(), 1);
     p.kill();
     QVERIFY(p.waitForFinished(10000));
     // The helper does not outlive a SIGKILL of its parent: its input ends and it exits.
-    QTRY_VERIFY_WITH_TIMEOUT(ended(helpers[0]), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(testdata::processEnded(helpers[0]), 5000);
     const Run resumed = pretrain({"train", "--out", path("killed"), "--resume", "--json"});
     QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
     QVERIFY(resumed.json()["start_step"].toInt() >= 19);

@@ -16,38 +16,11 @@
 #include <filesystem>
 #include <set>
 
+#include "test_process.h"
 #include "test_tokenizer.h"
 #include "util/error.h"
 
 using namespace pretrain;
-
-namespace {
-
-// The shared libraries this process has mapped whose path contains `part`.
-std::set<QString> mappedLibraries(const QString& part) {
-  QFile maps("/proc/self/maps");
-  if (!maps.open(QIODevice::ReadOnly)) return {};
-  std::set<QString> out;
-  for (const QByteArray& line : maps.readAll().split('\n')) {
-    const QString path = QString::fromUtf8(line.mid(line.indexOf('/')));
-    if (line.contains('/') && path.contains(part, Qt::CaseInsensitive)) out.insert(path);
-  }
-  return out;
-}
-
-// Ended: no such process, or a zombie that has not been waited for yet.
-bool processGone(pid_t pid) {
-  for (int i = 0; i < 200; ++i) {  // Up to 2 s.
-    QFile stat(QString("/proc/%1/stat").arg(pid));
-    if (!stat.open(QIODevice::ReadOnly)) return true;
-    const QByteArray s = stat.readAll();
-    if (s.mid(s.lastIndexOf(')') + 2, 1) == "Z") return true;
-    QTest::qWait(10);
-  }
-  return false;
-}
-
-}  // namespace
 
 class TstTokenizerProcess : public QObject {
   Q_OBJECT
@@ -58,7 +31,8 @@ class TstTokenizerProcess : public QObject {
   void initTestCase() { m_model = testdata::trainSmallTokenizer(m_dir.path()); }
 
   void sentencePieceNeverEntersThisProcess() {
-    const std::set<QString> protobufBefore = mappedLibraries("protobuf");  // LibTorch's own, if any
+    const std::set<QString> protobufBefore =
+        testdata::mappedFiles("self", "protobuf");  // LibTorch's own, if any
     torch::manual_seed(0);
     const torch::Tensor a = torch::randn({64, 64}) + 64 * torch::eye(64);
     QVERIFY(torch::allclose(torch::matmul(a, torch::inverse(a)), torch::eye(64), 1e-4, 1e-4));
@@ -73,8 +47,9 @@ class TstTokenizerProcess : public QObject {
     emb(idx).sum().backward();
     QCOMPARE(emb->weight.grad().sum(1).nonzero().size(0), std::get<0>(torch::_unique(idx)).size(0));
 
-    QVERIFY2(mappedLibraries("sentencepiece").empty(), "SentencePiece is mapped into this process");
-    QCOMPARE(mappedLibraries("protobuf"), protobufBefore);
+    QVERIFY2(testdata::mappedFiles("self", "sentencepiece").empty(),
+             "SentencePiece is mapped into this process");
+    QCOMPARE(testdata::mappedFiles("self", "protobuf"), protobufBefore);
   }
 
   // PyTorch's own LibTorch builds export std::filesystem functions of their own (pytorch/pytorch#133437);
@@ -105,7 +80,7 @@ class TstTokenizerProcess : public QObject {
     for (int restart = 1; restart <= 3; ++restart) {
       const pid_t pid = tok->helperPid();
       QCOMPARE(::kill(pid, SIGKILL), 0);
-      QVERIFY(processGone(pid));
+      QTRY_VERIFY_WITH_TIMEOUT(testdata::processEnded(pid), 2000);
       QCOMPARE(tok->encode("the old man"), expected);  // Started again, same answer.
       QVERIFY(tok->helperPid() != pid);
     }
@@ -125,7 +100,7 @@ class TstTokenizerProcess : public QObject {
       pid = tok->helperPid();
       QCOMPARE(::kill(pid, 0), 0);
     }
-    QVERIFY(processGone(pid));
+    QTRY_VERIFY_WITH_TIMEOUT(testdata::processEnded(pid), 2000);
   }
 
   void damagedFilesAreRefused_data() {

@@ -1,5 +1,7 @@
 // pretrain bench train: training throughput per preset and precision, and model FLOPs utilisation against
-// a matrix-multiply peak measured in the same run, on the same machine.
+// a matrix-multiply peak measured just before and just after each row, on the same machine: a shared
+// machine's speed drifts by 10% and more within a minute, and a peak read once at the start let the MFU of
+// one build swing between 52% and 62% over three runs.
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -31,17 +33,12 @@ struct BenchTrainOptions : BenchOptions {
   bool profile = false;
 };
 
-// The matrix-multiply speed the MFU figures are measured against.
-struct MatmulPeak {
-  double fp32 = 0, bf16 = 0;  // GFLOP/s; bf16 is 0 without fast bf16
-  bool hasBf16 = false;
-};
-
 struct ThroughputRow {
   std::string preset, precision;
   int64_t parameters = 0;
   int batch = 0, context = 0;
   double tokensPerSecond = 0, mfu = 0, flopsPerToken = 0;
+  double peakGflops = 0;  // the matmul peak around this row, in its precision
   bool profiled = false;
   compat::WorkProfile profile;  // of kProfiledSteps steps, with --profile
 };
@@ -59,7 +56,7 @@ ArgParser benchTrainParser() {
       "pretrain bench train [--corpus PATH] [options]",
       "Training tokens/s of each preset in fp32 and bf16 (where the hardware has fast bf16), on real\n"
       "batches of a tokenized corpus, and model FLOPs utilisation (MFU) against the matrix-multiply peak\n"
-      "measured first. Each figure is timed over --steps steps after " +
+      "measured just before and just after each figure. Each figure is timed over --steps steps after " +
           std::to_string(kUntimedSteps) + " warm-up steps.");
   p.option("corpus", "PATH", "corpus to tokenize for the batches", "data/brown");
   p.option("presets", "LIST", "comma-separated presets", "tiny,small,base");
@@ -90,17 +87,9 @@ BenchTrainOptions benchTrainOptions(const ArgParser& p) {
   return o;
 }
 
-MatmulPeak measurePeak(const ComputeSetup& setup) {
-  MatmulPeak peak;
-  peak.hasBf16 = setup.device.is_cuda() || cpuHasFastBf16();
-  peak.fp32 = measureMatmulGflops(setup, false);
-  if (peak.hasBf16) peak.bf16 = measureMatmulGflops(setup, true);
-  return peak;
-}
-
 ThroughputRow measureThroughput(const BenchTrainOptions& o, const BenchCorpus& data,
                                 const std::string& preset, const ModelConfig& m, const std::string& precision,
-                                const MatmulPeak& peak) {
+                                const ComputeSetup& setup) {
   TrainConfig t = benchTrainConfig();
   t.batch = o.batch;
   t.threads = o.threads;
@@ -108,9 +97,12 @@ ThroughputRow measureThroughput(const BenchTrainOptions& o, const BenchCorpus& d
   t.precision = precision;
   Trainer trainer(m, t, data.store, data.tokenizer);
   for (int i = 0; i < kUntimedSteps; ++i) trainer.step();
+  const bool bf16 = precision == "bf16";
+  const double peakBefore = measureMatmulGflops(setup, bf16);
   const auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < o.steps; ++i) trainer.step();
   const double seconds = secondsSince(start);
+  const double peakGflops = (peakBefore + measureMatmulGflops(setup, bf16)) / 2;
   ThroughputRow row;
   row.preset = preset;
   row.precision = precision;
@@ -118,7 +110,7 @@ ThroughputRow measureThroughput(const BenchTrainOptions& o, const BenchCorpus& d
   row.batch = o.batch;
   row.context = m.context;
   row.tokensPerSecond = double(o.steps) * o.batch * m.context / seconds;
-  const double peakGflops = precision == "bf16" ? peak.bf16 : peak.fp32;
+  row.peakGflops = peakGflops;
   row.flopsPerToken = m.trainingFlopsPerToken();
   row.mfu = row.tokensPerSecond * row.flopsPerToken / (peakGflops * 1e9);
   if (o.profile) {
@@ -132,18 +124,17 @@ ThroughputRow measureThroughput(const BenchTrainOptions& o, const BenchCorpus& d
   return row;
 }
 
-void printHeader(const ComputeSetup& setup, const MatmulPeak& peak) {
+void printHeader(const ComputeSetup& setup, bool hasBf16) {
   std::printf(
-      "%s; matmul peak %.0f GFLOP/s fp32%s\n\n%-6s %-5s %9s %12s %12s %6s\n", setup.description.c_str(),
-      peak.fp32,
-      peak.hasBf16 ? (", " + std::to_string(int(peak.bf16)) + " GFLOP/s bf16").c_str() : " (no fast bf16)",
-      "preset", "prec", "params", "batch", "tokens/s", "MFU");
+      "%s%s; MFU against the matmul peak measured around each row\n\n%-6s %-5s %9s %12s %12s %12s %6s\n",
+      setup.description.c_str(), hasBf16 ? "" : " (no fast bf16)", "preset", "prec", "params", "batch",
+      "tokens/s", "peak GFLOP/s", "MFU");
 }
 
 void printRow(const ThroughputRow& r) {
-  std::printf("%-6s %-5s %8.1fM %5d x %-5d %12s %5.1f%%\n", r.preset.c_str(), r.precision.c_str(),
+  std::printf("%-6s %-5s %8.1fM %5d x %-5d %12s %12.0f %5.1f%%\n", r.preset.c_str(), r.precision.c_str(),
               double(r.parameters) / 1e6, r.batch, r.context,
-              formatCount(uint64_t(r.tokensPerSecond)).c_str(), 100 * r.mfu);
+              formatCount(uint64_t(r.tokensPerSecond)).c_str(), r.peakGflops, 100 * r.mfu);
 }
 
 void printProfile(const compat::WorkProfile& prof) {
@@ -168,7 +159,7 @@ nlohmann::json profileJson(const compat::WorkProfile& prof) {
           {"rows", rows}};
 }
 
-void printJson(const ComputeSetup& setup, const MatmulPeak& peak, const std::vector<ThroughputRow>& rows) {
+void printJson(const ComputeSetup& setup, const std::vector<ThroughputRow>& rows) {
   nlohmann::json a = nlohmann::json::array();
   for (const ThroughputRow& r : rows)
     a.push_back({{"preset", r.preset},
@@ -178,14 +169,10 @@ void printJson(const ComputeSetup& setup, const MatmulPeak& peak, const std::vec
                  {"context", r.context},
                  {"tokens_per_s", r.tokensPerSecond},
                  {"flops_per_token", r.flopsPerToken},
+                 {"matmul_gflops", r.peakGflops},
                  {"mfu", r.mfu},
                  {"profile", r.profiled ? profileJson(r.profile) : nlohmann::json()}});
-  std::cout << nlohmann::json{{"compute", setup.description},
-                              {"matmul_gflops_fp32", peak.fp32},
-                              {"matmul_gflops_bf16", peak.bf16},
-                              {"rows", a}}
-                   .dump()
-            << "\n";
+  std::cout << nlohmann::json{{"compute", setup.description}, {"rows", a}}.dump() << "\n";
 }
 
 }  // namespace
@@ -198,22 +185,22 @@ int runBenchTrain(const Args& args) {
 
   setComputeThreads(o.threads);
   const ComputeSetup setup = chooseCompute(o.device, "fp32", o.threads);
-  const MatmulPeak peak = measurePeak(setup);
-  if (!o.json) printHeader(setup, peak);
+  const bool hasBf16 = setup.device.is_cuda() || cpuHasFastBf16();
+  if (!o.json) printHeader(setup, hasBf16);
   // Text rows appear as they are measured (a base preset takes a while); JSON waits for all of them.
   std::vector<ThroughputRow> rows;
   for (const std::string& preset : splitList(o.presets)) {
     ModelConfig m = ModelConfig::preset(preset, parseObjective(o.objective), data.tokenizer->vocabSize());
     if (o.context > 0) m.context = o.context;
     for (const std::string& precision : splitList(o.precisions)) {
-      if (precision == "bf16" && !peak.hasBf16) continue;
-      rows.push_back(measureThroughput(o, data, preset, m, precision, peak));
+      if (precision == "bf16" && !hasBf16) continue;
+      rows.push_back(measureThroughput(o, data, preset, m, precision, setup));
       if (o.json) continue;
       printRow(rows.back());
       if (rows.back().profiled) printProfile(rows.back().profile);
     }
   }
-  if (o.json) printJson(setup, peak, rows);
+  if (o.json) printJson(setup, rows);
   return 0;
 }
 

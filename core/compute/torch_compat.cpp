@@ -3,6 +3,8 @@
 #include <ATen/autocast_mode.h>
 #include <torch/version.h>
 
+#include "compute/cpu_adamw.h"
+
 // The two LibTorch generations this engine knows: Debian's 1.13, and 2.4 or later, where autocast takes a
 // device type, AdamW has a fused CPU and CUDA kernel and attention a fused operator. 2.0 to 2.3 have only
 // part of that: refused here rather than half supported.
@@ -25,20 +27,29 @@
 namespace pretrain::compat {
 namespace {
 
-// The queries are the last T of the S keys: query t sees the keys up to S - T + t.
-torch::Tensor futureMask(int64_t T, int64_t S, const torch::Device& device) {
-  return torch::ones({T, S}, torch::TensorOptions().dtype(torch::kBool).device(device)).triu(1 + S - T);
+// The queries are the last T of the S keys: query t sees the keys up to S - T + t. Added to the scores,
+// -inf where a query must not look.
+torch::Tensor futureMask(int64_t T, int64_t S, const torch::TensorOptions& options) {
+  return torch::full({T, S}, -std::numeric_limits<float>::infinity(), options).triu(1 + S - T);
+}
+
+// q k^T x scale (B, h, T, S) with the causal mask added, as one batched multiply: baddbmm's alpha and its
+// added input carry the scale and the mask, which as operations of their own made four more passes over the
+// scores (forward and backward; ~6% of a tiny bf16 step on 2 cores).
+torch::Tensor scores(const torch::Tensor& q, const torch::Tensor& k, double scale, bool causal) {
+  const int64_t B = q.size(0), h = q.size(1), T = q.size(2), S = k.size(2), d = q.size(3);
+  const torch::Tensor q3 = q.reshape({B * h, T, d}), kT = k.reshape({B * h, S, d}).transpose(1, 2);
+  const torch::Tensor att =
+      causal ? torch::baddbmm(futureMask(T, S, q.options()), q3, kT, 1.0, scale) : torch::bmm(q3 * scale, kT);
+  return att.view({B, h, T, S});
 }
 
 }  // namespace
 
 torch::Tensor matmulAttention(const AttentionInputs& in) {
-  const int64_t T = in.q.size(2), S = in.k.size(2);
   const double scale = 1.0 / std::sqrt(double(in.q.size(-1)));
-  torch::Tensor att = torch::matmul(in.q, in.k.transpose(-2, -1)) * scale;  // (B, h, T, S)
-  if (in.causal)
-    att = att.masked_fill(futureMask(T, S, in.q.device()), -std::numeric_limits<float>::infinity());
-  const int64_t P = in.sharedK.defined() ? in.sharedK.size(2) : 0;
+  torch::Tensor att = scores(in.q, in.k, scale, in.causal);  // (B, h, T, S)
+  const int64_t S = in.k.size(2), P = in.sharedK.defined() ? in.sharedK.size(2) : 0;
   if (P > 0) att = torch::cat({torch::matmul(in.q, in.sharedK.transpose(-2, -1)) * scale, att}, -1);
   att = torch::dropout(torch::softmax(att, -1), in.dropout, in.training);
   torch::Tensor out = torch::matmul(att.narrow(-1, P, S), in.v);
@@ -89,7 +100,7 @@ torch::Tensor attention(const AttentionInputs& in) {
   const double dropout = in.training ? in.dropout : 0.0;
   if (!in.causal || S == T)  // The kernels' own causal mask is aligned at the first key.
     return at::scaled_dot_product_attention(in.q, k, v, {}, dropout, in.causal);
-  return at::scaled_dot_product_attention(in.q, k, v, futureMask(T, S, in.q.device()).logical_not(), dropout);
+  return at::scaled_dot_product_attention(in.q, k, v, futureMask(T, S, in.q.options()), dropout);
 }
 
 WorkProfile profile(const std::function<void()>& work, bool cuda) {
@@ -127,7 +138,7 @@ void setBf16Autocast(torch::DeviceType device, bool enabled) {
   at::autocast::set_autocast_enabled(device, enabled);
 }
 
-bool hasFusedAdamW() { return true; }
+bool hasFusedAdamW(const torch::Device&) { return true; }
 
 torch::optim::AdamWParamState& adamWState(torch::optim::AdamW& optimizer, const torch::Tensor& param) {
   return stateIn(optimizer.state()[param.unsafeGetTensorImpl()], param);
@@ -199,7 +210,8 @@ void setBf16Autocast(torch::DeviceType device, bool enabled) {
   }
 }
 
-bool hasFusedAdamW() { return false; }
+// 1.13 has no fused AdamW: CPU parameters get the engine's (cpu_adamw.h), CUDA ones none.
+bool hasFusedAdamW(const torch::Device& device) { return device.is_cpu(); }
 
 torch::optim::AdamWParamState& adamWState(torch::optim::AdamW& optimizer, const torch::Tensor& param) {
   return stateIn(optimizer.state()[c10::guts::to_string(param.unsafeGetTensorImpl())], param);
@@ -213,8 +225,25 @@ void multiplyAll(const std::vector<torch::Tensor>& tensors, const torch::Tensor&
   for (const torch::Tensor& t : tensors) t.mul_(factor);
 }
 
-void fusedAdamW(AdamWGroup&, double, double, double, double, const torch::Tensor&) {
-  TORCH_CHECK(false, "this LibTorch has no fused AdamW");
+void fusedAdamW(AdamWGroup& g, double lr, double beta1, double beta2, double eps,
+                const torch::Tensor& foundInf) {
+  if (foundInf.item<float>() != 0) return;  // On the CPU reading it costs nothing.
+  for (size_t i = 0; i < g.params.size(); ++i) {
+    const torch::Tensor &p = g.params[i], &grad = g.grads[i], &m = g.expAvgs[i], &v = g.expAvgSqs[i];
+    for (const torch::Tensor* t : {&p, &grad, &m, &v})
+      TORCH_CHECK(t->is_cpu() && t->scalar_type() == torch::kFloat && t->is_contiguous(),
+                  "the CPU AdamW takes contiguous fp32 CPU tensors");
+    const double step = g.steps[i].item<double>();
+    AdamWCoefficients c;
+    c.decay = float(1 - lr * g.weightDecay);
+    c.beta1 = float(beta1);
+    c.beta2 = float(beta2);
+    c.stepSize = float(lr / (1 - std::pow(beta1, step)));
+    c.biasCorrection2Sqrt = float(std::sqrt(1 - std::pow(beta2, step)));
+    c.eps = float(eps);
+    adamWUpdate(p.data_ptr<float>(), grad.data_ptr<float>(), m.data_ptr<float>(), v.data_ptr<float>(),
+                p.numel(), c);
+  }
 }
 
 #endif

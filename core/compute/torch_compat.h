@@ -38,8 +38,9 @@ torch::Tensor matmulAttention(const AttentionInputs& in);
 /// Autocast to bfloat16 on or off for `device` in the calling thread (autocast is thread-local).
 void setBf16Autocast(torch::DeviceType device, bool enabled);
 
-/// Whether this LibTorch has a fused AdamW (one kernel over all parameters; 2.x, CUDA and CPU).
-bool hasFusedAdamW();
+/// Whether there is a fused AdamW for parameters on `device` (one kernel over all of them: 2.x's own on CUDA
+/// and CPU; on 1.13, one of the engine's for the CPU).
+bool hasFusedAdamW(const torch::Device& device);
 
 /// The C++ AdamW's state of `param`, made (zero moments, step 0) when it has none yet: where it is kept
 /// differs between versions. Checkpoints store this state, whichever way the update runs.

@@ -35,8 +35,8 @@ torch::Tensor BertModel::forward(const torch::Tensor& ids) {
   for (const auto& layer : *m_layers) x = layer->as<TransformerBlock>()->forward(x);
   // Under bf16 autocast the dense layer gives bf16, and LayerNorm on the CPU wants its input in its weights'
   // type (the blocks' norms get fp32 from the residual sum, this one does not).
-  x = m_headNorm(torch::gelu(m_headDense(x)).to(m_headNorm->weight.scalar_type()));
-  return torch::nn::functional::linear(x, m_words->weight, m_outputBias);  // (B, T, V), tied to the embedding
+  x = m_headNorm(torch::gelu(linear(m_headDense, x)).to(m_headNorm->weight.scalar_type()));
+  return torch::linear(x, m_words->weight, m_outputBias);  // (B, T, V), tied to the embedding
 }
 
 }  // namespace pretrain

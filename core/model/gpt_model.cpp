@@ -33,7 +33,7 @@ torch::Tensor GptModel::run(const torch::Tensor& ids, std::vector<KvCache>* cach
   for (size_t i = 0; i < m_blocks->size(); ++i)
     x = (*m_blocks)[i]->as<TransformerBlock>()->forward(x, cache ? &(*cache)[i] : nullptr);
   x = m_lnF(x);
-  return torch::nn::functional::linear(x, m_wte->weight);  // (B, T, V), weights tied to wte
+  return torch::linear(x, m_wte->weight);  // (B, T, V), weights tied to wte
 }
 
 }  // namespace pretrain

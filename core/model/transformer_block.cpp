@@ -14,6 +14,10 @@ void initLinear(nn::Linear& layer, double std) {
   if (layer->bias.defined()) layer->bias.zero_();
 }
 
+torch::Tensor linear(const nn::Linear& layer, const torch::Tensor& x) {
+  return torch::linear(x, layer->weight, layer->bias);
+}
+
 TransformerBlockImpl::TransformerBlockImpl(const ModelConfig& c, BlockStyle style)
     : m_style(style),
       m_causal(c.objective == Objective::Causal),
@@ -66,14 +70,14 @@ torch::Tensor TransformerBlockImpl::attention(const torch::Tensor& x, KvCache* c
   const int64_t B = x.size(0), T = x.size(1), C = x.size(2), h = m_heads, d = C / h;
   torch::Tensor q, k, v;
   if (m_qkv) {
-    const auto parts = m_qkv(x).split(C, /*dim=*/2);  // 3 x (B, T, C)
+    const auto parts = linear(m_qkv, x).split(C, /*dim=*/2);  // 3 x (B, T, C)
     q = parts[0];
     k = parts[1];
     v = parts[2];
   } else {
-    q = m_query(x);
-    k = m_key(x);
-    v = m_value(x);
+    q = linear(m_query, x);
+    k = linear(m_key, x);
+    v = linear(m_value, x);
   }
   q = q.view({B, T, h, d}).transpose(1, 2);  // (B, h, T, d)
   k = k.view({B, T, h, d}).transpose(1, 2);
@@ -111,7 +115,8 @@ void KvCache::selectRows(const torch::Tensor& index) {
 }
 
 torch::Tensor TransformerBlockImpl::mlp(const torch::Tensor& x) {
-  return m_fcOut(torch::gelu(m_fcIn(x), m_activation == Activation::GeluTanh ? "tanh" : "none"));
+  return linear(m_fcOut,
+                torch::gelu(linear(m_fcIn, x), m_activation == Activation::GeluTanh ? "tanh" : "none"));
 }
 
 torch::Tensor TransformerBlockImpl::forward(const torch::Tensor& x) { return forward(x, nullptr); }
@@ -119,10 +124,10 @@ torch::Tensor TransformerBlockImpl::forward(const torch::Tensor& x) { return for
 torch::Tensor TransformerBlockImpl::forward(const torch::Tensor& x, KvCache* cache) {
   const bool train = is_training();
   if (m_style == BlockStyle::Gpt2) {
-    torch::Tensor y = x + torch::dropout(m_attnOut(attention(m_norm1(x), cache)), m_dropout, train);
+    torch::Tensor y = x + torch::dropout(linear(m_attnOut, attention(m_norm1(x), cache)), m_dropout, train);
     return y + torch::dropout(mlp(m_norm2(y)), m_dropout, train);
   }
-  torch::Tensor y = m_norm1(x + torch::dropout(m_attnOut(attention(x, cache)), m_dropout, train));
+  torch::Tensor y = m_norm1(x + torch::dropout(linear(m_attnOut, attention(x, cache)), m_dropout, train));
   return m_norm2(y + torch::dropout(mlp(y), m_dropout, train));
 }
 

@@ -59,5 +59,9 @@ TORCH_MODULE(TransformerBlock);
 
 /// GPT-2 / BERT initialisation: weights N(0, 0.02), biases 0, LayerNorm 1 and 0.
 void initLinear(torch::nn::Linear& layer, double std = 0.02);
+/// x W^T + b through ATen's linear. The C++ frontend's own (torch::nn::Linear, F::linear) does a 3-D input
+/// as a matmul and then `+= bias`: under bf16 autocast the fp32 bias then makes the add and its gradient
+/// run in fp32 with casts both ways. ATen's casts the bias too and fuses the add into the multiply.
+torch::Tensor linear(const torch::nn::Linear& layer, const torch::Tensor& x);
 
 }  // namespace pretrain

@@ -20,7 +20,7 @@ bool decays(const std::string& name, const torch::Tensor& p) {
 }  // namespace
 
 AdamW::AdamW(const std::vector<std::pair<std::string, torch::Tensor>>& namedParameters, double weightDecay)
-    : m_fused(compat::hasFusedAdamW()) {
+    : m_fused(!namedParameters.empty() && compat::hasFusedAdamW(namedParameters.front().second.device())) {
   std::vector<torch::Tensor> decay, noDecay;
   for (const auto& [name, p] : namedParameters) {
     (decays(name, p) ? decay : noDecay).push_back(p);

@@ -1,9 +1,9 @@
 #pragma once
 // AdamW (Loshchilov & Hutter 2019) with decoupled weight decay on weight matrices only, global gradient
-// clipping, and no update where the loss or a gradient is not finite. Where the LibTorch has it (2.x) one
-// fused kernel updates every parameter, and clipping and skipping happen on the device, so a step needs no
-// host synchronisation; elsewhere LibTorch's torch::optim::AdamW steps. Either way the state is
-// torch::optim::AdamW's, so a checkpoint does not depend on which ran.
+// clipping, and no update where the loss or a gradient is not finite. Where there is one (2.x; the CPU on
+// 1.13) a fused kernel updates every parameter in one pass, and clipping and skipping happen on the device,
+// so a step needs no host synchronisation; elsewhere LibTorch's torch::optim::AdamW steps. Either way the
+// state is torch::optim::AdamW's, so a checkpoint does not depend on which ran.
 // LibTorch in this header: only train/ includes it.
 
 #include <torch/torch.h>

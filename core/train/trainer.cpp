@@ -34,6 +34,11 @@ torch::Tensor toTensor(const std::vector<int64_t>& v, int64_t rows, int64_t cols
   return device.is_cuda() ? host.pin_memory().to(device, /*non_blocking=*/true) : host.clone();
 }
 
+// Counted on the host, where the batch was made: no waiting for the device.
+int64_t predictedPositions(const Batch& b) {
+  return std::count_if(b.targets.begin(), b.targets.end(), [](int64_t t) { return t != kIgnoreLabel; });
+}
+
 }  // namespace
 
 struct Trainer::Impl {
@@ -81,9 +86,8 @@ struct Trainer::Impl {
     for (const Batch& b : batches) {
       reportProgress(progress, {"evaluating", windowsDone, windowsTotal, "windows", ""});
       windowsDone += uint64_t(b.rows);
-      auto [sum, count] = lossSum(b);
-      nats += sum.item<double>();
-      tokens += uint64_t(count);
+      nats += loss(b, 1.0).item<double>();
+      tokens += uint64_t(predictedPositions(b));
       for (const int64_t t : b.targets)
         if (t != kIgnoreLabel) bytes += byteLengths[size_t(t)];
     }
@@ -97,8 +101,8 @@ struct Trainer::Impl {
     return e;
   }
 
-  // Loss summed over the predicted positions of a batch, and how many there were.
-  std::pair<torch::Tensor, int64_t> lossSum(const Batch& b) {
+  // The batch's loss summed over its predicted positions and divided by `divisor`.
+  torch::Tensor loss(const Batch& b, double divisor) {
     const torch::Tensor x = toTensor(b.inputs, b.rows, b.cols, compute.device);
     const torch::Tensor y = toTensor(b.targets, b.rows, b.cols, compute.device);
     torch::Tensor logits;
@@ -106,10 +110,7 @@ struct Trainer::Impl {
       AutocastGuard autocast(compute);
       logits = model->forward(x);  // (B, T, V)
     }
-    const torch::Tensor loss = crossEntropySum(logits.reshape({-1, logits.size(-1)}), y.reshape({-1}));
-    // Counted on the host, where the batch was made: no waiting for the device.
-    return {loss,
-            std::count_if(b.targets.begin(), b.targets.end(), [](int64_t t) { return t != kIgnoreLabel; })};
+    return crossEntropy(logits.reshape({-1, logits.size(-1)}), y.reshape({-1}), divisor);
   }
 };
 
@@ -153,10 +154,11 @@ StepMetrics Trainer::step() {
   torch::Tensor loss = torch::zeros({}, torch::dtype(torch::kFloat).device(d->compute.device));
   for (int micro = 0; micro < d->config.accum; ++micro) {
     const Batch batch = d->sampler->trainBatch(d->config.batch, d->rng);
-    auto [sum, count] = d->lossSum(batch);
-    const torch::Tensor mean = sum / double(std::max<int64_t>(1, count));
-    (mean / double(d->config.accum)).backward();
-    loss += mean.detach() / double(d->config.accum);
+    // The mean over the batch's positions, over the micro-batches: the loss divides its own gradient.
+    const double divisor = double(std::max<int64_t>(1, predictedPositions(batch))) * d->config.accum;
+    const torch::Tensor part = d->loss(batch, divisor);
+    part.backward();
+    loss += part.detach();
   }
   StepMetrics m;
   m.lr = d->schedule().at(d->step);

@@ -5,9 +5,11 @@
 #include <QtTest/QTest>
 
 #include "compute/compute_device.h"
+#include "data/mlm_masking.h"
 #include "model/language_model.h"
 #include "test_model.h"
 #include "test_tokenizer.h"
+#include "train/cross_entropy.h"
 #include "train/trainer.h"
 
 using namespace pretrain;
@@ -164,6 +166,49 @@ class TstTrainer : public QObject {
     auto tr = trainer(Objective::Masked, t);
     QVERIFY(std::isfinite(tr->step().trainLoss));
     QVERIFY(std::isfinite(tr->evaluate().loss));
+  }
+
+  // The blockwise bf16 loss (gradient made in the forward pass) against LibTorch's fp32 cross_entropy on the
+  // same values: rows past a block boundary, rows without a target, a divisor, and a scale from above or
+  // none.
+  void bf16LossMatchesLibTorch_data() {
+    QTest::addColumn<double>("scale");
+    QTest::newRow("scaled from above") << 0.25;
+    QTest::newRow("not scaled") << 1.0;
+  }
+  void bf16LossMatchesLibTorch() {
+    QFETCH(double, scale);
+    torch::manual_seed(3);
+    const torch::Tensor logits = (torch::randn({150, 300}) * 4).to(torch::kBFloat16);
+    torch::Tensor targets = torch::randint(0, 300, {150}, torch::kLong);
+    targets.narrow(0, 60, 10).fill_(kIgnoreLabel);
+    const torch::Tensor a = logits.clone().requires_grad_(), b = logits.to(torch::kFloat).requires_grad_();
+    const torch::Tensor ours = crossEntropy(a, targets, 140.0);
+    const auto sum =
+        torch::nn::functional::CrossEntropyFuncOptions().ignore_index(kIgnoreLabel).reduction(torch::kSum);
+    const torch::Tensor reference = torch::nn::functional::cross_entropy(b, targets, sum) / 140.0;
+    QVERIFY2(std::abs(ours.item<double>() - reference.item<double>()) < 1e-4 * reference.item<double>(),
+             qPrintable(QString("%1 vs %2").arg(ours.item<double>()).arg(reference.item<double>())));
+    (ours * scale).backward();
+    (reference * scale).backward();
+    const double diff = (a.grad().to(torch::kFloat) - b.grad()).abs().max().item<double>();
+    const double largest = b.grad().abs().max().item<double>();
+    QVERIFY2(diff < largest / 64,
+             qPrintable(QString("largest gradient difference %1 of %2").arg(diff).arg(largest)));
+    QCOMPARE(a.grad().narrow(0, 60, 10).abs().sum().item<double>(), 0.0);
+  }
+
+  // A row without a target whose logits overflowed adds nothing to the loss or the gradient.
+  void bf16LossIgnoresNonFiniteRowsWithoutTarget() {
+    torch::Tensor logits = torch::randn({4, 50}).to(torch::kBFloat16);
+    logits[1].fill_(std::numeric_limits<float>::infinity());
+    const torch::Tensor targets = torch::tensor({int64_t(3), kIgnoreLabel, int64_t(7), int64_t(9)});
+    const torch::Tensor a = logits.requires_grad_();
+    const torch::Tensor loss = crossEntropy(a, targets, 1.0);
+    loss.backward();
+    QVERIFY(std::isfinite(loss.item<double>()));
+    QVERIFY(torch::isfinite(a.grad()).all().item<bool>());
+    QCOMPARE(a.grad()[1].abs().sum().item<double>(), 0.0);
   }
 
   void bf16TracksFp32() {

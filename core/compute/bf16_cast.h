@@ -8,8 +8,9 @@
 
 namespace pretrain {
 
-/// out[i] = in[i] as fp32 (exact).
-void widenBf16(const uint16_t* in, float* out, int64_t n);
+/// For `rows` rows of `cols` bf16 values, each row contiguous: rowMax[r] = the row's largest value (NaN if
+/// it holds a NaN) and out[r][c] = in[r][c] - rowMax[r] in fp32, the start of a stable softmax.
+void widenBf16LessRowMax(const uint16_t* in, float* out, int64_t rows, int64_t cols, float* rowMax);
 
 /// out[r][c] = bf16(in[r][c] x rowScale[r]) for `rows` rows of `cols` values, each row contiguous.
 void narrowRowsToBf16(const float* in, uint16_t* out, int64_t rows, int64_t cols, const float* rowScale);

@@ -34,16 +34,16 @@ struct BlockwiseCrossEntropy : torch::autograd::Function<BlockwiseCrossEntropy> 
     const torch::Tensor grad = withGradient ? torch::empty_like(logits) : torch::Tensor();
     forEachBlock(logits.size(0), [&](int64_t r, int64_t n) {
       torch::Tensor z = torch::empty({n, V}, logits.options().dtype(torch::kFloat));
-      widenBf16(bf16Data(logits) + r * V, z.data_ptr<float>(), n * V);
+      const torch::Tensor max = torch::empty({n, 1}, z.options());
+      widenBf16LessRowMax(bf16Data(logits) + r * V, z.data_ptr<float>(), n, V, max.data_ptr<float>());
       const torch::Tensor t = targets.narrow(0, r, n);
       const torch::Tensor hasTarget = t.ne(kIgnoreLabel).unsqueeze(1);  // (n, 1)
       const torch::Tensor column = t.clamp_min(0).unsqueeze(1);
-      const torch::Tensor picked = z.gather(1, column);
-      const torch::Tensor max = std::get<0>(z.max(1, /*keepdim=*/true));
-      const torch::Tensor sum = z.sub_(max).exp_().sum(1, /*keepdim=*/true);  // z is now exp(z - max)
-      const torch::Tensor lse = sum.log() + max;
+      const torch::Tensor picked = z.gather(1, column);             // the target's logit - max
+      const torch::Tensor sum = z.exp_().sum(1, /*keepdim=*/true);  // z is now exp(logit - max)
+      const torch::Tensor lossRows = sum.log() - picked;            // log-sum-exp - the target's logit
       // Rows without a target count zero, even where their logits overflowed (NaN x 0 would not).
-      loss += torch::where(hasTarget, lse - picked, torch::zeros_like(lse)).sum();
+      loss += torch::where(hasTarget, lossRows, torch::zeros_like(lossRows)).sum();
       if (!withGradient) return;
       const torch::Tensor scale = torch::where(hasTarget, sum.reciprocal() / divisor, torch::zeros_like(sum));
       torch::Tensor g = grad.narrow(0, r, n);

@@ -9,6 +9,7 @@ engine=(
   libtorch-dev            # LibTorch 1.13 (CPU)
   libopenblas0-openmp     # takes over libblas.so.3: ~15x faster training than the reference BLAS
   libsentencepiece-dev sentencepiece
+  libgloo-dev             # the headers LibTorch's c10d Gloo process group needs (data-parallel training)
   nlohmann-json3-dev      # JSON for manifests, configs and --json output (header-only)
 )
 gui=(

@@ -53,6 +53,16 @@ void BatchSampler::fillRow(TokenSplit split, uint64_t start, int64_t cols, std::
   out.targets.insert(out.targets.end(), labels.begin(), labels.end());
 }
 
+Batch rowsOf(const Batch& b, int64_t first, int64_t rows) {
+  Batch out;
+  out.rows = rows;
+  out.cols = b.cols;
+  const auto begin = ptrdiff_t(first * b.cols), end = ptrdiff_t((first + rows) * b.cols);
+  out.inputs.assign(b.inputs.begin() + begin, b.inputs.begin() + end);
+  out.targets.assign(b.targets.begin() + begin, b.targets.begin() + end);
+  return out;
+}
+
 Batch BatchSampler::trainBatch(int rows, std::mt19937_64& rng) const {
   Batch b;
   b.rows = rows;

@@ -20,6 +20,9 @@ struct Batch {
   std::vector<int64_t> inputs, targets;
 };
 
+/// Rows [first, first + rows) of `b`.
+Batch rowsOf(const Batch& b, int64_t first, int64_t rows);
+
 class BatchSampler {
  public:
   /// Throws InputError when the train split is shorter than one window.

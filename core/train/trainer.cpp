@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "compute/compute_device.h"
+#include "compute/process_group.h"
 #include "data/token_store.h"
 #include "model/language_model.h"
 #include "tokenizer/tokenizer.h"
@@ -57,6 +58,34 @@ struct Trainer::Impl {
   double elapsed = 0;
   int badSteps = 0;
   std::thread::id configuredThread;
+  std::shared_ptr<ProcessGroup> group;  // data-parallel processes, or none
+
+  int ranks() const { return group ? group->size() : 1; }
+  int rank() const { return group ? group->rank() : 0; }
+
+  // Sums `values` (and every parameter's gradient, when asked) over the process group, in one collective:
+  // the gradients are flattened into one buffer with the values at its end.
+  void sumOverGroup(torch::Tensor& values, bool gradients) {
+    if (!group) return;
+    std::vector<torch::Tensor> parts;
+    if (gradients)
+      for (const torch::Tensor& p : model->parameters()) {
+        torch::Tensor& g = p.mutable_grad();
+        if (!g.defined())
+          g = torch::zeros_like(p);  // A parameter no loss reached here may be reached elsewhere.
+        parts.push_back(g.reshape({-1}).to(values.scalar_type()));
+      }
+    parts.push_back(values.reshape({-1}));
+    std::vector<torch::Tensor> flat = {torch::cat(parts)};
+    group->allReduceSum(flat);
+    int64_t offset = 0;
+    if (gradients)
+      for (const torch::Tensor& p : model->parameters()) {
+        p.mutable_grad().copy_(flat[0].narrow(0, offset, p.numel()).view_as(p));
+        offset += p.numel();
+      }
+    values.copy_(flat[0].narrow(0, offset, values.numel()).view_as(values));
+  }
 
   // OpenMP's thread count is a per-thread setting: set it in whichever thread trains.
   void prepareThread() {
@@ -80,7 +109,11 @@ struct Trainer::Impl {
     model->eval();
     double nats = 0, bytes = 0;
     uint64_t tokens = 0, windowsDone = 0;
-    const std::vector<Batch> batches = sampler.fixedBatches(split, windows, config.batch);
+    // Shared out over the process group: batch i to process i mod N, and the sums summed.
+    std::vector<Batch> batches;
+    const std::vector<Batch> all = sampler.fixedBatches(split, windows, config.batch);
+    for (size_t i = 0; i < all.size(); ++i)
+      if (int(i % size_t(ranks())) == rank()) batches.push_back(all[i]);
     uint64_t windowsTotal = 0;
     for (const Batch& b : batches) windowsTotal += uint64_t(b.rows);
     for (const Batch& b : batches) {
@@ -91,6 +124,11 @@ struct Trainer::Impl {
       for (const int64_t t : b.targets)
         if (t != kIgnoreLabel) bytes += byteLengths[size_t(t)];
     }
+    torch::Tensor sums = torch::tensor({nats, double(tokens), bytes}, torch::kDouble);
+    sumOverGroup(sums, /*gradients=*/false);
+    nats = sums[0].item<double>();
+    tokens = uint64_t(sums[1].item<double>());
+    bytes = sums[2].item<double>();
     reportProgress(progress, {"evaluating", windowsDone, windowsTotal, "windows", ""});
     EvalMetrics e;
     e.step = step;
@@ -115,7 +153,8 @@ struct Trainer::Impl {
 };
 
 Trainer::Trainer(const ModelConfig& modelConfig, const TrainConfig& config,
-                 std::shared_ptr<const TokenStore> store, std::shared_ptr<const Tokenizer> tokenizer)
+                 std::shared_ptr<const TokenStore> store, std::shared_ptr<const Tokenizer> tokenizer,
+                 std::shared_ptr<ProcessGroup> group)
     : d(std::make_unique<Impl>()) {
   modelConfig.validate();
   config.validate();
@@ -128,6 +167,11 @@ Trainer::Trainer(const ModelConfig& modelConfig, const TrainConfig& config,
   d->config = config;
   d->store = std::move(store);
   d->tokenizer = std::move(tokenizer);
+  d->group = std::move(group);
+  if (d->group && config.device == "cuda")
+    throw InputError(
+        "data-parallel training runs on the CPU in this build (process groups over NCCL, for "
+        "GPUs, are still to come)");
   d->compute = chooseCompute(config.device, config.precision, config.threads);
   d->prepareThread();
   if (!d->compute.device.is_cuda()) keepTensorMemoryInHeap();
@@ -153,13 +197,18 @@ StepMetrics Trainer::step() {
   d->optimizer->zeroGrad();
   torch::Tensor loss = torch::zeros({}, torch::dtype(torch::kFloat).device(d->compute.device));
   for (int micro = 0; micro < d->config.accum; ++micro) {
-    const Batch batch = d->sampler->trainBatch(d->config.batch, d->rng);
-    // The mean over the batch's positions, over the micro-batches: the loss divides its own gradient.
-    const double divisor = double(std::max<int64_t>(1, predictedPositions(batch))) * d->config.accum;
+    // Every process draws the whole global batch from the same stream and takes its rows: N processes of
+    // batch B/N see what one process of batch B sees.
+    const Batch global = d->sampler->trainBatch(d->config.batch * d->ranks(), d->rng);
+    const Batch batch =
+        d->ranks() > 1 ? rowsOf(global, int64_t(d->rank()) * d->config.batch, d->config.batch) : global;
+    // The mean over the global batch's positions, over the micro-batches: the loss divides its own gradient.
+    const double divisor = double(std::max<int64_t>(1, predictedPositions(global))) * d->config.accum;
     const torch::Tensor part = d->loss(batch, divisor);
     part.backward();
     loss += part.detach();
   }
+  d->sumOverGroup(loss, /*gradients=*/true);
   StepMetrics m;
   m.lr = d->schedule().at(d->step);
   const torch::Tensor gradNorm = d->optimizer->step(loss, m.lr, d->config.gradClip);
@@ -180,8 +229,8 @@ StepMetrics Trainer::step() {
     d->badSteps = 0;
   }
   ++d->step;
-  const uint64_t tokens =
-      uint64_t(d->config.batch) * uint64_t(d->config.accum) * uint64_t(d->modelConfig.context);
+  const uint64_t tokens = uint64_t(d->config.batch) * uint64_t(d->ranks()) * uint64_t(d->config.accum) *
+                          uint64_t(d->modelConfig.context);  // the whole group's
   d->tokensSeen += tokens;
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   d->elapsed += seconds;

@@ -17,6 +17,7 @@
 namespace pretrain {
 
 class LanguageModel;
+class ProcessGroup;
 class Tokenizer;
 
 /// Training cannot go on (three non-finite steps in a row); the message says what to change.
@@ -47,9 +48,11 @@ struct EvalMetrics {
 class Trainer {
  public:
   /// A fresh model initialised from config.seed. Throws InputError for impossible settings or too little
-  /// data.
+  /// data. With a process `group`, one of its data-parallel processes: each takes its share (config.batch
+  /// rows) of every global batch (config.batch x the group's size) drawn from one stream, gradients and
+  /// losses are summed over the group, evaluation is shared out, and every process keeps the same weights.
   Trainer(const ModelConfig& model, const TrainConfig& config, std::shared_ptr<const TokenStore> store,
-          std::shared_ptr<const Tokenizer> tokenizer);
+          std::shared_ptr<const Tokenizer> tokenizer, std::shared_ptr<ProcessGroup> group = nullptr);
   ~Trainer();
 
   /// One optimizer step (config.accum micro-batches). Throws TrainingError after three non-finite steps in a

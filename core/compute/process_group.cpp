@@ -1,0 +1,116 @@
+#include "compute/process_group.h"
+
+#include <torch/torch.h>
+
+#include <cstdlib>
+
+#include "util/error.h"
+
+// LibTorch has c10d's Gloo process group built in (Debian's and PyTorch's), but its header needs Gloo's
+// (Debian: libgloo-dev) and the macro LibTorch itself was built with. Without them the engine still builds,
+// and refuses to join a group.
+#if __has_include(<gloo/rendezvous/store.h>)
+#define PRETRAIN_HAS_C10D_GLOO 1
+#ifndef USE_C10D_GLOO
+#define USE_C10D_GLOO
+#endif
+#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
+#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#endif
+
+namespace pretrain {
+namespace {
+
+// A whole number from the environment variable `name`, at least `low`; `fallback` when unset.
+int integerFromEnvironment(const char* name, int low, int fallback) {
+  const char* text = std::getenv(name);
+  if (!text || !*text) return fallback;
+  char* end = nullptr;
+  const long value = std::strtol(text, &end, 10);
+  if (*end != '\0' || value < low || value > 1 << 20)
+    throw InputError(std::string(name) + "=" + text + " is not a whole number of at least " +
+                     std::to_string(low));
+  return int(value);
+}
+
+}  // namespace
+
+ProcessGroupSettings processGroupFromEnvironment() {
+  ProcessGroupSettings s;
+  s.worldSize = integerFromEnvironment("WORLD_SIZE", 1, 1);
+  if (!s.distributed()) return s;
+  for (const char* needed : {"RANK", "MASTER_ADDR", "MASTER_PORT"})
+    if (!std::getenv(needed))
+      throw InputError(std::string("WORLD_SIZE is ") + std::getenv("WORLD_SIZE") + " but " + needed +
+                       " is not set (start the processes with torchrun, or set RANK, MASTER_ADDR and "
+                       "MASTER_PORT for each)");
+  s.rank = integerFromEnvironment("RANK", 0, 0);
+  if (s.rank >= s.worldSize)
+    throw InputError("RANK=" + std::to_string(s.rank) +
+                     " is not below WORLD_SIZE=" + std::to_string(s.worldSize));
+  s.localRank = integerFromEnvironment("LOCAL_RANK", 0, s.rank);
+  s.localWorldSize = integerFromEnvironment("LOCAL_WORLD_SIZE", 1, s.worldSize);
+  s.masterAddress = std::getenv("MASTER_ADDR");
+  s.masterPort = integerFromEnvironment("MASTER_PORT", 1, 0);
+  if (s.masterPort > 65535)
+    throw InputError("MASTER_PORT=" + std::to_string(s.masterPort) + " is not a port");
+  const char* agent = std::getenv("TORCHELASTIC_USE_AGENT_STORE");
+  s.agentStore = agent && std::string(agent) == "True";
+  return s;
+}
+
+#ifdef PRETRAIN_HAS_C10D_GLOO
+
+bool hasProcessGroups() { return true; }
+
+struct ProcessGroup::Impl {
+  c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
+};
+
+ProcessGroup::ProcessGroup(const ProcessGroupSettings& s, int timeoutSeconds)
+    : m_settings(s), d(std::make_unique<Impl>()) {
+  try {
+    c10d::TCPStoreOptions options;
+    options.port = uint16_t(s.masterPort);
+    options.isServer = s.rank == 0 && !s.agentStore;
+    options.numWorkers = s.agentStore ? c10::nullopt : c10::optional<size_t>(size_t(s.worldSize));
+    options.timeout = std::chrono::seconds(timeoutSeconds);
+    auto store = c10::make_intrusive<c10d::TCPStore>(s.masterAddress, options);
+    // Keys of our own, beside those torchrun's agent keeps in its store.
+    auto ours = c10::make_intrusive<c10d::PrefixStore>("pretrain", store);
+    auto gloo = c10d::ProcessGroupGloo::Options::create(std::chrono::seconds(timeoutSeconds));
+    gloo->devices.push_back(c10d::ProcessGroupGloo::createDefaultDevice());
+    d->group = c10::make_intrusive<c10d::ProcessGroupGloo>(ours, s.rank, s.worldSize, gloo);
+  } catch (const std::exception& e) {
+    throw InputError("process " + std::to_string(s.rank) + " of " + std::to_string(s.worldSize) +
+                     " could not join the others at " + s.masterAddress + ":" + std::to_string(s.masterPort) +
+                     ": " + firstLine(e));
+  }
+}
+
+ProcessGroup::~ProcessGroup() = default;
+
+void ProcessGroup::allReduceSum(std::vector<at::Tensor>& tensors) { d->group->allreduce(tensors)->wait(); }
+
+void ProcessGroup::barrier() { d->group->barrier()->wait(); }
+
+#else
+
+bool hasProcessGroups() { return false; }
+
+struct ProcessGroup::Impl {};
+
+ProcessGroup::ProcessGroup(const ProcessGroupSettings& s, int) : m_settings(s) {
+  throw InputError(
+      "this build has no process groups (LibTorch's Gloo headers were not found when it was "
+      "built: install libgloo-dev and build again)");
+}
+
+ProcessGroup::~ProcessGroup() = default;
+void ProcessGroup::allReduceSum(std::vector<at::Tensor>&) {}
+void ProcessGroup::barrier() {}
+
+#endif
+
+}  // namespace pretrain

@@ -1,0 +1,58 @@
+#pragma once
+// The processes of one data-parallel run, as PyTorch's launcher describes them and its collective library
+// joins them: torchrun sets RANK, WORLD_SIZE, LOCAL_RANK, LOCAL_WORLD_SIZE, MASTER_ADDR and MASTER_PORT for
+// each process, which meet at a c10d TCP store and form a c10d process group (Gloo, for CPU tensors).
+// No LibTorch in this header: tensors are only named.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace at {
+class Tensor;
+}
+
+namespace pretrain {
+
+struct ProcessGroupSettings {
+  int rank = 0, worldSize = 1;            ///< This process, of how many.
+  int localRank = 0, localWorldSize = 1;  ///< The same on this machine.
+  std::string masterAddress;              ///< Where rank 0's store listens (or torchrun's own).
+  int masterPort = 0;
+  /// torchrun's agent already serves the store (TORCHELASTIC_USE_AGENT_STORE): rank 0 connects to it
+  /// rather than serving one.
+  bool agentStore = false;
+  bool distributed() const { return worldSize > 1; }
+};
+
+/// The settings from the environment; without WORLD_SIZE (or with 1), one process. Throws InputError, one
+/// line naming the variable, when they are incomplete or malformed.
+ProcessGroupSettings processGroupFromEnvironment();
+
+/// Whether this build can join process groups (LibTorch built with Gloo, and its headers present).
+bool hasProcessGroups();
+
+class ProcessGroup {
+ public:
+  /// Joins the group: waits (up to `timeoutSeconds`) for every process. Throws InputError when it cannot.
+  explicit ProcessGroup(const ProcessGroupSettings& settings, int timeoutSeconds = 300);
+  ~ProcessGroup();
+  ProcessGroup(const ProcessGroup&) = delete;
+  ProcessGroup& operator=(const ProcessGroup&) = delete;
+
+  int rank() const { return m_settings.rank; }
+  int size() const { return m_settings.worldSize; }
+  const ProcessGroupSettings& settings() const { return m_settings; }
+
+  /// Every tensor summed element-wise over the processes, in place; the same order on every process.
+  void allReduceSum(std::vector<at::Tensor>& tensors);
+  /// Returns when every process has called it.
+  void barrier();
+
+ private:
+  struct Impl;
+  ProcessGroupSettings m_settings;
+  std::unique_ptr<Impl> d;
+};
+
+}  // namespace pretrain

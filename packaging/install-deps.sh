@@ -10,6 +10,7 @@ engine=(
   libopenblas0-openmp     # takes over libblas.so.3: ~15x faster training than the reference BLAS
   libsentencepiece-dev sentencepiece
   libgloo-dev             # the headers LibTorch's c10d Gloo process group needs (data-parallel training)
+  python3-torch           # torchrun, the launcher of data-parallel runs (PyTorch 1.13, as the LibTorch)
   nlohmann-json3-dev      # JSON for manifests, configs and --json output (header-only)
 )
 gui=(

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "cli/arg_parser.h"
 #include "cli/commands.h"
@@ -10,6 +11,7 @@
 #include "cli/progress_line.h"
 #include "cli/train_options.h"
 #include "cli/training_progress.h"
+#include "compute/process_group.h"
 #include "run/run_folder.h"
 #include "run/training_run.h"
 
@@ -81,9 +83,14 @@ TrainingRunCallbacks trainCallbacks(RunWatch& watch, ProgressLine& progress, boo
   return cb;
 }
 
-void printJson(const std::string& runDir, const TrainingRunSummary& r) {
+void printJson(const std::string& runDir, const TrainingRunSummary& r, const ProcessGroupSettings& group) {
   nlohmann::json j = {{"run", runDir},        {"start_step", r.startStep},  {"end_step", r.endStep},
                       {"stopped", r.stopped}, {"checkpoint", r.checkpoint}, {"compute", r.compute}};
+  if (group.distributed()) {
+    j["rank"] = group.rank;
+    j["world_size"] = group.worldSize;
+    j["parameter_digest"] = r.parameterDigest;
+  }
   if (r.evaluated)
     j["validation"] = {{"loss", r.lastEval.loss},
                        {"perplexity", r.lastEval.perplexity},
@@ -113,17 +120,26 @@ void printText(const std::string& runDir, const TrainingRunSummary& r, const Run
 int runTrain(const Args& args) {
   ArgParser p = trainParser();
   if (!p.parseOrPrintHelp(args)) return 0;
-  const TrainingRunOptions o = trainOptionsFrom(p);
+  TrainingRunOptions o = trainOptionsFrom(p);
   const bool json = p.isSet("json");
+  // One process of a data-parallel run when torchrun (or a person) set its variables.
+  const ProcessGroupSettings group = processGroupFromEnvironment();
+  if (group.distributed()) {
+    if (o.train.threads == 0)  // The cores shared among this machine's processes.
+      o.train.threads = std::max(1, int(std::thread::hardware_concurrency()) / group.localWorldSize);
+    o.group = std::make_shared<ProcessGroup>(group);
+  }
+  // The group's first process reports; the others only train (with --json each prints its summary).
+  const bool quiet = json || group.rank != 0;
 
-  ProgressLine progress(json);
+  ProgressLine progress(quiet);
   RunWatch watch;
   watch.totalSteps = o.train.steps;
-  const TrainingRunSummary r = runTraining(o, trainCallbacks(watch, progress, json));
+  const TrainingRunSummary r = runTraining(o, trainCallbacks(watch, progress, quiet));
   progress.finish();
   if (json)
-    printJson(o.runDir, r);
-  else
+    printJson(o.runDir, r, group);
+  else if (group.rank == 0)
     printText(o.runDir, r, watch);
   return r.stopped ? kExitInterrupted : 0;
 }

@@ -95,6 +95,12 @@ void ProcessGroup::allReduceSum(std::vector<at::Tensor>& tensors) { d->group->al
 
 void ProcessGroup::barrier() { d->group->barrier()->wait(); }
 
+bool ProcessGroup::any(bool mine) {
+  std::vector<at::Tensor> vote = {torch::full({1}, mine ? 1 : 0, torch::kInt)};
+  allReduceSum(vote);
+  return vote[0].item<int>() > 0;
+}
+
 #else
 
 bool hasProcessGroups() { return false; }
@@ -110,6 +116,7 @@ ProcessGroup::ProcessGroup(const ProcessGroupSettings& s, int) : m_settings(s) {
 ProcessGroup::~ProcessGroup() = default;
 void ProcessGroup::allReduceSum(std::vector<at::Tensor>&) {}
 void ProcessGroup::barrier() {}
+bool ProcessGroup::any(bool mine) { return mine; }
 
 #endif
 

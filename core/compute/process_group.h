@@ -34,8 +34,9 @@ bool hasProcessGroups();
 
 class ProcessGroup {
  public:
-  /// Joins the group: waits (up to `timeoutSeconds`) for every process. Throws InputError when it cannot.
-  explicit ProcessGroup(const ProcessGroupSettings& settings, int timeoutSeconds = 300);
+  /// Joins the group: waits (up to `timeoutSeconds`, also the limit of every later wait: the first process
+  /// may be tokenizing a corpus meanwhile) for every process. Throws InputError when it cannot.
+  explicit ProcessGroup(const ProcessGroupSettings& settings, int timeoutSeconds = 1800);
   ~ProcessGroup();
   ProcessGroup(const ProcessGroup&) = delete;
   ProcessGroup& operator=(const ProcessGroup&) = delete;
@@ -48,6 +49,8 @@ class ProcessGroup {
   void allReduceSum(std::vector<at::Tensor>& tensors);
   /// Returns when every process has called it.
   void barrier();
+  /// Whether `mine` is true in any process (every process must ask).
+  bool any(bool mine);
 
  private:
   struct Impl;

@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include "compute/process_group.h"
 #include "data/token_store.h"
 #include "infer/predictor.h"
 #include "model/language_model.h"
@@ -25,19 +26,21 @@ std::shared_ptr<const Tokenizer> runTokenizer(const RunFolder& run, const RunCon
 }  // namespace
 
 std::unique_ptr<Trainer> openRunTrainer(const std::string& runDir, int64_t totalSteps,
-                                        const std::function<void(const std::string&)>& onNote) {
+                                        const std::function<void(const std::string&)>& onNote,
+                                        std::shared_ptr<ProcessGroup> group) {
+  const bool writer = !group || group->rank() == 0;
   const RunFolder run(runDir);
   RunConfig config = run.readConfig();
   if (totalSteps > 0) config.train.steps = totalSteps;
   auto tokenizer = runTokenizer(run, config);
   auto store = std::make_shared<const TokenStore>(tokenStoreDir(run.dataDir()));
-  auto trainer = std::make_unique<Trainer>(config.model, config.train, store, tokenizer);
+  auto trainer = std::make_unique<Trainer>(config.model, config.train, store, tokenizer, std::move(group));
   const std::string checkpoint = run.latestCheckpoint();
   if (!checkpoint.empty()) {
     trainer->loadCheckpoint(checkpoint);
     if (onNote) onNote("resumed from " + checkpoint + " at step " + std::to_string(trainer->stepsDone()));
   }
-  if (totalSteps > 0) run.writeConfig(config);
+  if (totalSteps > 0 && writer) run.writeConfig(config);
   return trainer;
 }
 

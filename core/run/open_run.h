@@ -11,12 +11,15 @@
 namespace pretrain {
 
 class Predictor;
+class ProcessGroup;
 class Trainer;
 
 /// The trainer of an existing run, at its latest checkpoint (step 0 when it has none); `totalSteps` > 0
-/// changes the run's length. Throws InputError for a missing or damaged run or checkpoint.
+/// changes the run's length (written to the run's config by the group's first process only). With a
+/// process `group`, one of its members. Throws InputError for a missing or damaged run or checkpoint.
 std::unique_ptr<Trainer> openRunTrainer(const std::string& runDir, int64_t totalSteps = 0,
-                                        const std::function<void(const std::string&)>& onNote = {});
+                                        const std::function<void(const std::string&)>& onNote = {},
+                                        std::shared_ptr<ProcessGroup> group = nullptr);
 
 /// The run's model at its latest checkpoint, for predictions. Throws InputError (no run, no checkpoint,
 /// damaged or mismatched checkpoint).

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "compute/process_group.h"
 #include "data/token_store.h"
 #include "infer/predictor.h"
 #include "run/open_run.h"
@@ -52,7 +53,7 @@ std::unique_ptr<Trainer> startRun(const TrainingRunOptions& o, const RunFolder& 
   config.tokenizerHash = data.manifest.tokenizerHash;
   auto tokenizer = Tokenizer::load(tokenizerModelPath(run.dataDir()));
   auto store = std::make_shared<const TokenStore>(tokenStoreDir(run.dataDir()));
-  auto trainer = std::make_unique<Trainer>(config.model, config.train, store, tokenizer);
+  auto trainer = std::make_unique<Trainer>(config.model, config.train, store, tokenizer, o.group);
   run.writeConfig(config);
   std::error_code ec;
   fs::remove(run.metricsPath(), ec);
@@ -65,11 +66,15 @@ class RunDriver {
   RunDriver(const TrainingRunOptions& o, const TrainingRunCallbacks& cb)
       : m_run(o.runDir),
         m_cb(cb),
-        m_trainer(o.resume ? openRunTrainer(o.runDir, o.resumeSteps, cb.onNote) : startRun(o, m_run, cb)) {
-    if (o.resume) m_run.truncateHistoryAfter(m_trainer->stepsDone());
-    if (!o.probes.empty()) m_run.writeProbes(o.probes);
+        m_group(o.group),
+        m_writer(!o.group || o.group->rank() == 0),
+        m_trainer(open(o)) {
+    if (m_writer) {
+      if (o.resume) m_run.truncateHistoryAfter(m_trainer->stepsDone());
+      if (!o.probes.empty()) m_run.writeProbes(o.probes);
+      fs::create_directories(m_run.checkpointsDir());
+    }
     m_probes = m_run.readProbes();
-    fs::create_directories(m_run.checkpointsDir());
     m_summary.startStep = m_trainer->stepsDone();
     m_summary.compute = m_trainer->computeDescription();
     m_savedStep = m_run.latestCheckpoint().empty() ? -1 : m_trainer->stepsDone();
@@ -87,14 +92,26 @@ class RunDriver {
     // A checkpoint at the end and at a stop, unless this step already has one.
     if (m_savedStep != m_trainer->stepsDone()) save();
     m_summary.endStep = m_trainer->stepsDone();
+    if (m_group) m_summary.parameterDigest = m_trainer->parameterDigest();
     return m_summary;
   }
 
  private:
+  // The trainer of a new or resumed run. A group's first process makes a new run as one process would,
+  // while the others wait, then open the run it wrote: nobody writes what another writes.
+  std::unique_ptr<Trainer> open(const TrainingRunOptions& o) {
+    if (o.resume) return openRunTrainer(o.runDir, o.resumeSteps, m_cb.onNote, o.group);
+    if (!m_group) return startRun(o, m_run, m_cb);
+    std::unique_ptr<Trainer> trainer = m_writer ? startRun(o, m_run, m_cb) : nullptr;
+    m_group->barrier();
+    return trainer ? std::move(trainer) : openRunTrainer(o.runDir, 0, {}, o.group);
+  }
+
   // Asks the caller what to do until it says go on (true) or stop (false); a pause keeps everything in
-  // memory.
+  // memory. A group's processes agree: any one's stop stops them all.
   bool waitForGo() {
     RunCommand command = m_cb.control ? m_cb.control() : RunCommand::Continue;
+    if (m_group) return !m_group->any(command == RunCommand::Stop);
     while (command == RunCommand::Pause || command == RunCommand::SaveCheckpoint) {
       if (command == RunCommand::SaveCheckpoint && m_savedStep != m_trainer->stepsDone()) save();
       if (command == RunCommand::Pause) std::this_thread::sleep_for(kPausePoll);
@@ -115,10 +132,10 @@ class RunDriver {
       m_summary.evaluated = true;
       m_summary.lastEval = eval;
     }
-    m_run.appendMetrics(step, evalNow ? &eval : nullptr);
+    if (m_writer) m_run.appendMetrics(step, evalNow ? &eval : nullptr);
     if (m_cb.onStep) m_cb.onStep(step);
     if (evalNow && m_cb.onEval) m_cb.onEval(eval);
-    if (evalNow) evaluateProbes();
+    if (evalNow && m_writer) evaluateProbes();
     if (step.step % tc.saveEvery == 0 && !m_trainer->finished()) save();
   }
 
@@ -138,6 +155,7 @@ class RunDriver {
 
   void save() {
     m_savedStep = m_trainer->stepsDone();
+    if (!m_writer) return;
     m_summary.checkpoint = m_run.checkpointPath(m_trainer->stepsDone());
     m_trainer->saveCheckpoint(m_summary.checkpoint);
     m_run.pruneCheckpoints(m_trainer->trainConfig().keepCheckpoints);
@@ -149,6 +167,8 @@ class RunDriver {
 
   const RunFolder m_run;
   const TrainingRunCallbacks& m_cb;
+  const std::shared_ptr<ProcessGroup> m_group;
+  const bool m_writer;  // writes the run folder: the only process, or a group's first
   std::unique_ptr<Trainer> m_trainer;
   std::vector<Probe> m_probes;
   TrainingRunSummary m_summary;

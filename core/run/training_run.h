@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "infer/probe.h"
@@ -16,6 +17,8 @@
 #include "util/progress.h"
 
 namespace pretrain {
+
+class ProcessGroup;
 
 /// What the driver does between two steps: go on, wait (everything stays in memory), stop with a
 /// checkpoint, or write a checkpoint now and go on.
@@ -35,6 +38,11 @@ struct TrainingRunOptions {
   TrainConfig train;
   // New and resumed runs: probes to watch (replacing the run's list when not empty).
   std::vector<Probe> probes;
+  // One process of a data-parallel run (train/trainer.h), or none. The group's first process prepares the
+  // data and writes the run folder (config, metrics, probes, checkpoints) while the others wait and then
+  // only train; every process loads the same checkpoint on resume. A stop asked of any process stops all of
+  // them after the same step; pausing and checkpoints on request are the studio's, not a group's.
+  std::shared_ptr<ProcessGroup> group;
 };
 
 struct TrainingRunCallbacks {
@@ -55,7 +63,8 @@ struct TrainingRunSummary {
   std::string checkpoint;  // the last one written
   bool evaluated = false;
   EvalMetrics lastEval;
-  std::string compute;  // e.g. "cpu, bf16 autocast, 2 threads"
+  std::string compute;          // e.g. "cpu, bf16 autocast, 2 threads"
+  std::string parameterDigest;  // with a process group: Trainer::parameterDigest() at the end
 };
 
 /// Throws InputError (bad settings, corpus, run folder or checkpoint), TrainingError (divergence; the last

@@ -20,6 +20,7 @@
 #include "train/cross_entropy.h"
 #include "train/lr_schedule.h"
 #include "util/atomic_file.h"
+#include "util/content_hash.h"
 
 namespace pretrain {
 namespace {
@@ -259,8 +260,22 @@ bool Trainer::finished() const { return d->step >= d->config.steps; }
 const ModelConfig& Trainer::modelConfig() const { return d->modelConfig; }
 const TrainConfig& Trainer::trainConfig() const { return d->config; }
 void Trainer::setTotalSteps(int64_t steps) { d->config.steps = steps; }
-std::string Trainer::computeDescription() const { return d->compute.description; }
+std::string Trainer::computeDescription() const {
+  if (!d->group) return d->compute.description;
+  return d->compute.description + ", process " + std::to_string(d->rank() + 1) + " of " +
+         std::to_string(d->ranks()) + " (data-parallel over Gloo, global batch " +
+         std::to_string(d->config.batch * d->ranks()) + ", evaluation shared out)";
+}
 std::shared_ptr<LanguageModel> Trainer::model() const { return d->model; }
+
+std::string Trainer::parameterDigest() const {
+  ContentHash hash;
+  for (const torch::Tensor& p : d->model->parameters()) {
+    const torch::Tensor values = p.detach().cpu().contiguous();
+    hash.add(values.data_ptr(), size_t(values.numel()) * values.element_size());
+  }
+  return hash.hex();
+}
 std::shared_ptr<const TokenStore> Trainer::storeShared() const { return d->store; }
 std::shared_ptr<const Tokenizer> Trainer::tokenizer() const { return d->tokenizer; }
 std::shared_ptr<LanguageModel> Trainer::snapshot() const { return snapshotModel(*d->model); }

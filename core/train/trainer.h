@@ -85,6 +85,9 @@ class Trainer {
   std::shared_ptr<const Tokenizer> tokenizer() const;
   /// The live model (for tests and the trainer's own use).
   std::shared_ptr<LanguageModel> model() const;
+  /// A hash of every parameter's bytes: a data-parallel group's processes hold the same weights when their
+  /// digests are equal.
+  std::string parameterDigest() const;
   /// A copy of the current weights for inference, which may run on another thread while training goes on.
   std::shared_ptr<LanguageModel> snapshot() const;
 

@@ -11,6 +11,7 @@
 #include <csignal>
 
 #include "test_data.h"
+#include "test_metrics.h"
 #include "test_process.h"
 
 namespace {
@@ -31,17 +32,7 @@ Run pretrain(const QStringList& args) {
           p.readAllStandardError()};
 }
 
-// Per-step training losses of a run, from its metrics.jsonl.
-std::vector<double> losses(const QString& runDir) {
-  QFile f(runDir + "/metrics.jsonl");
-  if (!f.open(QIODevice::ReadOnly)) return {};
-  std::vector<double> out;
-  for (const QByteArray& line : f.readAll().split('\n'))
-    if (!line.isEmpty()) out.push_back(QJsonDocument::fromJson(line).object()["train_loss"].toDouble());
-  return out;
-}
-
-int metricLines(const QString& runDir) { return int(losses(runDir).size()); }
+int metricLines(const QString& runDir) { return int(testdata::trainLosses(runDir).size()); }
 
 }  // namespace
 
@@ -196,7 +187,8 @@ class TstPretrainTrainCli : public QObject {
     const Run resumed = pretrain({"train", "--out", path("split"), "--resume", "--json"});
     QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
     QCOMPARE(resumed.json()["start_step"].toInt(), stoppedAt);
-    QCOMPARE(losses(path("split")), losses(path("whole")));  // Step for step, to the last bit.
+    QCOMPARE(testdata::trainLosses(path("split")),
+             testdata::trainLosses(path("whole")));  // Step for step, to the last bit.
   }
 
   void killedMidRunLeavesALoadableCheckpoint() {
@@ -224,7 +216,7 @@ class TstPretrainTrainCli : public QObject {
     const Run resumed = pretrain({"train", "--out", path("killed"), "--resume", "--json"});
     QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
     QVERIFY(resumed.json()["start_step"].toInt() >= 19);
-    QCOMPARE(losses(path("killed")), losses(path("whole")));
+    QCOMPARE(testdata::trainLosses(path("killed")), testdata::trainLosses(path("whole")));
   }
 
   void badInputIsOneLineAndNothingIsDamaged_data() {

@@ -7,36 +7,19 @@
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QTest>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <future>
 #include <thread>
 
 #include "compute/process_group.h"
 #include "model/language_model.h"
 #include "test_model.h"
+#include "test_network.h"
 #include "test_tokenizer.h"
 #include "train/trainer.h"
 
 using namespace pretrain;
 
 namespace {
-
-// A TCP port nobody listens on now (the kernel's choice for port 0).
-int freePort() {
-  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof a;
-  ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &length);
-  ::close(s);
-  return ntohs(a.sin_port);
-}
 
 TrainConfig training(int batch) {
   TrainConfig t;
@@ -88,7 +71,7 @@ class TstDataParallel : public QObject {
     ProcessGroupSettings s;
     s.worldSize = 2;
     s.masterAddress = "127.0.0.1";
-    s.masterPort = freePort();
+    s.masterPort = testdata::freePort();
     // Joining waits for both members: one thread each.
     std::shared_ptr<ProcessGroup> groups[2];
     std::thread joins[2];

@@ -31,7 +31,8 @@ ArgParser trainParser() {
       "Pre-trains a model on a corpus: tokenizes it (RUN_DIR/data), trains, evaluates, and writes\n"
       "config.json, metrics.jsonl and checkpoints into RUN_DIR. Ctrl-C stops at the next step and saves a\n"
       "checkpoint (a second Ctrl-C aborts); --resume continues a run towards --steps exactly as if it\n"
-      "had never stopped.");
+      "had never stopped. Started by torchrun (RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT set), each\n"
+      "process is one of a data-parallel run: --batch and --threads are per process.");
   addTrainOptions(p);
   p.flag("resume", "continue the run in --out from its latest checkpoint");
   p.flag("json", "print the summary as one JSON object");
@@ -127,6 +128,9 @@ int runTrain(const Args& args) {
   if (group.distributed()) {
     if (o.train.threads == 0)  // The cores shared among this machine's processes.
       o.train.threads = std::max(1, int(std::thread::hardware_concurrency()) / group.localWorldSize);
+    if (!json)  // Joining waits for every process (up to 30 minutes): say what it waits for.
+      std::fprintf(stderr, "process %d of %d: joining the others at %s:%d\n", group.rank + 1, group.worldSize,
+                   group.masterAddress.c_str(), group.masterPort);
     o.group = std::make_shared<ProcessGroup>(group);
   }
   // The group's first process reports; the others only train (with --json each prints its summary).

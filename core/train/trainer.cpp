@@ -169,11 +169,10 @@ Trainer::Trainer(const ModelConfig& modelConfig, const TrainConfig& config,
   d->store = std::move(store);
   d->tokenizer = std::move(tokenizer);
   d->group = std::move(group);
-  if (d->group && config.device == "cuda")
-    throw InputError(
-        "data-parallel training runs on the CPU in this build (process groups over NCCL, for "
-        "GPUs, are still to come)");
   d->compute = chooseCompute(config.device, config.precision, config.threads);
+  if (d->group && d->compute.device.is_cuda())
+    throw InputError("data-parallel training runs on the CPU for now (--device cpu); process groups over "
+                     "NCCL, for GPUs, are still to come");
   d->prepareThread();
   if (!d->compute.device.is_cuda()) keepTensorMemoryInHeap();
   d->rng.seed(config.seed);

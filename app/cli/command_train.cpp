@@ -84,6 +84,9 @@ TrainingRunCallbacks trainCallbacks(RunWatch& watch, ProgressLine& progress, boo
   return cb;
 }
 
+// The group's first process reports; the others only train (with --json each prints its summary).
+bool quietFor(bool json, const ProcessGroupSettings& group) { return json || group.rank != 0; }
+
 void printJson(const std::string& runDir, const TrainingRunSummary& r, const ProcessGroupSettings& group) {
   nlohmann::json j = {{"run", runDir},        {"start_step", r.startStep},  {"end_step", r.endStep},
                       {"stopped", r.stopped}, {"checkpoint", r.checkpoint}, {"compute", r.compute}};
@@ -132,9 +135,15 @@ int runTrain(const Args& args) {
       std::fprintf(stderr, "process %d of %d: joining the others at %s:%d\n", group.rank + 1, group.worldSize,
                    group.masterAddress.c_str(), group.masterPort);
     o.group = std::make_shared<ProcessGroup>(group);
+    // torchrun restarted the group after a process failed (--max-restarts): go on from the checkpoint.
+    if (group.restarts > 0 && !o.resume && RunFolder(o.runDir).hasRun()) {
+      o.resume = true;
+      o.resumeSteps = o.train.steps;
+      if (!quietFor(json, group))
+        std::fprintf(stderr, "restart %d of the group: resuming %s\n", group.restarts, o.runDir.c_str());
+    }
   }
-  // The group's first process reports; the others only train (with --json each prints its summary).
-  const bool quiet = json || group.rank != 0;
+  const bool quiet = quietFor(json, group);
 
   ProgressLine progress(quiet);
   RunWatch watch;

@@ -57,6 +57,7 @@ ProcessGroupSettings processGroupFromEnvironment() {
     throw InputError("MASTER_PORT=" + std::to_string(s.masterPort) + " is not a port");
   const char* agent = std::getenv("TORCHELASTIC_USE_AGENT_STORE");
   s.agentStore = agent && std::string(agent) == "True";
+  s.restarts = integerFromEnvironment("TORCHELASTIC_RESTART_COUNT", 0, 0);
   return s;
 }
 

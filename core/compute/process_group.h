@@ -22,6 +22,7 @@ struct ProcessGroupSettings {
   /// torchrun's agent already serves the store (TORCHELASTIC_USE_AGENT_STORE): rank 0 connects to it
   /// rather than serving one.
   bool agentStore = false;
+  int restarts = 0;  ///< How often torchrun has restarted the group (TORCHELASTIC_RESTART_COUNT).
   bool distributed() const { return worldSize > 1; }
 };
 

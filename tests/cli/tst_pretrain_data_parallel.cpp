@@ -13,6 +13,7 @@
 #include "test_data.h"
 #include "test_metrics.h"
 #include "test_network.h"
+#include "test_process.h"
 
 namespace {
 
@@ -138,21 +139,52 @@ class TstPretrainDataParallel : public QObject {
   }
 
   // Debian 12's torchrun, with the work-around its Python 3.11 needs (README, Data-parallel training).
-  void torchrunStartsTheProcesses() {
+  QStringList torchrunArgs(const QStringList& extra) const {
+    return QStringList{"-m",           "torch.distributed.run",
+                       "--standalone", "--nproc_per_node=2",
+                       "--redirects",  "2",
+                       "--tee",        "2"} +
+           extra + QStringList{"--no_python", pretrainPath()};
+  }
+  static bool hasTorchrun() {
     QProcess probe;
     probe.start("/usr/bin/python3", {"-c", "import torch.distributed.run"});
-    if (!probe.waitForFinished(60000) || probe.exitCode() != 0)
+    return probe.waitForFinished(60000) && probe.exitCode() == 0;
+  }
+
+  void torchrunStartsTheProcesses() {
+    if (!hasTorchrun())
       QSKIP("no torchrun here (Debian: python3-torch, which packaging/install-deps.sh installs)");
     QProcess run;
-    QStringList args = {
-        "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2", "--redirects", "2", "--tee",
-        "2",  "--no_python",           pretrainPath()};
-    args += trainArgs("torchrun", 4, 20);
-    run.start("/usr/bin/python3", args);
+    run.start("/usr/bin/python3", torchrunArgs({}) + trainArgs("torchrun", 4, 20));
     QVERIFY(run.waitForFinished(300000));
     QVERIFY2(run.exitCode() == 0, run.readAllStandardError().constData());
     QVERIFY2(close(testdata::trainLosses(path("torchrun")), testdata::trainLosses(path("one"))),
              "per-step losses differ from one process's");
+  }
+
+  // A process killed mid-run: torchrun (--max_restarts) starts the group again, which resumes from the last
+  // checkpoint (a new run there would be refused) and ends where an uninterrupted run ends, loss for loss.
+  void aRestartedGroupResumes() {
+    if (!hasTorchrun())
+      QSKIP("no torchrun here (Debian: python3-torch, which packaging/install-deps.sh installs)");
+    QStringList settings = trainArgs("restarted", 4, 60);
+    settings << "--save-every"
+             << "1";
+    QProcess run;
+    run.start("/usr/bin/python3", torchrunArgs({"--max_restarts", "1"}) + settings);
+    QVERIFY(run.waitForStarted());
+    QTRY_VERIFY_WITH_TIMEOUT(testdata::trainLosses(path("restarted")).size() >= 20, 120000);
+    const QList<qint64> members = testdata::childrenOf(run.processId());
+    QCOMPARE(members.size(), 2);
+    ::kill(pid_t(members.back()), SIGKILL);
+    QVERIFY(run.waitForFinished(300000));
+    QVERIFY2(run.exitCode() == 0, run.readAllStandardError().constData());
+    QProcess one;
+    one.start(pretrainPath(), trainArgs("one60", 8, 60));
+    QVERIFY(one.waitForFinished(300000));
+    QVERIFY2(close(testdata::trainLosses(path("restarted")), testdata::trainLosses(path("one60"))),
+             "per-step losses differ from an uninterrupted run's");
   }
 };
 

@@ -84,7 +84,7 @@ ProcessGroup::ProcessGroup(const ProcessGroupSettings& s, int timeoutSeconds)
     gloo->devices.push_back(c10d::ProcessGroupGloo::createDefaultDevice());
     d->group = c10::make_intrusive<c10d::ProcessGroupGloo>(ours, s.rank, s.worldSize, gloo);
   } catch (const std::exception& e) {
-    throw InputError("process " + std::to_string(s.rank) + " of " + std::to_string(s.worldSize) +
+    throw InputError("process " + std::to_string(s.rank + 1) + " of " + std::to_string(s.worldSize) +
                      " could not join the others at " + s.masterAddress + ":" + std::to_string(s.masterPort) +
                      ": " + firstLine(e));
   }

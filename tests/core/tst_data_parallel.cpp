@@ -8,36 +8,44 @@
 #include <QtTest/QTest>
 
 #include <future>
-#include <thread>
 
 #include "compute/process_group.h"
 #include "model/language_model.h"
 #include "test_model.h"
 #include "test_network.h"
 #include "test_tokenizer.h"
+#include "test_training.h"
 #include "train/trainer.h"
 
 using namespace pretrain;
 
 namespace {
 
-TrainConfig training(int batch) {
-  TrainConfig t;
-  t.batch = batch;
-  t.steps = 20;
-  t.lr = 3e-3;
-  t.warmup = 5;
-  t.threads = 1;
-  t.device = "cpu";
-  t.precision = "fp32";
-  t.evalWindows = 16;
-  return t;
+// fn(rank) for both members at once, as their two processes would run it (each waits for the other in
+// the group's collectives); the two results.
+template <typename Fn>
+auto onBothMembers(Fn fn) {
+  auto first = std::async(std::launch::async, fn, 0), second = std::async(std::launch::async, fn, 1);
+  return std::make_pair(first.get(), second.get());
 }
 
-std::vector<double> train(Trainer& t, int steps) {
-  std::vector<double> losses;
-  for (int i = 0; i < steps; ++i) losses.push_back(t.step().trainLoss);
-  return losses;
+// The error processGroupFromEnvironment() gives now, or "" when there is none.
+QString environmentError() {
+  try {
+    processGroupFromEnvironment();
+    return {};
+  } catch (const InputError& e) {
+    return e.what();
+  }
+}
+
+// The engine tests' training at `batch` rows, one thread per member.
+TrainConfig training(int batch) {
+  TrainConfig t = testdata::smallTraining();
+  t.batch = batch;
+  t.steps = 20;
+  t.threads = 1;
+  return t;
 }
 
 }  // namespace
@@ -72,34 +80,25 @@ class TstDataParallel : public QObject {
     s.worldSize = 2;
     s.masterAddress = "127.0.0.1";
     s.masterPort = testdata::freePort();
-    // Joining waits for both members: one thread each.
-    std::shared_ptr<ProcessGroup> groups[2];
-    std::thread joins[2];
-    for (int r = 0; r < 2; ++r)
-      joins[r] = std::thread([&, r] {
-        ProcessGroupSettings mine = s;
-        mine.rank = mine.localRank = r;
-        groups[r] = std::make_shared<ProcessGroup>(mine, 30);
-      });
-    for (std::thread& j : joins) j.join();
+    const auto groups = onBothMembers([&](int r) {
+      ProcessGroupSettings mine = s;
+      mine.rank = mine.localRank = r;
+      return std::make_shared<ProcessGroup>(mine, 30);  // waits for the other member
+    });
     // Made one after the other: each seeds LibTorch's global generator and draws its initial weights.
-    std::unique_ptr<Trainer> members[2] = {trainer(o, 4, groups[0]), trainer(o, 4, groups[1])};
+    std::unique_ptr<Trainer> members[2] = {trainer(o, 4, groups.first), trainer(o, 4, groups.second)};
     auto whole = trainer(o, 8);
 
-    std::future<std::vector<double>> halves[2];
-    for (int r = 0; r < 2; ++r)
-      halves[r] = std::async(std::launch::async, [&, r] { return train(*members[r], 20); });
-    const std::vector<double> expected = train(*whole, 20), first = halves[0].get(), second = halves[1].get();
+    const auto [first, second] = onBothMembers([&](int r) { return testdata::stepLosses(*members[r], 20); });
+    const std::vector<double> expected = testdata::stepLosses(*whole, 20);
     QCOMPARE(first, second);  // every member logs the group's loss
     for (size_t i = 0; i < expected.size(); ++i)
       QVERIFY2(std::abs(first[i] - expected[i]) < 1e-5,
                qPrintable(QString("step %1: %2 vs %3").arg(i + 1).arg(first[i]).arg(expected[i])));
 
     // Evaluation is shared out and summed: the same figure as one process's.
-    std::future<EvalMetrics> evals[2];
-    for (int r = 0; r < 2; ++r)
-      evals[r] = std::async(std::launch::async, [&, r] { return members[r]->evaluate(); });
-    const EvalMetrics a = evals[0].get(), b = evals[1].get(), one = whole->evaluate();
+    const auto [a, b] = onBothMembers([&](int r) { return members[r]->evaluate(); });
+    const EvalMetrics one = whole->evaluate();
     QCOMPARE(a.tokens, one.tokens);
     QVERIFY(std::abs(a.loss - one.loss) < 1e-5);
     QCOMPARE(a.loss, b.loss);
@@ -112,21 +111,11 @@ class TstDataParallel : public QObject {
   void badEnvironmentIsOneLine() {
     qputenv("WORLD_SIZE", "2");
     qunsetenv("RANK");
-    try {
-      processGroupFromEnvironment();
-      QFAIL("no error");
-    } catch (const InputError& e) {
-      QVERIFY2(QString(e.what()).contains("RANK is not set"), e.what());
-    }
+    QVERIFY2(environmentError().contains("RANK is not set"), qPrintable(environmentError()));
     qputenv("RANK", "2");
     qputenv("MASTER_ADDR", "127.0.0.1");
     qputenv("MASTER_PORT", "29500");
-    try {
-      processGroupFromEnvironment();
-      QFAIL("no error");
-    } catch (const InputError& e) {
-      QVERIFY2(QString(e.what()).contains("not below WORLD_SIZE"), e.what());
-    }
+    QVERIFY2(environmentError().contains("not below WORLD_SIZE"), qPrintable(environmentError()));
     qputenv("WORLD_SIZE", "1");
     QVERIFY(!processGroupFromEnvironment().distributed());
   }

@@ -9,40 +9,18 @@
 #include "model/language_model.h"
 #include "test_model.h"
 #include "test_tokenizer.h"
+#include "test_training.h"
 #include "train/cross_entropy.h"
 #include "train/trainer.h"
 
 using namespace pretrain;
-
-namespace {
-
-TrainConfig smallTraining() {
-  TrainConfig t;
-  t.batch = 8;
-  t.steps = 100;
-  t.lr = 3e-3;
-  t.warmup = 5;
-  t.threads = 2;
-  t.device = "cpu";
-  t.precision = "fp32";
-  t.evalWindows = 16;
-  return t;
-}
-
-std::vector<double> losses(Trainer& t, int steps) {
-  std::vector<double> out;
-  for (int i = 0; i < steps; ++i) out.push_back(t.step().trainLoss);
-  return out;
-}
-
-}  // namespace
 
 class TstTrainer : public QObject {
   Q_OBJECT
   QTemporaryDir m_dir;
   testdata::TokenizedCorpus m_data;
 
-  std::unique_ptr<Trainer> trainer(Objective o, TrainConfig t = smallTraining()) {
+  std::unique_ptr<Trainer> trainer(Objective o, TrainConfig t = testdata::smallTraining()) {
     return std::make_unique<Trainer>(testdata::smallModel(o, m_data.tokenizer->vocabSize()), t, m_data.store,
                                      m_data.tokenizer);
   }
@@ -62,7 +40,7 @@ class TstTrainer : public QObject {
     auto t = trainer(Objective(objective));
     const EvalMetrics before = t->evaluate();
     QVERIFY(std::abs(before.loss - std::log(400.0)) < 0.1 * std::log(400.0));  // Starts near ln(vocab).
-    losses(*t, 80);
+    testdata::stepLosses(*t, 80);
     const EvalMetrics after = t->evaluate();
     QVERIFY2(after.loss < before.loss - 1.5,
              qPrintable(QString("%1 -> %2").arg(before.loss).arg(after.loss)));
@@ -75,34 +53,35 @@ class TstTrainer : public QObject {
   void sameSeedSameLosses() {
     QFETCH(int, objective);
     auto a = trainer(Objective(objective)), b = trainer(Objective(objective));
-    QCOMPARE(losses(*a, 5), losses(*b, 5));
-    TrainConfig other = smallTraining();
+    QCOMPARE(testdata::stepLosses(*a, 5), testdata::stepLosses(*b, 5));
+    TrainConfig other = testdata::smallTraining();
     other.seed = 7;
-    QVERIFY(losses(*trainer(Objective(objective), other), 5) != losses(*trainer(Objective(objective)), 5));
+    QVERIFY(testdata::stepLosses(*trainer(Objective(objective), other), 5) !=
+            testdata::stepLosses(*trainer(Objective(objective)), 5));
   }
 
   void resumeEqualsUninterrupted_data() { objectives_data(); }
   void resumeEqualsUninterrupted() {
     QFETCH(int, objective);
-    TrainConfig t = smallTraining();
+    TrainConfig t = testdata::smallTraining();
     t.accum = 2;
-    const auto whole = losses(*trainer(Objective(objective), t), 8);
+    const auto whole = testdata::stepLosses(*trainer(Objective(objective), t), 8);
     const std::string path = m_dir.filePath("resume.pt").toStdString();
     auto first = trainer(Objective(objective), t);
-    std::vector<double> pieces = losses(*first, 4);
+    std::vector<double> pieces = testdata::stepLosses(*first, 4);
     first->saveCheckpoint(path);
     first.reset();
     torch::manual_seed(999);  // Disturb global state: the checkpoint must restore what matters.
     auto second = trainer(Objective(objective), t);
     second->loadCheckpoint(path);
     QCOMPARE(second->stepsDone(), int64_t(4));
-    for (double l : losses(*second, 4)) pieces.push_back(l);
+    for (double l : testdata::stepLosses(*second, 4)) pieces.push_back(l);
     QCOMPARE(pieces, whole);
   }
 
   void nonFiniteStepsAreSkippedThenStop() {
     auto t = trainer(Objective::Causal);
-    losses(*t, 2);
+    testdata::stepLosses(*t, 2);
     auto params = t->model()->named_parameters();
     {
       torch::NoGradGuard guard;
@@ -128,7 +107,7 @@ class TstTrainer : public QObject {
     // Another tokenizer (another corpus), same vocabulary size.
     QTemporaryDir otherDir;
     const auto other = testdata::tokenizedCorpus(otherDir.path(), testdata::textCorpus(40, 25, 99));
-    Trainer foreign(testdata::smallModel(Objective::Causal, 400), smallTraining(), other.store,
+    Trainer foreign(testdata::smallModel(Objective::Causal, 400), testdata::smallTraining(), other.store,
                     other.tokenizer);
     try {
       foreign.loadCheckpoint(good);
@@ -140,7 +119,7 @@ class TstTrainer : public QObject {
     ModelConfig wider = testdata::smallModel(Objective::Causal, 400);
     wider.dim = 64;
     wider.mlpDim = 128;
-    Trainer shaped(wider, smallTraining(), m_data.store, m_data.tokenizer);
+    Trainer shaped(wider, testdata::smallTraining(), m_data.store, m_data.tokenizer);
     QVERIFY_THROWS_EXCEPTION(InputError, shaped.loadCheckpoint(good));
     // A truncated file and a file of garbage.
     QFile f(QString::fromStdString(good));
@@ -160,7 +139,7 @@ class TstTrainer : public QObject {
 
   void maskedModelTrainsInBf16() {
     // Forced bf16 autocast (any x86 CPU runs it, slowly): the BERT head's LayerNorm once failed on it.
-    TrainConfig t = smallTraining();
+    TrainConfig t = testdata::smallTraining();
     t.steps = 2;
     t.precision = "bf16";
     auto tr = trainer(Objective::Masked, t);
@@ -213,12 +192,12 @@ class TstTrainer : public QObject {
 
   void bf16TracksFp32() {
     if (!cpuHasFastBf16()) QSKIP("this CPU has no fast bf16 (AVX-512 BF16 or AMX)");
-    TrainConfig fp32 = smallTraining(), bf16 = smallTraining();
+    TrainConfig fp32 = testdata::smallTraining(), bf16 = testdata::smallTraining();
     fp32.steps = bf16.steps = 200;
     bf16.precision = "bf16";
     auto a = trainer(Objective::Causal, fp32), b = trainer(Objective::Causal, bf16);
-    losses(*a, 200);
-    losses(*b, 200);
+    testdata::stepLosses(*a, 200);
+    testdata::stepLosses(*b, 200);
     const double la = a->evaluate().loss, lb = b->evaluate().loss;
     QVERIFY2(std::abs(la - lb) < 0.02 * la, qPrintable(QString("fp32 %1, bf16 %2").arg(la).arg(lb)));
   }
@@ -227,11 +206,11 @@ class TstTrainer : public QObject {
   // written there opens on the CPU and goes on, and back.
   void checkpointsMoveBetweenDevices() {
     if (!torch::cuda::is_available()) QSKIP("no CUDA GPU here");
-    TrainConfig gpu = smallTraining(), cpu = smallTraining();
+    TrainConfig gpu = testdata::smallTraining(), cpu = testdata::smallTraining();
     gpu.device = "cuda";
     gpu.precision = "bf16";
     auto onGpu = trainer(Objective::Causal, gpu);
-    const std::vector<double> first = losses(*onGpu, 40);
+    const std::vector<double> first = testdata::stepLosses(*onGpu, 40);
     QVERIFY2(first.back() < first.front(),
              qPrintable(QString("%1 -> %2").arg(first.front()).arg(first.back())));
     const QString path = m_dir.filePath("gpu.pt");
@@ -242,7 +221,7 @@ class TstTrainer : public QObject {
     const double gpuEval = onGpu->evaluate().loss, cpuEval = onCpu->evaluate().loss;
     QVERIFY2(std::abs(gpuEval - cpuEval) < 0.02 * gpuEval,
              qPrintable(QString("%1 vs %2").arg(gpuEval).arg(cpuEval)));
-    losses(*onCpu, 5);
+    testdata::stepLosses(*onCpu, 5);
     onCpu->saveCheckpoint(m_dir.filePath("cpu.pt").toStdString());
     auto back = trainer(Objective::Causal, gpu);
     back->loadCheckpoint(m_dir.filePath("cpu.pt").toStdString());
@@ -253,7 +232,8 @@ class TstTrainer : public QObject {
   void tooLittleDataIsRefused() {
     ModelConfig c = testdata::smallModel(Objective::Causal, 400);
     c.context = 100000;
-    QVERIFY_THROWS_EXCEPTION(InputError, Trainer(c, smallTraining(), m_data.store, m_data.tokenizer));
+    QVERIFY_THROWS_EXCEPTION(InputError,
+                             Trainer(c, testdata::smallTraining(), m_data.store, m_data.tokenizer));
   }
 };
 

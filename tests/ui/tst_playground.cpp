@@ -15,6 +15,7 @@
 #include "infer/predictor.h"
 #include "test_model.h"
 #include "test_tokenizer.h"
+#include "test_training.h"
 #include "train/trainer.h"
 #include "ui/playground/masked_word_pane.h"
 #include "ui/playground/next_word_pane.h"
@@ -28,14 +29,8 @@ using namespace pretrain::ui;
 namespace {
 
 std::shared_ptr<const Predictor> trained(const testdata::TokenizedCorpus& data, Objective objective) {
-  TrainConfig t;
-  t.batch = 8;
+  TrainConfig t = testdata::smallTraining();
   t.steps = 60;
-  t.lr = 3e-3;
-  t.warmup = 5;
-  t.threads = 2;
-  t.device = "cpu";
-  t.precision = "fp32";
   Trainer trainer(testdata::smallModel(objective, data.tokenizer->vocabSize()), t, data.store,
                   data.tokenizer);
   while (!trainer.finished()) trainer.step();

@@ -7,6 +7,7 @@
 
 #include "cli/arg_parser.h"
 #include "cli/commands.h"
+#include "cli/continue_run.h"
 #include "cli/format.h"
 #include "cli/progress_line.h"
 #include "cli/train_options.h"
@@ -30,11 +31,12 @@ ArgParser trainParser() {
       "pretrain train --corpus PATH --out RUN_DIR [options]   |   pretrain train --out RUN_DIR --resume",
       "Pre-trains a model on a corpus: tokenizes it (RUN_DIR/data), trains, evaluates, and writes\n"
       "config.json, metrics.jsonl and checkpoints into RUN_DIR. Ctrl-C stops at the next step and saves a\n"
-      "checkpoint (a second Ctrl-C aborts); --resume continues a run towards --steps exactly as if it\n"
-      "had never stopped. Started by torchrun (RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT set), each\n"
-      "process is one of a data-parallel run: --batch and --threads are per process.");
+      "checkpoint (a second Ctrl-C aborts). When RUN_DIR already holds the run, the same command continues\n"
+      "it from its latest checkpoint towards --steps exactly as if it had never stopped (flags given must\n"
+      "match the run's; --resume needs no others). Started by torchrun (RANK, WORLD_SIZE, MASTER_ADDR,\n"
+      "MASTER_PORT set), each process is one of a data-parallel run: --batch and --threads are per process.");
   addTrainOptions(p);
-  p.flag("resume", "continue the run in --out from its latest checkpoint");
+  p.flag("resume", "continue the run in --out (which must exist) from its latest checkpoint");
   p.flag("json", "print the summary as one JSON object");
   return p;
 }
@@ -116,7 +118,8 @@ void printText(const std::string& runDir, const TrainingRunSummary& r, const Run
                   pr.rank ? std::to_string(pr.rank).c_str() : "beyond the candidates");
   }
   std::printf("checkpoint  %s\n", r.checkpoint.c_str());
-  if (r.stopped) std::printf("continue with: pretrain train --out %s --resume\n", runDir.c_str());
+  if (r.stopped)
+    std::printf("continue with the same command, or: pretrain train --out %s --resume\n", runDir.c_str());
 }
 
 }  // namespace
@@ -128,20 +131,18 @@ int runTrain(const Args& args) {
   const bool json = p.isSet("json");
   // One process of a data-parallel run when torchrun (or a person) set its variables.
   const ProcessGroupSettings group = processGroupFromEnvironment();
+  if (group.distributed() && o.train.threads == 0)  // The cores shared among this machine's processes.
+    o.train.threads = std::max(1, int(std::thread::hardware_concurrency()) / group.localWorldSize);
+  // Before joining the group: no process writes the run folder until all have joined, so all decide alike.
+  chooseNewOrContinue(p, o);
   if (group.distributed()) {
-    if (o.train.threads == 0)  // The cores shared among this machine's processes.
-      o.train.threads = std::max(1, int(std::thread::hardware_concurrency()) / group.localWorldSize);
-    if (!json)  // Joining waits for every process (up to 30 minutes): say what it waits for.
+    if (!json) {  // Joining waits for every process (up to 30 minutes): say what it waits for.
+      if (group.restarts > 0 && group.rank == 0)
+        std::fprintf(stderr, "restart %d of the group (a process had stopped)\n", group.restarts);
       std::fprintf(stderr, "process %d of %d: joining the others at %s:%d\n", group.rank + 1, group.worldSize,
                    group.masterAddress.c_str(), group.masterPort);
-    o.group = std::make_shared<ProcessGroup>(group);
-    // torchrun restarted the group after a process failed (--max-restarts): go on from the checkpoint.
-    if (group.restarts > 0 && !o.resume && RunFolder(o.runDir).hasRun()) {
-      o.resume = true;
-      o.resumeSteps = o.train.steps;
-      if (!quietFor(json, group))
-        std::fprintf(stderr, "restart %d of the group: resuming %s\n", group.restarts, o.runDir.c_str());
     }
+    o.group = std::make_shared<ProcessGroup>(group);
   }
   const bool quiet = quietFor(json, group);
 

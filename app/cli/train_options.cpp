@@ -42,14 +42,7 @@ void addTrainOptions(ArgParser& p) {
 TrainingRunOptions trainOptionsFrom(const ArgParser& p) {
   TrainingRunOptions o;
   o.runDir = p.value("out");
-  o.resume = p.isSet("resume");
   for (const std::string& spec : p.values("probe")) o.probes.push_back(parseProbe(spec));
-  if (o.resume) {
-    if (p.given("corpus")) throw UsageError("--resume continues the run's own corpus; drop --corpus");
-    if (p.given("steps")) o.resumeSteps = p.integer("steps", 1, 1LL << 40);
-    return o;
-  }
-  if (!p.given("corpus")) throw UsageError("--corpus is required for a new run");
   o.corpus.inputs = p.values("corpus");
   o.tokenize.tokenizer.vocabSize = int(p.integer("vocab-size", 1, 1 << 24));
   o.tokenize.vocabSizeGiven = p.given("vocab-size");

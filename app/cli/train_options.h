@@ -7,7 +7,8 @@
 namespace pretrain::cli {
 
 void addTrainOptions(ArgParser& p);
-/// Reads them back; preset first, then any single setting given on top of it. Throws UsageError/InputError.
+/// Reads them back; preset first, then any single setting given on top of it (no corpus check: a run that
+/// goes on has its own). Throws UsageError/InputError.
 TrainingRunOptions trainOptionsFrom(const ArgParser& p);
 
 }  // namespace pretrain::cli

@@ -25,13 +25,15 @@ std::shared_ptr<const Tokenizer> runTokenizer(const RunFolder& run, const RunCon
 
 }  // namespace
 
-std::unique_ptr<Trainer> openRunTrainer(const std::string& runDir, int64_t totalSteps,
+std::unique_ptr<Trainer> openRunTrainer(const std::string& runDir, const RunChanges& changes,
                                         const std::function<void(const std::string&)>& onNote,
                                         std::shared_ptr<ProcessGroup> group) {
   const bool writer = !group || group->rank() == 0;
   const RunFolder run(runDir);
   RunConfig config = run.readConfig();
-  if (totalSteps > 0) config.train.steps = totalSteps;
+  const bool changed = changes.totalSteps > 0 || changes.threads >= 0;
+  if (changes.totalSteps > 0) config.train.steps = changes.totalSteps;
+  if (changes.threads >= 0) config.train.threads = changes.threads;
   auto tokenizer = runTokenizer(run, config);
   auto store = std::make_shared<const TokenStore>(tokenStoreDir(run.dataDir()));
   auto trainer = std::make_unique<Trainer>(config.model, config.train, store, tokenizer, std::move(group));
@@ -40,7 +42,7 @@ std::unique_ptr<Trainer> openRunTrainer(const std::string& runDir, int64_t total
     trainer->loadCheckpoint(checkpoint);
     if (onNote) onNote("resumed from " + checkpoint + " at step " + std::to_string(trainer->stepsDone()));
   }
-  if (totalSteps > 0 && writer) run.writeConfig(config);
+  if (changed && writer) run.writeConfig(config);
   return trainer;
 }
 

@@ -14,10 +14,16 @@ class Predictor;
 class ProcessGroup;
 class Trainer;
 
-/// The trainer of an existing run, at its latest checkpoint (step 0 when it has none); `totalSteps` > 0
-/// changes the run's length (written to the run's config by the group's first process only). With a
-/// process `group`, one of its members. Throws InputError for a missing or damaged run or checkpoint.
-std::unique_ptr<Trainer> openRunTrainer(const std::string& runDir, int64_t totalSteps = 0,
+/// What going on with a run may change; everything else is the run's own.
+struct RunChanges {
+  int64_t totalSteps = 0;  ///< > 0: the run's new length (written to its config)
+  int threads = -1;        ///< >= 0: this process's threads (0 = all cores)
+};
+
+/// The trainer of an existing run, at its latest checkpoint (step 0 when it has none), with `changes`
+/// (written to the run's config by the group's first process only). With a process `group`, one of its
+/// members. Throws InputError for a missing or damaged run or checkpoint.
+std::unique_ptr<Trainer> openRunTrainer(const std::string& runDir, const RunChanges& changes = {},
                                         const std::function<void(const std::string&)>& onNote = {},
                                         std::shared_ptr<ProcessGroup> group = nullptr);
 

@@ -100,11 +100,11 @@ class RunDriver {
   // The trainer of a new or resumed run. A group's first process makes a new run as one process would,
   // while the others wait, then open the run it wrote: nobody writes what another writes.
   std::unique_ptr<Trainer> open(const TrainingRunOptions& o) {
-    if (o.resume) return openRunTrainer(o.runDir, o.resumeSteps, m_cb.onNote, o.group);
+    if (o.resume) return openRunTrainer(o.runDir, o.resumeChanges, m_cb.onNote, o.group);
     if (!m_group) return startRun(o, m_run, m_cb);
     std::unique_ptr<Trainer> trainer = m_writer ? startRun(o, m_run, m_cb) : nullptr;
     m_group->barrier();
-    return trainer ? std::move(trainer) : openRunTrainer(o.runDir, 0, {}, o.group);
+    return trainer ? std::move(trainer) : openRunTrainer(o.runDir, {}, {}, o.group);
   }
 
   // Asks the caller what to do until it says go on (true) or stop (false); a pause keeps everything in

@@ -11,6 +11,7 @@
 
 #include "infer/probe.h"
 #include "model/model_config.h"
+#include "run/open_run.h"
 #include "tokenizer/tokenize_corpus.h"
 #include "train/train_config.h"
 #include "train/trainer.h"
@@ -26,8 +27,8 @@ enum class RunCommand { Continue, Pause, Stop, SaveCheckpoint };
 
 struct TrainingRunOptions {
   std::string runDir;
-  bool resume = false;      // continue the run in runDir from its latest checkpoint
-  int64_t resumeSteps = 0;  // with resume: a new total number of steps (0 keeps the run's)
+  bool resume = false;       // continue the run in runDir from its latest checkpoint
+  RunChanges resumeChanges;  // with resume: a new total number of steps, this process's threads
   // New runs only:
   CorpusSpec corpus;
   TokenizeOptions tokenize;

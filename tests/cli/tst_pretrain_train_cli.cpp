@@ -184,7 +184,8 @@ class TstPretrainTrainCli : public QObject {
     const int stoppedAt = metricLines(path("split"));
     QVERIFY(stoppedAt < 60);
     QVERIFY(QFile::exists(path("split/checkpoints/step-%1.pt").arg(stoppedAt, 8, 10, QChar('0'))));
-    const Run resumed = pretrain({"train", "--out", path("split"), "--resume", "--json"});
+    // The command that started the run continues it (as a launcher restarting a job would).
+    const Run resumed = pretrain(trainArgs("split", settings));
     QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
     QCOMPARE(resumed.json()["start_step"].toInt(), stoppedAt);
     QCOMPARE(testdata::trainLosses(path("split")),
@@ -247,8 +248,14 @@ class TstPretrainTrainCli : public QObject {
     QTest::newRow("bad probe") << QStringList{"train",  "--corpus", d + "/mission.txt", "--out",
                                               d + "/p", "--probe",  "no arrow here"}
                                << "a probe is written TEXT=>TARGET";
-    QTest::newRow("run exists") << QStringList{"train", "--corpus", d + "/mission.txt", "--out", d + "/clm"}
-                                << "already holds a run";
+    // Continuing a run: flags given must be the run's.
+    QTest::newRow("contradicts the run")
+        << QStringList{"train", "--corpus", d + "/mission.txt", "--out", d + "/clm", "--batch", "8"}
+        << "--batch 8 contradicts the run in " + d + "/clm, which has 16";
+    QTest::newRow("another corpus") << QStringList{"train", "--corpus", d + "/other.txt", "--out", d + "/clm"}
+                                    << "--corpus " + d + "/other.txt contradicts the run";
+    QTest::newRow("nothing to resume")
+        << QStringList{"train", "--out", d + "/nope", "--resume"} << "does not exist";
     if (!QFile::exists("/dev/nvidiactl"))  // On a GPU machine (the GPU script's) CUDA is there to be used.
       QTest::newRow("cuda absent") << QStringList{"train", "--corpus",     d + "/mission.txt",
                                                   "--out", d + "/y",       "--device",

@@ -278,7 +278,7 @@ void MainWindow::continueOpenRun() {
   TrainingRunOptions o;  // Towards the steps now set.
   o.runDir = m_openRun.toStdString();
   o.resume = true;
-  o.resumeSteps = m_train->config().steps;
+  o.resumeChanges.totalSteps = m_train->config().steps;
   launch(o, tr("Continuing %1").arg(m_openRun));
 }
 

@@ -105,31 +105,36 @@ void RunFolder::appendMetrics(const StepMetrics& s, const EvalMetrics* e) const 
   if (!out) throw IoError("cannot append to " + metricsPath() + ": " + systemErrorText());
 }
 
+bool parseMetricsLine(const std::string& line, std::vector<StepMetrics>& steps,
+                      std::vector<EvalMetrics>& evals) {
+  const json j = json::parse(line, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("step") || !j["step"].is_number_integer())
+    return false;
+  StepMetrics s;
+  s.step = j["step"];
+  s.trainLoss = j.value("train_loss", 0.0);
+  s.lr = j.value("lr", 0.0);
+  s.gradNorm = j.value("grad_norm", 0.0);
+  s.tokensPerSecond = j.value("tokens_per_s", 0.0);
+  s.elapsedSeconds = j.value("elapsed_s", 0.0);
+  s.tokensSeen = j.value("tokens", uint64_t(0));
+  s.skipped = j.value("skipped", false);
+  steps.push_back(s);
+  if (j.contains("val_loss") && j["val_loss"].is_number()) {
+    EvalMetrics e;
+    e.step = s.step;
+    e.loss = j["val_loss"];
+    e.perplexity = j.value("val_perplexity", 0.0);
+    e.bitsPerByte = j.value("val_bits_per_byte", 0.0);
+    evals.push_back(e);
+  }
+  return true;
+}
+
 void RunFolder::readMetrics(std::vector<StepMetrics>& steps, std::vector<EvalMetrics>& evals) const {
   std::ifstream in(metricsPath());
   std::string line;
-  while (std::getline(in, line)) {
-    const json j = json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.contains("step")) continue;
-    StepMetrics s;
-    s.step = j["step"];
-    s.trainLoss = j.value("train_loss", 0.0);
-    s.lr = j.value("lr", 0.0);
-    s.gradNorm = j.value("grad_norm", 0.0);
-    s.tokensPerSecond = j.value("tokens_per_s", 0.0);
-    s.elapsedSeconds = j.value("elapsed_s", 0.0);
-    s.tokensSeen = j.value("tokens", uint64_t(0));
-    s.skipped = j.value("skipped", false);
-    steps.push_back(s);
-    if (j.contains("val_loss")) {
-      EvalMetrics e;
-      e.step = s.step;
-      e.loss = j["val_loss"];
-      e.perplexity = j.value("val_perplexity", 0.0);
-      e.bitsPerByte = j.value("val_bits_per_byte", 0.0);
-      evals.push_back(e);
-    }
-  }
+  while (std::getline(in, line)) parseMetricsLine(line, steps, evals);
 }
 
 namespace {

@@ -33,6 +33,11 @@ struct RunConfig {
   std::string tokenizerHash;
 };
 
+/// One line of metrics.jsonl added to `steps` (and to `evals` when the step was evaluated); false for a
+/// line that is not one (a torn last line).
+bool parseMetricsLine(const std::string& line, std::vector<StepMetrics>& steps,
+                      std::vector<EvalMetrics>& evals);
+
 class RunFolder {
  public:
   explicit RunFolder(std::string dir);

@@ -10,6 +10,7 @@
 #include "infer/predictor.h"
 #include "run/open_run.h"
 #include "run/run_folder.h"
+#include "run/run_lock.h"
 #include "tokenizer/tokenizer.h"
 #include "util/system_memory.h"
 
@@ -68,6 +69,7 @@ class RunDriver {
         m_cb(cb),
         m_group(o.group),
         m_writer(!o.group || o.group->rank() == 0),
+        m_lock(m_writer ? std::make_unique<RunWriterLock>(o.runDir) : nullptr),
         m_trainer(open(o)) {
     if (m_writer) {
       if (o.resume) m_run.truncateHistoryAfter(m_trainer->stepsDone());
@@ -169,6 +171,8 @@ class RunDriver {
   const TrainingRunCallbacks& m_cb;
   const std::shared_ptr<ProcessGroup> m_group;
   const bool m_writer;  // writes the run folder: the only process, or a group's first
+  // Held while the run is written: no second writer, and the studio sees who writes it (run_lock.h).
+  const std::unique_ptr<RunWriterLock> m_lock;
   std::unique_ptr<Trainer> m_trainer;
   std::vector<Probe> m_probes;
   TrainingRunSummary m_summary;

@@ -3,10 +3,15 @@
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QTest>
 
+#include <unistd.h>
+
 #include <filesystem>
+#include <fstream>
 
 #include "run/probe_json.h"
 #include "run/run_folder.h"
+#include "run/run_follower.h"
+#include "run/run_lock.h"
 #include "run/training_run.h"
 #include "test_tokenizer.h"
 
@@ -158,6 +163,80 @@ class TstTrainingRun : public QObject {
     QVERIFY_THROWS_EXCEPTION(InputError, parseProbe("prompt=> "));
     QCOMPARE(parseProbe("I love => to=>eat").target, std::string("eat"));
     QVERIFY_THROWS_EXCEPTION(InputError, probesFromJson("{\"probes\": [{\"text\": 1}]}"));
+  }
+
+  void oneWriterAtATime() {
+    const TrainingRunOptions o = options("locked");
+    {
+      const RunWriterLock held(o.runDir);
+      const auto writer = runWriter(o.runDir);
+      QVERIFY(writer);
+      QCOMPARE(writer->pid, int64_t(getpid()));
+      // A second writer (another process, or another run in this one) is refused, naming the first.
+      try {
+        runTraining(o, {});
+        QFAIL("a second writer was let in");
+      } catch (const InputError& e) {
+        QVERIFY2(QString(e.what()).contains(QString("is being trained by process %1 on ").arg(getpid())),
+                 e.what());
+      }
+      QVERIFY(!RunFolder(o.runDir).hasRun());
+    }
+    QVERIFY(!runWriter(o.runDir));
+    run(o);
+    QVERIFY(!runWriter(o.runDir));  // Let go when the run ends.
+  }
+
+  void followerReadsWhatIsAppended() {
+    const RunFolder f(m_dir.filePath("followed").toStdString());
+    std::filesystem::create_directories(f.checkpointsDir());
+    RunConfig config;
+    config.train.steps = 50;
+    f.writeConfig(config);
+    RunFollower follower(f.dir());
+    RunUpdate u = follower.poll();
+    QVERIFY(u.fromStart);
+    QVERIFY(u.steps.empty());
+    QCOMPARE(u.train.steps, int64_t(50));
+    QVERIFY(u.probes && u.probes->empty());
+    QVERIFY(!u.writer);
+    StepMetrics s;
+    s.step = 1;
+    f.appendMetrics(s, nullptr);
+    s.step = 2;
+    EvalMetrics e;
+    e.step = 2;
+    e.loss = 3;
+    f.appendMetrics(s, &e);
+    std::ofstream(f.metricsPath(), std::ios::app) << "{\"step\": 3, \"train";  // Still being written.
+    u = follower.poll();
+    QVERIFY(!u.fromStart);
+    QCOMPARE(u.steps.size(), size_t(2));
+    QCOMPARE(u.evals.size(), size_t(1));
+    QVERIFY(!u.probes);
+    QVERIFY(u.newCheckpoint.empty());
+    std::ofstream(f.metricsPath(), std::ios::app) << "_loss\": 1.5}\n";
+    u = follower.poll();
+    QCOMPARE(u.steps.size(), size_t(1));  // The line, whole, once.
+    QCOMPARE(u.steps[0].step, int64_t(3));
+    QCOMPARE(u.steps[0].trainLoss, 1.5);
+    QVERIFY(follower.poll().steps.empty());
+    std::ofstream(f.checkpointPath(3)) << "weights";
+    QVERIFY(QString::fromStdString(follower.poll().newCheckpoint).endsWith("step-00000003.pt"));
+    QVERIFY(follower.poll().newCheckpoint.empty());
+    // Resumed from an older checkpoint, the writer cuts the history: it is read again from the start.
+    f.truncateHistoryAfter(2);
+    u = follower.poll();
+    QVERIFY(u.fromStart);
+    QCOMPARE(u.steps.size(), size_t(2));
+    // A new length, and a process that writes the run.
+    config.train.steps = 80;
+    f.writeConfig(config);
+    const RunWriterLock lock(f.dir());
+    u = follower.poll();
+    QCOMPARE(u.train.steps, int64_t(80));
+    QVERIFY(u.writer);
+    QCOMPARE(u.writer->pid, int64_t(getpid()));
   }
 };
 

@@ -1,6 +1,7 @@
 // The real window, driven as a person would (offscreen): choose a corpus, set a tiny model, train, pause,
 // resume, stop; bad files and impossible settings give messages and change nothing.
 #include <QtCore/QDir>
+#include <QtCore/QProcess>
 #include <QtCore/QSettings>
 #include <QtCore/QStandardPaths>
 #include <QtCore/QTemporaryDir>
@@ -12,6 +13,8 @@
 #include <QtWidgets/QMessageBox>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QSpinBox>
+
+#include <csignal>
 
 #include "run/run_folder.h"
 #include "run/training_run.h"
@@ -209,15 +212,83 @@ class TstMainWindow : public QObject {
   }
 
   void aDamagedRunIsAMessageNotACrash() {
-    // A history line of the wrong JSON type makes the JSON library throw its own exception, not the
-    // engine's: the window still shows it as a message and opens nothing.
+    // A config of the wrong JSON type makes the JSON library throw its own exception, not the engine's: the
+    // window shows it as a message and opens nothing. A history line of the wrong type is skipped, as a
+    // torn last line is.
     makeEngineRun("damaged-run", 2);
     testdata::writeFile(m_dir.filePath("damaged-run/metrics.jsonl"), "{\"step\": \"seven\"}\n");
     MainWindow w;
     MessageCatcher catcher;
+    QVERIFY(w.openRun(m_dir.filePath("damaged-run")));
+    QCOMPARE(w.trainPage()->plot()->pointCount(), 0);
+    testdata::writeFile(m_dir.filePath("damaged-run/config.json"), "{\"format_version\": \"one\"}\n");
     QVERIFY(!w.openRun(m_dir.filePath("damaged-run")));
     QCOMPARE(catcher.texts.size(), 1);
-    QVERIFY2(catcher.texts[0].contains("JSON"), qPrintable(catcher.texts[0]));
+    QVERIFY2(catcher.texts[0].contains("config.json"), qPrintable(catcher.texts[0]));
+  }
+
+  void followsARunAnotherProcessTrains() {
+    // `pretrain train` writes a run while the window shows it: its rows, evaluations and checkpoints come
+    // in as they are written, and the run is that process's until it ends.
+    const QString dir = m_dir.filePath("followed");
+    QProcess trainer;
+    trainer.start(QCoreApplication::applicationDirPath() + "/pretrain", {"train",
+                                                                         "--corpus",
+                                                                         m_dir.filePath("corpus.txt"),
+                                                                         "--out",
+                                                                         dir,
+                                                                         "--vocab-size",
+                                                                         "400",
+                                                                         "--layers",
+                                                                         "1",
+                                                                         "--heads",
+                                                                         "2",
+                                                                         "--dim",
+                                                                         "32",
+                                                                         "--context",
+                                                                         "16",
+                                                                         "--batch",
+                                                                         "4",
+                                                                         "--steps",
+                                                                         "1000000",
+                                                                         "--eval-every",
+                                                                         "25",
+                                                                         "--save-every",
+                                                                         "300",
+                                                                         "--threads",
+                                                                         "1",
+                                                                         "--device",
+                                                                         "cpu"});
+    QVERIFY(trainer.waitForStarted());
+    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(dir + "/config.json"), 60000);
+    MainWindow w;
+    MessageCatcher catcher;
+    QVERIFY(w.openRun(dir));
+    auto* owner = w.trainPage()->findChild<QLabel*>("runOwner");
+    QVERIFY(owner->isVisibleTo(&w));
+    QVERIFY2(owner->text().contains(QString("process %1").arg(trainer.processId())),
+             qPrintable(owner->text()));
+    QVERIFY(!w.trainPage()->startButton()->isEnabled());
+    QVERIFY(!w.trainPage()->stopButton()->isEnabled());  // Not the studio's process to stop.
+    const int shown = w.trainPage()->plot()->pointCount();
+    QTRY_VERIFY_WITH_TIMEOUT(w.trainPage()->plot()->pointCount() > shown + 50, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(w.trainPage()->plot()->evalCount() >= 4, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(w.playgroundPage()->hasModel(), 30000);  // From a checkpoint written meanwhile.
+    // Started anyway (the slot, past the disabled button and menu item): a message, and nothing runs.
+    w.startTraining();
+    QTRY_COMPARE(catcher.texts.size(), 1);
+    QVERIFY2(catcher.texts[0].contains("is being trained by process"), qPrintable(catcher.texts[0]));
+    QVERIFY(!w.controller()->isRunning());
+    // Ctrl-C ends the other process (with a checkpoint): the run is shown as no longer written, whole.
+    ::kill(pid_t(trainer.processId()), SIGINT);
+    QVERIFY(trainer.waitForFinished(30000));
+    QTRY_VERIFY_WITH_TIMEOUT(owner->text().contains("No longer being written"), 5000);
+    QVERIFY(w.trainPage()->startButton()->isEnabled());
+    std::vector<StepMetrics> steps;
+    std::vector<EvalMetrics> evals;
+    RunFolder(dir.toStdString()).readMetrics(steps, evals);
+    QTRY_COMPARE(w.trainPage()->plot()->pointCount(), int(steps.size()));
+    QCOMPARE(catcher.texts.size(), 1);
   }
 
   void evaluatingWithoutARunSaysWhatToDo() {

@@ -40,8 +40,15 @@ QSpinBox* spin(int min, int max, int value, const char* name = nullptr) {
 TrainPage::TrainPage(QWidget* parent) : QWidget(parent) {
   m_status = new QLabel(tr("Ready."));
   m_status->setWordWrap(true);
+  m_owner = new QLabel;
+  m_owner->setObjectName("runOwner");
+  m_owner->setWordWrap(true);
+  m_owner->setFrameShape(QFrame::StyledPanel);
+  m_owner->setMargin(6);
+  m_owner->setVisible(false);
   auto* right = new QVBoxLayout;
   right->addLayout(createControls());
+  right->addWidget(m_owner);
   right->addWidget(m_status);
   right->addWidget(createPlots(), 1);
   auto* layout = new QHBoxLayout(this);
@@ -172,13 +179,18 @@ void TrainPage::setRunning(bool running) {
     m_totalSteps = m_steps->value();
     m_progress->setMaximum(int(m_totalSteps));
   }
-  m_start->setEnabled(!running);
-  m_pause->setEnabled(running);
-  m_stop->setEnabled(running);
+  m_running = running;
+  syncEnabled();
+  if (!running) setPaused(false);
+}
+
+void TrainPage::syncEnabled() {
+  m_start->setEnabled(!m_running && !m_ownedElsewhere);
+  m_pause->setEnabled(m_running);
+  m_stop->setEnabled(m_running);
   for (QWidget* w : std::initializer_list<QWidget*>{m_steps, m_batch, m_accum, m_lr, m_warmup, m_evalEvery,
                                                     m_precision, m_threads, m_seed})
-    w->setEnabled(!running);
-  if (!running) setPaused(false);
+    w->setEnabled(!m_running && !m_ownedElsewhere);
 }
 
 void TrainPage::setPaused(bool paused) {
@@ -195,6 +207,13 @@ void TrainPage::setProbes(const std::vector<Probe>& probes) {
 }
 
 void TrainPage::showProbeResults(const QVector<ProbeResult>& results) { m_probePlot->addResults(results); }
+
+void TrainPage::setRunOwner(const QString& note, bool elsewhere) {
+  m_owner->setText(note);
+  m_owner->setVisible(!note.isEmpty());
+  m_ownedElsewhere = elsewhere;
+  syncEnabled();
+}
 
 void TrainPage::resetForRun(qint64 totalSteps) {
   m_totalSteps = totalSteps;
@@ -215,6 +234,9 @@ void TrainPage::showRunHistory(qint64 totalSteps, const std::vector<StepMetrics>
   for (const EvalMetrics& e : evals) showEval(e);
   setProbes(probes);
   showProbeResults(QVector<ProbeResult>(probeResults.begin(), probeResults.end()));
+  // The ETA measures the pace of steps from now on (a followed run's), not the history's.
+  m_firstStep = steps.empty() ? -1 : steps.back().step;
+  m_clock.start();
 }
 
 void TrainPage::showSteps(const QVector<StepMetrics>& rows) {

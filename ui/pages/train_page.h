@@ -58,6 +58,9 @@ class TrainPage : public QWidget {
   void setTotalSteps(qint64 steps);
   void setProbes(const std::vector<pretrain::Probe>& probes);
   void showProbeResults(const QVector<pretrain::ProbeResult>& results);
+  /// Who trains the shown run when not the studio: `note` says so (empty hides it), and while
+  /// `elsewhere` is true Start is off (the run belongs to that process).
+  void setRunOwner(const QString& note, bool elsewhere);
 
  Q_SIGNALS:
   void startRequested();
@@ -69,17 +72,20 @@ class TrainPage : public QWidget {
   QGroupBox* createSettingsBox();
   QLayout* createControls();  // Start, Pause, Stop and the progress bar.
   QWidget* createPlots();     // The loss plot with its smoothing, and the probe plot below it.
+  void syncEnabled();         // Buttons and settings as running, paused and the run's owner allow.
 
   QSpinBox *m_steps, *m_batch, *m_accum, *m_warmup, *m_evalEvery, *m_threads, *m_seed;
   QDoubleSpinBox* m_lr;
   QComboBox* m_precision;
   QPushButton *m_start, *m_pause, *m_stop;
   QProgressBar* m_progress;
-  QLabel *m_status, *m_latest;
+  QLabel *m_status, *m_latest, *m_owner;
   QSlider* m_smoothing;
   LossPlot* m_plot;
   ProbePlot* m_probePlot;
   bool m_paused = false;
+  bool m_running = false;
+  bool m_ownedElsewhere = false;  // Another process trains the shown run.
   qint64 m_totalSteps = 0;
   qint64 m_firstStep = -1;  // The step before this session's first row: the ETA measures its pace.
   QElapsedTimer m_clock;

@@ -37,6 +37,7 @@ class LossPlot : public QWidget {
   void setSmoothing(double weight);
   void setMetric(Metric metric);
   int pointCount() const { return m_rows.size(); }
+  int evalCount() const { return m_evals.size(); }
   QCustomPlot* plot() const { return m_plot; }
   /// Every stored row as CSV: step, train_loss, lr, grad_norm, tokens_per_s, elapsed_s, val_loss,
   /// val_perplexity.

@@ -25,6 +25,7 @@
 #include "ui/pages/model_page.h"
 #include "ui/pages/train_page.h"
 #include "ui/playground/playground_page.h"
+#include "ui/window/followed_run.h"
 #include "ui/window/recent_menu.h"
 #include "ui/window/run_evaluation.h"
 #include "ui/window/settings_keys.h"
@@ -50,7 +51,8 @@ MainWindow::MainWindow(QWidget* parent)
       m_playground(new PlaygroundPage),
       m_statusRun(new QLabel),
       m_evaluation(new RunEvaluation(this)),
-      m_modelLoader(new BackgroundTask(this)) {
+      m_modelLoader(new BackgroundTask(this)),
+      m_followed(new FollowedRun(this)) {
   setWindowTitle(tr("Pretrain Studio"));
   m_tabs->addTab(m_data, tr("1 · Data"));
   m_tabs->addTab(m_model, tr("2 · Model"));
@@ -63,6 +65,7 @@ MainWindow::MainWindow(QWidget* parent)
   wireController();
   wirePlayground();
   wireBackgroundTasks();
+  wireFollowedRun();
   restoreSettings();
 }
 
@@ -108,31 +111,33 @@ void MainWindow::createFileMenu() {
 
 QToolBar* MainWindow::createRunMenu() {
   auto* run = menuBar()->addMenu(tr("&Run"));
-  QAction* start = run->addAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("&Start"), this,
-                                  &MainWindow::startTraining);
-  start->setShortcut(Qt::Key_F5);
-  QAction* pause = run->addAction(style()->standardIcon(QStyle::SP_MediaPause), tr("&Pause / Resume"), this,
-                                  [this] { m_controller->setPaused(!m_controller->isPaused()); });
-  pause->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_P), QKeySequence(Qt::Key_Space)});
-  QAction* stop = run->addAction(style()->standardIcon(QStyle::SP_MediaStop), tr("S&top"), m_controller,
-                                 &TrainingController::stop);
+  m_startAction = run->addAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("&Start"), this,
+                                 &MainWindow::startTraining);
+  m_startAction->setShortcut(Qt::Key_F5);
+  m_pauseAction = run->addAction(style()->standardIcon(QStyle::SP_MediaPause), tr("&Pause / Resume"), this,
+                                 [this] { m_controller->setPaused(!m_controller->isPaused()); });
+  m_pauseAction->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_P), QKeySequence(Qt::Key_Space)});
+  m_stopAction = run->addAction(style()->standardIcon(QStyle::SP_MediaStop), tr("S&top"), m_controller,
+                                &TrainingController::stop);
   run->addSeparator();
-  QAction* evaluate = run->addAction(tr("&Evaluate run"), this, &MainWindow::evaluateRun);
-  evaluate->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
-  evaluate->setToolTip(tr("Validation loss of the shown run's latest checkpoint"));
-  auto syncActions = [start, pause, stop, evaluate](bool running) {
-    start->setEnabled(!running);
-    pause->setEnabled(running);
-    stop->setEnabled(running);
-    evaluate->setEnabled(!running);
-  };
-  syncActions(false);
-  connect(m_controller, &TrainingController::runningChanged, this, syncActions);
+  m_evaluateAction = run->addAction(tr("&Evaluate run"), this, &MainWindow::evaluateRun);
+  m_evaluateAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+  m_evaluateAction->setToolTip(tr("Validation loss of the shown run's latest checkpoint"));
+  syncRunActions();
+  connect(m_controller, &TrainingController::runningChanged, this, &MainWindow::syncRunActions);
   auto* toolbar = addToolBar(tr("Run"));
   toolbar->setObjectName("runToolbar");
   toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-  toolbar->addActions({start, pause, stop});
+  toolbar->addActions({m_startAction, m_pauseAction, m_stopAction});
   return toolbar;
+}
+
+void MainWindow::syncRunActions() {
+  const bool running = m_controller->isRunning();
+  m_startAction->setEnabled(!running && !m_ownedElsewhere);
+  m_pauseAction->setEnabled(running);
+  m_stopAction->setEnabled(running);  // Only for the studio's own run: another process is not its to stop.
+  m_evaluateAction->setEnabled(!running);
 }
 
 void MainWindow::createViewMenu(QToolBar* toolbar) {
@@ -172,10 +177,7 @@ void MainWindow::wireController() {
   connect(m_controller, &TrainingController::evaluated, m_train, &TrainPage::showEval);
   connect(m_controller, &TrainingController::probesEvaluated, m_train, &TrainPage::showProbeResults);
   connect(m_controller, &TrainingController::steps, this, [this](const QVector<StepMetrics>& rows) {
-    if (rows.isEmpty()) return;
-    m_lastStep = rows.back().step;
-    m_statusRun->setText(
-        tr("step %1 · %2 tokens/s").arg(m_lastStep).arg(qRound(rows.back().tokensPerSecond)));
+    if (!rows.isEmpty()) showLatestStep(rows.back());
   });
   connect(m_controller, &TrainingController::dataProgress, m_train, &TrainPage::showDataProgress);
   connect(m_controller, &TrainingController::finished, m_train, &TrainPage::showFinished);
@@ -205,14 +207,46 @@ void MainWindow::wirePlayground() {
 
 void MainWindow::wireBackgroundTasks() {
   connect(m_modelLoader, &BackgroundTask::succeeded, this, [this](const QVariant& loaded) {
-    m_playground->setPredictor(loaded.value<std::shared_ptr<const Predictor>>(),
-                               tr("The model of %1 at its latest checkpoint.").arg(m_shownRun));
+    m_playground->setPredictor(
+        loaded.value<std::shared_ptr<const Predictor>>(),
+        m_ownedElsewhere
+            ? tr("The model of %1 at its latest checkpoint, reloaded as the process training it writes new "
+                 "ones.")
+                  .arg(m_shownRun)
+            : tr("The model of %1 at its latest checkpoint.").arg(m_shownRun));
   });
   connect(m_modelLoader, &BackgroundTask::failed, this,
           [this](const QString& message) { statusBar()->showMessage(message, kStatusMessageMs); });
+  connect(m_modelLoader, &BackgroundTask::finished, this, [this] {
+    if (!m_reloadModel) return;
+    m_reloadModel = false;
+    loadRunModel(m_shownRun);
+  });
   connect(m_evaluation, &RunEvaluation::failed, this, &MainWindow::showError);
   connect(m_evaluation, &RunEvaluation::evaluated, m_train, &TrainPage::showRunEvaluation);
   connect(m_evaluation, &RunEvaluation::evaluated, this, &MainWindow::runEvaluated);
+}
+
+void MainWindow::wireFollowedRun() {
+  connect(m_followed, &FollowedRun::updated, this, &MainWindow::showRunUpdate);
+  connect(m_followed, &FollowedRun::failed, this, [this](const QString& message) {
+    showRunWriter(std::nullopt);
+    showError(tr("%1 can no longer be followed: %2").arg(m_shownRun, message));
+  });
+  // The studio's own run is shown from its worker, not followed; once it ends (or fails to start because
+  // another process took the run first) the shown run is followed again.
+  connect(m_controller, &TrainingController::runningChanged, this, [this](bool running) {
+    if (running) {
+      m_followed->stop();
+      return;
+    }
+    if (m_shownRun.isEmpty()) return;
+    try {
+      showRunWriter(m_followed->follow(m_shownRun).writer);  // Its history is already on the page.
+    } catch (...) {
+      // A new run that failed before writing its config: nothing to follow.
+    }
+  });
 }
 
 void MainWindow::restoreSettings() {
@@ -231,17 +265,9 @@ void MainWindow::restoreSettings() {
 
 bool MainWindow::openRun(const QString& dir) {
   if (m_controller->isRunning()) return false;
-  std::vector<StepMetrics> steps;
-  std::vector<EvalMetrics> evals;
-  std::vector<Probe> probes;
-  std::vector<ProbeResult> probeResults;
-  RunConfig config;
+  RunUpdate history;
   try {
-    const RunFolder run(dir.toStdString());
-    config = run.readConfig();
-    run.readMetrics(steps, evals);
-    probes = run.readProbes();
-    probeResults = run.readProbeResults();
+    history = m_followed->follow(dir);
   } catch (...) {
     showError(QString::fromStdString(currentErrorMessage()));
     return false;
@@ -249,20 +275,69 @@ bool MainWindow::openRun(const QString& dir) {
   m_openRun = dir;
   m_shownRun = dir;
   m_recent->rememberRun(dir);
-  m_lastStep = steps.empty() ? 0 : steps.back().step;
-  m_playground->setProbes(probes);
-  m_train->showRunHistory(config.train.steps, steps, evals, probes, probeResults);
-  m_train->showStatus(tr("Opened %1: %2 steps of %3 done. Start continues it.")
-                          .arg(dir)
-                          .arg(m_lastStep)
-                          .arg(config.train.steps));
-  loadRunModel(dir);
+  m_lastStep = 0;
+  m_statusRun->clear();
+  m_ownedElsewhere = false;
+  m_train->setRunOwner({}, false);
+  showRunUpdate(history);
+  m_train->showStatus(
+      history.writer
+          ? tr("Following %1: %2 steps of %3 so far.").arg(dir).arg(m_lastStep).arg(history.train.steps)
+          : tr("Opened %1: %2 steps of %3 done. Start continues it.")
+                .arg(dir)
+                .arg(m_lastStep)
+                .arg(history.train.steps));
   m_tabs->setCurrentWidget(m_train);
   return true;
 }
 
+void MainWindow::showRunUpdate(const RunUpdate& u) {
+  if (u.probes) m_playground->setProbes(*u.probes);
+  if (u.fromStart) {
+    m_train->setConfig(u.train);  // The run's settings, which Start continues with (a new length aside).
+    m_train->showRunHistory(u.train.steps, u.steps, u.evals, m_playground->probes(), u.probeResults);
+  } else {
+    m_train->setTotalSteps(u.train.steps);
+    if (u.probes) m_train->setProbes(*u.probes);
+    m_train->showSteps(QVector<StepMetrics>(u.steps.begin(), u.steps.end()));
+    for (const EvalMetrics& e : u.evals) m_train->showEval(e);
+    m_train->showProbeResults(QVector<ProbeResult>(u.probeResults.begin(), u.probeResults.end()));
+  }
+  if (!u.steps.empty()) showLatestStep(u.steps.back());
+  if (!u.newCheckpoint.empty()) loadRunModel(m_shownRun);
+  showRunWriter(u.writer);
+}
+
+void MainWindow::showRunWriter(const std::optional<RunWriter>& writer) {
+  const bool wasElsewhere = m_ownedElsewhere;
+  m_ownedElsewhere = writer.has_value();
+  if (writer)
+    m_train->setRunOwner(
+        tr("Followed live: %1 is training this run. New steps, evaluations and checkpoints show here as it "
+           "writes them; Start and Pause belong to that process.")
+            .arg(QString::fromStdString(writer->describe())),
+        true);
+  else if (wasElsewhere)
+    m_train->setRunOwner(tr("No longer being written: the process that trained this run has ended, at step "
+                            "%1. Start continues it here.")
+                             .arg(m_lastStep),
+                         false);
+  syncRunActions();
+}
+
+void MainWindow::showLatestStep(const StepMetrics& step) {
+  m_lastStep = step.step;
+  m_statusRun->setText(tr("step %1 · %2 tokens/s").arg(m_lastStep).arg(qRound(step.tokensPerSecond)));
+}
+
 void MainWindow::startTraining() {
   if (m_controller->isRunning() || m_evaluation->isRunning()) return;
+  if (m_ownedElsewhere) {
+    const std::optional<RunWriter> writer = runWriter(m_shownRun.toStdString());
+    showError(tr("%1 is being trained by %2. Start continues it here once that process has ended.")
+                  .arg(m_shownRun, QString::fromStdString(writer ? writer->describe() : "another process")));
+    return;
+  }
   // Gathering the options asks the engine (presets, tokenizer types, JSON): whatever it throws is shown.
   try {
     if (m_openRun.isEmpty())
@@ -312,6 +387,8 @@ void MainWindow::startNewRun() {
 }
 
 void MainWindow::launch(TrainingRunOptions options, const QString& status) {
+  m_ownedElsewhere = false;  // The studio trains it now (a run another process trains cannot be started).
+  m_train->setRunOwner({}, false);
   options.probes = m_playground->probes();
   m_controller->setProbes(options.probes);
   m_train->showStatus(status);
@@ -336,7 +413,10 @@ void MainWindow::evaluateRun() {
 }
 
 void MainWindow::loadRunModel(const QString& dir) {
-  if (m_modelLoader->isRunning()) return;
+  if (m_modelLoader->isRunning()) {
+    m_reloadModel = true;  // Once this load is done: the newer checkpoint.
+    return;
+  }
   const std::string path = dir.toStdString();
   m_modelLoader->start([path](const ProgressFn&) {
     return QVariant::fromValue(std::shared_ptr<const Predictor>(openRunPredictor(path)));

@@ -6,8 +6,10 @@
 #include <QtWidgets/QMainWindow>
 
 #include <memory>
+#include <optional>
 
 #include "infer/predictor.h"
+#include "run/run_follower.h"
 #include "run/training_run.h"
 #include "train/trainer.h"
 
@@ -19,6 +21,7 @@ namespace pretrain::ui {
 
 class BackgroundTask;
 class DataPage;
+class FollowedRun;
 class ModelPage;
 class PlaygroundPage;
 class RecentMenu;
@@ -37,6 +40,7 @@ class MainWindow : public QMainWindow {
   ModelPage* modelPage() const { return m_model; }
   TrainPage* trainPage() const { return m_train; }
   PlaygroundPage* playgroundPage() const { return m_playground; }
+  FollowedRun* followedRun() const { return m_followed; }
   TrainingController* controller() const { return m_controller; }
   BackgroundTask* evaluationTask() const;
   /// Where new runs go: the user's data folder unless the settings name another.
@@ -44,7 +48,8 @@ class MainWindow : public QMainWindow {
 
  public Q_SLOTS:
   void startTraining();
-  /// Shows a run folder's history (from the studio or `pretrain train`); Start then continues it.
+  /// Shows a run folder's history (from the studio or `pretrain train`) and follows it: what another
+  /// process writes into it shows up as it comes. Start continues it unless another process is training it.
   bool openRun(const QString& dir);
   /// Measures the shown run's latest checkpoint on its validation split, in the background, and adds the
   /// point to the plot (what `pretrain eval --run` prints).
@@ -66,6 +71,9 @@ class MainWindow : public QMainWindow {
   void wireController();
   void wirePlayground();
   void wireBackgroundTasks();
+  void wireFollowedRun();
+  /// Start, Pause, Stop and Evaluate as the studio's run and the shown run's owner allow.
+  void syncRunActions();
   void restoreSettings();
 
   void startNewRun();
@@ -75,8 +83,14 @@ class MainWindow : public QMainWindow {
   /// Keeps what a new run started with: its corpus and settings for the next session, and the recent menu.
   void rememberStart(const pretrain::TrainConfig& train, const QString& dir);
   void showError(const QString& message);
-  /// Loads the run's latest checkpoint into the Playground, in the background.
+  /// Loads the run's latest checkpoint into the Playground, in the background (again when one is loading).
   void loadRunModel(const QString& dir);
+  /// The last step shown: in the status bar, and for saying how old the Playground's weights are.
+  void showLatestStep(const pretrain::StepMetrics& step);
+  /// What the followed run gained (FollowedRun): its rows, probes, length, checkpoints and owner.
+  void showRunUpdate(const pretrain::RunUpdate& update);
+  /// Whether another process trains the shown run (`writer`), said on the Train page; Start is off then.
+  void showRunWriter(const std::optional<pretrain::RunWriter>& writer);
 
   TrainingController* m_controller;
   QTabWidget* m_tabs;
@@ -88,6 +102,11 @@ class MainWindow : public QMainWindow {
   RecentMenu* m_recent = nullptr;
   RunEvaluation* m_evaluation;
   BackgroundTask* m_modelLoader;
+  FollowedRun* m_followed;
+  QAction *m_startAction = nullptr, *m_pauseAction = nullptr, *m_stopAction = nullptr,
+          *m_evaluateAction = nullptr;
+  bool m_ownedElsewhere = false;  // Another process trains the shown run.
+  bool m_reloadModel = false;     // A newer checkpoint came while one was loading.
   bool m_closeAfterStop = false;
   QString m_openRun;      // A run to continue on Start; empty for a new run.
   QString m_shownRun;     // The run whose history the Train page shows (opened or last started).

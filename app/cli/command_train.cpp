@@ -15,6 +15,7 @@
 #include "compute/process_group.h"
 #include "run/run_folder.h"
 #include "run/training_run.h"
+#include "util/error.h"
 
 namespace pretrain::cli {
 namespace {
@@ -149,7 +150,18 @@ int runTrain(const Args& args) {
   ProgressLine progress(quiet);
   RunWatch watch;
   watch.totalSteps = o.train.steps;
-  const TrainingRunSummary r = runTraining(o, trainCallbacks(watch, progress, quiet));
+  TrainingRunSummary r;
+  try {
+    r = runTraining(o, trainCallbacks(watch, progress, quiet));
+  } catch (const Cancelled&) {
+    throw;
+  } catch (...) {
+    if (!group.distributed()) throw;
+    // Every process of a group prints its own error line (torchrun interleaves them): say whose it is.
+    progress.finish();
+    throw Error("process " + std::to_string(group.rank + 1) + " of " + std::to_string(group.worldSize) +
+                ": " + currentErrorMessage());
+  }
   progress.finish();
   if (json)
     printJson(o.runDir, r, group);

@@ -69,6 +69,21 @@ struct ProcessGroup::Impl {
   c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
 };
 
+namespace {
+
+// A collective that failed: another process ended (its connection closed), its machine went away, or it
+// did not answer within the timeout. Gloo's text says which; its source location is no use to a person.
+[[noreturn]] void lostTheOthers(const std::exception& e) {
+  std::string cause = firstLine(e);
+  if (cause.rfind('[', 0) == 0 && cause.find("] ") != std::string::npos) cause.erase(0, cause.find("] ") + 2);
+  throw IoError(
+      "the run's other processes stopped answering (one ended or failed, and says why in its own "
+      "output): " +
+      cause);
+}
+
+}  // namespace
+
 ProcessGroup::ProcessGroup(const ProcessGroupSettings& s, int timeoutSeconds)
     : m_settings(s), d(std::make_unique<Impl>()) {
   try {
@@ -92,9 +107,21 @@ ProcessGroup::ProcessGroup(const ProcessGroupSettings& s, int timeoutSeconds)
 
 ProcessGroup::~ProcessGroup() = default;
 
-void ProcessGroup::allReduceSum(std::vector<at::Tensor>& tensors) { d->group->allreduce(tensors)->wait(); }
+void ProcessGroup::allReduceSum(std::vector<at::Tensor>& tensors) {
+  try {
+    d->group->allreduce(tensors)->wait();
+  } catch (const std::exception& e) {
+    lostTheOthers(e);
+  }
+}
 
-void ProcessGroup::barrier() { d->group->barrier()->wait(); }
+void ProcessGroup::barrier() {
+  try {
+    d->group->barrier()->wait();
+  } catch (const std::exception& e) {
+    lostTheOthers(e);
+  }
+}
 
 bool ProcessGroup::any(bool mine) {
   std::vector<at::Tensor> vote = {torch::full({1}, mine ? 1 : 0, torch::kInt)};

@@ -47,8 +47,10 @@ class ProcessGroup {
   const ProcessGroupSettings& settings() const { return m_settings; }
 
   /// Every tensor summed element-wise over the processes, in place; the same order on every process.
+  /// Throws IoError when another process has ended or does not answer within the timeout (so a failure in
+  /// one process ends the others, rather than leaving them waiting).
   void allReduceSum(std::vector<at::Tensor>& tensors);
-  /// Returns when every process has called it.
+  /// Returns when every process has called it. Throws IoError as allReduceSum().
   void barrier();
   /// Whether `mine` is true in any process (every process must ask).
   bool any(bool mine);

@@ -138,6 +138,26 @@ class TstPretrainDataParallel : public QObject {
     QCOMPARE(c["parameter_digest"].toString(), d["parameter_digest"].toString());
   }
 
+  // A process that fails ends the group: it says why, and the other says that it lost it, each in one line
+  // naming itself, instead of waiting for it (up to the 30-minute timeout).
+  void aFailedProcessEndsTheOthers() {
+    const int port = testdata::freePort();
+    QProcess* first = startMember(0, 2, port, trainArgs("failing", 4, 100000));
+    // The second looks for the run in a folder the first never writes.
+    QProcess* second = startMember(1, 2, port, trainArgs("failing-elsewhere", 4, 100000));
+    QVERIFY(first->waitForFinished(120000) && second->waitForFinished(10000));
+    QCOMPARE(second->exitCode(), 1);
+    QCOMPARE(first->exitCode(), 1);
+    const QByteArray failed = second->readAllStandardError().trimmed(),
+                     lost = first->readAllStandardError().trimmed();
+    QVERIFY2(!failed.contains('\n') && failed.contains("error: process 2 of 2: ") &&
+                 failed.contains("failing-elsewhere"),
+             failed.constData());
+    QVERIFY2(!lost.contains('\n') && lost.contains("error: process 1 of 2: the run's other processes stopped "
+                                                   "answering"),
+             lost.constData());
+  }
+
   // Debian 12's torchrun, with the work-around its Python 3.11 needs (README, Data-parallel training).
   QStringList torchrunArgs(const QStringList& extra) const {
     return QStringList{"-m",           "torch.distributed.run",

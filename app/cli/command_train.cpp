@@ -24,6 +24,8 @@ namespace {
 struct RunWatch {
   int64_t totalSteps = 0;           // the run's own total once it is open (a resumed run may keep its own)
   double lastValidationLoss = NAN;  // NaN until the first evaluation
+  int64_t steps = 0;                // this command's
+  double allReduceSeconds = 0;      // summed over this command's steps
   std::vector<ProbeResult> lastProbes;
 };
 
@@ -76,6 +78,12 @@ TrainingRunCallbacks trainCallbacks(RunWatch& watch, ProgressLine& progress, boo
     progress.finish();
     printModel(t);
   };
+  const std::function<void(const StepMetrics&)> showStep = cb.onStep;
+  cb.onStep = [&watch, showStep](const StepMetrics& s) {
+    ++watch.steps;
+    watch.allReduceSeconds += s.allReduceSeconds;
+    showStep(s);
+  };
   cb.onEval = [&watch](const EvalMetrics& e) { watch.lastValidationLoss = e.loss; };
   cb.onProbes = [&watch](const std::vector<ProbeResult>& results) { watch.lastProbes = results; };
   cb.onNote = [&progress, json](const std::string& note) {
@@ -90,13 +98,15 @@ TrainingRunCallbacks trainCallbacks(RunWatch& watch, ProgressLine& progress, boo
 // The group's first process reports; the others only train (with --json each prints its summary).
 bool quietFor(bool json, const ProcessGroupSettings& group) { return json || group.rank != 0; }
 
-void printJson(const std::string& runDir, const TrainingRunSummary& r, const ProcessGroupSettings& group) {
+void printJson(const std::string& runDir, const TrainingRunSummary& r, const ProcessGroupSettings& group,
+               const RunWatch& watch) {
   nlohmann::json j = {{"run", runDir},        {"start_step", r.startStep},  {"end_step", r.endStep},
                       {"stopped", r.stopped}, {"checkpoint", r.checkpoint}, {"compute", r.compute}};
   if (group.distributed()) {
     j["rank"] = group.rank;
     j["world_size"] = group.worldSize;
     j["parameter_digest"] = r.parameterDigest;
+    j["allreduce_s_per_step"] = watch.steps ? watch.allReduceSeconds / double(watch.steps) : 0.0;
   }
   if (r.evaluated)
     j["validation"] = {{"loss", r.lastEval.loss},
@@ -118,6 +128,9 @@ void printText(const std::string& runDir, const TrainingRunSummary& r, const Run
       std::printf("probe       %s: p = %.4f, rank %s\n", probes.at(size_t(pr.probe)).label().c_str(), pr.prob,
                   pr.rank ? std::to_string(pr.rank).c_str() : "beyond the candidates");
   }
+  if (watch.steps > 0 && watch.allReduceSeconds > 0)
+    std::printf("all-reduce  %.1f ms per step (summing gradients over the processes)\n",
+                1e3 * watch.allReduceSeconds / double(watch.steps));
   std::printf("checkpoint  %s\n", r.checkpoint.c_str());
   if (r.stopped)
     std::printf("continue with the same command, or: pretrain train --out %s --resume\n", runDir.c_str());
@@ -164,7 +177,7 @@ int runTrain(const Args& args) {
   }
   progress.finish();
   if (json)
-    printJson(o.runDir, r, group);
+    printJson(o.runDir, r, group, watch);
   else if (group.rank == 0)
     printText(o.runDir, r, watch);
   return r.stopped ? kExitInterrupted : 0;

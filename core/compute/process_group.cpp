@@ -115,6 +115,22 @@ void ProcessGroup::allReduceSum(std::vector<at::Tensor>& tensors) {
   }
 }
 
+std::function<void()> ProcessGroup::startAllReduceSum(std::vector<at::Tensor>& tensors) {
+  c10::intrusive_ptr<c10d::Work> work;
+  try {
+    work = d->group->allreduce(tensors);
+  } catch (const std::exception& e) {
+    lostTheOthers(e);
+  }
+  return [work] {
+    try {
+      work->wait();
+    } catch (const std::exception& e) {
+      lostTheOthers(e);
+    }
+  };
+}
+
 void ProcessGroup::barrier() {
   try {
     d->group->barrier()->wait();
@@ -143,6 +159,9 @@ ProcessGroup::ProcessGroup(const ProcessGroupSettings& s, int) : m_settings(s) {
 
 ProcessGroup::~ProcessGroup() = default;
 void ProcessGroup::allReduceSum(std::vector<at::Tensor>&) {}
+std::function<void()> ProcessGroup::startAllReduceSum(std::vector<at::Tensor>&) {
+  return [] {};
+}
 void ProcessGroup::barrier() {}
 bool ProcessGroup::any(bool mine) { return mine; }
 

@@ -4,6 +4,8 @@
 // each process, which meet at a c10d TCP store and form a c10d process group (Gloo, for CPU tensors).
 // No LibTorch in this header: tensors are only named.
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +25,8 @@ struct ProcessGroupSettings {
   /// rather than serving one.
   bool agentStore = false;
   int restarts = 0;  ///< How often torchrun has restarted the group (TORCHELASTIC_RESTART_COUNT).
+  /// Gradients summed per collective: PyTorch DDP's default bucket size.
+  int64_t bucketBytes = int64_t(25) << 20;
   bool distributed() const { return worldSize > 1; }
 };
 
@@ -50,6 +54,10 @@ class ProcessGroup {
   /// Throws IoError when another process has ended or does not answer within the timeout (so a failure in
   /// one process ends the others, rather than leaving them waiting).
   void allReduceSum(std::vector<at::Tensor>& tensors);
+  /// Starts allReduceSum() and returns at once: the work goes on in the collective library's threads, and
+  /// the returned function waits for it (throwing as allReduceSum()). Sums started one after another are
+  /// done in that order, as on every process.
+  std::function<void()> startAllReduceSum(std::vector<at::Tensor>& tensors);
   /// Returns when every process has called it. Throws IoError as allReduceSum().
   void barrier();
   /// Whether `mine` is true in any process (every process must ask).

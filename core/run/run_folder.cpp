@@ -94,6 +94,7 @@ void RunFolder::appendMetrics(const StepMetrics& s, const EvalMetrics* e) const 
             {"grad_norm", s.gradNorm}, {"tokens_per_s", s.tokensPerSecond}, {"elapsed_s", s.elapsedSeconds},
             {"tokens", s.tokensSeen}};
   if (s.skipped) j["skipped"] = true;
+  if (s.allReduceSeconds > 0) j["allreduce_s"] = s.allReduceSeconds;
   if (e) {
     j["val_loss"] = e->loss;
     j["val_perplexity"] = e->perplexity;
@@ -119,6 +120,7 @@ bool parseMetricsLine(const std::string& line, std::vector<StepMetrics>& steps,
   s.elapsedSeconds = j.value("elapsed_s", 0.0);
   s.tokensSeen = j.value("tokens", uint64_t(0));
   s.skipped = j.value("skipped", false);
+  s.allReduceSeconds = j.value("allreduce_s", 0.0);
   steps.push_back(s);
   if (j.contains("val_loss") && j["val_loss"].is_number()) {
     EvalMetrics e;

@@ -64,28 +64,45 @@ struct Trainer::Impl {
   int ranks() const { return group ? group->size() : 1; }
   int rank() const { return group ? group->rank() : 0; }
 
-  // Sums `values` (and every parameter's gradient, when asked) over the process group, in one collective:
-  // the gradients are flattened into one buffer with the values at its end.
-  void sumOverGroup(torch::Tensor& values, bool gradients) {
-    if (!group) return;
-    std::vector<torch::Tensor> parts;
+  // Sums `values` (and every parameter's gradient, when asked) over the process group; returns the seconds
+  // it took. Gradients go in buckets of about the group's bucketBytes, in parameter order, the last bucket
+  // carrying `values`, as PyTorch's DDP groups them: each bucket's sum starts as soon as it is packed, so
+  // packing the next and the collective library's threads work at the same time.
+  double sumOverGroup(torch::Tensor& values, bool gradients) {
+    if (!group) return 0;
+    const auto start = std::chrono::steady_clock::now();
+    std::vector<std::vector<torch::Tensor>> buckets(1);  // each: the tensors packed into one buffer
+    int64_t bucketBytes = 0;
     if (gradients)
       for (const torch::Tensor& p : model->parameters()) {
         torch::Tensor& g = p.mutable_grad();
         if (!g.defined())
           g = torch::zeros_like(p);  // A parameter no loss reached here may be reached elsewhere.
-        parts.push_back(g.reshape({-1}).to(values.scalar_type()));
+        if (bucketBytes >= group->settings().bucketBytes) {
+          buckets.emplace_back();
+          bucketBytes = 0;
+        }
+        buckets.back().push_back(g);
+        bucketBytes += g.numel() * int64_t(g.element_size());
       }
-    parts.push_back(values.reshape({-1}));
-    std::vector<torch::Tensor> flat = {torch::cat(parts)};
-    group->allReduceSum(flat);
-    int64_t offset = 0;
-    if (gradients)
-      for (const torch::Tensor& p : model->parameters()) {
-        p.mutable_grad().copy_(flat[0].narrow(0, offset, p.numel()).view_as(p));
-        offset += p.numel();
+    buckets.back().push_back(values);
+    std::vector<std::vector<torch::Tensor>> flat(buckets.size());
+    std::vector<std::function<void()>> pending;
+    for (size_t b = 0; b < buckets.size(); ++b) {
+      std::vector<torch::Tensor> parts;
+      for (const torch::Tensor& t : buckets[b]) parts.push_back(t.reshape({-1}).to(values.scalar_type()));
+      flat[b] = {torch::cat(parts)};
+      pending.push_back(group->startAllReduceSum(flat[b]));
+    }
+    for (size_t b = 0; b < buckets.size(); ++b) {
+      pending[b]();
+      int64_t offset = 0;
+      for (torch::Tensor& t : buckets[b]) {
+        t.copy_(flat[b][0].narrow(0, offset, t.numel()).view_as(t));
+        offset += t.numel();
       }
-    values.copy_(flat[0].narrow(0, offset, values.numel()).view_as(values));
+    }
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
 
   // OpenMP's thread count is a per-thread setting: set it in whichever thread trains.
@@ -171,8 +188,9 @@ Trainer::Trainer(const ModelConfig& modelConfig, const TrainConfig& config,
   d->group = std::move(group);
   d->compute = chooseCompute(config.device, config.precision, config.threads);
   if (d->group && d->compute.device.is_cuda())
-    throw InputError("data-parallel training runs on the CPU for now (--device cpu); process groups over "
-                     "NCCL, for GPUs, are still to come");
+    throw InputError(
+        "data-parallel training runs on the CPU for now (--device cpu); process groups over "
+        "NCCL, for GPUs, are still to come");
   d->prepareThread();
   if (!d->compute.device.is_cuda()) keepTensorMemoryInHeap();
   d->rng.seed(config.seed);
@@ -208,8 +226,8 @@ StepMetrics Trainer::step() {
     part.backward();
     loss += part.detach();
   }
-  d->sumOverGroup(loss, /*gradients=*/true);
   StepMetrics m;
+  m.allReduceSeconds = d->sumOverGroup(loss, /*gradients=*/true);
   m.lr = d->schedule().at(d->step);
   const torch::Tensor gradNorm = d->optimizer->step(loss, m.lr, d->config.gradClip);
   // The step's one wait for the device: the loss and gradient norm for the log.

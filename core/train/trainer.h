@@ -35,6 +35,9 @@ struct StepMetrics {
   double elapsedSeconds = 0;  ///< Training time of the run so far, across resumes.
   uint64_t tokensSeen = 0;
   bool skipped = false;  ///< Non-finite loss or gradient: the update was not applied.
+  /// Of the step's time, the part spent summing gradients over a process group (packing, the collectives
+  /// and waiting for the slowest process, unpacking); 0 without a group.
+  double allReduceSeconds = 0;
 };
 
 struct EvalMetrics {

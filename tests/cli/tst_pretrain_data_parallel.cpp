@@ -112,6 +112,7 @@ class TstPretrainDataParallel : public QObject {
     QCOMPARE(b["checkpoint"].toString(), QString());
     QCOMPARE(b["world_size"].toInt(), 2);
     QVERIFY(a["compute"].toString().contains("process 1 of 2"));
+    QVERIFY(a["allreduce_s_per_step"].toDouble() > 0);
   }
 
   void aStopInOneProcessStopsBoth() {

@@ -66,17 +66,19 @@ class TstDataParallel : public QObject {
     m_data = testdata::tokenizedCorpus(m_dir.path(), testdata::textCorpus(40, 25));
   }
 
-  void objectives_data() {
+  void twoHalvesEqualOneWhole_data() {
     QTest::addColumn<int>("objective");
-    QTest::newRow("causal") << int(Objective::Causal);
-    QTest::newRow("masked") << int(Objective::Masked);
+    QTest::addColumn<int>("bucketBytes");
+    QTest::newRow("causal, one bucket") << int(Objective::Causal) << (25 << 20);
+    QTest::newRow("causal, buckets of 4 KiB") << int(Objective::Causal) << 4096;
+    QTest::newRow("masked, buckets of 4 KiB") << int(Objective::Masked) << 4096;
   }
-
-  void twoHalvesEqualOneWhole_data() { objectives_data(); }
   void twoHalvesEqualOneWhole() {
     QFETCH(int, objective);
+    QFETCH(int, bucketBytes);
     const Objective o = Objective(objective);
     ProcessGroupSettings s;
+    s.bucketBytes = bucketBytes;
     s.worldSize = 2;
     s.masterAddress = "127.0.0.1";
     s.masterPort = testdata::freePort();

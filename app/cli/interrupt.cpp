@@ -21,6 +21,7 @@ void onSignal(int sig) {
 void installInterruptHandler() {
   std::signal(SIGINT, onSignal);
   std::signal(SIGTERM, onSignal);
+  std::signal(SIGHUP, onSignal);  // The terminal closed (an ssh session dropped): stop with a checkpoint too.
 }
 
 bool interruptRequested() { return g_requested != 0; }

@@ -67,6 +67,10 @@ std::vector<CorpusFile> listCorpusFiles(const CorpusSpec& spec) {
       std::sort(found.begin(), found.end());
       for (const auto& p : found) files.push_back({p.string(), formatOf(p), fs::file_size(p)});
     } else {
+      // A pipe would block the reader (and has no size to show progress against); a device has no end.
+      if (!fs::is_regular_file(st))
+        throw InputError("corpus " + input +
+                         " is not a regular file (a pipe, device or socket); save it to a file first");
       FILE* probe = std::fopen(input.c_str(), "rb");
       if (!probe) throw InputError("cannot read corpus " + input + ": " + std::strerror(errno));
       std::fclose(probe);

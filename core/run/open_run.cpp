@@ -12,6 +12,7 @@
 #include "train/checkpoint.h"
 #include "train/trainer.h"
 #include "util/error.h"
+#include "util/system_memory.h"
 
 namespace pretrain {
 namespace {
@@ -23,7 +24,22 @@ std::shared_ptr<const Tokenizer> runTokenizer(const RunFolder& run, const RunCon
   return tokenizer;
 }
 
+std::string gigabytes(double bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f GB", bytes / 1e9);
+  return buf;
+}
+
 }  // namespace
+
+void checkTrainingMemory(const ModelConfig& m, const TrainConfig& t) {
+  const uint64_t need = m.trainingMemoryBytes(t.batch, t.precision == "bf16");
+  const uint64_t have = availableMemoryBytes();
+  if (have > 0 && need > have)
+    throw InputError("this model and batch need about " + gigabytes(double(need)) + " to train but " +
+                     gigabytes(double(have)) + " is available (" + gigabytes(double(need - have)) +
+                     " short); use a smaller batch, context or model");
+}
 
 std::unique_ptr<Trainer> openRunTrainer(const std::string& runDir, const RunChanges& changes,
                                         const std::function<void(const std::string&)>& onNote,
@@ -34,13 +50,26 @@ std::unique_ptr<Trainer> openRunTrainer(const std::string& runDir, const RunChan
   const bool changed = changes.totalSteps > 0 || changes.threads >= 0;
   if (changes.totalSteps > 0) config.train.steps = changes.totalSteps;
   if (changes.threads >= 0) config.train.threads = changes.threads;
+  // A config.json edited by hand gets the checks a new run gets, before anything is allocated.
+  config.model.validate();
+  config.train.validate();
+  checkTrainingMemory(config.model, config.train);
   auto tokenizer = runTokenizer(run, config);
   auto store = std::make_shared<const TokenStore>(tokenStoreDir(run.dataDir()));
   auto trainer = std::make_unique<Trainer>(config.model, config.train, store, tokenizer, std::move(group));
-  const std::string checkpoint = run.latestCheckpoint();
-  if (!checkpoint.empty()) {
-    trainer->loadCheckpoint(checkpoint);
-    if (onNote) onNote("resumed from " + checkpoint + " at step " + std::to_string(trainer->stepsDone()));
+  // The newest checkpoint that loads: one damaged after it was written (a disk error, a hand edit) is
+  // reported and passed over, and only when none loads is the run refused (never started over).
+  const std::vector<std::string> checkpoints = run.checkpoints();
+  for (auto it = checkpoints.rbegin(); it != checkpoints.rend(); ++it) {
+    try {
+      trainer->loadCheckpoint(*it);
+    } catch (const InputError& e) {
+      if (std::next(it) == checkpoints.rend()) throw;
+      if (onNote) onNote(std::string(e.what()) + "; trying the one before it");
+      continue;
+    }
+    if (onNote) onNote("resumed from " + *it + " at step " + std::to_string(trainer->stepsDone()));
+    break;
   }
   if (changed && writer) run.writeConfig(config);
   return trainer;

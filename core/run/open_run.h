@@ -10,9 +10,15 @@
 
 namespace pretrain {
 
+struct ModelConfig;
+struct TrainConfig;
 class Predictor;
 class ProcessGroup;
 class Trainer;
+
+/// Throws InputError when training `model` with `train` needs more memory than the machine has free
+/// (saying how much more), before anything is allocated.
+void checkTrainingMemory(const ModelConfig& model, const TrainConfig& train);
 
 /// What going on with a run may change; everything else is the run's own.
 struct RunChanges {

@@ -1,7 +1,9 @@
 #include "run/probe_json.h"
 
+#include <limits>
 #include <nlohmann/json.hpp>
 
+#include "run/json_number.h"
 #include "util/error.h"
 
 using nlohmann::json;
@@ -29,14 +31,17 @@ std::vector<Probe> probesFromJson(const std::string& text) {
 }
 
 std::string probeResultToJson(const ProbeResult& r) {
-  return json{{"step", r.step}, {"probe", r.probe}, {"prob", r.prob}, {"rank", r.rank}}.dump();
+  return json{{"step", r.step}, {"probe", r.probe}, {"prob", jsonNumber(r.prob)}, {"rank", r.rank}}.dump();
 }
 
 bool probeResultFromJson(const std::string& line, ProbeResult& r) {
   const json j = json::parse(line, nullptr, false);
-  if (j.is_discarded() || !j.is_object() || !j.contains("step") || !j.contains("probe")) return false;
-  r = {j["step"], j["probe"], j.value("prob", 0.0), j.value("rank", 0)};
-  return true;
+  if (j.is_discarded() || !j.is_object()) return false;
+  r.step = integerField(j, "step", -1);
+  r.probe = int(integerField(j, "probe", -1));
+  r.prob = numberField(j, "prob", std::numeric_limits<double>::quiet_NaN());
+  r.rank = int(integerField(j, "rank", 0));
+  return r.step >= 0 && r.probe >= 0;
 }
 
 }  // namespace pretrain

@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 
+#include "run/json_number.h"
 #include "run/probe_json.h"
 #include "train/trainer.h"
 #include "util/atomic_file.h"
@@ -22,6 +24,32 @@ RunFolder::RunFolder(std::string dir) : m_dir(std::move(dir)) {}
 bool RunFolder::hasRun() const {
   std::error_code ec;
   return fs::exists(configPath(), ec);
+}
+
+void RunFolder::checkUsableForNewRun() const {
+  std::error_code ec;
+  if (!fs::exists(m_dir, ec)) return;
+  if (!fs::is_directory(m_dir, ec))
+    throw InputError(m_dir + " is a file, not a folder; choose a folder for the run");
+  // Written by an earlier start of a run here that stopped before its config: its lock, and its data
+  // folder when that holds only what tokenizing writes.
+  const auto ours = [this](const fs::path& p) {
+    const std::string name = p.filename().string();
+    if (name == "writer.lock") return true;
+    if (name != "data") return false;
+    std::error_code e;
+    for (fs::directory_iterator it(p, e), end; !e && it != end; it.increment(e)) {
+      const std::string inner = it->path().filename().string();
+      if (inner != "tokens" && inner.rfind("tokenizer", 0) != 0) return false;
+    }
+    return !e;
+  };
+  fs::directory_iterator it(m_dir, ec), end;
+  for (; !ec && it != end; it.increment(ec))
+    if (!ours(it->path()))
+      throw InputError(m_dir + " already holds '" + it->path().filename().string() +
+                       "', which this program did not write; choose an empty or new folder for the run");
+  if (ec) throw IoError("cannot read folder " + m_dir + ": " + ec.message());
 }
 
 RunConfig RunFolder::readConfig() const {
@@ -71,10 +99,18 @@ std::string RunFolder::checkpointPath(int64_t step) const {
 std::vector<std::string> RunFolder::checkpoints() const {
   std::vector<std::string> found;
   std::error_code ec;
-  const std::regex pattern(R"(step-\d{8}\.pt)");
-  for (const auto& e : fs::directory_iterator(checkpointsDir(), ec))
-    if (std::regex_match(e.path().filename().string(), pattern)) found.push_back(e.path().string());
-  std::sort(found.begin(), found.end());  // Zero-padded step numbers sort by step.
+  if (!fs::exists(checkpointsDir(), ec) && !ec) return found;  // None written yet.
+  // Eight digits or more: step 10^8 and later still count.
+  const std::regex pattern(R"(step-\d{8,}\.pt)");
+  fs::directory_iterator it(checkpointsDir(), ec), end;
+  for (; !ec && it != end; it.increment(ec))
+    if (std::regex_match(it->path().filename().string(), pattern)) found.push_back(it->path().string());
+  // A folder that cannot be listed is not "no checkpoint": going on would start the run over.
+  if (ec) throw IoError("cannot read the checkpoints in " + checkpointsDir() + ": " + ec.message());
+  // By step: zero-padded names of one length sort as text, and a longer name is a later step.
+  std::sort(found.begin(), found.end(), [](const std::string& a, const std::string& b) {
+    return a.size() != b.size() ? a.size() < b.size() : a < b;
+  });
   return found;
 }
 
@@ -89,16 +125,37 @@ void RunFolder::pruneCheckpoints(int keep) const {
   for (size_t i = 0; i + size_t(keep) < all.size(); ++i) fs::remove(all[i], ec);
 }
 
+int RunFolder::removeLeftovers() const {
+  int removed = 0;
+  for (const std::string& dir : {m_dir, checkpointsDir(), dataDir()}) {
+    std::error_code ec;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      const std::string name = it->path().filename().string();
+      // atomic_file.h's names: NAME.tmp-PID-N, NAME.old-PID; and NAME.tmp of older builds.
+      const bool leftover = name.find(".tmp-") != std::string::npos ||
+                            name.find(".old-") != std::string::npos ||
+                            (name.size() > 4 && name.compare(name.size() - 4, 4, ".tmp") == 0);
+      std::error_code removeError;
+      if (leftover && fs::remove_all(it->path(), removeError) > 0) ++removed;
+    }
+  }
+  return removed;
+}
+
 void RunFolder::appendMetrics(const StepMetrics& s, const EvalMetrics* e) const {
-  json j = {{"step", s.step},          {"train_loss", s.trainLoss},         {"lr", s.lr},
-            {"grad_norm", s.gradNorm}, {"tokens_per_s", s.tokensPerSecond}, {"elapsed_s", s.elapsedSeconds},
+  json j = {{"step", s.step},
+            {"train_loss", jsonNumber(s.trainLoss)},
+            {"lr", jsonNumber(s.lr)},
+            {"grad_norm", jsonNumber(s.gradNorm)},
+            {"tokens_per_s", jsonNumber(s.tokensPerSecond)},
+            {"elapsed_s", jsonNumber(s.elapsedSeconds)},
             {"tokens", s.tokensSeen}};
   if (s.skipped) j["skipped"] = true;
   if (s.allReduceSeconds > 0) j["allreduce_s"] = s.allReduceSeconds;
   if (e) {
-    j["val_loss"] = e->loss;
-    j["val_perplexity"] = e->perplexity;
-    j["val_bits_per_byte"] = e->bitsPerByte;
+    j["val_loss"] = jsonNumber(e->loss);
+    j["val_perplexity"] = jsonNumber(e->perplexity);
+    j["val_bits_per_byte"] = jsonNumber(e->bitsPerByte);
   }
   std::ofstream out(metricsPath(), std::ios::app);
   out << j.dump() << "\n";
@@ -109,34 +166,38 @@ void RunFolder::appendMetrics(const StepMetrics& s, const EvalMetrics* e) const 
 bool parseMetricsLine(const std::string& line, std::vector<StepMetrics>& steps,
                       std::vector<EvalMetrics>& evals) {
   const json j = json::parse(line, nullptr, false);
-  if (j.is_discarded() || !j.is_object() || !j.contains("step") || !j["step"].is_number_integer())
-    return false;
+  if (j.is_discarded() || !j.is_object()) return false;
   StepMetrics s;
-  s.step = j["step"];
-  s.trainLoss = j.value("train_loss", 0.0);
-  s.lr = j.value("lr", 0.0);
-  s.gradNorm = j.value("grad_norm", 0.0);
-  s.tokensPerSecond = j.value("tokens_per_s", 0.0);
-  s.elapsedSeconds = j.value("elapsed_s", 0.0);
-  s.tokensSeen = j.value("tokens", uint64_t(0));
-  s.skipped = j.value("skipped", false);
-  s.allReduceSeconds = j.value("allreduce_s", 0.0);
+  s.step = integerField(j, "step", -1);
+  if (s.step < 0) return false;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  s.trainLoss = numberField(j, "train_loss", nan);
+  s.lr = numberField(j, "lr", nan);
+  s.gradNorm = numberField(j, "grad_norm", nan);
+  s.tokensPerSecond = numberField(j, "tokens_per_s", nan);
+  s.elapsedSeconds = numberField(j, "elapsed_s", nan);
+  s.tokensSeen = uint64_t(std::max<int64_t>(0, integerField(j, "tokens", 0)));
+  s.skipped = j.value("skipped", json(false)) == json(true);
+  s.allReduceSeconds = numberField(j, "allreduce_s", 0);
   steps.push_back(s);
-  if (j.contains("val_loss") && j["val_loss"].is_number()) {
+  if (j.contains("val_loss")) {
     EvalMetrics e;
     e.step = s.step;
-    e.loss = j["val_loss"];
-    e.perplexity = j.value("val_perplexity", 0.0);
-    e.bitsPerByte = j.value("val_bits_per_byte", 0.0);
+    e.loss = numberField(j, "val_loss", nan);
+    e.perplexity = numberField(j, "val_perplexity", nan);
+    e.bitsPerByte = numberField(j, "val_bits_per_byte", nan);
     evals.push_back(e);
   }
   return true;
 }
 
-void RunFolder::readMetrics(std::vector<StepMetrics>& steps, std::vector<EvalMetrics>& evals) const {
+int RunFolder::readMetrics(std::vector<StepMetrics>& steps, std::vector<EvalMetrics>& evals) const {
   std::ifstream in(metricsPath());
   std::string line;
-  while (std::getline(in, line)) parseMetricsLine(line, steps, evals);
+  int bad = 0;
+  while (std::getline(in, line))
+    if (!parseMetricsLine(line, steps, evals)) ++bad;
+  return bad;
 }
 
 namespace {
@@ -149,7 +210,7 @@ void truncateJsonLinesAfter(const std::string& path, int64_t step) {
   while (std::getline(in, line)) {
     const json j = json::parse(line, nullptr, false);
     // A torn last line (the process was killed mid-write) is dropped along with later steps.
-    if (j.is_discarded() || !j.contains("step") || j["step"].get<int64_t>() > step) continue;
+    if (j.is_discarded() || !j.is_object() || integerField(j, "step", step + 1) > step) continue;
     kept += line + "\n";
   }
   writeFileAtomic(path, kept);

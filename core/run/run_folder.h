@@ -50,19 +50,29 @@ class RunFolder {
   std::string probeResultsPath() const { return m_dir + "/probes.jsonl"; }
 
   bool hasRun() const;
+  /// Throws InputError when a new run may not be written here: the folder exists and holds something this
+  /// program did not make (it writes into an empty or new folder, or one holding what an interrupted start
+  /// of a run left: its lock and data), naming what it found.
+  void checkUsableForNewRun() const;
   /// Throws InputError: no run there, or a config.json that is damaged or of another format version.
   RunConfig readConfig() const;
   void writeConfig(const RunConfig& config) const;  ///< Atomic.
 
   std::string checkpointPath(int64_t step) const;
-  /// Complete checkpoints (temporary files are ignored), oldest first.
+  /// Complete checkpoints (temporary files are ignored), oldest first. Throws IoError when the folder
+  /// exists but cannot be read.
   std::vector<std::string> checkpoints() const;
   std::string latestCheckpoint() const;  ///< "" when there is none.
   void pruneCheckpoints(int keep) const;
+  /// Removes what an interrupted write left behind (temporary files, a replaced folder's old copy) in the
+  /// run folder, its checkpoints and its data; returns how many. Only the run's writer may call it (it
+  /// holds the run's lock, so nobody is writing them).
+  int removeLeftovers() const;
 
   void appendMetrics(const StepMetrics& step, const EvalMetrics* eval) const;
-  /// The run's history from metrics.jsonl, in step order (a torn last line is skipped).
-  void readMetrics(std::vector<StepMetrics>& steps, std::vector<EvalMetrics>& evals) const;
+  /// The run's history from metrics.jsonl, in step order; returns how many lines were skipped as damaged
+  /// (a torn last line, a line that is not a step's). Never throws for what the file holds.
+  int readMetrics(std::vector<StepMetrics>& steps, std::vector<EvalMetrics>& evals) const;
   /// Drops metric and probe lines after `step` (resuming from a checkpoint older than the last logged
   /// step). Atomic.
   void truncateHistoryAfter(int64_t step) const;

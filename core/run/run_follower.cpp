@@ -94,10 +94,15 @@ RunUpdate RunFollower::poll() {
     d->metrics.rewind();
     d->probeResults.rewind();
   }
-  for (const std::string& line : d->metrics.newLines()) parseMetricsLine(line, u.steps, u.evals);
+  for (const std::string& line : d->metrics.newLines())
+    if (!parseMetricsLine(line, u.steps, u.evals)) ++u.damagedLines;
   ProbeResult r;
-  for (const std::string& line : d->probeResults.newLines())
-    if (probeResultFromJson(line, r)) u.probeResults.push_back(r);
+  for (const std::string& line : d->probeResults.newLines()) {
+    if (probeResultFromJson(line, r))
+      u.probeResults.push_back(r);
+    else
+      ++u.damagedLines;
+  }
   const FileStamp probes = FileStamp::of(d->run.probesPath());
   if (!d->polled || probes != d->probes) {
     u.probes = d->run.readProbes();

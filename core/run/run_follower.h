@@ -27,6 +27,7 @@ struct RunUpdate {
   TrainConfig train;                         ///< The run's settings as config.json says now (its length).
   std::string newCheckpoint;                 ///< The latest checkpoint, when it changed since the last poll.
   std::optional<RunWriter> writer;           ///< The process writing the run now, if any.
+  int damagedLines = 0;  ///< History lines skipped since the last poll: not a step's or a probe's.
 };
 
 class RunFollower {

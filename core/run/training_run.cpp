@@ -12,27 +12,11 @@
 #include "run/run_folder.h"
 #include "run/run_lock.h"
 #include "tokenizer/tokenizer.h"
-#include "util/system_memory.h"
 
 namespace fs = std::filesystem;
 
 namespace pretrain {
 namespace {
-
-std::string gigabytes(double bytes) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f GB", bytes / 1e9);
-  return buf;
-}
-
-void checkMemory(const ModelConfig& m, const TrainConfig& t) {
-  const uint64_t need = m.trainingMemoryBytes(t.batch, t.precision == "bf16");
-  const uint64_t have = availableMemoryBytes();
-  if (have > 0 && need > have)
-    throw InputError("this model and batch need about " + gigabytes(double(need)) + " to train but " +
-                     gigabytes(double(have)) + " is available (" + gigabytes(double(need - have)) +
-                     " short); use a smaller batch, context or model");
-}
 
 // Creates the run: data, config.json, a fresh trainer.
 std::unique_ptr<Trainer> startRun(const TrainingRunOptions& o, const RunFolder& run,
@@ -46,7 +30,7 @@ std::unique_ptr<Trainer> startRun(const TrainingRunOptions& o, const RunFolder& 
   config.model = o.model;
   config.model.vocabSize = data.manifest.vocabSize;
   config.model.validate();
-  checkMemory(config.model, o.train);
+  checkTrainingMemory(config.model, o.train);
   config.train = o.train;
   config.preset = o.preset;
   config.corpus = o.corpus.inputs;
@@ -69,7 +53,7 @@ class RunDriver {
         m_cb(cb),
         m_group(o.group),
         m_writer(!o.group || o.group->rank() == 0),
-        m_lock(m_writer ? std::make_unique<RunWriterLock>(o.runDir) : nullptr),
+        m_lock(lockIfWriter(o)),
         m_trainer(open(o)) {
     if (m_writer) {
       if (o.resume) m_run.truncateHistoryAfter(m_trainer->stepsDone());
@@ -99,6 +83,19 @@ class RunDriver {
   }
 
  private:
+  // The writer's lock on the run, and what an earlier writer's interrupted saves left behind cleared away.
+  std::unique_ptr<RunWriterLock> lockIfWriter(const TrainingRunOptions& o) {
+    if (!m_writer) return nullptr;
+    if (!o.resume && !m_run.hasRun()) m_run.checkUsableForNewRun();  // Before the lock file is made.
+    auto lock = std::make_unique<RunWriterLock>(o.runDir);
+    if (!m_run.hasRun()) return lock;  // Nothing of a run's own to clear yet.
+    const int removed = m_run.removeLeftovers();
+    if (removed > 0 && m_cb.onNote)
+      m_cb.onNote("removed " + std::to_string(removed) +
+                  " unfinished file(s) an interrupted save left behind");
+    return lock;
+  }
+
   // The trainer of a new or resumed run. A group's first process makes a new run as one process would,
   // while the others wait, then open the run it wrote: nobody writes what another writes.
   std::unique_ptr<Trainer> open(const TrainingRunOptions& o) {

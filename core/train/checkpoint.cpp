@@ -1,10 +1,60 @@
 #include "train/checkpoint.h"
 
+#include <caffe2/serialize/inline_container.h>
+#include <unistd.h>
+
+#include <cerrno>
+
 #include "model/model_config.h"
 #include "train/trainer.h"
+#include "util/atomic_file.h"
 #include "util/error.h"
 
 namespace pretrain {
+
+void writeCheckpointFile(torch::serialize::OutputArchive& archive, const std::string& path) {
+  std::string tmp;
+  const int fd = createTempBeside(path, tmp);
+  // LibTorch's writer throws when a write comes up short, and throws again from its destructor while the
+  // first exception unwinds (std::terminate). So the writes it asks for always "succeed" here: the first
+  // failure is kept, later writes are skipped, and the failure is reported once the writer is done.
+  int failure = 0;
+  const auto write = [&](const void* data, size_t size) -> size_t {
+    if (failure == 0 && !writeAll(fd, data, size)) failure = errno;
+    return size;
+  };
+  std::string cause;
+  try {
+    archive.save_to(write);
+  } catch (const c10::Error& e) {
+    cause = firstLine(e);
+  }
+  if (cause.empty() && failure == 0 && ::fsync(fd) != 0) failure = errno;
+  if (::close(fd) != 0 && failure == 0) failure = errno;
+  if (cause.empty() && failure != 0) {
+    errno = failure;
+    cause = systemErrorText();
+  }
+  if (cause.empty()) {
+    // Read back what the disk holds: the zip's table of contents names the archive's records.
+    try {
+      caffe2::serialize::PyTorchStreamReader reader(tmp);
+      if (!reader.hasRecord("data.pkl")) cause = "what was written does not read back as a checkpoint";
+    } catch (const c10::Error& e) {
+      cause = "what was written does not read back (" + firstLine(e) + ")";
+    }
+  }
+  if (cause.empty()) {
+    try {
+      renameDurably(tmp, path);
+      return;
+    } catch (const IoError& e) {
+      cause = e.what();
+    }
+  }
+  ::unlink(tmp.c_str());
+  throw IoError("cannot write checkpoint " + path + ": " + cause);
+}
 
 c10::IValue readCheckpointValue(torch::serialize::InputArchive& archive, const std::string& path,
                                 const char* key) {

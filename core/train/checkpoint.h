@@ -14,6 +14,12 @@ torch::serialize::InputArchive openCheckpoint(const std::string& path, const tor
                                               const std::string& tokenizerHash,
                                               const std::string& modelConfigJson);
 
+/// Writes `archive` to `path` so that a full disk or a crash never leaves a short file under that name: to
+/// a temporary of its own beside it (createTempBeside), every write, the flush and the close checked, the
+/// archive's table of contents read back from the disk, then renamed into place. On failure the temporary
+/// is removed, `path` (if it existed) is untouched, and IoError says why ("the disk is full").
+void writeCheckpointFile(torch::serialize::OutputArchive& archive, const std::string& path);
+
 /// A scalar or string entry of a checkpoint; throws InputError naming the missing key.
 c10::IValue readCheckpointValue(torch::serialize::InputArchive& archive, const std::string& path,
                                 const char* key);

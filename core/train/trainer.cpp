@@ -319,14 +319,7 @@ void Trainer::saveCheckpoint(const std::string& path) const {
   d->optimizer->save(optimizer);
   archive.write("model", model);
   archive.write("optimizer", optimizer);
-  const std::string tmp = path + ".tmp";
-  try {
-    archive.save_to(tmp);
-  } catch (const c10::Error& e) {
-    throw IoError("cannot write checkpoint " + path + ": " + firstLine(e));
-  }
-  syncFile(tmp);
-  renameDurably(tmp, path);
+  writeCheckpointFile(archive, path);
 }
 
 void Trainer::loadCheckpoint(const std::string& path) {

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -14,12 +15,17 @@ namespace fs = std::filesystem;
 namespace pretrain {
 namespace {
 
+// The folder entry of a rename is only durable once the folder itself is flushed.
 void syncDirOf(const std::string& path) {
   const fs::path parent = fs::path(path).parent_path();
-  const int fd = ::open(parent.empty() ? "." : parent.c_str(), O_RDONLY | O_DIRECTORY);
-  if (fd < 0) return;  // Best effort: the rename itself already happened.
-  ::fsync(fd);
+  const std::string dir = parent.empty() ? "." : parent.string();
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) throw IoError("cannot open folder " + dir + " to flush it: " + systemErrorText());
+  const int rc = ::fsync(fd);
+  const std::string why = systemErrorText();
   ::close(fd);
+  // Some file systems cannot flush a folder (EINVAL): nothing more can be done there.
+  if (rc != 0 && errno != EINVAL) throw IoError("cannot flush folder " + dir + " to disk: " + why);
 }
 
 std::string uniqueSibling(const std::string& path, const char* tag) {
@@ -28,12 +34,36 @@ std::string uniqueSibling(const std::string& path, const char* tag) {
 
 }  // namespace
 
+int createTempBeside(const std::string& path, std::string& tempPath) {
+  static std::atomic<unsigned> counter{0};
+  tempPath = uniqueSibling(path, "tmp") + "-" + std::to_string(counter++);
+  const int fd = ::open(tempPath.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd < 0) throw IoError("cannot create " + tempPath + ": " + systemErrorText());
+  return fd;
+}
+
+bool writeAll(int fd, const void* data, size_t size) {
+  const char* p = static_cast<const char*>(data);
+  while (size > 0) {
+    const ssize_t n = ::write(fd, p, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      if (n == 0) errno = EIO;
+      return false;
+    }
+    p += n;
+    size -= size_t(n);
+  }
+  return true;
+}
+
 void syncFile(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw IoError("cannot open " + path + " to flush it: " + systemErrorText());
   const int rc = ::fsync(fd);
+  const std::string why = systemErrorText();
   ::close(fd);
-  if (rc != 0) throw IoError("cannot flush " + path + " to disk: " + systemErrorText());
+  if (rc != 0) throw IoError("cannot flush " + path + " to disk: " + why);
 }
 
 void renameDurably(const std::string& from, const std::string& to) {
@@ -43,29 +73,21 @@ void renameDurably(const std::string& from, const std::string& to) {
 }
 
 void writeFileAtomic(const std::string& path, std::string_view contents) {
-  const std::string tmp = uniqueSibling(path, "tmp");
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) throw IoError("cannot create " + tmp + ": " + systemErrorText());
-  size_t off = 0;
-  while (off < contents.size()) {
-    const ssize_t n = ::write(fd, contents.data() + off, contents.size() - off);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const std::string why = systemErrorText();
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      throw IoError("cannot write " + path + ": " + why);
-    }
-    off += static_cast<size_t>(n);
-  }
-  const bool synced = ::fsync(fd) == 0;
+  std::string tmp;
+  const int fd = createTempBeside(path, tmp);
+  const bool written = writeAll(fd, contents.data(), contents.size()) && ::fsync(fd) == 0;
   const std::string why = systemErrorText();
-  ::close(fd);
-  if (!synced) {
+  const bool closed = ::close(fd) == 0;
+  if (!written || !closed) {
     ::unlink(tmp.c_str());
-    throw IoError("cannot flush " + path + ": " + why);
+    throw IoError("cannot write " + path + ": " + (written ? systemErrorText() : why));
   }
-  renameDurably(tmp, path);
+  try {
+    renameDurably(tmp, path);
+  } catch (...) {
+    ::unlink(tmp.c_str());
+    throw;
+  }
 }
 
 ScratchDir::ScratchDir(std::string path) : m_path(std::move(path)) {

@@ -10,6 +10,14 @@ namespace pretrain {
 /// Replaces `path` with `contents` atomically. Throws IoError (the old file, if any, is untouched).
 void writeFileAtomic(const std::string& path, std::string_view contents);
 
+/// A new file beside `path`, to write `path` through: a name nobody else uses (process id and a counter),
+/// created exclusively and never through a symlink planted under that name. Returns its descriptor and
+/// sets `tempPath`; throws IoError.
+int createTempBeside(const std::string& path, std::string& tempPath);
+
+/// Writes all of `data` to `fd` (retrying short writes); false with errno set when it cannot.
+bool writeAll(int fd, const void* data, size_t size);
+
 /// Renames `from` to `to` and flushes the folder entry; throws IoError.
 void renameDurably(const std::string& from, const std::string& to);
 

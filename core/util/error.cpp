@@ -13,7 +13,11 @@ std::string firstLine(const std::exception& e) {
   return what.substr(0, what.find('\n'));
 }
 
-std::string systemErrorText() { return errno != 0 ? std::strerror(errno) : "the write failed"; }
+std::string systemErrorText() {
+  if (errno == ENOSPC || errno == EDQUOT)  // Said in words a person acts on; the files already written stay.
+    return std::string(std::strerror(errno)) + ": the disk is full; free some space and run it again";
+  return errno != 0 ? std::strerror(errno) : "the write failed";
+}
 
 std::string errorMessage(const std::exception_ptr& error) {
   if (!error) return "no error";

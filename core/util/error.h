@@ -39,7 +39,8 @@ class Cancelled : public Error {
 std::string errorMessage(const std::exception_ptr& error);
 /// errorMessage() of the exception being handled; call it inside a catch block.
 inline std::string currentErrorMessage() { return errorMessage(std::current_exception()); }
-/// What the last failed system call said (strerror(errno)), as the cause of an IoError.
+/// What the last failed system call said (strerror(errno)), as the cause of an IoError; a full disk also
+/// says so in plain words.
 std::string systemErrorText();
 /// The first line of `e.what()`.
 std::string firstLine(const std::exception& e);

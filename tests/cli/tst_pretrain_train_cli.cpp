@@ -171,24 +171,33 @@ class TstPretrainTrainCli : public QObject {
     QCOMPARE(m.json()["loss_kind"].toString(), QString("masked-token cross-entropy (fixed masks)"));
   }
 
-  void ctrlCThenResumeEqualsUninterrupted() {
+  void aSignalThenResumeEqualsUninterrupted_data() {
+    QTest::addColumn<int>("signal");
+    QTest::newRow("Ctrl-C") << int(SIGINT);
+    QTest::newRow("SIGTERM") << int(SIGTERM);
+    QTest::newRow("SIGHUP (the terminal closed)") << int(SIGHUP);
+  }
+  void aSignalThenResumeEqualsUninterrupted() {
+    QFETCH(int, signal);
     const QStringList settings = {"--steps", "60", "--eval-every", "1000", "--save-every", "1000"};
-    QVERIFY(pretrain(trainArgs("whole", settings)).exitCode == 0);
+    if (!QFile::exists(path("whole/config.json")))
+      QVERIFY(pretrain(trainArgs("whole", settings)).exitCode == 0);
+    const QString split = QString("split-%1").arg(signal);
     QProcess p;
-    p.start(pretrainPath(), trainArgs("split", settings));
+    p.start(pretrainPath(), trainArgs(split, settings));
     QVERIFY(p.waitForStarted());
-    QTRY_VERIFY_WITH_TIMEOUT(metricLines(path("split")) >= 15, 60000);
-    ::kill(pid_t(p.processId()), SIGINT);  // Ctrl-C: stop at the next step and save.
+    QTRY_VERIFY_WITH_TIMEOUT(metricLines(path(split)) >= 15, 60000);
+    ::kill(pid_t(p.processId()), signal);  // Stop at the next step and save.
     QVERIFY(p.waitForFinished(60000));
     QCOMPARE(p.exitCode(), 130);
-    const int stoppedAt = metricLines(path("split"));
+    const int stoppedAt = metricLines(path(split));
     QVERIFY(stoppedAt < 60);
-    QVERIFY(QFile::exists(path("split/checkpoints/step-%1.pt").arg(stoppedAt, 8, 10, QChar('0'))));
+    QVERIFY(QFile::exists(path(split + "/checkpoints/step-%1.pt").arg(stoppedAt, 8, 10, QChar('0'))));
     // The command that started the run continues it (as a launcher restarting a job would).
-    const Run resumed = pretrain(trainArgs("split", settings));
+    const Run resumed = pretrain(trainArgs(split, settings));
     QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
     QCOMPARE(resumed.json()["start_step"].toInt(), stoppedAt);
-    QCOMPARE(testdata::trainLosses(path("split")),
+    QCOMPARE(testdata::trainLosses(path(split)),
              testdata::trainLosses(path("whole")));  // Step for step, to the last bit.
   }
 

@@ -1,6 +1,8 @@
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QTest>
 
+#include <sys/stat.h>
+
 #include "data/corpus.h"
 #include "test_data.h"
 #include "util/error.h"
@@ -146,6 +148,8 @@ class TstCorpus : public QObject {
                                 << "is empty";
     QTest::newRow("folder without text") << "nothing"
                                          << "has no .txt or .jsonl files";
+    QTest::newRow("a pipe") << "pipe.txt"
+                            << "is not a regular file";
   }
   void inputErrors() {
     QFETCH(QString, input);
@@ -153,6 +157,7 @@ class TstCorpus : public QObject {
     writeFile(path("empty.txt"), "");
     QDir().mkpath(path("nothing"));
     writeFile(path("nothing/readme.md"), "hi");
+    if (!QFile::exists(path("pipe.txt"))) QVERIFY(::mkfifo(qPrintable(path("pipe.txt")), 0600) == 0);
     try {
       listCorpusFiles({{path(input).toStdString()}});
       QFAIL("no error");

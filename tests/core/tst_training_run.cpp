@@ -1,9 +1,14 @@
 #include <QtCore/QDir>
 #include <QtCore/QFile>
+#include <QtCore/QFileInfo>
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QTest>
 
+#include <sys/resource.h>
 #include <unistd.h>
+
+#include <cmath>
+#include <csignal>
 
 #include <filesystem>
 #include <fstream>
@@ -14,6 +19,7 @@
 #include "run/run_lock.h"
 #include "run/training_run.h"
 #include "test_tokenizer.h"
+#include "util/error.h"
 
 using namespace pretrain;
 
@@ -163,6 +169,137 @@ class TstTrainingRun : public QObject {
     QVERIFY_THROWS_EXCEPTION(InputError, parseProbe("prompt=> "));
     QCOMPARE(parseProbe("I love => to=>eat").target, std::string("eat"));
     QVERIFY_THROWS_EXCEPTION(InputError, probesFromJson("{\"probes\": [{\"text\": 1}]}"));
+  }
+
+  void nonFiniteValuesReadBackAndDamagedLinesAreSkipped() {
+    const RunFolder f(m_dir.filePath("nonfinite").toStdString());
+    std::filesystem::create_directories(f.dir());
+    StepMetrics s;
+    s.step = 1;
+    s.trainLoss = std::nan("");
+    s.gradNorm = INFINITY;
+    s.skipped = true;
+    EvalMetrics e;
+    e.step = 1;
+    e.loss = e.perplexity = std::nan("");  // An evaluation with nothing to evaluate.
+    f.appendMetrics(s, &e);
+    std::ofstream(f.metricsPath(), std::ios::app)
+        << "{\"step\": \"seven\"}\n{\n[1, 2]\n"
+        << "{\"step\": 2, \"train_loss\": null, \"lr\": \"high\"}\n";
+    std::vector<StepMetrics> steps;
+    std::vector<EvalMetrics> evals;
+    QCOMPARE(f.readMetrics(steps, evals), 3);  // Three lines that are not a step's, skipped and counted.
+    QCOMPARE(steps.size(), size_t(2));
+    QVERIFY(std::isnan(steps[0].trainLoss) && std::isinf(steps[0].gradNorm) && steps[0].skipped);
+    QVERIFY(evals.size() == 1 && std::isnan(evals[0].loss));
+    QVERIFY(std::isnan(steps[1].trainLoss) && std::isnan(steps[1].lr));
+    ProbeResult r;
+    QVERIFY(probeResultFromJson(probeResultToJson({4, 0, std::nan(""), 0}), r) && std::isnan(r.prob));
+    QVERIFY(!probeResultFromJson("{\"step\": 4, \"probe\": \"zero\"}", r));
+  }
+
+  void aFailedCheckpointSaveLosesNothing() {
+    // A file-size limit makes writes fail part-way through a checkpoint, as a full disk does: the save
+    // fails with one message (no abort), leaves no temporary, keeps the checkpoints before it, and the
+    // run goes on from the newest of them once writes work again.
+    TrainingRunOptions o = options("sizelimit");
+    o.train.steps = 10;
+    run(o);
+    const RunFolder f(o.runDir);
+    const auto before = f.checkpoints();
+    QCOMPARE(before.size(), size_t(2));  // 5 and 10
+    const qint64 size = QFileInfo(QString::fromStdString(before.back())).size();
+    o.resume = true;
+    o.resumeChanges.totalSteps = 15;
+    std::signal(SIGXFSZ, SIG_IGN);  // A write past the limit fails (EFBIG) instead of ending the process.
+    rlimit old{};
+    getrlimit(RLIMIT_FSIZE, &old);
+    rlimit small = old;
+    small.rlim_cur = rlim_t(size / 2);
+    setrlimit(RLIMIT_FSIZE, &small);
+    QString message;
+    try {
+      run(o);
+    } catch (const IoError& e) {
+      message = e.what();
+    }
+    setrlimit(RLIMIT_FSIZE, &old);
+    QVERIFY2(message.startsWith("cannot write checkpoint ") && message.contains("step-00000015.pt"),
+             qPrintable(message));
+    QCOMPARE(f.checkpoints(), before);
+    for (const auto& e : std::filesystem::directory_iterator(f.checkpointsDir()))
+      QVERIFY2(e.path().filename().string().find(".tmp") == std::string::npos, e.path().c_str());
+    const auto rest = run(o);
+    QCOMPARE(rest.size(), size_t(5));  // 11..15, from the step-10 checkpoint.
+  }
+
+  void aDamagedLatestCheckpointIsPassedOver() {
+    TrainingRunOptions o = options("damagedlatest");
+    run(o);
+    const RunFolder f(o.runDir);
+    const auto checkpoints = f.checkpoints();  // 15 and 20
+    std::filesystem::resize_file(checkpoints.back(), 1000);
+    o.resume = true;
+    o.resumeChanges.totalSteps = 20;
+    std::vector<std::string> notes;
+    TrainingRunCallbacks cb;
+    cb.onNote = [&](const std::string& n) { notes.push_back(n); };
+    QCOMPARE(run(o, cb).size(), size_t(5));  // 16..20 again, from step 15.
+    QVERIFY(!notes.empty() && notes[0].find("step-00000020.pt is damaged") != std::string::npos &&
+            notes[0].find("trying the one before it") != std::string::npos);
+    // With every checkpoint damaged the run is refused, not started over.
+    for (const std::string& c : f.checkpoints()) std::filesystem::resize_file(c, 1000);
+    QVERIFY_THROWS_EXCEPTION(InputError, run(o));
+    QCOMPARE(metricLines(o.runDir).size(), 20);
+  }
+
+  void anUnreadableCheckpointFolderIsAnError() {
+    TrainingRunOptions o = options("nocheckpoints");
+    o.train.steps = 5;
+    run(o);
+    const RunFolder f(o.runDir);
+    std::filesystem::remove_all(f.checkpointsDir());
+    testdata::writeFile(QString::fromStdString(f.checkpointsDir()), "not a folder");
+    o.resume = true;
+    QVERIFY_THROWS_EXCEPTION(IoError, run(o));  // Not "no checkpoint": that would start the run over.
+    QCOMPARE(metricLines(o.runDir).size(), 5);
+  }
+
+  void aNewRunIsNotWrittenIntoAForeignFolder() {
+    TrainingRunOptions o = options("home");
+    std::filesystem::create_directories(o.runDir);
+    testdata::writeFile(m_dir.filePath("home/notes.txt"), "mine");
+    try {
+      run(o);
+      QFAIL("a run was written into a folder holding someone's files");
+    } catch (const InputError& e) {
+      QVERIFY2(QString(e.what()).contains("already holds 'notes.txt'"), e.what());
+    }
+    QCOMPARE(QDir(m_dir.filePath("home")).entryList(QDir::NoDotAndDotDot | QDir::AllEntries),
+             QStringList{"notes.txt"});
+  }
+
+  void leftoversOfInterruptedSavesAreRemoved() {
+    TrainingRunOptions o = options("leftovers");
+    o.train.steps = 5;
+    run(o);
+    const RunFolder f(o.runDir);
+    testdata::writeFile(QString::fromStdString(f.checkpointPath(10)) + ".tmp-999-0", "half");
+    testdata::writeFile(QString::fromStdString(f.configPath()) + ".tmp-999-1", "half");
+    o.resume = true;
+    o.resumeChanges.totalSteps = 6;
+    run(o);
+    QCOMPARE(QDir(QString::fromStdString(f.checkpointsDir())).entryList({"*.tmp*"}), QStringList());
+    QCOMPARE(QDir(QString::fromStdString(f.dir())).entryList({"*.tmp*"}), QStringList());
+  }
+
+  void checkpointsPastStepTenToTheEighthCount() {
+    const RunFolder f(m_dir.filePath("longrun").toStdString());
+    std::filesystem::create_directories(f.checkpointsDir());
+    for (int64_t step : {99999999LL, 100000000LL, 2LL})
+      testdata::writeFile(QString::fromStdString(f.checkpointPath(step)), "x");
+    QVERIFY(QString::fromStdString(f.latestCheckpoint()).endsWith("step-100000000.pt"));
+    QCOMPARE(f.checkpoints().size(), size_t(3));
   }
 
   void oneWriterAtATime() {

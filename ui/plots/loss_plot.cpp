@@ -15,6 +15,7 @@
 #include <QtWidgets/QVBoxLayout>
 
 #include <cmath>
+#include <limits>
 
 namespace pretrain::ui {
 namespace {
@@ -176,6 +177,10 @@ void LossPlot::appendToGraphs(int fromRow, int fromEval) {
     const double v = stepValue(metric, s);
     x.push_back(double(s.step));
     y.push_back(v);
+    if (!std::isfinite(v)) {  // A gap in both curves (QCustomPlot breaks a line at NaN); the average goes on.
+      smoothed.push_back(std::numeric_limits<double>::quiet_NaN());
+      continue;
+    }
     m_ema = m_smoothing * m_ema + (1 - m_smoothing) * v;
     m_emaWeight = m_smoothing * m_emaWeight + (1 - m_smoothing);
     smoothed.push_back(m_ema / m_emaWeight);

@@ -48,7 +48,7 @@ void FollowedRun::look() {
   m_hadWriter = u.writer.has_value();
   m_totalSteps = u.train.steps;
   if (u.fromStart || !u.steps.empty() || !u.probeResults.empty() || u.probes || !u.newCheckpoint.empty() ||
-      writerChanged || lengthChanged)
+      writerChanged || lengthChanged || u.damagedLines > 0)
     emit updated(u);
 }
 

@@ -304,6 +304,10 @@ void MainWindow::showRunUpdate(const RunUpdate& u) {
     m_train->showProbeResults(QVector<ProbeResult>(u.probeResults.begin(), u.probeResults.end()));
   }
   if (!u.steps.empty()) showLatestStep(u.steps.back());
+  if (u.damagedLines > 0)
+    statusBar()->showMessage(
+        tr("%n damaged line(s) in the run's history skipped (not a step's or a probe's)", "", u.damagedLines),
+        kStatusMessageMs);
   if (!u.newCheckpoint.empty()) loadRunModel(m_shownRun);
   showRunWriter(u.writer);
 }

@@ -8,8 +8,14 @@
 // (ENVIRONMENT.md, trap 1), training has no way to be cancelled but ending it, and a damaged or hostile
 // model file can then crash only this program.
 
+#include <fcntl.h>
 #include <sentencepiece_processor.h>
 #include <sentencepiece_trainer.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
 
 #include <cstdio>
 #include <cstring>
@@ -27,7 +33,35 @@ using pretrain::helper::kOk;
 using pretrain::helper::Op;
 using pretrain::helper::SpmKind;
 
+// SentencePiece does not check its own writes: on a full disk it reports success over a short model, which
+// would then fail every later run. Both files are flushed and the model read back before "done".
+bool checkWritten(const std::string& prefix) {
+  for (const char* ext : {".model", ".vocab"}) {
+    const std::string path = prefix + ext;
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || ::fsync(fd) != 0) {
+      std::fprintf(stderr, "\nerror: cannot flush %s to disk: %s\n", path.c_str(), std::strerror(errno));
+      if (fd >= 0) ::close(fd);
+      return false;
+    }
+    ::close(fd);
+  }
+  sentencepiece::SentencePieceProcessor written;
+  if (!written.Load(prefix + ".model").ok()) {
+    std::fprintf(stderr,
+                 "\nerror: the tokenizer written to %s.model does not read back (is the disk full?)\n",
+                 prefix.c_str());
+    return false;
+  }
+  return true;
+}
+
 int train(int argc, char** argv) {
+  // Training ends with the program that asked for it, even a `kill -9` of it: the kernel sends SIGKILL
+  // when the parent's thread that started us ends (it waits for us, so only by dying).
+  const pid_t parent = getppid();
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent) return 1;  // It died before the line above took effect.
   std::unordered_map<std::string, std::string> flags;
   for (int i = 2; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -43,7 +77,7 @@ int train(int argc, char** argv) {
     std::fprintf(stderr, "\nerror: %s\n", status.ToString().c_str());
     return 1;
   }
-  return 0;
+  return checkWritten(flags["model_prefix"]) ? 0 : 1;
 }
 
 // Buffered binary I/O on stdin and stdout; the process exits quietly when its input ends.

@@ -7,7 +7,10 @@
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QTest>
 
+#include <csignal>
+
 #include "test_data.h"
+#include "test_process.h"
 
 using testdata::writeFile;
 
@@ -157,6 +160,36 @@ class TstPretrainCli : public QObject {
     QVERIFY(manifest.open(QIODevice::ReadOnly));
     QCOMPARE(manifest.readAll(), saved);
     QVERIFY(!QFile::exists(path("out/tokens.building")));
+  }
+
+  void theTrainingHelperDiesWithItsParent() {
+    // SentencePiece trains in a helper process: a `kill -9` of the command must not leave it running.
+    // Made-up words over the whole alphabet: a vocabulary rich enough that training takes seconds.
+    QByteArray words;
+    uint32_t state = 7;
+    for (int w = 0; w < 300000; ++w) {
+      for (int c = 0, n = 3 + int(state % 7); c < n; ++c) {
+        state = state * 1664525u + 1013904223u;
+        words += char('a' + (state >> 24) % 26);
+      }
+      words += (w % 12 == 11) ? '\n' : ' ';
+    }
+    writeFile(path("big.txt"), words);  // Its tokenizer takes ~20 s to train here; the helper may take 5.
+    QProcess p;
+    p.start(QCoreApplication::applicationDirPath() + "/pretrain",
+            {"tokenize", "--corpus", path("big.txt"), "--out", path("big"), "--vocab-size", "8000"});
+    QVERIFY(p.waitForStarted());
+    qint64 helper = 0;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+          for (const qint64 child : testdata::childrenOf(p.processId()))
+            if (testdata::procFile(child, "cmdline").contains("train")) helper = child;
+          return helper != 0;
+        }(),
+        60000);
+    p.kill();
+    QVERIFY(p.waitForFinished(10000));
+    QTRY_VERIFY_WITH_TIMEOUT(testdata::processEnded(helper), 5000);
   }
 
   void helpListsEveryFlagWithDefaults() {

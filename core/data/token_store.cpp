@@ -1,11 +1,13 @@
 #include "data/token_store.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
 
+#include "util/content_hash.h"
 #include "util/error.h"
 
 namespace fs = std::filesystem;
@@ -49,12 +51,17 @@ std::string TokenStoreManifest::toJson() const {
       {"split",
        {{"method", splitMethod},
         {"validation_fraction", validationFraction},
-        {"train", {{"file", kTrainName}, {"tokens", trainTokens}, {"documents", trainDocuments}}},
+        {"train",
+         {{"file", kTrainName},
+          {"tokens", trainTokens},
+          {"documents", trainDocuments},
+          {"digest", trainDigest}}},
         {"validation",
          {{"file", kValidationName},
           {"tokens", validationTokens},
           {"documents", validationDocuments},
-          {"text_bytes", validationTextBytes}}}}},
+          {"text_bytes", validationTextBytes},
+          {"digest", validationDigest}}}}},
       {"top_tokens", top},
       {"seconds", seconds},
   };
@@ -94,6 +101,8 @@ TokenStoreManifest TokenStoreManifest::fromJson(const std::string& text, const s
     m.validationTokens = split.at("validation").at("tokens");
     m.validationDocuments = split.at("validation").at("documents");
     m.validationTextBytes = split.at("validation").at("text_bytes");
+    m.trainDigest = split.at("train").value("digest", "");
+    m.validationDigest = split.at("validation").value("digest", "");
     for (const json& t : j.at("top_tokens"))
       m.topTokens.push_back({t.at("id"), t.at("piece"), t.at("count")});
     m.seconds = j.at("seconds");
@@ -103,17 +112,39 @@ TokenStoreManifest TokenStoreManifest::fromJson(const std::string& text, const s
   return m;
 }
 
+std::string tokenStoreFile(const std::string& dir, TokenSplit split) {
+  return dir + "/" + (split == TokenSplit::Train ? kTrainName : kValidationName);
+}
+
 TokenStore::TokenStore(const std::string& dir) : m_dir(dir) {
   const std::string manifestPath = dir + "/" + kManifestName;
   std::error_code ec;
   if (!fs::exists(manifestPath, ec))
     throw InputError("no token store in " + dir + " (manifest.json is missing)");
   m_manifest = TokenStoreManifest::fromJson(readText(manifestPath), manifestPath);
-  m_train = MappedFile(dir + "/" + kTrainName);
-  m_validation = MappedFile(dir + "/" + kValidationName);
+  m_train = MappedFile(tokenStoreFile(dir, TokenSplit::Train));
+  m_validation = MappedFile(tokenStoreFile(dir, TokenSplit::Validation));
   const uint64_t b = uint64_t(m_manifest.bytesPerToken);
   if (m_train.size() != m_manifest.trainTokens * b || m_validation.size() != m_manifest.validationTokens * b)
     throw InputError("token store " + dir + " is damaged: its files do not match manifest.json");
+  for (const TokenSplit split : {TokenSplit::Train, TokenSplit::Validation}) {
+    const MappedFile& f = file(split);
+    const std::string& digest =
+        split == TokenSplit::Train ? m_manifest.trainDigest : m_manifest.validationDigest;
+    const char* name = split == TokenSplit::Train ? kTrainName : kValidationName;
+    if (!digest.empty()) {
+      ContentHash h;
+      h.add(f.data(), f.size());
+      if (h.hex() != digest)
+        throw InputError("token store " + dir + " is damaged: " + name + " does not match its checksum");
+    }
+    uint32_t largest = 0;
+    for (uint64_t i = 0, n = size(split); i < n; ++i) largest = std::max(largest, at(split, i));
+    if (size(split) > 0 && largest >= uint32_t(m_manifest.vocabSize))
+      throw InputError("token store " + dir + " is damaged: " + name + " holds token id " +
+                       std::to_string(largest) + ", outside its vocabulary of " +
+                       std::to_string(m_manifest.vocabSize));
+  }
 }
 
 uint64_t TokenStore::size(TokenSplit split) const {

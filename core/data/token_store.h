@@ -42,6 +42,8 @@ struct TokenStoreManifest {
   double validationFraction = 0;
   std::string splitMethod;  ///< "documents" (every 1/fraction-th document) or "tail" (too few documents).
   uint64_t trainTokens = 0, validationTokens = 0;
+  /// ContentHash of train.bin and validation.bin as written (empty in stores of older builds: not checked).
+  std::string trainDigest, validationDigest;
   uint64_t trainDocuments = 0, validationDocuments = 0;
   uint64_t validationTextBytes = 0;       ///< For bits per byte; estimated from the token share for "tail".
   std::vector<TokenFrequency> topTokens;  ///< The most frequent tokens, most frequent first.
@@ -53,8 +55,14 @@ struct TokenStoreManifest {
 };
 
 /// Opens a store folder read-only. Throws InputError when it is missing, incomplete or corrupt.
+/// Where a store in `dir` keeps `split`'s tokens: dir/train.bin or dir/validation.bin.
+std::string tokenStoreFile(const std::string& dir, TokenSplit split);
+
 class TokenStore {
  public:
+  /// Opens the store in `dir`, checking it in one pass over its files: their sizes and checksums against
+  /// the manifest, and every token id below the vocabulary size (a damaged file would otherwise index
+  /// past the model's embedding). Throws InputError naming what is damaged.
   explicit TokenStore(const std::string& dir);
 
   const TokenStoreManifest& manifest() const { return m_manifest; }

@@ -15,6 +15,7 @@
 #include "tokenizer/tokenizer.h"
 #include "tokenizer/word_cache_encoder.h"
 #include "util/atomic_file.h"
+#include "util/content_hash.h"
 #include "util/error.h"
 
 namespace fs = std::filesystem;
@@ -168,8 +169,8 @@ class SplitWriter {
   SplitWriter(const std::string& dir, TokenStoreManifest& m, double validationFraction)
       : m_m(m),
         m_fraction(validationFraction),
-        m_train(dir + "/train.bin", m.bytesPerToken),
-        m_validation(dir + "/validation.bin", m.bytesPerToken),
+        m_train(tokenStoreFile(dir, TokenSplit::Train), m.bytesPerToken),
+        m_validation(tokenStoreFile(dir, TokenSplit::Validation), m.bytesPerToken),
         m_freq(size_t(m.vocabSize), 0) {}
 
   /// Writes one encoded batch in corpus order; a document's tokens all go to one split.
@@ -224,10 +225,12 @@ void splitByTail(const std::string& dir, TokenStoreManifest& m, double validatio
   m.splitMethod = "tail";
   m.validationTokens = std::max<uint64_t>(1, uint64_t(std::ceil(double(m.tokens) * validationFraction)));
   m.trainTokens = m.tokens - m.validationTokens;
-  moveTailToValidation(dir + "/train.bin", dir + "/validation.bin", m.validationTokens, m.bytesPerToken);
+  const std::string train = tokenStoreFile(dir, TokenSplit::Train),
+                    validation = tokenStoreFile(dir, TokenSplit::Validation);
+  moveTailToValidation(train, validation, m.validationTokens, m.bytesPerToken);
   m.validationTextBytes = uint64_t(double(m.textBytes) * double(m.validationTokens) / double(m.tokens));
-  syncFile(dir + "/train.bin");
-  syncFile(dir + "/validation.bin");
+  syncFile(train);
+  syncFile(validation);
 }
 
 std::vector<TokenFrequency> mostFrequent(const std::vector<uint64_t>& freq, const Tokenizer& tokenizer,
@@ -293,6 +296,9 @@ TokenStoreManifest buildTokenStore(const std::vector<CorpusFile>& files, TextEnc
   if (m.validationDocuments == 0) splitByTail(staged.path(), m, options.validationFraction);
   m.topTokens = mostFrequent(writer.frequencies(), tokenizer, options.topTokens);
   m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  // Read back from the disk: what the checksums seal is what was written.
+  m.trainDigest = hashFile(tokenStoreFile(staged.path(), TokenSplit::Train));
+  m.validationDigest = hashFile(tokenStoreFile(staged.path(), TokenSplit::Validation));
   // The manifest is the store's seal: written last, then the whole folder goes in place at once.
   writeFileAtomic(staged.path() + "/manifest.json", m.toJson());
   replaceDir(staged.path(), dir);

@@ -2,6 +2,8 @@
 #include <QtTest/QTest>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "test_tokenizer.h"
 #include "tokenizer/tokenize_corpus.h"
@@ -170,6 +172,42 @@ class TstTokenStore : public QObject {
     testdata::writeFile(QString::fromStdString(store + "/manifest.json"),
                         "{\"format_version\": 1, \"content");
     QVERIFY(!TokenStore::isValid(store, hash, tokHash));
+  }
+
+  void damagedTokensAreRefusedWhenOpened() {
+    const Pipeline p = pipeline("flipped", 5);
+    const TokenizeResult good = p.run();
+    const std::string store = tokenStoreDir(p.out);
+    const std::string train = tokenStoreFile(store, TokenSplit::Train);
+    const auto overwrite = [&](uint64_t offset, const QByteArray& bytes) {
+      std::fstream f(train, std::ios::in | std::ios::out | std::ios::binary);
+      f.seekp(std::streamoff(offset));
+      f.write(bytes.data(), bytes.size());
+    };
+    // A bit flipped on the disk: the checksum sees it.
+    overwrite(10, QByteArray(1, char(TokenStore(store).at(TokenSplit::Train, 5) ^ 1)));
+    try {
+      TokenStore{store};
+      QFAIL("a damaged store opened");
+    } catch (const InputError& e) {
+      QVERIFY2(QString(e.what()).contains("train.bin does not match its checksum"), e.what());
+    }
+    // An id past the vocabulary (a store of an older build has no checksum to catch it first).
+    QVERIFY(p.run().storeReused == false);
+    std::ostringstream text;
+    text << std::ifstream(store + "/manifest.json").rdbuf();
+    std::string manifest = text.str();
+    const std::string digest = TokenStore(store).manifest().trainDigest;
+    manifest.replace(manifest.find(digest), digest.size(), "");
+    testdata::writeFile(QString::fromStdString(store + "/manifest.json"),
+                        QByteArray::fromStdString(manifest));
+    overwrite(0, QByteArray("\xff\xff", 2));
+    try {
+      TokenStore{store};
+      QFAIL("an id outside the vocabulary was let through");
+    } catch (const InputError& e) {
+      QVERIFY2(QString(e.what()).contains("holds token id 65535, outside its vocabulary of"), e.what());
+    }
   }
 
   void cancellingKeepsThePreviousStore() {

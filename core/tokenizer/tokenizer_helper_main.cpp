@@ -93,6 +93,11 @@ void writeBytes(const void* data, size_t n) {
   if (n > 0 && std::fwrite(data, 1, n, stdout) != n) std::exit(0);
 }
 void writeU32(uint32_t v) { writeBytes(&v, sizeof v); }
+// The reply goes out now. One that cannot (the engine's end is broken) ends this helper: the engine then
+// sees its connection close, rather than waiting for a reply that was lost.
+void sendReply() {
+  if (std::fflush(stdout) != 0) std::exit(1);
+}
 void writeText(const std::string& s) {
   writeU32(uint32_t(s.size()));
   writeBytes(s.data(), s.size());
@@ -100,7 +105,7 @@ void writeText(const std::string& s) {
 void fail(const std::string& message) {
   writeU32(1);
   writeText(message);
-  std::fflush(stdout);
+  sendReply();
 }
 
 SpmKind kindOf(const sentencepiece::SentencePieceProcessor& sp, int id) {
@@ -179,7 +184,7 @@ int serve(const char* modelPath) {
     return 1;
   }
   writeVocabulary(sp);
-  std::fflush(stdout);
+  sendReply();
   for (;;) {
     uint8_t op = 0;
     if (!readBytes(&op, 1)) return 0;  // The engine closed the connection (or its process ended).
@@ -190,7 +195,7 @@ int serve(const char* modelPath) {
       decode(sp, count);
     else
       return 2;  // Not our protocol: stop rather than guess.
-    std::fflush(stdout);
+    sendReply();
   }
 }
 

@@ -91,7 +91,10 @@ void MainWindow::createFileMenu() {
   openFiles->setShortcut(QKeySequence::Open);
   file->addAction(tr("Open corpus &folder…"), m_data, &DataPage::openFolder);
   file->addAction(tr("Open &run…"), this, [this] {
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a run folder"), runsFolder());
+    // LibTorch's checkpoint reader parses pickled data: a run folder is to be trusted like a program.
+    const QString dir = QFileDialog::getExistingDirectory(
+        this, tr("Open a run folder (its checkpoints are read as LibTorch archives: open only runs you trust)"),
+        runsFolder());
     if (!dir.isEmpty()) openRun(dir);
   });
   file->addSeparator();

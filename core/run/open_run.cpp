@@ -88,8 +88,9 @@ std::unique_ptr<Predictor> openRunPredictor(const std::string& runDir) {
     torch::serialize::InputArchive weights;
     archive.read("model", weights);
     model->load(weights);
-  } catch (const c10::Error&) {
-    throw InputError("checkpoint " + checkpoint + " is damaged (its weights cannot be read)");
+  } catch (const std::exception& e) {  // Whatever LibTorch's reader throws on a damaged archive.
+    throw InputError("checkpoint " + checkpoint + " is damaged (its weights cannot be read: " + firstLine(e) +
+                     ")");
   }
   return std::make_unique<Predictor>(model, tokenizer);
 }

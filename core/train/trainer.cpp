@@ -326,6 +326,8 @@ void Trainer::loadCheckpoint(const std::string& path) {
   torch::serialize::InputArchive archive =
       openCheckpoint(path, d->compute.device, d->tokenizer->hash(), d->modelConfig.toJson());
   auto read = [&](const char* key) { return readCheckpointValue(archive, path, key); };
+  // LibTorch's reader throws whatever it meets in a damaged archive (c10::Error, std::out_of_range from
+  // a map lookup, a wrong IValue type): all of it is a damaged checkpoint to the person reading the error.
   try {
     torch::serialize::InputArchive model, optimizer;
     archive.read("model", model);
@@ -334,18 +336,22 @@ void Trainer::loadCheckpoint(const std::string& path) {
     d->optimizer->load(optimizer);
     torch::Tensor torchRng;
     archive.read("torch_rng", torchRng);
-    at::Generator gen = at::detail::getDefaultCPUGenerator();  // a handle to the shared generator
-    std::lock_guard<std::mutex> lock(gen.mutex());
-    gen.set_state(torchRng.cpu());
-  } catch (const c10::Error&) {
-    throw InputError("checkpoint " + path + " is damaged (its weights or optimizer state cannot be read)");
+    {
+      at::Generator gen = at::detail::getDefaultCPUGenerator();  // a handle to the shared generator
+      std::lock_guard<std::mutex> lock(gen.mutex());
+      gen.set_state(torchRng.cpu());
+    }
+    d->step = read("step").toInt();
+    d->tokensSeen = uint64_t(read("tokens_seen").toInt());
+    d->elapsed = read("elapsed").toDouble();
+    d->badSteps = int(read("bad_steps").toInt());
+    std::istringstream rng(read("data_rng").toStringRef());
+    rng >> d->rng;
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw InputError("checkpoint " + path + " is damaged (its state cannot be read: " + firstLine(e) + ")");
   }
-  d->step = read("step").toInt();
-  d->tokensSeen = uint64_t(read("tokens_seen").toInt());
-  d->elapsed = read("elapsed").toDouble();
-  d->badSteps = int(read("bad_steps").toInt());
-  std::istringstream rng(read("data_rng").toStringRef());
-  rng >> d->rng;
 }
 
 }  // namespace pretrain

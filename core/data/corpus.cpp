@@ -5,6 +5,7 @@
 #include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "util/error.h"
 
@@ -52,11 +53,20 @@ std::vector<CorpusFile> listCorpusFiles(const CorpusSpec& spec) {
     if (ec || !fs::exists(st)) throw InputError("cannot read corpus " + input + ": no such file or folder");
     if (fs::is_directory(st)) {
       std::vector<fs::path> found;
-      for (auto it =
-               fs::recursive_directory_iterator(input, fs::directory_options::skip_permission_denied, ec);
+      // Symlinked folders are read as the folders they stand for (as a person who made the link expects),
+      // each real folder once: a link back up the tree would otherwise never end.
+      std::set<fs::path> seen = {fs::weakly_canonical(input, ec)};
+      const auto options =
+          fs::directory_options::skip_permission_denied | fs::directory_options::follow_directory_symlink;
+      for (auto it = fs::recursive_directory_iterator(input, options, ec);
            !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
         if (isHidden(it->path())) {
           if (it->is_directory()) it.disable_recursion_pending();
+          continue;
+        }
+        std::error_code real;
+        if (it->is_directory() && !seen.insert(fs::weakly_canonical(it->path(), real)).second) {
+          it.disable_recursion_pending();
           continue;
         }
         const auto ext = it->path().extension();

@@ -61,13 +61,18 @@ class TstCorpus : public QObject {
                                      "\n");
     writeFile(path("f/notes.md"), "ignored\n");
     writeFile(path("f/.hidden/d.txt"), "ignored too\n");
+    // A symlinked folder is read as the folder it stands for; a link back up the tree, once.
+    writeFile(path("elsewhere/e.txt"), "ee\n");
+    QVERIFY(QFile::link(path("elsewhere"), path("f/sub/linked")));
+    QVERIFY(QFile::link(path("f"), path("f/sub/loop")));
     const auto files = listCorpusFiles({{path("f").toStdString()}});
-    QCOMPARE(files.size(), size_t(3));
+    QCOMPARE(files.size(), size_t(4));
+    QVERIFY(QString::fromStdString(files[3].path).endsWith("sub/linked/e.txt"));
     QVERIFY(QString::fromStdString(files[0].path).endsWith("f/a.txt"));
     QVERIFY(QString::fromStdString(files[2].path).endsWith("sub/c.jsonl"));
     QCOMPARE(files[2].format, CorpusFile::Format::JsonLines);
     const Read r = readAll({{path("f").toStdString()}});
-    QCOMPARE(r.documents.size(), size_t(3));
+    QCOMPARE(r.documents.size(), size_t(4));
     QCOMPARE(r.documents[2][0], std::string("sea"));
   }
 

@@ -10,6 +10,7 @@
 
 #include "run/json_number.h"
 #include "run/probe_json.h"
+#include "train/checkpoint_digest.h"
 #include "train/trainer.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
@@ -122,7 +123,10 @@ std::string RunFolder::latestCheckpoint() const {
 void RunFolder::pruneCheckpoints(int keep) const {
   const auto all = checkpoints();
   std::error_code ec;
-  for (size_t i = 0; i + size_t(keep) < all.size(); ++i) fs::remove(all[i], ec);
+  for (size_t i = 0; i + size_t(keep) < all.size(); ++i) {
+    fs::remove(all[i], ec);
+    fs::remove(checkpointDigestPath(all[i]), ec);
+  }
 }
 
 int RunFolder::removeLeftovers() const {

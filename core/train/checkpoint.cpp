@@ -5,9 +5,14 @@
 
 #include <cerrno>
 
+#include <filesystem>
+#include <fstream>
+
 #include "model/model_config.h"
+#include "train/checkpoint_digest.h"
 #include "train/trainer.h"
 #include "util/atomic_file.h"
+#include "util/content_hash.h"
 #include "util/error.h"
 
 namespace pretrain {
@@ -19,7 +24,9 @@ void writeCheckpointFile(torch::serialize::OutputArchive& archive, const std::st
   // first exception unwinds (std::terminate). So the writes it asks for always "succeed" here: the first
   // failure is kept, later writes are skipped, and the failure is reported once the writer is done.
   int failure = 0;
+  ContentHash digest;
   const auto write = [&](const void* data, size_t size) -> size_t {
+    digest.add(data, size);
     if (failure == 0 && !writeAll(fd, data, size)) failure = errno;
     return size;
   };
@@ -46,6 +53,9 @@ void writeCheckpointFile(torch::serialize::OutputArchive& archive, const std::st
   }
   if (cause.empty()) {
     try {
+      // The checksum first: a published checkpoint always has one (a crash in between leaves a checksum
+      // that a later save of that step replaces).
+      writeFileAtomic(checkpointDigestPath(path), digest.hex() + "\n");
       renameDurably(tmp, path);
       return;
     } catch (const IoError& e) {
@@ -66,6 +76,16 @@ c10::IValue readCheckpointValue(torch::serialize::InputArchive& archive, const s
 torch::serialize::InputArchive openCheckpoint(const std::string& path, const torch::Device& device,
                                               const std::string& tokenizerHash,
                                               const std::string& modelConfigJson) {
+  // Checkpoints of older builds have no checksum beside them; those of this one are checked whole.
+  std::error_code ec;
+  if (std::filesystem::exists(checkpointDigestPath(path), ec)) {
+    std::ifstream in(checkpointDigestPath(path));
+    std::string expected;
+    in >> expected;
+    if (hashFile(path) != expected)
+      throw InputError("checkpoint " + path +
+                       " is damaged (its bytes do not match the checksum written with it)");
+  }
   torch::serialize::InputArchive archive;
   // LibTorch's reader throws whatever it meets in a damaged archive (c10::Error, std::out_of_range, a
   // header value of the wrong type): to a person, all of it says the file is damaged.

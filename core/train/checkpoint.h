@@ -8,7 +8,8 @@
 
 namespace pretrain {
 
-/// Loads `path` and checks its header against what the caller has. Throws InputError saying which part
+/// Loads `path` (after checking it against the checksum written beside it, checkpoint_digest.h) and checks
+/// its header against what the caller has. Throws InputError saying which part
 /// does not match, or that the file is damaged.
 torch::serialize::InputArchive openCheckpoint(const std::string& path, const torch::Device& device,
                                               const std::string& tokenizerHash,
@@ -16,7 +17,8 @@ torch::serialize::InputArchive openCheckpoint(const std::string& path, const tor
 
 /// Writes `archive` to `path` so that a full disk or a crash never leaves a short file under that name: to
 /// a temporary of its own beside it (createTempBeside), every write, the flush and the close checked, the
-/// archive's table of contents read back from the disk, then renamed into place. On failure the temporary
+/// archive's table of contents read back from the disk, its checksum written beside it, then renamed into
+/// place. On failure the temporary
 /// is removed, `path` (if it existed) is untouched, and IoError says why ("the disk is full").
 void writeCheckpointFile(torch::serialize::OutputArchive& archive, const std::string& path);
 

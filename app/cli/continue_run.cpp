@@ -65,8 +65,10 @@ RunConfig describedRun(const TrainingRunOptions& o) {
 
 // The same input: written alike, or naming the same file from wherever each command ran.
 bool sameInput(const std::string& a, const std::string& b) {
+  if (a == b) return true;
   std::error_code ea, eb;
-  return a == b || fs::weakly_canonical(a, ea) == fs::weakly_canonical(b, eb);
+  const fs::path ca = fs::weakly_canonical(a, ea), cb = fs::weakly_canonical(b, eb);
+  return !ea && !eb && ca == cb;
 }
 
 bool sameCorpus(const std::vector<std::string>& a, const std::vector<std::string>& b) {

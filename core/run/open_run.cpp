@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include <filesystem>
+
 #include "compute/process_group.h"
 #include "data/token_store.h"
 #include "infer/predictor.h"
@@ -44,11 +46,11 @@ void checkTrainingMemory(const ModelConfig& m, const TrainConfig& t) {
 std::unique_ptr<Trainer> openRunTrainer(const std::string& runDir, const RunChanges& changes,
                                         const std::function<void(const std::string&)>& onNote,
                                         std::shared_ptr<ProcessGroup> group) {
-  const bool writer = !group || group->rank() == 0;
+  const bool writer = !group || group->rank() == 0, alone = !group;
   const RunFolder run(runDir);
   RunConfig config = run.readConfig();
-  const bool changed = changes.totalSteps > 0 || changes.threads >= 0;
   if (changes.totalSteps > 0) config.train.steps = changes.totalSteps;
+  const RunConfig saved = config;  // This process's threads are its own, not the run's.
   if (changes.threads >= 0) config.train.threads = changes.threads;
   // A config.json edited by hand gets the checks a new run gets, before anything is allocated.
   config.model.validate();
@@ -65,13 +67,19 @@ std::unique_ptr<Trainer> openRunTrainer(const std::string& runDir, const RunChan
       trainer->loadCheckpoint(*it);
     } catch (const InputError& e) {
       if (std::next(it) == checkpoints.rend()) throw;
-      if (onNote) onNote(std::string(e.what()) + "; trying the one before it");
+      // Set aside (not deleted: it is evidence), so that nothing else opens it as the latest and pruning
+      // does not keep it in place of a good one. A group's processes all try it, so only a lone one moves it.
+      std::error_code ec;
+      if (alone) std::filesystem::rename(*it, *it + ".damaged", ec);
+      if (onNote)
+        onNote(std::string(e.what()) + (alone && !ec ? "; set aside as .damaged" : "") +
+               "; trying the one before it");
       continue;
     }
     if (onNote) onNote("resumed from " + *it + " at step " + std::to_string(trainer->stepsDone()));
     break;
   }
-  if (changed && writer) run.writeConfig(config);
+  if (changes.totalSteps > 0 && writer) run.writeConfig(saved);
   return trainer;
 }
 

@@ -41,7 +41,8 @@ void RunFolder::checkUsableForNewRun() const {
     std::error_code e;
     for (fs::directory_iterator it(p, e), end; !e && it != end; it.increment(e)) {
       const std::string inner = it->path().filename().string();
-      if (inner != "tokens" && inner.rfind("tokenizer", 0) != 0) return false;
+      // The store, its scratch and old copies (tokens.building, tokens.old-PID), the tokenizer's files.
+      if (inner.rfind("tokens", 0) != 0 && inner.rfind("tokenizer", 0) != 0) return false;
     }
     return !e;
   };
@@ -134,13 +135,19 @@ int RunFolder::removeLeftovers() const {
   for (const std::string& dir : {m_dir, checkpointsDir(), dataDir()}) {
     std::error_code ec;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-      const std::string name = it->path().filename().string();
+      const fs::path p = it->path();
+      const std::string name = p.filename().string();
       // atomic_file.h's names: NAME.tmp-PID-N, NAME.old-PID; and NAME.tmp of older builds.
-      const bool leftover = name.find(".tmp-") != std::string::npos ||
-                            name.find(".old-") != std::string::npos ||
+      const size_t old = name.find(".old-");
+      std::error_code e;
+      if (old != std::string::npos && !fs::exists(p.parent_path() / name.substr(0, old), e)) {
+        // A replacement stopped between its two renames: this old copy is the only one, put it back.
+        fs::rename(p, p.parent_path() / name.substr(0, old), e);
+        continue;
+      }
+      const bool leftover = name.find(".tmp-") != std::string::npos || old != std::string::npos ||
                             (name.size() > 4 && name.compare(name.size() - 4, 4, ".tmp") == 0);
-      std::error_code removeError;
-      if (leftover && fs::remove_all(it->path(), removeError) > 0) ++removed;
+      if (leftover && fs::remove_all(p, e) > 0) ++removed;
     }
   }
   return removed;

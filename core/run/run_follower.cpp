@@ -1,9 +1,8 @@
 #include "run/run_follower.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
-
-#include <fstream>
-#include <iterator>
+#include <unistd.h>
 
 #include "run/probe_json.h"
 #include "run/run_folder.h"
@@ -13,27 +12,32 @@ namespace {
 
 // The complete lines appended to a file since the last read. The writer appends, or replaces the file
 // whole (atomically, to cut its history): a new inode, or a shorter file, means reading from the start.
+// Checked on the descriptor that is read, so a replacement between the check and the read cannot slip by.
 class LineTail {
  public:
   explicit LineTail(std::string path) : m_path(std::move(path)) {}
 
-  /// Whether the file is no longer the one read so far.
-  bool replaced() const {
-    struct stat st {};
-    if (::stat(m_path.c_str(), &st) != 0) return m_offset > 0;
-    return m_offset > 0 && (st.st_ino != m_inode || uint64_t(st.st_size) < m_offset);
-  }
-
   void rewind() { m_offset = 0; }
 
-  std::vector<std::string> newLines() {
+  /// The new lines; `replaced` is set when the file is no longer the one read so far (then these are its
+  /// lines from the start).
+  std::vector<std::string> newLines(bool& replaced) {
     std::vector<std::string> lines;
-    std::ifstream in(m_path, std::ios::binary);
+    const int fd = ::open(m_path.c_str(), O_RDONLY | O_CLOEXEC);
     struct stat st {};
-    if (!in || ::stat(m_path.c_str(), &st) != 0) return lines;
+    if (fd < 0 || ::fstat(fd, &st) != 0) {
+      if (fd >= 0) ::close(fd);
+      replaced = m_offset > 0;  // Gone: what was read is no longer there.
+      m_offset = 0;
+      return lines;
+    }
+    replaced = m_offset > 0 && (st.st_ino != m_inode || uint64_t(st.st_size) < m_offset);
+    if (replaced) m_offset = 0;
     m_inode = st.st_ino;
-    in.seekg(std::streamoff(m_offset));
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string text(uint64_t(st.st_size) > m_offset ? size_t(uint64_t(st.st_size) - m_offset) : 0, '\0');
+    const ssize_t got = text.empty() ? 0 : ::pread(fd, text.data(), text.size(), off_t(m_offset));
+    ::close(fd);
+    text.resize(got > 0 ? size_t(got) : 0);
     size_t start = 0;
     // A line without its newline is still being written: it is read next time, whole.
     for (size_t end; (end = text.find('\n', start)) != std::string::npos; start = end + 1)
@@ -88,16 +92,24 @@ RunUpdate RunFollower::poll() {
     d->config = config;
   }
   u.train = d->train;
-  // The writer cuts both histories together; whichever was cut, both are read again.
-  u.fromStart = !d->polled || d->metrics.replaced() || d->probeResults.replaced();
-  if (u.fromStart) {
-    d->metrics.rewind();
-    d->probeResults.rewind();
+  // The writer cuts both histories together; whichever was cut, both are read again from the start.
+  std::vector<std::string> metricLines, probeLines;
+  u.fromStart = !d->polled;
+  for (int pass = 0; pass < 2; ++pass) {
+    if (u.fromStart) {
+      d->metrics.rewind();
+      d->probeResults.rewind();
+    }
+    bool metricsReplaced = false, probesReplaced = false;
+    metricLines = d->metrics.newLines(metricsReplaced);
+    probeLines = d->probeResults.newLines(probesReplaced);
+    if (u.fromStart || (!metricsReplaced && !probesReplaced)) break;
+    u.fromStart = true;
   }
-  for (const std::string& line : d->metrics.newLines())
+  for (const std::string& line : metricLines)
     if (!parseMetricsLine(line, u.steps, u.evals)) ++u.damagedLines;
   ProbeResult r;
-  for (const std::string& line : d->probeResults.newLines()) {
+  for (const std::string& line : probeLines) {
     if (probeResultFromJson(line, r))
       u.probeResults.push_back(r);
     else

@@ -46,11 +46,16 @@ RunWriter readHolder(int fd) {
   text.resize(n > 0 ? size_t(n) : 0);
   const nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
   RunWriter w;
-  if (j.is_object()) {
-    w.host = j.value("host", "");
-    w.pid = j.value("pid", int64_t(0));
-    w.since = j.value("since", "");
-  }
+  if (!j.is_object()) return w;
+  // Only words for messages: a field of another type (a damaged file) is left empty, never thrown.
+  const auto text_ = [&j](const char* key) {
+    const auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  w.host = text_("host");
+  w.since = text_("since");
+  const auto pid = j.find("pid");
+  if (pid != j.end() && pid->is_number_integer()) w.pid = pid->get<int64_t>();
   return w;
 }
 
@@ -82,8 +87,11 @@ RunWriterLock::RunWriterLock(const std::string& runDir) {
   }
   // Rewritten in place, not renamed: the lock belongs to this file. It only holds words for messages, so
   // a failed write loses nothing.
+  // Replacing what is not UTF-8 (a host name can be anything): dump() would throw over it.
   const std::string holder =
-      nlohmann::json{{"host", hostName()}, {"pid", int64_t(getpid())}, {"since", now()}}.dump() + "\n";
+      nlohmann::json{{"host", hostName()}, {"pid", int64_t(getpid())}, {"since", now()}}.dump(
+          -1, ' ', false, nlohmann::json::error_handler_t::replace) +
+      "\n";
   if (ftruncate(m_fd, 0) == 0) (void)!pwrite(m_fd, holder.data(), holder.size(), 0);
 }
 

@@ -33,7 +33,7 @@ void writeCheckpointFile(torch::serialize::OutputArchive& archive, const std::st
   std::string cause;
   try {
     archive.save_to(write);
-  } catch (const c10::Error& e) {
+  } catch (const std::exception& e) {  // The descriptor is closed and the temporary removed below.
     cause = firstLine(e);
   }
   if (cause.empty() && failure == 0 && ::fsync(fd) != 0) failure = errno;

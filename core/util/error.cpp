@@ -14,8 +14,12 @@ std::string firstLine(const std::exception& e) {
 }
 
 std::string systemErrorText() {
-  if (errno == ENOSPC || errno == EDQUOT)  // Said in words a person acts on; the files already written stay.
+  // Said in words a person acts on; the files already written stay.
+  if (errno == ENOSPC)
     return std::string(std::strerror(errno)) + ": the disk is full; free some space and run it again";
+  if (errno == EDQUOT)
+    return std::string(std::strerror(errno)) +
+           ": your disk quota is used up; free some space and run it again";
   return errno != 0 ? std::strerror(errno) : "the write failed";
 }
 

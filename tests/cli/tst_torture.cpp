@@ -278,6 +278,14 @@ class TstTorture : public QObject {
       QProcess first;
       first.start(pretrainPath(), trainArgs(run, 100000));
       QVERIFY(first.waitForStarted());
+      // Once the first holds the run (it names itself in the lock file), the second comes 0.1 s later.
+      QTRY_VERIFY_WITH_TIMEOUT(
+          [&] {
+            QFile lock(path(run + "/writer.lock"));
+            return lock.open(QIODevice::ReadOnly) &&
+                   lock.readAll().contains(QByteArray::number(first.processId()));
+          }(),
+          60000);
       QThread::msleep(100);
       QElapsedTimer t;
       t.start();

@@ -286,11 +286,15 @@ class TstTrainingRun : public QObject {
     const RunFolder f(o.runDir);
     testdata::writeFile(QString::fromStdString(f.checkpointPath(10)) + ".tmp-999-0", "half");
     testdata::writeFile(QString::fromStdString(f.configPath()) + ".tmp-999-1", "half");
+    // A replacement of the token store that stopped between its two renames: the old copy is the only one.
+    const std::string tokens = f.dataDir() + "/tokens";
+    std::filesystem::rename(tokens, tokens + ".old-999");
     o.resume = true;
     o.resumeChanges.totalSteps = 6;
     run(o);
     QCOMPARE(QDir(QString::fromStdString(f.checkpointsDir())).entryList({"*.tmp*"}), QStringList());
     QCOMPARE(QDir(QString::fromStdString(f.dir())).entryList({"*.tmp*"}), QStringList());
+    QVERIFY(std::filesystem::exists(tokens + "/manifest.json"));  // Put back, and the run went on with it.
   }
 
   void checkpointsPastStepTenToTheEighthCount() {

@@ -19,9 +19,10 @@ FollowedRun::FollowedRun(QObject* parent) : QObject(parent) {
 FollowedRun::~FollowedRun() = default;
 
 RunUpdate FollowedRun::follow(const QString& dir) {
-  stop();
+  // The new run is read first: one that cannot be read leaves the one followed so far as it was.
   auto follower = std::make_unique<RunFollower>(dir.toStdString());
   RunUpdate first = follower->poll();
+  stop();
   m_follower = std::move(follower);
   m_hadWriter = first.writer.has_value();
   m_totalSteps = first.train.steps;

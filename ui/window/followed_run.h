@@ -19,8 +19,8 @@ class FollowedRun : public QObject {
   explicit FollowedRun(QObject* parent = nullptr);
   ~FollowedRun() override;
 
-  /// Looks at `dir` now and returns all of it (throws InputError for a missing or damaged run); from then
-  /// on, updated() says what it gains, until stop() or another follow().
+  /// Looks at `dir` now and returns all of it; from then on, updated() says what it gains, until stop() or
+  /// another follow(). Throws InputError for a missing or damaged run (the run followed so far stays).
   pretrain::RunUpdate follow(const QString& dir);
   void stop();
   bool isFollowing() const { return m_timer.isActive(); }

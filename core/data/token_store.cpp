@@ -1,11 +1,14 @@
 #include "data/token_store.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
+#include <vector>
 
 #include "util/content_hash.h"
 #include "util/error.h"
@@ -19,6 +22,35 @@ namespace {
 constexpr const char* kManifestName = "manifest.json";
 constexpr const char* kTrainName = "train.bin";
 constexpr const char* kValidationName = "validation.bin";
+
+// Little-endian on disk, read byte-wise so the store is portable and alignment never matters.
+uint32_t decodeToken(const unsigned char* p, int bytesPerToken) {
+  return bytesPerToken == 2 ? uint32_t(p[0] | p[1] << 8)
+                            : uint32_t(p[0] | p[1] << 8 | p[2] << 16 | uint32_t(p[3]) << 24);
+}
+
+struct TokenFileCheck {
+  std::string digest;    // ContentHash of the whole file
+  uint32_t largest = 0;  // the largest token id in it
+};
+
+// One pass over a token file, read in chunks rather than through the store's map: the pages it reads stay
+// in the page cache, not in this process's memory (training then touches only the windows it draws).
+TokenFileCheck checkTokenFile(const std::string& path, int bytesPerToken) {
+  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!f) throw IoError("cannot read " + path + ": " + systemErrorText());
+  ContentHash h;
+  TokenFileCheck check;
+  std::vector<unsigned char> chunk(1 << 20);  // A multiple of both token sizes: no token spans two chunks.
+  for (size_t n; (n = std::fread(chunk.data(), 1, chunk.size(), f.get())) > 0;) {
+    h.add(chunk.data(), n);
+    for (size_t i = 0; i + size_t(bytesPerToken) <= n; i += size_t(bytesPerToken))
+      check.largest = std::max(check.largest, decodeToken(chunk.data() + i, bytesPerToken));
+  }
+  if (std::ferror(f.get())) throw IoError("cannot read " + path + ": " + systemErrorText());
+  check.digest = h.hex();
+  return check;
+}
 
 std::string readText(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -128,21 +160,15 @@ TokenStore::TokenStore(const std::string& dir) : m_dir(dir) {
   if (m_train.size() != m_manifest.trainTokens * b || m_validation.size() != m_manifest.validationTokens * b)
     throw InputError("token store " + dir + " is damaged: its files do not match manifest.json");
   for (const TokenSplit split : {TokenSplit::Train, TokenSplit::Validation}) {
-    const MappedFile& f = file(split);
     const std::string& digest =
         split == TokenSplit::Train ? m_manifest.trainDigest : m_manifest.validationDigest;
     const char* name = split == TokenSplit::Train ? kTrainName : kValidationName;
-    if (!digest.empty()) {
-      ContentHash h;
-      h.add(f.data(), f.size());
-      if (h.hex() != digest)
-        throw InputError("token store " + dir + " is damaged: " + name + " does not match its checksum");
-    }
-    uint32_t largest = 0;
-    for (uint64_t i = 0, n = size(split); i < n; ++i) largest = std::max(largest, at(split, i));
-    if (size(split) > 0 && largest >= uint32_t(m_manifest.vocabSize))
+    const TokenFileCheck check = checkTokenFile(tokenStoreFile(dir, split), m_manifest.bytesPerToken);
+    if (!digest.empty() && check.digest != digest)
+      throw InputError("token store " + dir + " is damaged: " + name + " does not match its checksum");
+    if (size(split) > 0 && check.largest >= uint32_t(m_manifest.vocabSize))
       throw InputError("token store " + dir + " is damaged: " + name + " holds token id " +
-                       std::to_string(largest) + ", outside its vocabulary of " +
+                       std::to_string(check.largest) + ", outside its vocabulary of " +
                        std::to_string(m_manifest.vocabSize));
   }
 }
@@ -152,10 +178,8 @@ uint64_t TokenStore::size(TokenSplit split) const {
 }
 
 uint32_t TokenStore::at(TokenSplit split, uint64_t index) const {
-  const unsigned char* p = file(split).data() + index * uint64_t(m_manifest.bytesPerToken);
-  // Little-endian on disk, read byte-wise so the store is portable and alignment never matters.
-  return m_manifest.bytesPerToken == 2 ? uint32_t(p[0] | p[1] << 8)
-                                       : uint32_t(p[0] | p[1] << 8 | p[2] << 16 | uint32_t(p[3]) << 24);
+  return decodeToken(file(split).data() + index * uint64_t(m_manifest.bytesPerToken),
+                     m_manifest.bytesPerToken);
 }
 
 void TokenStore::read(TokenSplit split, uint64_t offset, uint64_t count, int64_t* out) const {

@@ -60,8 +60,8 @@ std::string tokenStoreFile(const std::string& dir, TokenSplit split);
 
 class TokenStore {
  public:
-  /// Opens the store in `dir`, checking its files: their sizes and checksums against the manifest, and
-  /// every token id below the vocabulary size (a damaged file would otherwise index
+  /// Opens the store in `dir`, checking its files in one pass each: their sizes and checksums against the
+  /// manifest, and every token id below the vocabulary size (a damaged file would otherwise index
   /// past the model's embedding). Throws InputError naming what is damaged.
   explicit TokenStore(const std::string& dir);
 

@@ -168,10 +168,7 @@ void RunFolder::appendMetrics(const StepMetrics& s, const EvalMetrics* e) const 
     j["val_perplexity"] = jsonNumber(e->perplexity);
     j["val_bits_per_byte"] = jsonNumber(e->bitsPerByte);
   }
-  std::ofstream out(metricsPath(), std::ios::app);
-  out << j.dump() << "\n";
-  out.flush();
-  if (!out) throw IoError("cannot append to " + metricsPath() + ": " + systemErrorText());
+  appendToFile(metricsPath(), j.dump() + "\n");
 }
 
 bool parseMetricsLine(const std::string& line, std::vector<StepMetrics>& steps,
@@ -251,10 +248,9 @@ void RunFolder::writeProbes(const std::vector<Probe>& probes) const {
 }
 
 void RunFolder::appendProbeResults(const std::vector<ProbeResult>& results) const {
-  std::ofstream out(probeResultsPath(), std::ios::app);
-  for (const ProbeResult& r : results) out << probeResultToJson(r) << "\n";
-  out.flush();
-  if (!out) throw IoError("cannot append to " + probeResultsPath() + ": " + systemErrorText());
+  std::string lines;
+  for (const ProbeResult& r : results) lines += probeResultToJson(r) + "\n";
+  appendToFile(probeResultsPath(), lines);
 }
 
 std::vector<ProbeResult> RunFolder::readProbeResults() const {

@@ -57,6 +57,16 @@ bool writeAll(int fd, const void* data, size_t size) {
   return true;
 }
 
+void appendToFile(const std::string& path, std::string_view text) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd < 0) throw IoError("cannot append to " + path + ": " + systemErrorText());
+  const bool written = writeAll(fd, text.data(), text.size());
+  const std::string why = systemErrorText();
+  const bool closed = ::close(fd) == 0;
+  if (!written || !closed)
+    throw IoError("cannot append to " + path + ": " + (written ? systemErrorText() : why));
+}
+
 void syncFile(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw IoError("cannot open " + path + " to flush it: " + systemErrorText());

@@ -18,6 +18,10 @@ int createTempBeside(const std::string& path, std::string& tempPath);
 /// Writes all of `data` to `fd` (retrying short writes); false with errno set when it cannot.
 bool writeAll(int fd, const void* data, size_t size);
 
+/// Appends `text` to `path` (creating it) in one write, never through a symlink planted under that name;
+/// throws IoError. For logs that grow line by line, where a torn last line is skipped by their readers.
+void appendToFile(const std::string& path, std::string_view text);
+
 /// Renames `from` to `to` and flushes the folder entry; throws IoError.
 void renameDurably(const std::string& from, const std::string& to);
 

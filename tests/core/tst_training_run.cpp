@@ -297,6 +297,17 @@ class TstTrainingRun : public QObject {
     QVERIFY(std::filesystem::exists(tokens + "/manifest.json"));  // Put back, and the run went on with it.
   }
 
+  void appendsNeverFollowAPlantedSymlink() {
+    const RunFolder f(m_dir.filePath("planted").toStdString());
+    std::filesystem::create_directories(f.dir());
+    testdata::writeFile(m_dir.filePath("precious.txt"), "mine\n");
+    std::filesystem::create_symlink(m_dir.filePath("precious.txt").toStdString(), f.metricsPath());
+    QVERIFY_THROWS_EXCEPTION(IoError, f.appendMetrics(StepMetrics{}, nullptr));
+    QFile precious(m_dir.filePath("precious.txt"));
+    QVERIFY(precious.open(QIODevice::ReadOnly));
+    QCOMPARE(precious.readAll(), QByteArray("mine\n"));
+  }
+
   void checkpointsPastStepTenToTheEighthCount() {
     const RunFolder f(m_dir.filePath("longrun").toStdString());
     std::filesystem::create_directories(f.checkpointsDir());

@@ -99,7 +99,11 @@ class RunDriver {
   // The trainer of a new or resumed run. A group's first process makes a new run as one process would,
   // while the others wait, then open the run it wrote: nobody writes what another writes.
   std::unique_ptr<Trainer> open(const TrainingRunOptions& o) {
-    if (o.resume) return openRunTrainer(o.runDir, o.resumeChanges, m_cb.onNote, o.group);
+    if (o.resume) {
+      // A group's others read the run only once the first holds it and has put back what a crash left.
+      if (m_group) m_group->barrier();
+      return openRunTrainer(o.runDir, o.resumeChanges, m_cb.onNote, o.group);
+    }
     if (!m_group) return startRun(o, m_run, m_cb);
     std::unique_ptr<Trainer> trainer = m_writer ? startRun(o, m_run, m_cb) : nullptr;
     m_group->barrier();

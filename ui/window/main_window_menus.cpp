@@ -1,0 +1,105 @@
+// MainWindow's menus and toolbar (File, Run, View, Help), and which of the Run actions are on.
+#include <QtGui/QAction>
+#include <QtGui/QKeySequence>
+#include <QtWidgets/QFileDialog>
+#include <QtWidgets/QMenuBar>
+#include <QtWidgets/QMessageBox>
+#include <QtWidgets/QStyle>
+#include <QtWidgets/QTabWidget>
+#include <QtWidgets/QToolBar>
+
+#include "ui/pages/data_page.h"
+#include "ui/window/main_window.h"
+#include "ui/window/recent_menu.h"
+#include "ui/workers/training_controller.h"
+
+namespace pretrain::ui {
+
+void MainWindow::createMenus() {
+  createFileMenu();
+  createViewMenu(createRunMenu());
+  createHelpMenu();
+}
+
+void MainWindow::createFileMenu() {
+  auto* file = menuBar()->addMenu(tr("&File"));
+  QAction* openFiles = file->addAction(tr("&Open corpus…"), m_data, &DataPage::openFiles);
+  openFiles->setShortcut(QKeySequence::Open);
+  file->addAction(tr("Open corpus &folder…"), m_data, &DataPage::openFolder);
+  file->addAction(tr("Open &run…"), this, [this] {
+    // LibTorch's checkpoint reader parses pickled data: a run folder is to be trusted like a program.
+    const QString dir = QFileDialog::getExistingDirectory(
+        this,
+        tr("Open a run folder (its checkpoints are read as LibTorch archives: open only runs you trust)"),
+        runsFolder());
+    if (!dir.isEmpty()) openRun(dir);
+  });
+  file->addSeparator();
+  m_recent = new RecentMenu(tr("Open &recent"), file);
+  file->addMenu(m_recent);
+  connect(m_recent, &RecentMenu::corpusChosen, this,
+          [this](const QString& path) { m_data->setCorpus({path}); });
+  connect(m_recent, &RecentMenu::runChosen, this, &MainWindow::openRun);
+  QAction* save = file->addAction(tr("&Save checkpoint"), m_controller, &TrainingController::saveCheckpoint);
+  save->setShortcut(QKeySequence::Save);
+  save->setEnabled(false);
+  connect(m_controller, &TrainingController::runningChanged, save, &QAction::setEnabled);
+  file->addSeparator();
+  QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+  quit->setShortcut(QKeySequence::Quit);
+}
+
+QToolBar* MainWindow::createRunMenu() {
+  auto* run = menuBar()->addMenu(tr("&Run"));
+  m_startAction = run->addAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("&Start"), this,
+                                 &MainWindow::startTraining);
+  m_startAction->setShortcut(Qt::Key_F5);
+  m_pauseAction = run->addAction(style()->standardIcon(QStyle::SP_MediaPause), tr("&Pause / Resume"), this,
+                                 [this] { m_controller->setPaused(!m_controller->isPaused()); });
+  m_pauseAction->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_P), QKeySequence(Qt::Key_Space)});
+  m_stopAction = run->addAction(style()->standardIcon(QStyle::SP_MediaStop), tr("S&top"), m_controller,
+                                &TrainingController::stop);
+  run->addSeparator();
+  m_evaluateAction = run->addAction(tr("&Evaluate run"), this, &MainWindow::evaluateRun);
+  m_evaluateAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+  m_evaluateAction->setToolTip(tr("Validation loss of the shown run's latest checkpoint"));
+  syncRunActions();
+  connect(m_controller, &TrainingController::runningChanged, this, &MainWindow::syncRunActions);
+  auto* toolbar = addToolBar(tr("Run"));
+  toolbar->setObjectName("runToolbar");
+  toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+  toolbar->addActions({m_startAction, m_pauseAction, m_stopAction});
+  return toolbar;
+}
+
+void MainWindow::syncRunActions() {
+  const bool running = m_controller->isRunning();
+  m_startAction->setEnabled(!running && !m_ownedElsewhere);
+  m_pauseAction->setEnabled(running);
+  m_stopAction->setEnabled(running);  // Only for the studio's own run: another process is not its to stop.
+  m_evaluateAction->setEnabled(!running);
+}
+
+void MainWindow::createViewMenu(QToolBar* toolbar) {
+  auto* view = menuBar()->addMenu(tr("&View"));
+  const QStringList pages = {tr("&Data"), tr("&Model"), tr("&Train"), tr("&Playground")};
+  for (int i = 0; i < pages.size(); ++i) {
+    QAction* a = view->addAction(pages[i], this, [this, i] { m_tabs->setCurrentIndex(i); });
+    a->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)));
+  }
+  view->addAction(toolbar->toggleViewAction());
+}
+
+void MainWindow::createHelpMenu() {
+  auto* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("&About Pretrain Studio"), this, [this] {
+    QMessageBox::about(
+        this, tr("About Pretrain Studio"),
+        tr("<b>Pretrain Studio</b><p>See how a language model learns: pre-train GPT-style and "
+           "BERT-style models on your own text and watch them learn.</p>"
+           "<p>Shortcuts: Ctrl+O open corpus · F5 start · Space or Ctrl+P pause/resume · Ctrl+S save "
+           "checkpoint · Ctrl+E evaluate run · Alt+1…4 pages · Ctrl+Q quit</p>"));
+  });
+}
+
+}  // namespace pretrain::ui

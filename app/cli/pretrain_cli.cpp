@@ -25,6 +25,7 @@ const Command kCommands[] = {
     {"generate", runGenerate, "continue a prompt with a run's model"},
     {"eval", runEval, "loss, perplexity and bits per byte of a run"},
     {"demo", runDemo, "train a small model on the sample corpus, then show its predictions"},
+    {"upgrade-run", runUpgradeRun, "convert a run saved by an earlier version to today's checkpoints"},
     {"bench", runBench, "measure tokenizer and training speed (figures for the README)"},
 };
 

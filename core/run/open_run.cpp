@@ -19,20 +19,31 @@
 namespace pretrain {
 namespace {
 
-std::shared_ptr<const Tokenizer> runTokenizer(const RunFolder& run, const RunConfig& config) {
-  auto tokenizer = Tokenizer::load(tokenizerModelPath(run.dataDir()));
-  if (tokenizer->hash() != config.tokenizerHash)
-    throw InputError("the tokenizer in " + run.dataDir() + " is not the one this run was trained with");
-  return tokenizer;
-}
-
 std::string gigabytes(double bytes) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f GB", bytes / 1e9);
   return buf;
 }
 
+// A run whose checkpoints are all of format 1 is not opened: reading them runs LibTorch's TorchScript
+// importer on whatever the folder holds. Its owner converts it once (upgrade_run.h).
+void refuseLegacyRun(const RunFolder& run) {
+  if (run.checkpoints().empty() && !run.legacyCheckpoints().empty())
+    throw InputError("run " + run.dir() +
+                     " was saved by an earlier version in LibTorch's archive format, whose reader runs what "
+                     "the file describes; if you trust where the run came from, convert it once with: "
+                     "pretrain upgrade-run --run " +
+                     run.dir());
+}
+
 }  // namespace
+
+std::shared_ptr<const Tokenizer> loadRunTokenizer(const RunFolder& run, const RunConfig& config) {
+  auto tokenizer = Tokenizer::load(tokenizerModelPath(run.dataDir()));
+  if (tokenizer->hash() != config.tokenizerHash)
+    throw InputError("the tokenizer in " + run.dataDir() + " is not the one this run was trained with");
+  return tokenizer;
+}
 
 void checkTrainingMemory(const ModelConfig& m, const TrainConfig& t) {
   const uint64_t need = m.trainingMemoryBytes(t.batch, t.precision == "bf16");
@@ -49,6 +60,7 @@ std::unique_ptr<Trainer> openRunTrainer(const std::string& runDir, const RunChan
   const bool writer = !group || group->rank() == 0, alone = !group;
   const RunFolder run(runDir);
   RunConfig config = run.readConfig();
+  refuseLegacyRun(run);
   if (changes.totalSteps > 0) config.train.steps = changes.totalSteps;
   const RunConfig saved = config;  // This process's threads are its own, not the run's.
   if (changes.threads >= 0) config.train.threads = changes.threads;
@@ -56,7 +68,7 @@ std::unique_ptr<Trainer> openRunTrainer(const std::string& runDir, const RunChan
   config.model.validate();
   config.train.validate();
   checkTrainingMemory(config.model, config.train);
-  auto tokenizer = runTokenizer(run, config);
+  auto tokenizer = loadRunTokenizer(run, config);
   auto store = std::make_shared<const TokenStore>(tokenStoreDir(run.dataDir()));
   auto trainer = std::make_unique<Trainer>(config.model, config.train, store, tokenizer, std::move(group));
   // The newest checkpoint that loads: one damaged after it was written (a disk error, a hand edit) is
@@ -86,20 +98,12 @@ std::unique_ptr<Trainer> openRunTrainer(const std::string& runDir, const RunChan
 std::unique_ptr<Predictor> openRunPredictor(const std::string& runDir) {
   const RunFolder run(runDir);
   const RunConfig config = run.readConfig();
-  auto tokenizer = runTokenizer(run, config);
+  refuseLegacyRun(run);
+  auto tokenizer = loadRunTokenizer(run, config);
   const std::string checkpoint = run.latestCheckpoint();
   if (checkpoint.empty()) throw InputError("run " + runDir + " has no checkpoint yet; train it first");
   auto model = makeModel(config.model);
-  torch::serialize::InputArchive archive =
-      openCheckpoint(checkpoint, torch::kCPU, tokenizer->hash(), config.model.toJson());
-  try {
-    torch::serialize::InputArchive weights;
-    archive.read("model", weights);
-    model->load(weights);
-  } catch (const std::exception& e) {  // Whatever LibTorch's reader throws on a damaged archive.
-    throw InputError("checkpoint " + checkpoint + " is damaged (its weights cannot be read: " + firstLine(e) +
-                     ")");
-  }
+  Checkpoint(checkpoint, tokenizer->hash(), config.model.toJson()).loadModel(*model);
   return std::make_unique<Predictor>(model, tokenizer);
 }
 

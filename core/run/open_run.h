@@ -11,10 +11,16 @@
 namespace pretrain {
 
 struct ModelConfig;
+struct RunConfig;
 struct TrainConfig;
 class Predictor;
 class ProcessGroup;
+class RunFolder;
+class Tokenizer;
 class Trainer;
+
+/// The run's tokenizer; throws InputError when it is not the one `config` was trained with.
+std::shared_ptr<const Tokenizer> loadRunTokenizer(const RunFolder& run, const RunConfig& config);
 
 /// Throws InputError when training `model` with `train` needs more memory than the machine has free
 /// (saying how much more), before anything is allocated.
@@ -28,7 +34,8 @@ struct RunChanges {
 
 /// The trainer of an existing run, at its latest checkpoint (step 0 when it has none), with `changes`
 /// (written to the run's config by the group's first process only). With a process `group`, one of its
-/// members. Throws InputError for a missing or damaged run or checkpoint.
+/// members. Throws InputError for a missing or damaged run or checkpoint, and for a run whose checkpoints
+/// are of format 1 (saying how to convert it).
 std::unique_ptr<Trainer> openRunTrainer(const std::string& runDir, const RunChanges& changes = {},
                                         const std::function<void(const std::string&)>& onNote = {},
                                         std::shared_ptr<ProcessGroup> group = nullptr);

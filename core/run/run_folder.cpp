@@ -10,7 +10,6 @@
 
 #include "run/json_number.h"
 #include "run/probe_json.h"
-#include "train/checkpoint_digest.h"
 #include "train/trainer.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
@@ -94,16 +93,19 @@ void RunFolder::writeConfig(const RunConfig& c) const {
 
 std::string RunFolder::checkpointPath(int64_t step) const {
   char name[32];
-  std::snprintf(name, sizeof name, "step-%08lld.pt", static_cast<long long>(step));
+  std::snprintf(name, sizeof name, "step-%08lld.safetensors", static_cast<long long>(step));
   return checkpointsDir() + "/" + name;
 }
 
-std::vector<std::string> RunFolder::checkpoints() const {
+std::vector<std::string> RunFolder::checkpoints() const { return listCheckpoints("safetensors"); }
+std::vector<std::string> RunFolder::legacyCheckpoints() const { return listCheckpoints("pt"); }
+
+std::vector<std::string> RunFolder::listCheckpoints(const std::string& extension) const {
   std::vector<std::string> found;
   std::error_code ec;
   if (!fs::exists(checkpointsDir(), ec) && !ec) return found;  // None written yet.
   // Eight digits or more: step 10^8 and later still count.
-  const std::regex pattern(R"(step-\d{8,}\.pt)");
+  const std::regex pattern(R"(step-\d{8,}\.)" + extension);
   fs::directory_iterator it(checkpointsDir(), ec), end;
   for (; !ec && it != end; it.increment(ec))
     if (std::regex_match(it->path().filename().string(), pattern)) found.push_back(it->path().string());
@@ -126,7 +128,6 @@ void RunFolder::pruneCheckpoints(int keep) const {
   std::error_code ec;
   for (size_t i = 0; i + size_t(keep) < all.size(); ++i) {
     fs::remove(all[i], ec);
-    fs::remove(checkpointDigestPath(all[i]), ec);
   }
 }
 

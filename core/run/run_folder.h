@@ -6,7 +6,8 @@
 //                          val_bits_per_byte
 //   probes.json            the probes watched during training (infer/probe.h, run/probe_json.h)
 //   probes.jsonl           one line per probe per evaluation: step, probe, prob, rank
-//   checkpoints/step-NNNNNNNN.pt   the last few checkpoints, each written atomically
+//   checkpoints/step-NNNNNNNN.safetensors   the last few checkpoints, each written atomically
+//                                           (train/checkpoint.h)
 // No LibTorch here.
 
 #include <cstdint>
@@ -63,6 +64,8 @@ class RunFolder {
   /// exists but cannot be read.
   std::vector<std::string> checkpoints() const;
   std::string latestCheckpoint() const;  ///< "" when there is none.
+  /// Checkpoints of format 1 (step-N.pt, train/legacy_checkpoint.h), oldest first.
+  std::vector<std::string> legacyCheckpoints() const;
   void pruneCheckpoints(int keep) const;
   /// Removes what an interrupted write left behind (temporary files, a replaced folder's old copy) in the
   /// run folder, its checkpoints and its data; returns how many. Only the run's writer may call it (it
@@ -85,6 +88,8 @@ class RunFolder {
   std::vector<ProbeResult> readProbeResults() const;
 
  private:
+  std::vector<std::string> listCheckpoints(const std::string& extension) const;
+
   std::string m_dir;
 };
 

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "util/error.h"
+
 namespace pretrain {
 namespace {
 
@@ -25,6 +27,7 @@ AdamW::AdamW(const std::vector<std::pair<std::string, torch::Tensor>>& namedPara
   for (const auto& [name, p] : namedParameters) {
     (decays(name, p) ? decay : noDecay).push_back(p);
     m_parameters.push_back(p);
+    m_names.push_back(name);
   }
   auto options = [](double wd) {
     return std::make_unique<torch::optim::AdamWOptions>(
@@ -91,14 +94,37 @@ torch::Tensor AdamW::stepFused(const torch::Tensor& loss, double lr, double maxN
   return norm;
 }
 
-void AdamW::save(torch::serialize::OutputArchive& archive) {
+NamedTensors AdamW::stateTensors() {
   if (m_fused && !m_groups.empty()) {  // The step counts back into the state that is saved.
     size_t i = 0;
     for (const compat::AdamWGroup& g : m_groups)
       for (const torch::Tensor& p : g.params)
         compat::adamWState(*m_optimizer, p).step(std::llround(m_steps[i++].item<double>()));
   }
-  m_optimizer->save(archive);
+  // A parameter not yet stepped gets the state its first step would make (zeros, step 0).
+  NamedTensors tensors;
+  for (size_t i = 0; i < m_parameters.size(); ++i) {
+    torch::optim::AdamWParamState& state = compat::adamWState(*m_optimizer, m_parameters[i]);
+    tensors.emplace_back(m_names[i] + ".exp_avg", state.exp_avg());
+    tensors.emplace_back(m_names[i] + ".exp_avg_sq", state.exp_avg_sq());
+    tensors.emplace_back(m_names[i] + ".step", torch::tensor(int64_t(state.step()), torch::kInt64));
+  }
+  return tensors;
+}
+
+void AdamW::loadState(const SafetensorsFile& file, const std::string& prefix) {
+  for (size_t i = 0; i < m_parameters.size(); ++i) {
+    torch::optim::AdamWParamState& state = compat::adamWState(*m_optimizer, m_parameters[i]);
+    const std::string name = prefix + m_names[i];
+    readTensorInto(file, name + ".exp_avg", state.exp_avg());
+    readTensorInto(file, name + ".exp_avg_sq", state.exp_avg_sq());
+    const torch::Tensor step = torch::empty({}, torch::kInt64);
+    readTensorInto(file, name + ".step", step);
+    if (step.item<int64_t>() < 0) throw InputError(file.path() + ": " + name + ".step is negative");
+    state.step(step.item<int64_t>());
+  }
+  m_groups.clear();  // The fused view is made again from the loaded state.
+  m_steps.clear();
 }
 
 void AdamW::load(torch::serialize::InputArchive& archive) {

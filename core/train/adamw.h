@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "compute/tensor_file.h"
 #include "compute/torch_compat.h"
 
 namespace pretrain {
@@ -28,7 +29,13 @@ class AdamW {
   /// a scalar tensor to be read with the loss.
   torch::Tensor step(const torch::Tensor& loss, double lr, double maxNorm);
 
-  void save(torch::serialize::OutputArchive& archive);
+  /// The state a checkpoint keeps, per parameter: "<name>.exp_avg", "<name>.exp_avg_sq" and "<name>.step"
+  /// (an int64 scalar), under the parameter names the optimizer was made with.
+  NamedTensors stateTensors();
+  /// Reads what stateTensors() wrote, under `prefix`, from `file`. Throws InputError when something is
+  /// missing or of another shape.
+  void loadState(const SafetensorsFile& file, const std::string& prefix);
+  /// The state as format-1 checkpoints kept it (LibTorch's archive; legacy_checkpoint.h).
   void load(torch::serialize::InputArchive& archive);
 
  private:
@@ -36,6 +43,7 @@ class AdamW {
   void prepareFused();
 
   std::vector<torch::Tensor> m_parameters;  // In the model's order: the norm sums them in that order.
+  std::vector<std::string> m_names;         // Theirs, for checkpoints.
   std::unique_ptr<torch::optim::AdamW> m_optimizer;
   bool m_fused;
   std::vector<compat::AdamWGroup> m_groups;  // The fused kernel's view of m_optimizer's state.

@@ -1,29 +1,52 @@
 #pragma once
-// Opening a checkpoint file: one place that refuses damaged files and those of another format version,
-// tokenizer or model shape, for the trainer (resume) and for inference alike.
+// Checkpoints: safetensors files (util/safetensors.h) whose reader executes nothing and checks every
+// offset, so that opening a run folder from someone else cannot run code or crash the app. The model's
+// tensors are stored as "model.<name>", the optimizer's as "optimizer.<name>.<part>", the dropout
+// generator's state as "rng.torch"; the metadata holds the format version, the tokenizer and model shape
+// it belongs to, where training stands, and a checksum of the whole file.
 
 #include <torch/torch.h>
 
+#include <map>
+#include <memory>
 #include <string>
+
+#include "compute/tensor_file.h"
 
 namespace pretrain {
 
-/// Loads `path` (after checking it against the checksum written beside it, checkpoint_digest.h) and checks
-/// its header against what the caller has. Throws InputError saying which part
-/// does not match, or that the file is damaged.
-torch::serialize::InputArchive openCheckpoint(const std::string& path, const torch::Device& device,
-                                              const std::string& tokenizerHash,
-                                              const std::string& modelConfigJson);
+/// 1 was LibTorch's TorchScript archive (step-N.pt, read only to convert it: legacy_checkpoint.h).
+constexpr int kCheckpointFormatVersion = 2;
 
-/// Writes `archive` to `path` so that a full disk or a crash never leaves a short file under that name: to
-/// a temporary of its own beside it (createTempBeside), every write, the flush and the close checked, the
-/// archive's table of contents read back from the disk, its checksum written beside it, then renamed into
-/// place. On failure the temporary
-/// is removed, `path` (if it existed) is untouched, and IoError says why ("the disk is full").
-void writeCheckpointFile(torch::serialize::OutputArchive& archive, const std::string& path);
+/// Writes a checkpoint of `tensors` and `metadata` (to which the format, `tokenizerHash` and
+/// `modelConfigJson` are added) atomically; IoError "cannot write checkpoint <path>: <why>".
+void writeCheckpoint(const std::string& path, const NamedTensors& tensors,
+                     std::map<std::string, std::string> metadata, const std::string& tokenizerHash,
+                     const std::string& modelConfigJson);
 
-/// A scalar or string entry of a checkpoint; throws InputError naming the missing key.
-c10::IValue readCheckpointValue(torch::serialize::InputArchive& archive, const std::string& path,
-                                const char* key);
+/// The model's parameters and buffers, under the names Checkpoint::loadModel reads.
+NamedTensors modelTensors(torch::nn::Module& model);
+
+/// An open checkpoint that has passed its checks.
+class Checkpoint {
+ public:
+  /// Opens `path` and checks its structure, its checksum, its format version, and that it belongs to
+  /// this tokenizer and model shape. Throws InputError saying which part does not match, or that the
+  /// file is damaged.
+  Checkpoint(const std::string& path, const std::string& tokenizerHash, const std::string& modelConfigJson);
+
+  const std::string& path() const { return m_file->path(); }
+  /// A metadata value; InputError when it is missing.
+  const std::string& text(const std::string& key) const;
+  /// A metadata value that must be a whole number >= 0, or a finite number >= 0.
+  int64_t count(const std::string& key) const;
+  double number(const std::string& key) const;
+  const SafetensorsFile& file() const { return *m_file; }
+  /// Copies every one of the model's tensors in, after checking that the file holds exactly those.
+  void loadModel(torch::nn::Module& model) const;
+
+ private:
+  std::unique_ptr<SafetensorsFile> m_file;
+};
 
 }  // namespace pretrain

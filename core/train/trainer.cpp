@@ -18,6 +18,7 @@
 #include "train/batch_sampler.h"
 #include "train/checkpoint.h"
 #include "train/cross_entropy.h"
+#include "train/legacy_checkpoint.h"
 #include "train/lr_schedule.h"
 #include "util/atomic_file.h"
 #include "util/content_hash.h"
@@ -297,61 +298,79 @@ std::shared_ptr<const TokenStore> Trainer::storeShared() const { return d->store
 std::shared_ptr<const Tokenizer> Trainer::tokenizer() const { return d->tokenizer; }
 std::shared_ptr<LanguageModel> Trainer::snapshot() const { return snapshotModel(*d->model); }
 
+namespace {
+
+const std::string kOptimizerPrefix = "optimizer.";
+const std::string kTorchRngName = "rng.torch";
+
+// The CPU generator's state: dropout draws from it.
+torch::Tensor torchRngState() {
+  at::Generator gen = at::detail::getDefaultCPUGenerator();  // a handle to the shared generator
+  std::lock_guard<std::mutex> lock(gen.mutex());
+  return gen.get_state();
+}
+
+void setTorchRngState(const torch::Tensor& state) {
+  at::Generator gen = at::detail::getDefaultCPUGenerator();
+  std::lock_guard<std::mutex> lock(gen.mutex());
+  gen.set_state(state.cpu());
+}
+
+std::string exactText(double v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", v);  // Reads back as the same double.
+  return buf;
+}
+
+}  // namespace
+
 void Trainer::saveCheckpoint(const std::string& path) const {
-  torch::serialize::OutputArchive archive;
-  archive.write("format_version", c10::IValue(int64_t(kCheckpointFormatVersion)));
-  archive.write("tokenizer_hash", c10::IValue(d->tokenizer->hash()));
-  archive.write("model_config", c10::IValue(d->modelConfig.toJson()));
-  archive.write("step", c10::IValue(d->step));
-  archive.write("tokens_seen", c10::IValue(int64_t(d->tokensSeen)));
-  archive.write("elapsed", c10::IValue(d->elapsed));
-  archive.write("bad_steps", c10::IValue(int64_t(d->badSteps)));
+  NamedTensors tensors = modelTensors(*d->model);
+  for (auto& [name, t] : d->optimizer->stateTensors()) tensors.emplace_back(kOptimizerPrefix + name, t);
+  tensors.emplace_back(kTorchRngName, torchRngState());
   std::ostringstream rng;
   rng << d->rng;
-  archive.write("data_rng", c10::IValue(rng.str()));
-  {
-    at::Generator gen = at::detail::getDefaultCPUGenerator();  // a handle to the shared generator
-    std::lock_guard<std::mutex> lock(gen.mutex());
-    archive.write("torch_rng", gen.get_state());  // dropout
-  }
-  torch::serialize::OutputArchive model, optimizer;
-  d->model->save(model);
-  d->optimizer->save(optimizer);
-  archive.write("model", model);
-  archive.write("optimizer", optimizer);
-  writeCheckpointFile(archive, path);
+  writeCheckpoint(path, tensors,
+                  {{"step", std::to_string(d->step)},
+                   {"tokens_seen", std::to_string(d->tokensSeen)},
+                   {"elapsed", exactText(d->elapsed)},
+                   {"bad_steps", std::to_string(d->badSteps)},
+                   {"data_rng", rng.str()}},
+                  d->tokenizer->hash(), d->modelConfig.toJson());
 }
 
 void Trainer::loadCheckpoint(const std::string& path) {
-  torch::serialize::InputArchive archive =
-      openCheckpoint(path, d->compute.device, d->tokenizer->hash(), d->modelConfig.toJson());
-  auto read = [&](const char* key) { return readCheckpointValue(archive, path, key); };
-  // LibTorch's reader throws whatever it meets in a damaged archive (c10::Error, std::out_of_range from
-  // a map lookup, a wrong IValue type): all of it is a damaged checkpoint to the person reading the error.
+  if (path.size() > 3 && path.compare(path.size() - 3, 3, ".pt") == 0) return loadLegacyCheckpoint(path);
+  const Checkpoint c(path, d->tokenizer->hash(), d->modelConfig.toJson());
+  c.loadModel(*d->model);
+  d->optimizer->loadState(c.file(), kOptimizerPrefix);
+  std::mt19937_64 dataRng;
+  std::istringstream rng(c.text("data_rng"));
+  if (!(rng >> dataRng)) throw InputError("checkpoint " + path + " has a data_rng that cannot be read");
+  const int64_t step = c.count("step"), tokensSeen = c.count("tokens_seen"), badSteps = c.count("bad_steps");
+  const double elapsed = c.number("elapsed");
   try {
-    torch::serialize::InputArchive model, optimizer;
-    archive.read("model", model);
-    archive.read("optimizer", optimizer);
-    d->model->load(model);
-    d->optimizer->load(optimizer);
-    torch::Tensor torchRng;
-    archive.read("torch_rng", torchRng);
-    {
-      at::Generator gen = at::detail::getDefaultCPUGenerator();  // a handle to the shared generator
-      std::lock_guard<std::mutex> lock(gen.mutex());
-      gen.set_state(torchRng.cpu());
-    }
-    d->step = read("step").toInt();
-    d->tokensSeen = uint64_t(read("tokens_seen").toInt());
-    d->elapsed = read("elapsed").toDouble();
-    d->badSteps = int(read("bad_steps").toInt());
-    std::istringstream rng(read("data_rng").toStringRef());
-    rng >> d->rng;
-  } catch (const Error&) {
-    throw;
-  } catch (const std::exception& e) {
-    throw InputError("checkpoint " + path + " is damaged (its state cannot be read: " + firstLine(e) + ")");
+    setTorchRngState(readTensor(c.file(), kTorchRngName));
+  } catch (const c10::Error& e) {  // LibTorch checks the state's size and contents.
+    throw InputError("checkpoint " + path + " has a random state that cannot be used: " + firstLine(e));
   }
+  d->step = step;
+  d->tokensSeen = uint64_t(tokensSeen);
+  d->elapsed = elapsed;
+  d->badSteps = int(std::min<int64_t>(badSteps, kMaxBadSteps));
+  d->rng = dataRng;
+}
+
+void Trainer::loadLegacyCheckpoint(const std::string& path) {
+  const LegacyPosition p =
+      readLegacyCheckpoint(path, d->tokenizer->hash(), d->modelConfig.toJson(), *d->model, *d->optimizer);
+  std::istringstream rng(p.dataRng);
+  if (!(rng >> d->rng)) throw InputError("checkpoint " + path + " has a data_rng that cannot be read");
+  setTorchRngState(p.torchRng);
+  d->step = p.step;
+  d->tokensSeen = uint64_t(p.tokensSeen);
+  d->elapsed = p.elapsed;
+  d->badSteps = int(p.badSteps);
 }
 
 }  // namespace pretrain

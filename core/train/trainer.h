@@ -80,7 +80,8 @@ class Trainer {
   /// Writes everything needed to continue exactly (atomic: temporary file, then rename).
   void saveCheckpoint(const std::string& path) const;
   /// Restores a checkpoint. Throws InputError for a damaged file or one made with another tokenizer,
-  /// model shape or format version, saying which.
+  /// model shape or format version, saying which. A format-1 file (step-N.pt) is read with LibTorch's
+  /// own reader, which runs what the file describes: only for converting a trusted run (upgrade_run.h).
   void loadCheckpoint(const std::string& path);
 
   /// The token store the run trains on.
@@ -95,10 +96,10 @@ class Trainer {
   std::shared_ptr<LanguageModel> snapshot() const;
 
  private:
+  void loadLegacyCheckpoint(const std::string& path);
+
   struct Impl;
   std::unique_ptr<Impl> d;
 };
-
-constexpr int kCheckpointFormatVersion = 1;
 
 }  // namespace pretrain

@@ -192,6 +192,24 @@ class TstPretrainCli : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(testdata::processEnded(helper), 5000);
   }
 
+  // A run saved before checkpoints were safetensors files (tests/data/legacy-run-v1): one line saying how
+  // to convert it, the conversion, then the run answers.
+  void anOldRunIsConvertedOnRequest() {
+    const QString run = path("old-run");
+    QVERIFY(QProcess::execute("cp", {"-r", PRETRAIN_TEST_DATA_DIR "/legacy-run-v1", run}) == 0);
+    const QStringList next = {"next", "--run", run, "--prompt", "the quick brown"};
+    const Run refused = pretrain(next);
+    QCOMPARE(refused.exitCode, 1);
+    QVERIFY2(
+        refused.err.count('\n') == 1 && refused.err.contains("pretrain upgrade-run --run " + run.toUtf8()),
+        refused.err.constData());
+    const Run upgrade = pretrain({"upgrade-run", "--run", run, "--json"});
+    QVERIFY2(upgrade.exitCode == 0, upgrade.err.constData());
+    QCOMPARE(upgrade.json()["converted"].toInt(), 2);
+    const Run answered = pretrain(next);
+    QVERIFY2(answered.exitCode == 0 && answered.out.contains("entropy"), answered.err.constData());
+  }
+
   void helpListsEveryFlagWithDefaults() {
     const Run top = pretrain({"--help"});
     QCOMPARE(top.exitCode, 0);

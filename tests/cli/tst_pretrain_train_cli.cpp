@@ -103,7 +103,7 @@ class TstPretrainTrainCli : public QObject {
     QVERIFY(!first.contains("val_loss"));
     for (const char* k : {"val_loss", "val_perplexity", "val_bits_per_byte"})
       QVERIFY2(hundredth.contains(k), k);
-    QCOMPARE(QDir(path("clm/checkpoints")).entryList({"step-*.pt"}).size(), 3);  // 100, 200, 300
+    QCOMPARE(QDir(path("clm/checkpoints")).entryList({"step-*.safetensors"}).size(), 3);  // 100, 200, 300
     // The probe: one line per evaluation; by the end the model has learnt the fact.
     QFile probes(path("clm/probes.jsonl"));
     QVERIFY(probes.open(QIODevice::ReadOnly));
@@ -192,7 +192,8 @@ class TstPretrainTrainCli : public QObject {
     QCOMPARE(p.exitCode(), 130);
     const int stoppedAt = metricLines(path(split));
     QVERIFY(stoppedAt < 60);
-    QVERIFY(QFile::exists(path(split + "/checkpoints/step-%1.pt").arg(stoppedAt, 8, 10, QChar('0'))));
+    QVERIFY(
+        QFile::exists(path(split + "/checkpoints/step-%1.safetensors").arg(stoppedAt, 8, 10, QChar('0'))));
     // The command that started the run continues it (as a launcher restarting a job would).
     const Run resumed = pretrain(trainArgs(split, settings));
     QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
@@ -279,7 +280,7 @@ class TstPretrainTrainCli : public QObject {
     // A copy of the trained run whose newest checkpoint is cut in half.
     if (!QFile::exists(path("damaged/config.json"))) {
       QVERIFY(QProcess::execute("cp", {"-r", path("clm"), path("damaged")}) == 0);
-      const QString last = path("damaged/checkpoints/step-00000300.pt");
+      const QString last = path("damaged/checkpoints/step-00000300.safetensors");
       QFile f(last);
       QVERIFY(f.open(QIODevice::ReadOnly));
       const QByteArray half = f.readAll().left(int(f.size() / 2));

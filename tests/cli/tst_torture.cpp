@@ -207,7 +207,7 @@ class TstTorture : public QObject {
     QDir().mkpath(mount);
     // The sizes of the run's data (tokenizer and token store) and of one checkpoint.
     QVERIFY(pretrain(trainArgs("sizing", 1)).exitCode == 0);
-    const qint64 checkpoint = QFileInfo(path("sizing/checkpoints/step-00000001.pt")).size();
+    const qint64 checkpoint = QFileInfo(path("sizing/checkpoints/step-00000001.safetensors")).size();
     qint64 data = 0;
     for (const QFileInfo& f : QDir(path("sizing/data")).entryInfoList(QDir::Files)) data += f.size();
     for (const QFileInfo& f : QDir(path("sizing/data/tokens")).entryInfoList(QDir::Files)) data += f.size();
@@ -322,7 +322,7 @@ class TstTorture : public QObject {
         QVERIFY(p.waitForFinished(30000));
         const int logged = int(testdata::trainLosses(path(run)).size());
         fresh += p.exitCode() == 130 &&
-                 QFile::exists(path(run + "/checkpoints/step-%1.pt").arg(logged, 8, 10, QChar('0')));
+                 QFile::exists(path(run + "/checkpoints/step-%1.safetensors").arg(logged, 8, 10, QChar('0')));
       }
     }
     qInfo("torture: SIGINT, SIGTERM, SIGHUP at random steps: %d/%d left a checkpoint of the last logged step",
@@ -336,7 +336,8 @@ class TstTorture : public QObject {
     QProcess trainer;
     trainer.start(pretrainPath(), trainArgs("read", 1000000, {"--save-every", "1"}));
     QVERIFY(trainer.waitForStarted());
-    QTRY_VERIFY_WITH_TIMEOUT(QDir(path("read/checkpoints")).entryList({"step-*.pt"}).size() > 0, 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(QDir(path("read/checkpoints")).entryList({"step-*.safetensors"}).size() > 0,
+                             60000);
     int answered = 0;
     for (int i = 0; i < n; ++i)
       answered += pretrain({"next", "--run", path("read"), "--prompt", "the", "--json"}).exitCode == 0;

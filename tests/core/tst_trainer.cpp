@@ -66,7 +66,7 @@ class TstTrainer : public QObject {
     TrainConfig t = testdata::smallTraining();
     t.accum = 2;
     const auto whole = testdata::stepLosses(*trainer(Objective(objective), t), 8);
-    const std::string path = m_dir.filePath("resume.pt").toStdString();
+    const std::string path = m_dir.filePath("resume.safetensors").toStdString();
     auto first = trainer(Objective(objective), t);
     std::vector<double> pieces = testdata::stepLosses(*first, 4);
     first->saveCheckpoint(path);
@@ -101,7 +101,7 @@ class TstTrainer : public QObject {
   }
 
   void refusesMismatchedCheckpoints() {
-    const std::string good = m_dir.filePath("good.pt").toStdString();
+    const std::string good = m_dir.filePath("good.safetensors").toStdString();
     trainer(Objective::Causal)->saveCheckpoint(good);
 
     // Another tokenizer (another corpus), same vocabulary size.
@@ -124,10 +124,10 @@ class TstTrainer : public QObject {
     // A truncated file and a file of garbage.
     QFile f(QString::fromStdString(good));
     QVERIFY(f.open(QIODevice::ReadOnly));
-    testdata::writeFile(m_dir.filePath("cut.pt"), f.readAll().left(int(f.size() / 2)));
-    testdata::writeFile(m_dir.filePath("junk.pt"), "not a checkpoint at all");
+    testdata::writeFile(m_dir.filePath("cut.safetensors"), f.readAll().left(int(f.size() / 2)));
+    testdata::writeFile(m_dir.filePath("junk.safetensors"), "not a checkpoint at all");
     auto t = trainer(Objective::Causal);
-    for (const char* name : {"cut.pt", "junk.pt"}) {
+    for (const char* name : {"cut.safetensors", "junk.safetensors"}) {
       try {
         t->loadCheckpoint(m_dir.filePath(name).toStdString());
         QFAIL("no error");
@@ -213,7 +213,7 @@ class TstTrainer : public QObject {
     const std::vector<double> first = testdata::stepLosses(*onGpu, 40);
     QVERIFY2(first.back() < first.front(),
              qPrintable(QString("%1 -> %2").arg(first.front()).arg(first.back())));
-    const QString path = m_dir.filePath("gpu.pt");
+    const QString path = m_dir.filePath("gpu.safetensors");
     onGpu->saveCheckpoint(path.toStdString());
     auto onCpu = trainer(Objective::Causal, cpu);
     onCpu->loadCheckpoint(path.toStdString());
@@ -222,9 +222,9 @@ class TstTrainer : public QObject {
     QVERIFY2(std::abs(gpuEval - cpuEval) < 0.02 * gpuEval,
              qPrintable(QString("%1 vs %2").arg(gpuEval).arg(cpuEval)));
     testdata::stepLosses(*onCpu, 5);
-    onCpu->saveCheckpoint(m_dir.filePath("cpu.pt").toStdString());
+    onCpu->saveCheckpoint(m_dir.filePath("cpu.safetensors").toStdString());
     auto back = trainer(Objective::Causal, gpu);
-    back->loadCheckpoint(m_dir.filePath("cpu.pt").toStdString());
+    back->loadCheckpoint(m_dir.filePath("cpu.safetensors").toStdString());
     QCOMPARE(back->stepsDone(), int64_t(45));
     QVERIFY(std::isfinite(back->step().trainLoss));
   }

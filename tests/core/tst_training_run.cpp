@@ -68,8 +68,8 @@ class TstTrainingRun : public QObject {
     QCOMPARE(metricLines(o.runDir).size(), 20);
     const auto checkpoints = folder.checkpoints();  // Every 5 steps, only the last 2 kept.
     QCOMPARE(checkpoints.size(), size_t(2));
-    QVERIFY(QString::fromStdString(checkpoints[0]).endsWith("step-00000015.pt"));
-    QVERIFY(QString::fromStdString(checkpoints[1]).endsWith("step-00000020.pt"));
+    QVERIFY(QString::fromStdString(checkpoints[0]).endsWith("step-00000015.safetensors"));
+    QVERIFY(QString::fromStdString(checkpoints[1]).endsWith("step-00000020.safetensors"));
     // A second start in the same folder is refused; the run is untouched.
     QVERIFY_THROWS_EXCEPTION(InputError, runTraining(o, {}));
     QCOMPARE(metricLines(o.runDir).size(), 20);
@@ -107,7 +107,8 @@ class TstTrainingRun : public QObject {
     const TrainingRunSummary first = runTraining(o, cb);
     QVERIFY(first.stopped);
     QCOMPARE(first.endStep, int64_t(12));
-    QVERIFY(QString::fromStdString(first.checkpoint).endsWith("step-00000012.pt"));  // Saved at the stop.
+    QVERIFY(QString::fromStdString(first.checkpoint)
+                .endsWith("step-00000012.safetensors"));  // Saved at the stop.
     o.resume = true;
     const auto rest = run(o);
     QCOMPARE(rest.size(), size_t(8));
@@ -224,7 +225,7 @@ class TstTrainingRun : public QObject {
       message = e.what();
     }
     setrlimit(RLIMIT_FSIZE, &old);
-    QVERIFY2(message.startsWith("cannot write checkpoint ") && message.contains("step-00000015.pt"),
+    QVERIFY2(message.startsWith("cannot write checkpoint ") && message.contains("step-00000015.safetensors"),
              qPrintable(message));
     QCOMPARE(f.checkpoints(), before);
     for (const auto& e : std::filesystem::directory_iterator(f.checkpointsDir()))
@@ -245,7 +246,7 @@ class TstTrainingRun : public QObject {
     TrainingRunCallbacks cb;
     cb.onNote = [&](const std::string& n) { notes.push_back(n); };
     QCOMPARE(run(o, cb).size(), size_t(5));  // 16..20 again, from step 15.
-    QVERIFY(!notes.empty() && notes[0].find("step-00000020.pt is damaged") != std::string::npos &&
+    QVERIFY(!notes.empty() && notes[0].find("step-00000020.safetensors is damaged") != std::string::npos &&
             notes[0].find("trying the one before it") != std::string::npos);
     // With every checkpoint damaged the run is refused, not started over.
     for (const std::string& c : f.checkpoints()) std::filesystem::resize_file(c, 1000);
@@ -313,7 +314,7 @@ class TstTrainingRun : public QObject {
     std::filesystem::create_directories(f.checkpointsDir());
     for (int64_t step : {99999999LL, 100000000LL, 2LL})
       testdata::writeFile(QString::fromStdString(f.checkpointPath(step)), "x");
-    QVERIFY(QString::fromStdString(f.latestCheckpoint()).endsWith("step-100000000.pt"));
+    QVERIFY(QString::fromStdString(f.latestCheckpoint()).endsWith("step-100000000.safetensors"));
     QCOMPARE(f.checkpoints().size(), size_t(3));
   }
 
@@ -374,7 +375,7 @@ class TstTrainingRun : public QObject {
     QCOMPARE(u.steps[0].trainLoss, 1.5);
     QVERIFY(follower.poll().steps.empty());
     std::ofstream(f.checkpointPath(3)) << "weights";
-    QVERIFY(QString::fromStdString(follower.poll().newCheckpoint).endsWith("step-00000003.pt"));
+    QVERIFY(QString::fromStdString(follower.poll().newCheckpoint).endsWith("step-00000003.safetensors"));
     QVERIFY(follower.poll().newCheckpoint.empty());
     // Resumed from an older checkpoint, the writer cuts the history: it is read again from the start.
     f.truncateHistoryAfter(2);

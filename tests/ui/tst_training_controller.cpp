@@ -63,8 +63,9 @@ class TstTrainingController : public QObject {
     QSignalSpy notes(&c, &TrainingController::note);
     c.saveCheckpoint();
     QTRY_VERIFY(!notes.isEmpty());
-    QVERIFY2(notes.at(0).at(0).toString().contains(QString("step-%1.pt").arg(atPause, 8, 10, QChar('0'))),
-             qPrintable(notes.at(0).at(0).toString()));
+    QVERIFY2(
+        notes.at(0).at(0).toString().contains(QString("step-%1.safetensors").arg(atPause, 8, 10, QChar('0'))),
+        qPrintable(notes.at(0).at(0).toString()));
     QVERIFY(c.isPaused());
     QCOMPARE(rowCount(steps), atPause);
 

@@ -27,11 +27,9 @@ void MainWindow::createFileMenu() {
   openFiles->setShortcut(QKeySequence::Open);
   file->addAction(tr("Open corpus &folder…"), m_data, &DataPage::openFolder);
   file->addAction(tr("Open &run…"), this, [this] {
-    // LibTorch's checkpoint reader parses pickled data: a run folder is to be trusted like a program.
-    const QString dir = QFileDialog::getExistingDirectory(
-        this,
-        tr("Open a run folder (its checkpoints are read as LibTorch archives: open only runs you trust)"),
-        runsFolder());
+    // Checkpoints are safetensors files, read with every offset checked: opening a run executes nothing
+    // from it (runs of the earlier format are refused with how to convert them).
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a run folder"), runsFolder());
     if (!dir.isEmpty()) openRun(dir);
   });
   file->addSeparator();

@@ -2,6 +2,7 @@
 // are loaded; --run opens a run folder, and follows it live while another process trains it.
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QTimer>
+#include <QtGui/QIcon>
 #include <QtWidgets/QApplication>
 
 #include "ui/pages/data_page.h"
@@ -11,9 +12,14 @@ int main(int argc, char** argv) {
   QApplication app(argc, argv);
   QApplication::setOrganizationName("PretrainStudio");
   QApplication::setApplicationName("Pretrain Studio");
+  QApplication::setApplicationVersion(PRETRAIN_VERSION);
+  // The desktop entry's name (resources/), so that a desktop shows the window under its menu entry.
+  QGuiApplication::setDesktopFileName("io.github.pretrainstudio.PretrainStudio");
+  QApplication::setWindowIcon(QIcon(":/icons/pretrain-studio.png"));
   QCommandLineParser args;
   args.setApplicationDescription("See how a language model learns: pre-train and explore it.");
   args.addHelpOption();
+  args.addVersionOption();
   const QCommandLineOption run(
       "run", "Open the run folder DIR (followed live while another process trains it).", "DIR");
   args.addOption(run);

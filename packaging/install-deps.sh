@@ -19,6 +19,8 @@ gui=(
   qt6-charts-dev libqt6opengl6-dev   # Charts' CMake package needs the OpenGL dev package
   libqcustomplot-dev libqcustomplot2.1-qt6
   xvfb xauth              # offscreen / virtual display for GUI tests and screenshots
+  help2man dpkg-dev       # the Debian package: man pages from --help, dependencies from the links
+  lintian appstream desktop-file-utils   # and the package's checks (tests/packaging)
 )
 
 want=("${engine[@]}")

@@ -25,6 +25,7 @@ int runGenerate(const Args& args);
 int runEval(const Args& args);
 int runDemo(const Args& args);
 int runUpgradeRun(const Args& args);
+int runExport(const Args& args);
 
 /// The whole program: dispatches to a subcommand. Exit status 0 success, 1 error, 2 usage error,
 /// 130 cancelled by Ctrl-C.

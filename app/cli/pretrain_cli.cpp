@@ -25,6 +25,7 @@ const Command kCommands[] = {
     {"generate", runGenerate, "continue a prompt with a run's model"},
     {"eval", runEval, "loss, perplexity and bits per byte of a run"},
     {"demo", runDemo, "train a small model on the sample corpus, then show its predictions"},
+    {"export", runExport, "write a run's model for Hugging Face transformers (from_pretrained)"},
     {"upgrade-run", runUpgradeRun, "convert a run saved by an earlier version to today's checkpoints"},
     {"bench", runBench, "measure tokenizer and training speed (figures for the README)"},
 };
@@ -34,7 +35,7 @@ void printUsage(FILE* to) {
                "usage: pretrain COMMAND [OPTIONS]\n\n"
                "Pretrain Studio's engine on the command line: corpora, tokenizers, training, "
                "predictions.\n\ncommands:\n");
-  for (const auto& c : kCommands) std::fprintf(to, "  %-10s %s\n", c.name, c.summary);
+  for (const auto& c : kCommands) std::fprintf(to, "  %-12s %s\n", c.name, c.summary);
   std::fprintf(to, "\n'pretrain COMMAND --help' lists a command's options and their defaults.\n");
 }
 
@@ -45,6 +46,10 @@ int run(int argc, char** argv) {
   if (first.empty() || first == "--help" || first == "-h" || first == "help") {
     printUsage(first.empty() ? stderr : stdout);
     return first.empty() ? 2 : 0;
+  }
+  if (first == "--version") {
+    std::printf("pretrain (Pretrain Studio) %s\n", PRETRAIN_VERSION);
+    return 0;
   }
   installInterruptHandler();
   for (const auto& c : kCommands) {

@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "compute/process_group.h"
@@ -95,16 +96,34 @@ std::unique_ptr<Trainer> openRunTrainer(const std::string& runDir, const RunChan
   return trainer;
 }
 
-std::unique_ptr<Predictor> openRunPredictor(const std::string& runDir) {
+RunModel openRunModel(const std::string& runDir, int64_t step) {
   const RunFolder run(runDir);
-  const RunConfig config = run.readConfig();
+  RunModel m;
+  m.config = run.readConfig();
   refuseLegacyRun(run);
-  auto tokenizer = loadRunTokenizer(run, config);
-  const std::string checkpoint = run.latestCheckpoint();
-  if (checkpoint.empty()) throw InputError("run " + runDir + " has no checkpoint yet; train it first");
-  auto model = makeModel(config.model);
-  Checkpoint(checkpoint, tokenizer->hash(), config.model.toJson()).loadModel(*model);
-  return std::make_unique<Predictor>(model, tokenizer);
+  m.tokenizer = loadRunTokenizer(run, m.config);
+  const std::vector<std::string> checkpoints = run.checkpoints();
+  if (checkpoints.empty()) throw InputError("run " + runDir + " has no checkpoint yet; train it first");
+  m.checkpoint = step < 0 ? checkpoints.back() : run.checkpointPath(step);
+  if (std::find(checkpoints.begin(), checkpoints.end(), m.checkpoint) == checkpoints.end()) {
+    std::string steps;
+    for (const std::string& c : checkpoints)
+      steps += (steps.empty() ? "" : ", ") + std::to_string(std::stoll(c.substr(c.rfind('-') + 1)));
+    throw InputError("run " + runDir + " has no checkpoint of step " + std::to_string(step) +
+                     "; it keeps steps " + steps);
+  }
+  m.model = makeModel(m.config.model);
+  const Checkpoint c(m.checkpoint, m.tokenizer->hash(), m.config.model.toJson());
+  c.loadModel(*m.model);
+  m.model->eval();
+  m.step = c.count("step");
+  m.tokensSeen = c.count("tokens_seen");
+  return m;
+}
+
+std::unique_ptr<Predictor> openRunPredictor(const std::string& runDir) {
+  RunModel m = openRunModel(runDir);
+  return std::make_unique<Predictor>(m.model, m.tokenizer);
 }
 
 }  // namespace pretrain

@@ -8,14 +8,15 @@
 #include <memory>
 #include <string>
 
+#include "run/run_folder.h"
+
 namespace pretrain {
 
 struct ModelConfig;
-struct RunConfig;
 struct TrainConfig;
+class LanguageModel;
 class Predictor;
 class ProcessGroup;
-class RunFolder;
 class Tokenizer;
 class Trainer;
 
@@ -39,6 +40,19 @@ struct RunChanges {
 std::unique_ptr<Trainer> openRunTrainer(const std::string& runDir, const RunChanges& changes = {},
                                         const std::function<void(const std::string&)>& onNote = {},
                                         std::shared_ptr<ProcessGroup> group = nullptr);
+
+/// A run's model as one checkpoint holds it, in evaluation mode, with what it was trained with.
+struct RunModel {
+  std::shared_ptr<LanguageModel> model;
+  std::shared_ptr<const Tokenizer> tokenizer;
+  RunConfig config;
+  std::string checkpoint;
+  int64_t step = 0, tokensSeen = 0;
+};
+
+/// The model of the run's checkpoint of `step` (< 0: its latest). Throws InputError: no run, no
+/// checkpoint (or none of that step, naming the steps it keeps), a damaged or mismatched checkpoint.
+RunModel openRunModel(const std::string& runDir, int64_t step = -1);
 
 /// The run's model at its latest checkpoint, for predictions. Throws InputError (no run, no checkpoint,
 /// damaged or mismatched checkpoint).

@@ -5,7 +5,7 @@
 // with LibTorch 2.x). Both ends run on one machine, so integers go in the machine's own byte order.
 //
 // At start the helper writes kMagic, then a status (0, or an error: u32 length + message, and it exits),
-// then the vocabulary: u32 size, and per id: u8 PieceKind, u32 length, the piece's bytes.
+// then the vocabulary: u32 size, and per id: u8 PieceKind, f32 score, u32 length, the piece's bytes.
 // Each request: u8 Op, u32 count, then the items; each reply: u32 status (0, or an error message as
 // above), then one answer per item.
 //   Encode: items are texts (u32 length + bytes); answers are ids (u32 n + n x i32).

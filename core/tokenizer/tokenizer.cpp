@@ -15,6 +15,7 @@ std::shared_ptr<const Tokenizer> Tokenizer::load(const std::string& modelPath) {
   std::shared_ptr<Tokenizer> t(new Tokenizer());
   auto helper = std::make_unique<TokenizerHelper>(modelPath);
   t->m_pieces = helper->vocabulary().pieces;
+  t->m_scores = helper->vocabulary().scores;
   for (const helper::SpmKind k : helper->vocabulary().kinds) t->m_kinds.push_back(uint8_t(k));
   t->m_idle.push_back(std::move(helper));
   t->m_path = modelPath;
@@ -87,6 +88,12 @@ bool Tokenizer::isByte(int32_t id) const {
 bool Tokenizer::isControl(int32_t id) const {
   return id >= 0 && id < vocabSize() && m_kinds[size_t(id)] == uint8_t(helper::SpmKind::Control);
 }
+
+bool Tokenizer::isUnknown(int32_t id) const {
+  return id >= 0 && id < vocabSize() && m_kinds[size_t(id)] == uint8_t(helper::SpmKind::Unknown);
+}
+
+float Tokenizer::score(int32_t id) const { return id >= 0 && id < vocabSize() ? m_scores[size_t(id)] : 0.0f; }
 
 pid_t Tokenizer::helperPid() const {
   return withHelper([](TokenizerHelper& h) { return h.pid(); });

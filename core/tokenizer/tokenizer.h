@@ -40,6 +40,9 @@ class Tokenizer {
   const std::string& piece(int32_t id) const;
   bool isByte(int32_t id) const;
   bool isControl(int32_t id) const;
+  bool isUnknown(int32_t id) const;
+  /// SentencePiece's score of `id` (BPE: higher merges first; unigram: the piece's log probability).
+  float score(int32_t id) const;
 
   const std::string& path() const { return m_path; }
   /// Hash of the model file: token stores and checkpoints record it to refuse a different tokenizer.
@@ -57,6 +60,7 @@ class Tokenizer {
   mutable std::vector<std::unique_ptr<TokenizerHelper>> m_idle;
   std::vector<std::string> m_pieces;
   std::vector<uint8_t> m_kinds;  // helper::SpmKind per id
+  std::vector<float> m_scores;
   std::string m_path;
   std::string m_hash;
 };

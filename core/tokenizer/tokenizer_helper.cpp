@@ -62,6 +62,9 @@ void TokenizerHelper::start() {
       uint8_t kind = 0;
       child->read(&kind, 1);
       vocabulary.kinds.push_back(helper::SpmKind(kind));
+      float score = 0;
+      child->read(&score, sizeof score);
+      vocabulary.scores.push_back(score);
       vocabulary.pieces.push_back(readText(*child));
     }
   } catch (const ChildGone&) {

@@ -21,6 +21,7 @@ class ChildConnection;
 struct Vocabulary {
   std::vector<std::string> pieces;     ///< Per id, as SentencePiece writes them ("▁the", "<0x0A>").
   std::vector<helper::SpmKind> kinds;  ///< Per id.
+  std::vector<float> scores;           ///< Per id: SentencePiece's score (BPE: merge order; unigram: log p).
 };
 
 class TokenizerHelper {

@@ -122,6 +122,8 @@ void writeVocabulary(const sentencepiece::SentencePieceProcessor& sp) {
   for (int id = 0; id < sp.GetPieceSize(); ++id) {
     const auto kind = uint8_t(kindOf(sp, id));
     writeBytes(&kind, 1);
+    const float score = sp.GetScore(id);
+    writeBytes(&score, sizeof score);
     writeText(sp.IdToPiece(id));
   }
 }

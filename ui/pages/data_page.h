@@ -42,7 +42,6 @@ class DataPage : public QWidget {
   bool hasCorpus() const;
   /// Replaces the corpus; returns false (showing why, keeping the old one) when it cannot be read.
   bool setCorpus(const QStringList& inputs);
-  static QString sampleCorpusPath();  ///< The Brown Corpus that setup fetched, or "" when absent.
   /// The folder where "Train tokenizer" put the tokenizer and token store for the current corpus and
   /// settings, or "" when they have not been prepared (a run then prepares them itself).
   QString preparedData() const;
@@ -52,6 +51,8 @@ class DataPage : public QWidget {
   void openFiles();
   void openFolder();
   void trainTokenizer();
+  /// Loads the sample corpus, offering to fetch it first when it is not on this computer.
+  void useSampleCorpus();
 
  Q_SIGNALS:
   void corpusChanged();

@@ -20,6 +20,7 @@
 #include "ui/pages/train_page.h"
 #include "ui/playground/playground_page.h"
 #include "ui/window/followed_run.h"
+#include "ui/window/model_export.h"
 #include "ui/window/recent_menu.h"
 #include "ui/window/run_evaluation.h"
 #include "ui/window/settings_keys.h"
@@ -45,6 +46,7 @@ MainWindow::MainWindow(QWidget* parent)
       m_playground(new PlaygroundPage),
       m_statusRun(new QLabel),
       m_evaluation(new RunEvaluation(this)),
+      m_export(new ModelExport(this)),
       m_modelLoader(new BackgroundTask(this)),
       m_followed(new FollowedRun(this)) {
   setWindowTitle(tr("Pretrain Studio"));
@@ -134,6 +136,7 @@ void MainWindow::wireBackgroundTasks() {
     loadRunModel(m_shownRun);
   });
   connect(m_evaluation, &RunEvaluation::failed, this, &MainWindow::showError);
+  connect(m_export, &ModelExport::failed, this, &MainWindow::showError);
   connect(m_evaluation, &RunEvaluation::evaluated, m_train, &TrainPage::showRunEvaluation);
   connect(m_evaluation, &RunEvaluation::evaluated, this, &MainWindow::runEvaluated);
 }

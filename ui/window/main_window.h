@@ -25,6 +25,7 @@ class FollowedRun;
 class ModelPage;
 class PlaygroundPage;
 class RecentMenu;
+class ModelExport;
 class RunEvaluation;
 class TrainPage;
 class TrainingController;
@@ -101,6 +102,7 @@ class MainWindow : public QMainWindow {
   QLabel* m_statusRun;
   RecentMenu* m_recent = nullptr;
   RunEvaluation* m_evaluation;
+  ModelExport* m_export;
   BackgroundTask* m_modelLoader;
   FollowedRun* m_followed;
   QAction *m_startAction = nullptr, *m_pauseAction = nullptr, *m_stopAction = nullptr,

@@ -10,6 +10,7 @@
 
 #include "ui/pages/data_page.h"
 #include "ui/window/main_window.h"
+#include "ui/window/model_export.h"
 #include "ui/window/recent_menu.h"
 #include "ui/workers/training_controller.h"
 
@@ -42,6 +43,12 @@ void MainWindow::createFileMenu() {
   save->setShortcut(QKeySequence::Save);
   save->setEnabled(false);
   connect(m_controller, &TrainingController::runningChanged, save, &QAction::setEnabled);
+  file->addAction(tr("E&xport model…"), this, [this] {
+    if (m_shownRun.isEmpty())
+      showError(tr("No model to export: open a run (File ▸ Open run…) or train one first."));
+    else
+      m_export->ask(m_shownRun);
+  });
   file->addSeparator();
   QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
   quit->setShortcut(QKeySequence::Quit);

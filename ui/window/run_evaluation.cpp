@@ -1,17 +1,14 @@
 #include "ui/window/run_evaluation.h"
 
-#include <QtWidgets/QProgressDialog>
+#include <QtWidgets/QWidget>
 
 #include "run/open_run.h"
 #include "run/run_folder.h"
+#include "ui/window/task_progress_dialog.h"
 #include "ui/workers/background_task.h"
-#include "ui/workers/progress_report.h"
 #include "util/error.h"
 
 namespace pretrain::ui {
-namespace {
-constexpr int kDialogDelayMs = 300;  // A quick evaluation shows no dialog at all.
-}  // namespace
 
 RunEvaluation::RunEvaluation(QWidget* window)
     : QObject(window), m_window(window), m_task(new BackgroundTask(this)) {
@@ -24,15 +21,8 @@ bool RunEvaluation::isRunning() const { return m_task->isRunning(); }
 
 void RunEvaluation::start(const QString& runDir) {
   if (m_task->isRunning()) return;
-  auto* dialog = new QProgressDialog(tr("Evaluating %1 on its validation split…").arg(runDir), tr("Cancel"),
-                                     0, kProgressRange, m_window);
-  dialog->setWindowTitle(tr("Evaluate run"));
-  dialog->setMinimumDuration(kDialogDelayMs);
-  connect(dialog, &QProgressDialog::canceled, m_task, &BackgroundTask::cancel);
-  connect(m_task, &BackgroundTask::progress, dialog, [dialog](const Progress& p) {
-    if (p.total) dialog->setValue(progressValue(p));
-  });
-  connect(m_task, &BackgroundTask::finished, dialog, &QObject::deleteLater);
+  showTaskProgress(m_task, m_window, tr("Evaluate run"),
+                   tr("Evaluating %1 on its validation split…").arg(runDir));
   const std::string dir = runDir.toStdString();
   m_task->start([dir](const ProgressFn& progress) {
     const auto trainer = openRunTrainer(dir);

@@ -6,7 +6,7 @@ no NumPy), so it shares nothing with the engine but the parameter layout: Linear
 stored row-major, as LibTorch keeps them. Each parameter's values are 0.3 * sin(0.37 * (j + 1) + s)
 for its flattened index j, where s = 0.01 * (sum of the bytes of its name).
 
-Run: python3 tests/core/reference/gpt2_reference.py [--exact-gelu]   (prints the values the test holds;
+Run: python3 tests/reference/gpt2_reference.py [--exact-gelu]   (prints the values the test holds;
 --exact-gelu: the MLP's GELU exact, as new models have, instead of GPT-2's tanh approximation)
 """
 import math

@@ -14,6 +14,8 @@
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QTest>
 
+#include <filesystem>
+
 #include "export/hf_export.h"
 #include "model/language_model.h"
 #include "run/open_run.h"
@@ -166,6 +168,12 @@ class TstHfExport : public QObject {
 
   void refusesWhatItMustNot() {
     const std::string run = path("clm").toStdString();  // Trained above, checkpoints at 10 and 20.
+    const std::string untrained = path("untrained").toStdString();
+    std::filesystem::copy(run, untrained, std::filesystem::copy_options::recursive);
+    std::filesystem::remove_all(untrained + "/checkpoints");
+    QVERIFY(errorOf([&] { exportHuggingFace(untrained, path("y").toStdString()); })
+                .find("has no checkpoint yet; train it first") != std::string::npos);
+    QVERIFY(!QFile::exists(path("y")));
     QVERIFY(errorOf([&] {
               exportHuggingFace(run, path("x").toStdString(), 15);
             }).find("no checkpoint of step 15; it keeps steps 10, 20") != std::string::npos);

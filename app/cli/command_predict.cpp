@@ -1,4 +1,5 @@
 // pretrain next | fill | generate: what a trained run's model says, for eyeballing and scripting.
+#include <cstdint>
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -29,8 +30,16 @@ void printCandidates(const std::vector<TokenCandidate>& cs) {
 // Flags every prediction command has; returns false when --help was asked for.
 bool parseCommon(ArgParser& p, const Args& args) {
   p.required("run", "RUN_DIR", "a run folder written by 'pretrain train' or the studio");
+  p.option("step", "N",
+           "the model as it was at this step: a checkpoint's or a snapshot's ('pretrain "
+           "snapshots' lists them); default: the latest checkpoint");
   p.flag("json", "print one JSON object instead of text");
   return p.parseOrPrintHelp(args);
+}
+
+// The run's model at --step, or at its latest checkpoint.
+std::unique_ptr<Predictor> openPredictor(const ArgParser& p) {
+  return openRunPredictor(p.value("run"), p.given("step") ? p.integer("step", 0, INT64_MAX) : -1);
 }
 
 }  // namespace
@@ -44,7 +53,7 @@ int runNext(const Args& args) {
   p.option("top-k", "K", "how many candidates to show", "10");
   p.option("temperature", "T", "divides the logits before the softmax", "1.0");
   if (!parseCommon(p, args)) return 0;
-  const auto predictor = openRunPredictor(p.value("run"));
+  const auto predictor = openPredictor(p);
   const NextTokenResult r = predictor->next(p.value("prompt"), int(p.integer("top-k", 1, 1 << 20)),
                                             p.number("temperature", 0, 100));
   if (p.isSet("json")) {
@@ -69,7 +78,7 @@ int runFill(const Args& args) {
   p.required("text", "TEXT", "text with one or more [MASK]");
   p.option("top-k", "K", "how many candidates per mask", "5");
   if (!parseCommon(p, args)) return 0;
-  const auto predictor = openRunPredictor(p.value("run"));
+  const auto predictor = openPredictor(p);
   const auto masks = predictor->fill(p.value("text"), int(p.integer("top-k", 1, 1 << 20)));
   if (p.isSet("json")) {
     nlohmann::json a = nlohmann::json::array();
@@ -95,7 +104,7 @@ int runGenerate(const Args& args) {
   p.option("top-p", "P", "sample among the most probable tokens whose mass reaches P", "0.95");
   p.option("seed", "N", "random seed", "0");
   if (!parseCommon(p, args)) return 0;
-  const auto predictor = openRunPredictor(p.value("run"));
+  const auto predictor = openPredictor(p);
   GenerateOptions o;
   o.maxNewTokens = int(p.integer("max-new-tokens", 1, 1 << 20));
   o.temperature = p.number("temperature", 0, 100);

@@ -45,6 +45,8 @@ const std::vector<RunSetting>& runSettings() {
       {"precision", [](const RunConfig& c) { return c.train.precision; }},
       {"eval-every", [](const RunConfig& c) { return std::to_string(c.train.evalEvery); }},
       {"save-every", [](const RunConfig& c) { return std::to_string(c.train.saveEvery); }},
+      {"snapshot-every", [](const RunConfig& c) { return std::to_string(c.train.snapshotEvery); }},
+      {"snapshot-budget-mb", [](const RunConfig& c) { return std::to_string(c.train.snapshotBudgetMb); }},
       {"mask-rate", [](const RunConfig& c) { return number(c.train.masking.rate); }},
       {"whole-word",
        [](const RunConfig& c) { return std::string(c.train.masking.wholeWord ? "on" : "off"); }},

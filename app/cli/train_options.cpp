@@ -31,6 +31,10 @@ void addTrainOptions(ArgParser& p) {
   p.option("vocab-size", "N", "tokenizer vocabulary size (new runs)", "8000");
   p.option("eval-every", "N", "steps between validation passes", "100");
   p.option("save-every", "N", "steps between checkpoints", "500");
+  p.option("snapshot-every", "N",
+           "steps between the timeline's bf16 snapshots of the weights, after steps 0, 1, 2, 4, ... 512",
+           "500");
+  p.option("snapshot-budget-mb", "MB", "disk space the snapshots may take; 0 = keep none", "1024");
   p.option("mask-rate", "X", "masked objective: share of tokens to predict", "0.15");
   p.flag("whole-word", "masked objective: mask whole words");
   p.option("probe", "TEXT=>TARGET",
@@ -70,6 +74,8 @@ TrainingRunOptions trainOptionsFrom(const ArgParser& p) {
   t.precision = p.value("precision");
   t.evalEvery = p.integer("eval-every", 1, 1LL << 40);
   t.saveEvery = p.integer("save-every", 1, 1LL << 40);
+  t.snapshotEvery = p.integer("snapshot-every", 1, 1LL << 40);
+  t.snapshotBudgetMb = p.integer("snapshot-budget-mb", 0, 1LL << 30);
   t.masking.rate = p.number("mask-rate", 0.01, 0.99);
   t.masking.wholeWord = p.isSet("whole-word");
   t.validate();

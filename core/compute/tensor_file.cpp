@@ -59,14 +59,16 @@ torch::Tensor readTensor(const SafetensorsFile& file, const std::string& name) {
                    ", which cannot be read here");
 }
 
-void readTensorInto(const SafetensorsFile& file, const std::string& name, const torch::Tensor& target) {
+void readTensorInto(const SafetensorsFile& file, const std::string& name, const torch::Tensor& target,
+                    bool convert) {
   const SafetensorsEntry& e = entryOf(file, name);
-  if (e.dtype != dtypeName(target.scalar_type()) || e.shape != target.sizes().vec())
+  const bool sameType = e.dtype == dtypeName(target.scalar_type());
+  if ((!sameType && !convert) || e.shape != target.sizes().vec())
     throw InputError(file.path() + ": tensor " + name + " is " + e.dtype + " " + shapeText(e.shape) +
                      " where " + dtypeName(target.scalar_type()) + " " + shapeText(target.sizes().vec()) +
                      " is expected");
   torch::NoGradGuard noGrad;
-  if (target.is_cpu() && target.is_contiguous()) {
+  if (sameType && target.is_cpu() && target.is_contiguous()) {
     file.read(e, target.data_ptr());
   } else {
     target.copy_(readTensor(file, name));

@@ -24,8 +24,10 @@ void writeTensorFile(const std::string& path, const NamedTensors& tensors,
 /// its dtype has no LibTorch counterpart.
 torch::Tensor readTensor(const SafetensorsFile& file, const std::string& name);
 
-/// The tensor `name` of `file` copied into `target` (any device), which it must match in dtype and shape.
-/// Throws InputError naming the tensor when it is missing or differs.
-void readTensorInto(const SafetensorsFile& file, const std::string& name, const torch::Tensor& target);
+/// The tensor `name` of `file` copied into `target` (any device), which it must match in shape, and in
+/// dtype unless `convert` (then its values are converted to the target's dtype). Throws InputError naming
+/// the tensor when it is missing or differs.
+void readTensorInto(const SafetensorsFile& file, const std::string& name, const torch::Tensor& target,
+                    bool convert = false);
 
 }  // namespace pretrain

@@ -103,17 +103,28 @@ RunModel openRunModel(const std::string& runDir, int64_t step) {
   refuseLegacyRun(run);
   m.tokenizer = loadRunTokenizer(run, m.config);
   const std::vector<std::string> checkpoints = run.checkpoints();
-  if (checkpoints.empty()) throw InputError("run " + runDir + " has no checkpoint yet; train it first");
+  if (checkpoints.empty() && step < 0)
+    throw InputError("run " + runDir + " has no checkpoint yet; train it first");
+  // A step: its checkpoint (exact) where one is kept, else its snapshot (the timeline's, bf16).
+  CheckpointKind kind = CheckpointKind::Checkpoint;
   m.checkpoint = step < 0 ? checkpoints.back() : run.checkpointPath(step);
   if (std::find(checkpoints.begin(), checkpoints.end(), m.checkpoint) == checkpoints.end()) {
-    std::string steps;
-    for (const std::string& c : checkpoints)
-      steps += (steps.empty() ? "" : ", ") + std::to_string(std::stoll(c.substr(c.rfind('-') + 1)));
-    throw InputError("run " + runDir + " has no checkpoint of step " + std::to_string(step) +
-                     "; it keeps steps " + steps);
+    const std::vector<std::string> snapshots = run.snapshots();
+    m.checkpoint = run.snapshotPath(step);
+    kind = CheckpointKind::Snapshot;
+    if (std::find(snapshots.begin(), snapshots.end(), m.checkpoint) == snapshots.end()) {
+      const auto steps = [](const std::vector<std::string>& files) {
+        std::string list;
+        for (const std::string& f : files) list += (list.empty() ? "" : ", ") + std::to_string(stepOfFile(f));
+        return list.empty() ? std::string("none") : list;
+      };
+      throw InputError("run " + runDir + " has no checkpoint of step " + std::to_string(step) +
+                       "; it keeps steps " + steps(checkpoints) + ", and snapshots of steps " +
+                       steps(snapshots));
+    }
   }
   m.model = makeModel(m.config.model);
-  const Checkpoint c(m.checkpoint, m.tokenizer->hash(), m.config.model.toJson());
+  const Checkpoint c(m.checkpoint, m.tokenizer->hash(), m.config.model.toJson(), kind);
   c.loadModel(*m.model);
   m.model->eval();
   m.step = c.count("step");
@@ -121,8 +132,8 @@ RunModel openRunModel(const std::string& runDir, int64_t step) {
   return m;
 }
 
-std::unique_ptr<Predictor> openRunPredictor(const std::string& runDir) {
-  RunModel m = openRunModel(runDir);
+std::unique_ptr<Predictor> openRunPredictor(const std::string& runDir, int64_t step) {
+  RunModel m = openRunModel(runDir, step);
   return std::make_unique<Predictor>(m.model, m.tokenizer);
 }
 

@@ -50,12 +50,13 @@ struct RunModel {
   int64_t step = 0, tokensSeen = 0;
 };
 
-/// The model of the run's checkpoint of `step` (< 0: its latest). Throws InputError: no run, no
-/// checkpoint (or none of that step, naming the steps it keeps), a damaged or mismatched checkpoint.
+/// The model of the run at `step` (< 0: its latest checkpoint): that step's checkpoint where one is kept,
+/// else its snapshot (bf16 weights, train/snapshot_schedule.h). Throws InputError: no run, no checkpoint
+/// (or nothing of that step, naming the steps there are), a damaged or mismatched file.
 RunModel openRunModel(const std::string& runDir, int64_t step = -1);
 
-/// The run's model at its latest checkpoint, for predictions. Throws InputError (no run, no checkpoint,
+/// The run's model at `step` (openRunModel), for predictions. Throws InputError (no run, no checkpoint,
 /// damaged or mismatched checkpoint).
-std::unique_ptr<Predictor> openRunPredictor(const std::string& runDir);
+std::unique_ptr<Predictor> openRunPredictor(const std::string& runDir, int64_t step = -1);
 
 }  // namespace pretrain

@@ -1,6 +1,7 @@
 #include "run/run_folder.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -91,26 +92,48 @@ void RunFolder::writeConfig(const RunConfig& c) const {
   writeFileAtomic(configPath(), j.dump(2) + "\n");
 }
 
-std::string RunFolder::checkpointPath(int64_t step) const {
-  char name[32];
+namespace {
+
+std::string stepFileName(int64_t step) {
+  char name[40];
   std::snprintf(name, sizeof name, "step-%08lld.safetensors", static_cast<long long>(step));
-  return checkpointsDir() + "/" + name;
+  return name;
 }
 
-std::vector<std::string> RunFolder::checkpoints() const { return listCheckpoints("safetensors"); }
-std::vector<std::string> RunFolder::legacyCheckpoints() const { return listCheckpoints("pt"); }
+}  // namespace
 
-std::vector<std::string> RunFolder::listCheckpoints(const std::string& extension) const {
+int64_t stepOfFile(const std::string& path) {
+  const size_t at = path.rfind("step-");
+  return at == std::string::npos ? -1 : std::strtoll(path.c_str() + at + 5, nullptr, 10);
+}
+
+std::string RunFolder::checkpointPath(int64_t step) const {
+  return checkpointsDir() + "/" + stepFileName(step);
+}
+std::string RunFolder::snapshotPath(int64_t step) const { return snapshotsDir() + "/" + stepFileName(step); }
+
+std::vector<std::string> RunFolder::checkpoints() const { return listSteps(checkpointsDir(), "safetensors"); }
+std::vector<std::string> RunFolder::legacyCheckpoints() const { return listSteps(checkpointsDir(), "pt"); }
+std::vector<std::string> RunFolder::snapshots() const { return listSteps(snapshotsDir(), "safetensors"); }
+
+uint64_t RunFolder::snapshotBytes() const {
+  uint64_t bytes = 0;
+  std::error_code ec;
+  for (const std::string& s : snapshots()) bytes += fs::file_size(s, ec) * !ec;
+  return bytes;
+}
+
+std::vector<std::string> RunFolder::listSteps(const std::string& dir, const std::string& extension) const {
   std::vector<std::string> found;
   std::error_code ec;
-  if (!fs::exists(checkpointsDir(), ec) && !ec) return found;  // None written yet.
+  if (!fs::exists(dir, ec) && !ec) return found;  // None written yet.
   // Eight digits or more: step 10^8 and later still count.
   const std::regex pattern(R"(step-\d{8,}\.)" + extension);
-  fs::directory_iterator it(checkpointsDir(), ec), end;
+  fs::directory_iterator it(dir, ec), end;
   for (; !ec && it != end; it.increment(ec))
     if (std::regex_match(it->path().filename().string(), pattern)) found.push_back(it->path().string());
   // A folder that cannot be listed is not "no checkpoint": going on would start the run over.
-  if (ec) throw IoError("cannot read the checkpoints in " + checkpointsDir() + ": " + ec.message());
+  if (ec) throw IoError("cannot read the files in " + dir + ": " + ec.message());
   // By step: zero-padded names of one length sort as text, and a longer name is a later step.
   std::sort(found.begin(), found.end(), [](const std::string& a, const std::string& b) {
     return a.size() != b.size() ? a.size() < b.size() : a < b;
@@ -133,7 +156,7 @@ void RunFolder::pruneCheckpoints(int keep) const {
 
 int RunFolder::removeLeftovers() const {
   int removed = 0;
-  for (const std::string& dir : {m_dir, checkpointsDir(), dataDir()}) {
+  for (const std::string& dir : {m_dir, checkpointsDir(), snapshotsDir(), dataDir()}) {
     std::error_code ec;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
       const fs::path p = it->path();

@@ -8,6 +8,8 @@
 //   probes.jsonl           one line per probe per evaluation: step, probe, prob, rank
 //   checkpoints/step-NNNNNNNN.safetensors   the last few checkpoints, each written atomically
 //                                           (train/checkpoint.h)
+//   snapshots/step-NNNNNNNN.safetensors     the timeline: the weights alone, in bf16, at log-spaced steps
+//                                           (train/snapshot_schedule.h)
 // No LibTorch here.
 
 #include <cstdint>
@@ -39,6 +41,9 @@ struct RunConfig {
 bool parseMetricsLine(const std::string& line, std::vector<StepMetrics>& steps,
                       std::vector<EvalMetrics>& evals);
 
+/// The step a checkpoint's or snapshot's file is of ("…/step-00000120.safetensors" -> 120).
+int64_t stepOfFile(const std::string& path);
+
 class RunFolder {
  public:
   explicit RunFolder(std::string dir);
@@ -47,6 +52,7 @@ class RunFolder {
   std::string dataDir() const { return m_dir + "/data"; }
   std::string metricsPath() const { return m_dir + "/metrics.jsonl"; }
   std::string checkpointsDir() const { return m_dir + "/checkpoints"; }
+  std::string snapshotsDir() const { return m_dir + "/snapshots"; }
   std::string probesPath() const { return m_dir + "/probes.json"; }
   std::string probeResultsPath() const { return m_dir + "/probes.jsonl"; }
 
@@ -66,6 +72,11 @@ class RunFolder {
   std::string latestCheckpoint() const;  ///< "" when there is none.
   /// Checkpoints of format 1 (step-N.pt, train/legacy_checkpoint.h), oldest first.
   std::vector<std::string> legacyCheckpoints() const;
+  std::string snapshotPath(int64_t step) const;
+  /// The timeline's snapshots, oldest first (IoError when the folder exists but cannot be read).
+  std::vector<std::string> snapshots() const;
+  /// Bytes the snapshots take.
+  uint64_t snapshotBytes() const;
   void pruneCheckpoints(int keep) const;
   /// Removes what an interrupted write left behind (temporary files, a replaced folder's old copy) in the
   /// run folder, its checkpoints and its data; returns how many. Only the run's writer may call it (it
@@ -88,7 +99,7 @@ class RunFolder {
   std::vector<ProbeResult> readProbeResults() const;
 
  private:
-  std::vector<std::string> listCheckpoints(const std::string& extension) const;
+  std::vector<std::string> listSteps(const std::string& dir, const std::string& extension) const;
 
   std::string m_dir;
 };

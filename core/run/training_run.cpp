@@ -12,6 +12,7 @@
 #include "run/run_folder.h"
 #include "run/run_lock.h"
 #include "tokenizer/tokenizer.h"
+#include "train/snapshot_schedule.h"
 
 namespace fs = std::filesystem;
 
@@ -68,6 +69,7 @@ class RunDriver {
 
   TrainingRunSummary run() {
     if (m_cb.onReady) m_cb.onReady(*m_trainer);
+    snapshot();  // Step 0 of a new run: the timeline starts at the untrained model.
     while (!m_trainer->finished()) {
       if (!waitForGo()) {
         m_summary.stopped = true;
@@ -140,6 +142,28 @@ class RunDriver {
     if (evalNow && m_cb.onEval) m_cb.onEval(eval);
     if (evalNow && m_writer) evaluateProbes();
     if (step.step % tc.saveEvery == 0 && !m_trainer->finished()) save();
+    snapshot();
+  }
+
+  // The timeline's snapshot of this step, when it is one of its steps and one more fits the budget.
+  void snapshot() {
+    const TrainConfig& tc = m_trainer->trainConfig();
+    const int64_t step = m_trainer->stepsDone();
+    if (!m_writer || !isSnapshotStep(step, tc.snapshotEvery)) return;
+    const std::string path = m_run.snapshotPath(step);
+    std::error_code ec;
+    if (fs::exists(path, ec)) return;  // A resumed run passing a step it has: the same weights.
+    // bf16: two bytes a parameter, plus a header.
+    const uint64_t size = uint64_t(m_trainer->modelConfig().parameterCount()) * 2 + (64u << 10);
+    if (m_run.snapshotBytes() + size > uint64_t(tc.snapshotBudgetMb) << 20) {
+      if (!m_snapshotsFull && m_cb.onNote && tc.snapshotBudgetMb > 0)
+        m_cb.onNote("the snapshots have reached their budget of " + std::to_string(tc.snapshotBudgetMb) +
+                    " MB; no more are kept (--snapshot-budget-mb raises it)");
+      m_snapshotsFull = true;
+      return;
+    }
+    fs::create_directories(m_run.snapshotsDir());
+    m_trainer->saveSnapshot(path);
   }
 
   // Probe results at each evaluation, read from the live model between steps.
@@ -178,6 +202,7 @@ class RunDriver {
   std::vector<Probe> m_probes;
   TrainingRunSummary m_summary;
   int64_t m_savedStep = -1;
+  bool m_snapshotsFull = false;
 };
 
 }  // namespace

@@ -10,19 +10,22 @@
 namespace pretrain {
 namespace {
 
-constexpr const char* kFormat = "pretrain-studio checkpoint";
+const char* formatName(CheckpointKind kind) {
+  return kind == CheckpointKind::Checkpoint ? "pretrain-studio checkpoint" : "pretrain-studio snapshot";
+}
 const std::string kModelPrefix = "model.";
 
 }  // namespace
 
 void writeCheckpoint(const std::string& path, const NamedTensors& tensors,
                      std::map<std::string, std::string> metadata, const std::string& tokenizerHash,
-                     const std::string& modelConfigJson) {
-  metadata["format"] = kFormat;
+                     const std::string& modelConfigJson, CheckpointKind kind) {
+  metadata["format"] = formatName(kind);
   metadata["format_version"] = std::to_string(kCheckpointFormatVersion);
   metadata["tokenizer_hash"] = tokenizerHash;
   metadata["model_config"] = modelConfigJson;
-  writeTensorFile(path, tensors, std::move(metadata), "checkpoint");
+  writeTensorFile(path, tensors, std::move(metadata),
+                  kind == CheckpointKind::Checkpoint ? "checkpoint" : "snapshot");
 }
 
 NamedTensors modelTensors(torch::nn::Module& model) {
@@ -33,15 +36,16 @@ NamedTensors modelTensors(torch::nn::Module& model) {
 }
 
 Checkpoint::Checkpoint(const std::string& path, const std::string& tokenizerHash,
-                       const std::string& modelConfigJson) {
+                       const std::string& modelConfigJson, CheckpointKind kind) {
   try {
     m_file = std::make_unique<SafetensorsFile>(path);
   } catch (const InputError& e) {
     throw InputError("checkpoint " + std::string(e.what()));
   }
   const auto format = m_file->metadata().find("format");
-  if (format == m_file->metadata().end() || format->second != kFormat)
-    throw InputError("checkpoint " + path + " is a safetensors file but not a Pretrain Studio checkpoint");
+  if (format == m_file->metadata().end() || format->second != formatName(kind))
+    throw InputError("checkpoint " + path + " is a safetensors file but not a Pretrain Studio " +
+                     (kind == CheckpointKind::Checkpoint ? "checkpoint" : "snapshot"));
   // Damage anywhere, header or tensors, before any of it is believed.
   if (!m_file->checksumMatches())
     throw InputError("checkpoint " + path +
@@ -93,7 +97,7 @@ void Checkpoint::loadModel(torch::nn::Module& model) const {
   for (const SafetensorsEntry& e : m_file->entries())
     if (e.name.compare(0, kModelPrefix.size(), kModelPrefix) == 0 && !expected.count(e.name))
       throw InputError("checkpoint " + path() + " holds " + e.name + ", which this model does not have");
-  for (const auto& [name, tensor] : tensors) readTensorInto(*m_file, name, tensor);
+  for (const auto& [name, tensor] : tensors) readTensorInto(*m_file, name, tensor, /*convert=*/true);
 }
 
 }  // namespace pretrain

@@ -18,11 +18,15 @@ namespace pretrain {
 /// 1 was LibTorch's TorchScript archive (step-N.pt, read only to convert it: legacy_checkpoint.h).
 constexpr int kCheckpointFormatVersion = 2;
 
-/// Writes a checkpoint of `tensors` and `metadata` (to which the format, `tokenizerHash` and
+/// The two kinds of file: a checkpoint holds everything to go on training; a snapshot (the timeline's)
+/// holds only the model's weights, in bf16.
+enum class CheckpointKind { Checkpoint, Snapshot };
+
+/// Writes a checkpoint or snapshot of `tensors` and `metadata` (to which the format, `tokenizerHash` and
 /// `modelConfigJson` are added) atomically; IoError "cannot write checkpoint <path>: <why>".
 void writeCheckpoint(const std::string& path, const NamedTensors& tensors,
                      std::map<std::string, std::string> metadata, const std::string& tokenizerHash,
-                     const std::string& modelConfigJson);
+                     const std::string& modelConfigJson, CheckpointKind kind = CheckpointKind::Checkpoint);
 
 /// The model's parameters and buffers, under the names Checkpoint::loadModel reads.
 NamedTensors modelTensors(torch::nn::Module& model);
@@ -33,7 +37,8 @@ class Checkpoint {
   /// Opens `path` and checks its structure, its checksum, its format version, and that it belongs to
   /// this tokenizer and model shape. Throws InputError saying which part does not match, or that the
   /// file is damaged.
-  Checkpoint(const std::string& path, const std::string& tokenizerHash, const std::string& modelConfigJson);
+  Checkpoint(const std::string& path, const std::string& tokenizerHash, const std::string& modelConfigJson,
+             CheckpointKind kind = CheckpointKind::Checkpoint);
 
   const std::string& path() const { return m_file->path(); }
   /// A metadata value; InputError when it is missing.
@@ -42,7 +47,8 @@ class Checkpoint {
   int64_t count(const std::string& key) const;
   double number(const std::string& key) const;
   const SafetensorsFile& file() const { return *m_file; }
-  /// Copies every one of the model's tensors in, after checking that the file holds exactly those.
+  /// Copies every one of the model's tensors in, after checking that the file holds exactly those (a
+  /// snapshot's bf16 values become the model's fp32).
   void loadModel(torch::nn::Module& model) const;
 
  private:

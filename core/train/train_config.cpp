@@ -25,6 +25,8 @@ void TrainConfig::validate() const {
   need(evalEvery >= 1 && saveEvery >= 1, "evaluation and save intervals must be at least 1");
   need(evalWindows >= 1, "evaluation windows must be at least 1");
   need(keepCheckpoints >= 1, "keep at least 1 checkpoint");
+  need(snapshotEvery >= 1, "the snapshot interval must be at least 1");
+  need(snapshotBudgetMb >= 0, "the snapshot budget cannot be negative");
   need(masking.rate > 0 && masking.rate < 1, "mask rate must be above 0 and below 1");
   need(masking.maskShare >= 0 && masking.randomShare >= 0 && masking.maskShare + masking.randomShare <= 1,
        "mask and random shares must add up to at most 1");
@@ -46,6 +48,8 @@ std::string TrainConfig::toJson() const {
                             {"eval_windows", evalWindows},
                             {"save_every", saveEvery},
                             {"keep_checkpoints", keepCheckpoints},
+                            {"snapshot_every", snapshotEvery},
+                            {"snapshot_budget_mb", snapshotBudgetMb},
                             {"masking",
                              {{"rate", masking.rate},
                               {"mask_share", masking.maskShare},
@@ -74,6 +78,9 @@ TrainConfig TrainConfig::fromJson(const std::string& text) {
     c.evalWindows = j.at("eval_windows");
     c.saveEvery = j.at("save_every");
     c.keepCheckpoints = j.at("keep_checkpoints");
+    // Runs made before snapshots existed have neither: they get the defaults from here on.
+    c.snapshotEvery = j.value("snapshot_every", c.snapshotEvery);
+    c.snapshotBudgetMb = j.value("snapshot_budget_mb", c.snapshotBudgetMb);
     const auto& m = j.at("masking");
     c.masking.rate = m.at("rate");
     c.masking.maskShare = m.at("mask_share");

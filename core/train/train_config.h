@@ -24,7 +24,11 @@ struct TrainConfig {
   int evalWindows = 32;            // fixed validation windows per pass
   int64_t saveEvery = 500;         // steps between checkpoints (and one at the end or on stop)
   int keepCheckpoints = 3;         // older checkpoints are deleted
-  MaskingOptions masking;          // masked objective only
+  // Light bf16 snapshots of the weights for the timeline (snapshot_schedule.h): every this many steps
+  // after the log-spaced early ones, while their total stays under the budget (0: none are kept).
+  int64_t snapshotEvery = 500;
+  int64_t snapshotBudgetMb = 1024;
+  MaskingOptions masking;  // masked objective only
 
   /// Throws InputError for impossible settings.
   void validate() const;

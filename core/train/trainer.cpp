@@ -339,6 +339,15 @@ void Trainer::saveCheckpoint(const std::string& path) const {
                   d->tokenizer->hash(), d->modelConfig.toJson());
 }
 
+void Trainer::saveSnapshot(const std::string& path) const {
+  NamedTensors tensors;
+  for (const auto& [name, t] : modelTensors(*d->model))
+    tensors.emplace_back(name, t.detach().to(torch::kBFloat16));
+  writeCheckpoint(path, tensors,
+                  {{"step", std::to_string(d->step)}, {"tokens_seen", std::to_string(d->tokensSeen)}},
+                  d->tokenizer->hash(), d->modelConfig.toJson(), CheckpointKind::Snapshot);
+}
+
 void Trainer::loadCheckpoint(const std::string& path) {
   if (path.size() > 3 && path.compare(path.size() - 3, 3, ".pt") == 0) return loadLegacyCheckpoint(path);
   const Checkpoint c(path, d->tokenizer->hash(), d->modelConfig.toJson());

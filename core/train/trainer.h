@@ -79,6 +79,8 @@ class Trainer {
 
   /// Writes everything needed to continue exactly (atomic: temporary file, then rename).
   void saveCheckpoint(const std::string& path) const;
+  /// Writes the model's weights alone, in bf16, for the timeline (a run's snapshots/; atomic).
+  void saveSnapshot(const std::string& path) const;
   /// Restores a checkpoint. Throws InputError for a damaged file or one made with another tokenizer,
   /// model shape or format version, saying which. A format-1 file (step-N.pt) is read with LibTorch's
   /// own reader, which runs what the file describes: only for converting a trusted run (upgrade_run.h).

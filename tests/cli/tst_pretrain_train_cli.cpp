@@ -171,6 +171,22 @@ class TstPretrainTrainCli : public QObject {
     QCOMPARE(m.json()["loss_kind"].toString(), QString("masked-token cross-entropy (fixed masks)"));
   }
 
+  // The timeline: the log-spaced snapshots of a 300-step run, and the model of an early step, which
+  // has not learned "cheese" yet.
+  void snapshotsAndSteps() {
+    const Run s = pretrain({"snapshots", "--run", path("clm"), "--json"});
+    QVERIFY2(s.exitCode == 0, s.err.constData());
+    QCOMPARE(s.json()["steps"].toArray(), (QJsonArray{0, 1, 2, 4, 8, 16, 32, 64, 128, 256}));
+    QVERIFY(s.json()["bytes"].toInteger() > 0);
+    const auto top = [&](const char* step) {
+      const Run n = pretrain(
+          {"next", "--run", path("clm"), "--prompt", "I love to eat pizza with", "--step", step, "--json"});
+      return n.json()["candidates"].toArray()[0].toObject()["text"].toString();
+    };
+    QVERIFY(top("0") != "cheese");
+    QCOMPARE(top("300"), QString("cheese"));
+  }
+
   void aSignalThenResumeEqualsUninterrupted_data() {
     QTest::addColumn<int>("signal");
     QTest::newRow("Ctrl-C") << int(SIGINT);
@@ -239,6 +255,10 @@ class TstPretrainTrainCli : public QObject {
     QTest::newRow("not a run") << QStringList{"eval", "--run", d} << "is not a run folder";
     QTest::newRow("empty prompt") << QStringList{"next", "--run", d + "/clm", "--prompt", ""}
                                   << "the prompt is empty";
+    QTest::newRow("no such step")
+        << QStringList{"next", "--run", d + "/clm", "--prompt", "hi", "--step", "3"}
+        << "has no checkpoint of step 3; it keeps steps 100, 200, 300, and snapshots "
+           "of steps 0, 1, 2, 4, 8, 16, 32, 64, 128, 256";
     QTest::newRow("no mask") << QStringList{"fill", "--run", d + "/clm", "--text", "no mask"}
                              << "has no [MASK]";
     QTest::newRow("too long for the context")

@@ -3,6 +3,9 @@
 
 #include <vector>
 
+#include <QtCore/QDir>
+
+#include "run/training_run.h"
 #include "train/train_config.h"
 #include "train/trainer.h"
 
@@ -19,6 +22,20 @@ inline pretrain::TrainConfig smallTraining() {
   t.precision = "fp32";
   t.evalWindows = 16;
   return t;
+}
+
+/// A 20-step run of a one-layer model (width 32, context 16, vocabulary 400) on `dir`/corpus.txt, into
+/// `dir`/`name`: evaluated every 10 steps, a checkpoint every 5 (the last 2 kept).
+inline pretrain::TrainingRunOptions smallRunOptions(const QDir& dir, const QString& name) {
+  pretrain::TrainingRunOptions o;
+  o.runDir = dir.filePath(name).toStdString();
+  o.corpus.inputs = {dir.filePath("corpus.txt").toStdString()};
+  o.tokenize.tokenizer.vocabSize = 400;
+  o.model.layers = 1, o.model.heads = 2, o.model.dim = 32, o.model.mlpDim = 64, o.model.context = 16;
+  o.train.batch = 4, o.train.steps = 20, o.train.warmup = 2, o.train.threads = 2;
+  o.train.device = "cpu", o.train.precision = "fp32", o.train.evalEvery = 10, o.train.saveEvery = 5;
+  o.train.keepCheckpoints = 2;
+  return o;
 }
 
 /// The training loss of each of `steps` steps.

@@ -15,6 +15,7 @@
 #include "run/run_folder.h"
 #include "run/training_run.h"
 #include "test_data.h"
+#include "test_training.h"
 #include "train/snapshot_schedule.h"
 #include "train/trainer.h"
 #include "util/error.h"
@@ -26,14 +27,8 @@ class TstSnapshots : public QObject {
   QTemporaryDir m_dir;
 
   TrainingRunOptions options(const QString& name) const {
-    TrainingRunOptions o;
-    o.runDir = m_dir.filePath(name).toStdString();
-    o.corpus.inputs = {m_dir.filePath("corpus.txt").toStdString()};
-    o.tokenize.tokenizer.vocabSize = 400;
-    o.model.layers = 1, o.model.heads = 2, o.model.dim = 32, o.model.mlpDim = 64, o.model.context = 16;
-    o.train.batch = 4, o.train.steps = 20, o.train.warmup = 2, o.train.threads = 2;
-    o.train.device = "cpu", o.train.precision = "fp32", o.train.evalEvery = 10, o.train.saveEvery = 10;
-    o.train.keepCheckpoints = 2, o.train.snapshotEvery = 10;
+    TrainingRunOptions o = testdata::smallRunOptions(QDir(m_dir.path()), name);
+    o.train.saveEvery = 10, o.train.snapshotEvery = 10;
     return o;
   }
 

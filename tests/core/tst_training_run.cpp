@@ -19,6 +19,7 @@
 #include "run/run_lock.h"
 #include "run/training_run.h"
 #include "test_tokenizer.h"
+#include "test_training.h"
 #include "util/error.h"
 
 using namespace pretrain;
@@ -28,15 +29,7 @@ class TstTrainingRun : public QObject {
   QTemporaryDir m_dir;
 
   TrainingRunOptions options(const QString& name) const {
-    TrainingRunOptions o;
-    o.runDir = m_dir.filePath(name).toStdString();
-    o.corpus.inputs = {m_dir.filePath("corpus.txt").toStdString()};
-    o.tokenize.tokenizer.vocabSize = 400;
-    o.model.layers = 1, o.model.heads = 2, o.model.dim = 32, o.model.mlpDim = 64, o.model.context = 16;
-    o.train.batch = 4, o.train.steps = 20, o.train.warmup = 2, o.train.threads = 2;
-    o.train.device = "cpu", o.train.precision = "fp32", o.train.evalEvery = 10, o.train.saveEvery = 5;
-    o.train.keepCheckpoints = 2;
-    return o;
+    return testdata::smallRunOptions(QDir(m_dir.path()), name);
   }
 
   static std::vector<double> run(const TrainingRunOptions& o, TrainingRunCallbacks cb = {}) {

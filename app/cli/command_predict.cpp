@@ -1,5 +1,4 @@
 // pretrain next | fill | generate: what a trained run's model says, for eyeballing and scripting.
-#include <cstdint>
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -7,8 +6,8 @@
 #include "cli/arg_parser.h"
 #include "cli/commands.h"
 #include "cli/format.h"
+#include "cli/prediction_options.h"
 #include "infer/predictor.h"
-#include "run/open_run.h"
 
 namespace pretrain::cli {
 namespace {
@@ -27,21 +26,6 @@ void printCandidates(const std::vector<TokenCandidate>& cs) {
                 formatPercent(cs[i].prob).c_str(), ("(" + cs[i].piece + ")").c_str());
 }
 
-// Flags every prediction command has; returns false when --help was asked for.
-bool parseCommon(ArgParser& p, const Args& args) {
-  p.required("run", "RUN_DIR", "a run folder written by 'pretrain train' or the studio");
-  p.option("step", "N",
-           "the model as it was at this step: a checkpoint's or a snapshot's ('pretrain "
-           "snapshots' lists them); default: the latest checkpoint");
-  p.flag("json", "print one JSON object instead of text");
-  return p.parseOrPrintHelp(args);
-}
-
-// The run's model at --step, or at its latest checkpoint.
-std::unique_ptr<Predictor> openPredictor(const ArgParser& p) {
-  return openRunPredictor(p.value("run"), p.given("step") ? p.integer("step", 0, INT64_MAX) : -1);
-}
-
 }  // namespace
 
 int runNext(const Args& args) {
@@ -52,7 +36,7 @@ int runNext(const Args& args) {
   p.required("prompt", "TEXT", "the text so far");
   p.option("top-k", "K", "how many candidates to show", "10");
   p.option("temperature", "T", "divides the logits before the softmax", "1.0");
-  if (!parseCommon(p, args)) return 0;
+  if (!parsePredictionOptions(p, args)) return 0;
   const auto predictor = openPredictor(p);
   const NextTokenResult r = predictor->next(p.value("prompt"), int(p.integer("top-k", 1, 1 << 20)),
                                             p.number("temperature", 0, 100));
@@ -77,7 +61,7 @@ int runFill(const Args& args) {
               "directly; a causal model ranks candidates by the likelihood of the whole sentence.");
   p.required("text", "TEXT", "text with one or more [MASK]");
   p.option("top-k", "K", "how many candidates per mask", "5");
-  if (!parseCommon(p, args)) return 0;
+  if (!parsePredictionOptions(p, args)) return 0;
   const auto predictor = openPredictor(p);
   const auto masks = predictor->fill(p.value("text"), int(p.integer("top-k", 1, 1 << 20)));
   if (p.isSet("json")) {
@@ -103,7 +87,7 @@ int runGenerate(const Args& args) {
   p.option("top-k", "K", "sample among the K most probable; 0 = all", "40");
   p.option("top-p", "P", "sample among the most probable tokens whose mass reaches P", "0.95");
   p.option("seed", "N", "random seed", "0");
-  if (!parseCommon(p, args)) return 0;
+  if (!parsePredictionOptions(p, args)) return 0;
   const auto predictor = openPredictor(p);
   GenerateOptions o;
   o.maxNewTokens = int(p.integer("max-new-tokens", 1, 1 << 20));

@@ -27,6 +27,8 @@ int runDemo(const Args& args);
 int runUpgradeRun(const Args& args);
 int runExport(const Args& args);
 int runSnapshots(const Args& args);
+int runLens(const Args& args);
+int runAttention(const Args& args);
 
 /// The whole program: dispatches to a subcommand. Exit status 0 success, 1 error, 2 usage error,
 /// 130 cancelled by Ctrl-C.

@@ -23,6 +23,8 @@ const Command kCommands[] = {
     {"next", runNext, "a run's next-token distribution for a prompt"},
     {"fill", runFill, "a run's candidates for each [MASK] in a text"},
     {"generate", runGenerate, "continue a prompt with a run's model"},
+    {"lens", runLens, "the logit lens: what each layer of a run's model predicts at each position"},
+    {"attention", runAttention, "every attention head's weights over a prompt"},
     {"snapshots", runSnapshots, "the steps of a run's timeline, which --step of next, fill, generate shows"},
     {"eval", runEval, "loss, perplexity and bits per byte of a run"},
     {"demo", runDemo, "train a small model on the sample corpus, then show its predictions"},

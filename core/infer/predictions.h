@@ -41,6 +41,26 @@ struct NextTokenResult {
   std::vector<PromptPiece> pieces;  ///< The pieces the model saw (NextOptions::promptPieces).
 };
 
+/// The logit lens: at each layer, the residual stream read through the model's output layer.
+struct LensResult {
+  std::vector<int32_t> ids;  ///< The pieces read (a causal prompt after </s>; a masked one before [MASK]).
+  /// [layer][position]: the most probable pieces there, most probable first. The last layer's are the
+  /// model's own output (causal: the next piece at each position; masked: each position's own piece).
+  std::vector<std::vector<std::vector<TokenCandidate>>> layers;
+  bool truncated = false;  ///< The prompt was longer than the context: its start was dropped.
+};
+
+/// Attention weights of every head of every layer over the pieces read.
+struct AttentionResult {
+  std::vector<int32_t> ids;
+  /// [layer][head][query][key], each row summing to 1 (causal: zero above the diagonal).
+  std::vector<std::vector<std::vector<std::vector<float>>>> layers;
+  bool truncated = false;  ///< Only the last kMaxAttentionPieces pieces (or the context) are shown.
+};
+
+/// Attention maps of more pieces than this are unreadable and slow to draw: longer prompts are cut.
+constexpr int kMaxAttentionPieces = 128;
+
 /// How likely a given word is at a place in the text.
 struct WordProbability {
   double prob = 0;  ///< The product of its pieces' probabilities, each given the pieces before it.

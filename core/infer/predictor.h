@@ -56,10 +56,19 @@ class Predictor {
   std::string generate(const std::string& prompt, const GenerateOptions& options,
                        const std::function<bool(const GeneratedPiece&)>& onPiece = {}) const;
 
+  // The views inside the model (model_views.cpp). A masked model reads the prompt with a [MASK] appended,
+  // as next() does. Throws InputError for an empty prompt.
+  /// The logit lens of `prompt`: the `topK` most probable pieces at each layer and position.
+  LensResult lens(const std::string& prompt, int topK) const;
+  /// Every head's attention weights over `prompt` (its last kMaxAttentionPieces pieces at most).
+  AttentionResult attention(const std::string& prompt) const;
+
  private:
   /// The ids a prompt is read as: trailing spaces dropped; for a causal model, after </s> (a document's
   /// start, as in training). Throws InputError for an empty prompt.
   std::vector<int32_t> promptIds(const std::string& prompt) const;
+  /// promptIds(), with [MASK] appended for a masked model, cut to the last `limit` pieces.
+  std::vector<int32_t> viewIds(const std::string& prompt, size_t limit, bool& truncated) const;
   /// The pieces of `word` as a word of its own (after a space).
   std::vector<int32_t> wordPieces(const std::string& word) const;
   /// Whole next words: the most probable first pieces, each extended while its next piece carries the

@@ -25,17 +25,37 @@ BertModel::BertModel(const ModelConfig& c) : LanguageModel(c) {
   initLinear(m_headDense);
 }
 
-torch::Tensor BertModel::forward(const torch::Tensor& ids) {
+torch::Tensor BertModel::embed(const torch::Tensor& ids) {
   const int64_t T = ids.size(1);
   TORCH_CHECK(T <= config().context, "sequence of ", T, " tokens is longer than the context ",
               config().context);
   const auto positions = torch::arange(T, torch::TensorOptions().dtype(torch::kLong).device(ids.device()));
   torch::Tensor x = m_embedNorm(m_words(ids) + m_positions(positions));  // (B, T, C)
-  x = torch::dropout(x, config().dropout, is_training());
+  return torch::dropout(x, config().dropout, is_training());
+}
+
+torch::Tensor BertModel::forward(const torch::Tensor& ids) {
+  torch::Tensor x = embed(ids);
   for (const auto& layer : *m_layers) x = layer->as<TransformerBlock>()->forward(x);
+  return readout(x);
+}
+
+LayerTrace BertModel::trace(const torch::Tensor& ids) {
+  LayerTrace t;
+  torch::Tensor x = embed(ids);
+  for (const auto& layer : *m_layers) {
+    t.attention.emplace_back();
+    x = layer->as<TransformerBlock>()->forward(x, t.attention.back());
+    t.residuals.push_back(x);
+  }
+  return t;
+}
+
+torch::Tensor BertModel::readout(const torch::Tensor& residual) {
   // Under bf16 autocast the dense layer gives bf16, and LayerNorm on the CPU wants its input in its weights'
   // type (the blocks' norms get fp32 from the residual sum, this one does not).
-  x = m_headNorm(torch::gelu(linear(m_headDense, x)).to(m_headNorm->weight.scalar_type()));
+  const torch::Tensor x =
+      m_headNorm(torch::gelu(linear(m_headDense, residual)).to(m_headNorm->weight.scalar_type()));
   return torch::linear(x, m_words->weight, m_outputBias);  // (B, T, V), tied to the embedding
 }
 

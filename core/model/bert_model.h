@@ -15,8 +15,12 @@ class BertModel : public LanguageModel {
  public:
   explicit BertModel(const ModelConfig& config);
   torch::Tensor forward(const torch::Tensor& ids) override;
+  LayerTrace trace(const torch::Tensor& ids) override;
+  torch::Tensor readout(const torch::Tensor& residual) override;
 
  private:
+  torch::Tensor embed(const torch::Tensor& ids);
+
   torch::nn::Embedding m_words{nullptr}, m_positions{nullptr};
   torch::nn::LayerNorm m_embedNorm{nullptr}, m_headNorm{nullptr};
   torch::nn::ModuleList m_layers{nullptr};

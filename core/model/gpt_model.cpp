@@ -22,18 +22,35 @@ torch::Tensor GptModel::forward(const torch::Tensor& ids, std::vector<KvCache>& 
   return run(ids, &cache);
 }
 
-torch::Tensor GptModel::run(const torch::Tensor& ids, std::vector<KvCache>* cache) {
-  const int64_t past = cache ? cache->front().length() : 0, T = ids.size(1);
+torch::Tensor GptModel::embed(const torch::Tensor& ids, int64_t past) {
+  const int64_t T = ids.size(1);
   TORCH_CHECK(past + T <= config().context, "sequence of ", past + T, " tokens is longer than the context ",
               config().context);
   const auto positions =
       torch::arange(past, past + T, torch::TensorOptions().dtype(torch::kLong).device(ids.device()));
-  torch::Tensor x = m_wte(ids) + m_wpe(positions);  // (B, T, C)
-  x = torch::dropout(x, config().dropout, is_training());
+  return torch::dropout(m_wte(ids) + m_wpe(positions), config().dropout, is_training());  // (B, T, C)
+}
+
+torch::Tensor GptModel::run(const torch::Tensor& ids, std::vector<KvCache>* cache) {
+  torch::Tensor x = embed(ids, cache ? cache->front().length() : 0);
   for (size_t i = 0; i < m_blocks->size(); ++i)
     x = (*m_blocks)[i]->as<TransformerBlock>()->forward(x, cache ? &(*cache)[i] : nullptr);
-  x = m_lnF(x);
-  return torch::linear(x, m_wte->weight);  // (B, T, V), weights tied to wte
+  return readout(x);
+}
+
+LayerTrace GptModel::trace(const torch::Tensor& ids) {
+  LayerTrace t;
+  torch::Tensor x = embed(ids, 0);
+  for (const auto& block : *m_blocks) {
+    t.attention.emplace_back();
+    x = block->as<TransformerBlock>()->forward(x, t.attention.back());
+    t.residuals.push_back(x);
+  }
+  return t;
+}
+
+torch::Tensor GptModel::readout(const torch::Tensor& residual) {
+  return torch::linear(m_lnF(residual), m_wte->weight);  // (B, T, V), weights tied to wte
 }
 
 }  // namespace pretrain

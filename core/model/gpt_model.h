@@ -16,9 +16,12 @@ class GptModel : public LanguageModel {
   /// ids: the new positions (B, T), read after those in `cache` (one per block; empty at first), which
   /// grows by them -> logits (B, T, V). Total length at most the context.
   torch::Tensor forward(const torch::Tensor& ids, std::vector<KvCache>& cache);
+  LayerTrace trace(const torch::Tensor& ids) override;
+  torch::Tensor readout(const torch::Tensor& residual) override;
 
  private:
   torch::Tensor run(const torch::Tensor& ids, std::vector<KvCache>* cache);
+  torch::Tensor embed(const torch::Tensor& ids, int64_t past);
 
   torch::nn::Embedding m_wte{nullptr}, m_wpe{nullptr};
   torch::nn::ModuleList m_blocks{nullptr};

@@ -5,10 +5,17 @@
 #include <torch/torch.h>
 
 #include <memory>
+#include <vector>
 
 #include "model/model_config.h"
 
 namespace pretrain {
+
+/// A forward pass with its insides kept, for the views of the model (logit lens, attention maps).
+struct LayerTrace {
+  std::vector<torch::Tensor> residuals;  ///< The residual stream after each block: (B, T, C).
+  std::vector<torch::Tensor> attention;  ///< Each block's attention weights: (B, h, T, T), rows summing to 1.
+};
 
 class LanguageModel : public torch::nn::Module {
  public:
@@ -17,6 +24,12 @@ class LanguageModel : public torch::nn::Module {
   /// ids: (B, T) int64 with T <= context -> logits (B, T, V). For a causal model, position t predicts
   /// token t+1; for a masked model, each position predicts its own (original) token.
   virtual torch::Tensor forward(const torch::Tensor& ids) = 0;
+  /// forward() that keeps each block's output and attention weights (computed explicitly, not fused: slower,
+  /// for inspection only). readout(residuals.back()) is forward()'s output.
+  virtual LayerTrace trace(const torch::Tensor& ids) = 0;
+  /// What the model would output were its residual stream to end here (B, T, C) -> logits (B, T, V): the
+  /// final LayerNorm and the output layer (causal), the masked-LM head (masked). The logit lens.
+  virtual torch::Tensor readout(const torch::Tensor& residual) = 0;
 
  private:
   ModelConfig m_config;

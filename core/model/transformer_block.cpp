@@ -1,6 +1,7 @@
 #include "model/transformer_block.h"
 
 #include <cmath>
+#include <limits>
 
 #include "compute/torch_compat.h"
 
@@ -66,7 +67,8 @@ TransformerBlockImpl::TransformerBlockImpl(const ModelConfig& c, BlockStyle styl
   initLinear(m_fcOut, residualStd);
 }
 
-torch::Tensor TransformerBlockImpl::attention(const torch::Tensor& x, KvCache* cache) {
+torch::Tensor TransformerBlockImpl::attention(const torch::Tensor& x, KvCache* cache,
+                                              torch::Tensor* weights) {
   const int64_t B = x.size(0), T = x.size(1), C = x.size(2), h = m_heads, d = C / h;
   torch::Tensor q, k, v;
   if (m_qkv) {
@@ -82,6 +84,14 @@ torch::Tensor TransformerBlockImpl::attention(const torch::Tensor& x, KvCache* c
   q = q.view({B, T, h, d}).transpose(1, 2);  // (B, h, T, d)
   k = k.view({B, T, h, d}).transpose(1, 2);
   v = v.view({B, T, h, d}).transpose(1, 2);
+  if (weights) {  // softmax(q k^T / sqrt(d)) v, spelled out so that the weights can be kept.
+    torch::Tensor scores = torch::matmul(q, k.transpose(-2, -1)).to(torch::kFloat) / std::sqrt(double(d));
+    if (m_causal)
+      scores = scores.masked_fill(torch::ones({T, T}, torch::dtype(torch::kBool).device(x.device())).triu(1),
+                                  -std::numeric_limits<float>::infinity());
+    *weights = torch::softmax(scores, -1);
+    return torch::matmul(weights->to(v.scalar_type()), v).transpose(1, 2).contiguous().view({B, T, C});
+  }
   compat::AttentionInputs in;
   if (cache) {  // Keys and values before these positions: each row's own, and those shared by all rows.
     if (cache->k.defined()) {
@@ -119,15 +129,25 @@ torch::Tensor TransformerBlockImpl::mlp(const torch::Tensor& x) {
                 torch::gelu(linear(m_fcIn, x), m_activation == Activation::GeluTanh ? "tanh" : "none"));
 }
 
-torch::Tensor TransformerBlockImpl::forward(const torch::Tensor& x) { return forward(x, nullptr); }
+torch::Tensor TransformerBlockImpl::forward(const torch::Tensor& x) { return block(x, nullptr, nullptr); }
 
 torch::Tensor TransformerBlockImpl::forward(const torch::Tensor& x, KvCache* cache) {
+  return block(x, cache, nullptr);
+}
+
+torch::Tensor TransformerBlockImpl::forward(const torch::Tensor& x, torch::Tensor& weights) {
+  return block(x, nullptr, &weights);
+}
+
+torch::Tensor TransformerBlockImpl::block(const torch::Tensor& x, KvCache* cache, torch::Tensor* weights) {
   const bool train = is_training();
   if (m_style == BlockStyle::Gpt2) {
-    torch::Tensor y = x + torch::dropout(linear(m_attnOut, attention(m_norm1(x), cache)), m_dropout, train);
+    torch::Tensor y =
+        x + torch::dropout(linear(m_attnOut, attention(m_norm1(x), cache, weights)), m_dropout, train);
     return y + torch::dropout(mlp(m_norm2(y)), m_dropout, train);
   }
-  torch::Tensor y = m_norm1(x + torch::dropout(linear(m_attnOut, attention(x, cache)), m_dropout, train));
+  torch::Tensor y =
+      m_norm1(x + torch::dropout(linear(m_attnOut, attention(x, cache, weights)), m_dropout, train));
   return m_norm2(y + torch::dropout(mlp(y), m_dropout, train));
 }
 

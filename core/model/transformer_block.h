@@ -39,10 +39,14 @@ class TransformerBlockImpl : public torch::nn::Module {
   torch::Tensor forward(const torch::Tensor& x);
   /// x: the new positions only (B, T, C), read after those in `cache`, which grows by them.
   torch::Tensor forward(const torch::Tensor& x, KvCache* cache);
+  /// forward() without a cache, setting `weights` to the attention weights (B, h, T, T).
+  torch::Tensor forward(const torch::Tensor& x, torch::Tensor& weights);
 
  private:
   // (B, T, C) -> (B, T, C), before the output projection; with a cache, after the positions it holds.
-  torch::Tensor attention(const torch::Tensor& x, KvCache* cache);
+  // With `weights`, computed explicitly (no cache) and the weights kept there.
+  torch::Tensor attention(const torch::Tensor& x, KvCache* cache, torch::Tensor* weights = nullptr);
+  torch::Tensor block(const torch::Tensor& x, KvCache* cache, torch::Tensor* weights);
   torch::Tensor mlp(const torch::Tensor& x);
 
   BlockStyle m_style;

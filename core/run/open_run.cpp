@@ -96,39 +96,60 @@ std::unique_ptr<Trainer> openRunTrainer(const std::string& runDir, const RunChan
   return trainer;
 }
 
+namespace {
+
+// The file that holds the run's model at `step` (< 0: its latest checkpoint): that step's checkpoint
+// where one is kept, else its snapshot (the timeline's, bf16). Throws InputError naming the steps there are.
+std::pair<std::string, CheckpointKind> modelFile(const RunFolder& run, int64_t step) {
+  const std::vector<std::string> checkpoints = run.checkpoints();
+  if (checkpoints.empty() && step < 0)
+    throw InputError("run " + run.dir() + " has no checkpoint yet; train it first");
+  if (step < 0) return {checkpoints.back(), CheckpointKind::Checkpoint};
+  const auto has = [](const std::vector<std::string>& files, const std::string& f) {
+    return std::find(files.begin(), files.end(), f) != files.end();
+  };
+  if (has(checkpoints, run.checkpointPath(step)))
+    return {run.checkpointPath(step), CheckpointKind::Checkpoint};
+  const std::vector<std::string> snapshots = run.snapshots();
+  if (has(snapshots, run.snapshotPath(step))) return {run.snapshotPath(step), CheckpointKind::Snapshot};
+  const auto steps = [](const std::vector<std::string>& files) {
+    std::string list;
+    for (const std::string& f : files) list += (list.empty() ? "" : ", ") + std::to_string(stepOfFile(f));
+    return list.empty() ? std::string("none") : list;
+  };
+  throw InputError("run " + run.dir() + " has no checkpoint of step " + std::to_string(step) +
+                   "; it keeps steps " + steps(checkpoints) + ", and snapshots of steps " + steps(snapshots));
+}
+
+// How often a reader looks again for the latest checkpoint when the one it chose was pruned before it
+// could open it (a run that saves every step prunes one a step).
+constexpr int kPrunedRetries = 5;
+
+}  // namespace
+
 RunModel openRunModel(const std::string& runDir, int64_t step) {
   const RunFolder run(runDir);
   RunModel m;
   m.config = run.readConfig();
   refuseLegacyRun(run);
   m.tokenizer = loadRunTokenizer(run, m.config);
-  const std::vector<std::string> checkpoints = run.checkpoints();
-  if (checkpoints.empty() && step < 0)
-    throw InputError("run " + runDir + " has no checkpoint yet; train it first");
-  // A step: its checkpoint (exact) where one is kept, else its snapshot (the timeline's, bf16).
-  CheckpointKind kind = CheckpointKind::Checkpoint;
-  m.checkpoint = step < 0 ? checkpoints.back() : run.checkpointPath(step);
-  if (std::find(checkpoints.begin(), checkpoints.end(), m.checkpoint) == checkpoints.end()) {
-    const std::vector<std::string> snapshots = run.snapshots();
-    m.checkpoint = run.snapshotPath(step);
-    kind = CheckpointKind::Snapshot;
-    if (std::find(snapshots.begin(), snapshots.end(), m.checkpoint) == snapshots.end()) {
-      const auto steps = [](const std::vector<std::string>& files) {
-        std::string list;
-        for (const std::string& f : files) list += (list.empty() ? "" : ", ") + std::to_string(stepOfFile(f));
-        return list.empty() ? std::string("none") : list;
-      };
-      throw InputError("run " + runDir + " has no checkpoint of step " + std::to_string(step) +
-                       "; it keeps steps " + steps(checkpoints) + ", and snapshots of steps " +
-                       steps(snapshots));
+  // Opened before anything slow: once open, the file stays readable even when the writer prunes it.
+  std::unique_ptr<Checkpoint> c;
+  for (int attempt = 0; !c; ++attempt) {
+    const auto [path, kind] = modelFile(run, step);
+    try {
+      c = std::make_unique<Checkpoint>(path, m.tokenizer->hash(), m.config.model.toJson(), kind);
+      m.checkpoint = path;
+    } catch (const IoError&) {
+      std::error_code ec;
+      if (attempt == kPrunedRetries || std::filesystem::exists(path, ec)) throw;
     }
   }
   m.model = makeModel(m.config.model);
-  const Checkpoint c(m.checkpoint, m.tokenizer->hash(), m.config.model.toJson(), kind);
-  c.loadModel(*m.model);
+  c->loadModel(*m.model);
   m.model->eval();
-  m.step = c.count("step");
-  m.tokensSeen = c.count("tokens_seen");
+  m.step = c->count("step");
+  m.tokensSeen = c->count("tokens_seen");
   return m;
 }
 

@@ -187,6 +187,34 @@ class TstPretrainTrainCli : public QObject {
     QCOMPARE(top("300"), QString("cheese"));
   }
 
+  // The views inside the model: the lens's last layer is the model's answer; attention rows are
+  // distributions over the pieces before them.
+  void lensAndAttention() {
+    const QStringList prompt = {"--run", path("clm"), "--prompt", "I love to eat pizza with", "--json"};
+    const Run lens = pretrain(QStringList{"lens"} + prompt);
+    QVERIFY2(lens.exitCode == 0, lens.err.constData());
+    const QJsonArray pieces = lens.json()["pieces"].toArray(), layers = lens.json()["layers"].toArray();
+    QCOMPARE(pieces.first().toString(), QString("</s>"));  // A causal prompt is read as a document's start.
+    QCOMPARE(layers.size(), 2);
+    QCOMPARE(layers.last().toArray().size(), pieces.size());
+    QCOMPARE(layers.last().toArray().last().toObject()["text"].toString(), QString("cheese"));
+    const Run attention = pretrain(QStringList{"attention"} + prompt);
+    QVERIFY2(attention.exitCode == 0, attention.err.constData());
+    for (const QJsonValue& layer : attention.json()["layers"].toArray())
+      for (const QJsonValue& head : layer.toObject()["heads"].toArray()) {
+        const QJsonArray rows = head.toArray();
+        QCOMPARE(rows.size(), pieces.size());
+        for (int q = 0; q < rows.size(); ++q) {
+          double sum = 0;
+          for (int k = 0; k < rows[q].toArray().size(); ++k) {
+            sum += rows[q].toArray()[k].toDouble();
+            if (k > q) QCOMPARE(rows[q].toArray()[k].toDouble(), 0.0);
+          }
+          QVERIFY(std::abs(sum - 1) < 1e-5);
+        }
+      }
+  }
+
   void aSignalThenResumeEqualsUninterrupted_data() {
     QTest::addColumn<int>("signal");
     QTest::newRow("Ctrl-C") << int(SIGINT);

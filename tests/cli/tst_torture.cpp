@@ -339,8 +339,11 @@ class TstTorture : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(QDir(path("read/checkpoints")).entryList({"step-*.safetensors"}).size() > 0,
                              60000);
     int answered = 0;
-    for (int i = 0; i < n; ++i)
-      answered += pretrain({"next", "--run", path("read"), "--prompt", "the", "--json"}).exitCode == 0;
+    for (int i = 0; i < n; ++i) {
+      const auto r = pretrain({"next", "--run", path("read"), "--prompt", "the", "--json"});
+      answered += r.exitCode == 0;
+      if (r.exitCode != 0 && answered == i) qWarning("reader %d: %s", i, r.err.constData());  // The first.
+    }
     ::kill(pid_t(trainer.processId()), SIGINT);
     QVERIFY(trainer.waitForFinished(30000));
     qInfo("torture: pretrain next while the run saves every step: %d/%d answered", answered, n);

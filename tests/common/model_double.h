@@ -35,6 +35,9 @@ class TableModel : public pretrain::LanguageModel {
     if (m_key == Key::First) key = ids.narrow(1, 0, 1).expand({B, T});
     return m_table.index_select(0, key.reshape({-1})).view({B, T, -1});  // (B, T, V)
   }
+  // No layers inside: one whose residual stream is already the logits, and no attention.
+  pretrain::LayerTrace trace(const torch::Tensor& ids) override { return {{forward(ids)}, {}}; }
+  torch::Tensor readout(const torch::Tensor& residual) override { return residual; }
 
  private:
   Key m_key;

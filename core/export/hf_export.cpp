@@ -80,7 +80,8 @@ HfExportResult exportHuggingFace(const std::string& runDir, const std::string& o
   const bool causal = config.objective == Objective::Causal;
 
   std::error_code ec;
-  const fs::path target = fs::absolute(outDir);
+  fs::path target = fs::absolute(outDir).lexically_normal();
+  if (target.filename().empty()) target = target.parent_path();  // "out/" is the folder out.
   fs::create_directories(target.parent_path(), ec);
   ScratchDir staged(target.string() + ".tmp-" + std::to_string(::getpid()));
   const auto file = [&](const std::string& name) { return staged.path() + "/" + name; };

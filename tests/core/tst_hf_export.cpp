@@ -184,6 +184,9 @@ class TstHfExport : public QObject {
     QCOMPARE(QDir(path("busy")).entryList(QDir::Files), QStringList{"notes.txt"});
     testdata::writeFile(path("a-file"), "mine");
     QVERIFY(!errorOf([&] { exportHuggingFace(run, path("a-file").toStdString()); }).empty());
+    // Named with a trailing slash, as shells complete folder names.
+    QCOMPARE(exportHuggingFace(run, path("slash").toStdString() + "/").outDir, path("slash").toStdString());
+    QVERIFY(QFile::exists(path("slash/model.safetensors")));
     // An earlier export is replaced, by an older step here.
     QCOMPARE(exportHuggingFace(run, path("clm-hf").toStdString(), 10).step, int64_t(10));
     QVERIFY(!QFile::exists(path("clm-hf.tmp-") + QString::number(QCoreApplication::applicationPid())));

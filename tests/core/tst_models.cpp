@@ -133,10 +133,30 @@ class TstModels : public QObject {
       const torch::Tensor j = torch::arange(1, p.value().numel() + 1, torch::kDouble);
       p.value().copy_((0.3 * torch::sin(0.37 * j + s)).view(p.value().sizes()));
     }
-    const torch::Tensor logits = model->forward(torch::tensor({{3, 7, 1, 10, 0}}, torch::kLong))[0];
+    const torch::Tensor ids = torch::tensor({{3, 7, 1, 10, 0}}, torch::kLong);
+    const torch::Tensor logits = model->forward(ids)[0];
     const torch::Tensor expected = torch::tensor(reference, torch::kDouble).view({5, 11});
     const double worst = (logits.to(torch::kDouble) - expected).abs().max().item<double>();
     QVERIFY2(worst < 1e-5, qPrintable(QString("largest difference %1").arg(worst)));
+    if (Activation(activation) != Activation::Gelu) return;
+    // The logit lens of the first layer: its output read through ln_f and the output layer (the script's
+    // --exact-gelu --lens).
+    const std::vector<double> lens = {
+        -0.07804218, 0.04165169,  -0.003891466, -0.03399673, 0.07076693, -0.1052099,  0.1361931,
+        -0.1626974,  0.1838514,   -0.1989594,   0.2075246,   -0.1495043, 0.08427961,  -0.01628336,
+        -0.05224837, 0.1190619,   -0.18196,     0.2388743,   -0.2879332, 0.3275232,   -0.3563425,
+        0.3734434,   -0.01505188, -0.02752909,  0.06920476,  -0.1086046, 0.1444329,   -0.1755116,
+        0.2008184,   -0.2195213,  0.2310051,    -0.2348922,  0.2310548,  0.009763463, -0.08768345,
+        0.1627199,   -0.2324053,  0.294448,     -0.3468076,  0.3877623,  -0.4159653,  0.4304891,
+        -0.4308562,  0.4170543,   0.009187849,  -0.0363703,  0.06235671, -0.08629249, 0.1073905,
+        -0.1249569,  0.1384141,   -0.1473195,   0.1513802,   -0.1504628, 0.1445973};
+    const torch::Tensor firstLayer = model->readout(model->trace(ids).residuals.front())[0];
+    const double lensWorst =
+        (firstLayer.to(torch::kDouble) - torch::tensor(lens, torch::kDouble).view({5, 11}))
+            .abs()
+            .max()
+            .item<double>();
+    QVERIFY2(lensWorst < 1e-5, qPrintable(QString("lens: largest difference %1").arg(lensWorst)));
   }
 
   // Fused attention (LibTorch 2.x's scaled_dot_product_attention) against the matmul-and-softmax path on

@@ -6,8 +6,9 @@ no NumPy), so it shares nothing with the engine but the parameter layout: Linear
 stored row-major, as LibTorch keeps them. Each parameter's values are 0.3 * sin(0.37 * (j + 1) + s)
 for its flattened index j, where s = 0.01 * (sum of the bytes of its name).
 
-Run: python3 tests/reference/gpt2_reference.py [--exact-gelu]   (prints the values the test holds;
---exact-gelu: the MLP's GELU exact, as new models have, instead of GPT-2's tanh approximation)
+Run: python3 tests/reference/gpt2_reference.py [--exact-gelu] [--lens]   (prints the values the test holds;
+--exact-gelu: the MLP's GELU exact, as new models have, instead of GPT-2's tanh approximation; --lens: the
+first layer's logit lens, its output read through the final LayerNorm and the output layer)
 """
 import math
 import sys
@@ -75,7 +76,8 @@ def block(x, i):
 
 wte, wpe = matrix("wte.weight", V, C), matrix("wpe.weight", T_CTX, C)
 x = [[a + b for a, b in zip(wte[tok], wpe[t])] for t, tok in enumerate(IDS)]
-for i in range(L):
+# --lens: the logit lens of the first layer (its output read through ln_f and wte) instead of the logits.
+for i in range(1 if "--lens" in sys.argv else L):
     x = block(x, i)
 x = layer_norm(x, values("ln_f.weight", C), values("ln_f.bias", C))
 logits = linear(x, wte, [0.0] * V)  # output projection tied to the token embedding

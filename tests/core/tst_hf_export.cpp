@@ -22,6 +22,7 @@
 #include "run/training_run.h"
 #include "test_data.h"
 #include "tokenizer/tokenizer.h"
+#include "tokenizer/tokenizer_trainer.h"
 #include "util/error.h"
 
 using namespace pretrain;
@@ -71,11 +72,12 @@ class TstHfExport : public QObject {
   QTemporaryDir m_dir;
   QString path(const QString& name) const { return m_dir.filePath(name); }
 
-  std::string train(const QString& name, Objective objective) {
+  std::string train(const QString& name, Objective objective, TokenizerType type) {
     TrainingRunOptions o;
+    o.tokenize.tokenizer.type = type;
     o.runDir = path(name).toStdString();
     o.corpus.inputs = {path("corpus.txt").toStdString()};
-    o.tokenize.tokenizer.vocabSize = 400;
+    o.tokenize.tokenizer.vocabSize = type == TokenizerType::Unigram ? 350 : 400;  // Unigram finds fewer here.
     o.model.objective = objective;
     o.model.layers = 2, o.model.heads = 2, o.model.dim = 32, o.model.mlpDim = 64, o.model.context = 32;
     o.train.batch = 4, o.train.steps = 20, o.train.warmup = 2, o.train.threads = 2;
@@ -93,14 +95,19 @@ class TstHfExport : public QObject {
 
   void exportsWhatTheirImplementationsRead_data() {
     QTest::addColumn<int>("objective");
-    QTest::newRow("next-word (GPT2LMHeadModel)") << int(Objective::Causal);
-    QTest::newRow("masked (BertForMaskedLM)") << int(Objective::Masked);
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<int>("tokenizer");
+    QTest::newRow("next-word (GPT2LMHeadModel)")
+        << int(Objective::Causal) << "clm" << int(TokenizerType::Bpe);
+    QTest::newRow("masked (BertForMaskedLM)") << int(Objective::Masked) << "mlm" << int(TokenizerType::Bpe);
+    QTest::newRow("unigram tokenizer") << int(Objective::Causal) << "unigram" << int(TokenizerType::Unigram);
   }
   void exportsWhatTheirImplementationsRead() {
     QFETCH(int, objective);
+    QFETCH(QString, name);
+    QFETCH(int, tokenizer);
     const bool causal = Objective(objective) == Objective::Causal;
-    const QString name = causal ? "clm" : "mlm";
-    const std::string run = train(name, Objective(objective));
+    const std::string run = train(name, Objective(objective), TokenizerType(tokenizer));
     const QString out = path(name + "-hf");
     const HfExportResult r = exportHuggingFace(run, out.toStdString());
     QCOMPARE(r.step, int64_t(20));
@@ -171,8 +178,9 @@ class TstHfExport : public QObject {
     const std::string untrained = path("untrained").toStdString();
     std::filesystem::copy(run, untrained, std::filesystem::copy_options::recursive);
     std::filesystem::remove_all(untrained + "/checkpoints");
-    QVERIFY(errorOf([&] { exportHuggingFace(untrained, path("y").toStdString()); })
-                .find("has no checkpoint yet; train it first") != std::string::npos);
+    QVERIFY(errorOf([&] {
+              exportHuggingFace(untrained, path("y").toStdString());
+            }).find("has no checkpoint yet; train it first") != std::string::npos);
     QVERIFY(!QFile::exists(path("y")));
     QVERIFY(errorOf([&] {
               exportHuggingFace(run, path("x").toStdString(), 15);

@@ -119,7 +119,10 @@ std::vector<std::string> RunFolder::snapshots() const { return listSteps(snapsho
 uint64_t RunFolder::snapshotBytes() const {
   uint64_t bytes = 0;
   std::error_code ec;
-  for (const std::string& s : snapshots()) bytes += fs::file_size(s, ec) * !ec;
+  for (const std::string& s : snapshots()) {
+    const uintmax_t size = fs::file_size(s, ec);
+    if (!ec) bytes += size;
+  }
   return bytes;
 }
 

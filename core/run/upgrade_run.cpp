@@ -30,7 +30,7 @@ int upgradeRun(const std::string& runDir, const std::function<void(const std::st
   int converted = 0;
   for (const std::string& old : legacy) {
     try {
-      trainer.loadCheckpoint(old);
+      trainer.loadLegacyCheckpoint(old);
     } catch (const InputError& e) {
       if (onNote) onNote(std::string(e.what()) + "; left as it is");
       continue;

@@ -36,7 +36,8 @@ NamedTensors modelTensors(torch::nn::Module& model) {
 }
 
 Checkpoint::Checkpoint(const std::string& path, const std::string& tokenizerHash,
-                       const std::string& modelConfigJson, CheckpointKind kind) {
+                       const std::string& modelConfigJson, CheckpointKind kind)
+    : m_kind(kind) {
   try {
     m_file = std::make_unique<SafetensorsFile>(path);
   } catch (const InputError& e) {
@@ -97,7 +98,8 @@ void Checkpoint::loadModel(torch::nn::Module& model) const {
   for (const SafetensorsEntry& e : m_file->entries())
     if (e.name.compare(0, kModelPrefix.size(), kModelPrefix) == 0 && !expected.count(e.name))
       throw InputError("checkpoint " + path() + " holds " + e.name + ", which this model does not have");
-  for (const auto& [name, tensor] : tensors) readTensorInto(*m_file, name, tensor, /*convert=*/true);
+  for (const auto& [name, tensor] : tensors)
+    readTensorInto(*m_file, name, tensor, /*convert=*/m_kind == CheckpointKind::Snapshot);
 }
 
 }  // namespace pretrain

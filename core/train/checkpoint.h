@@ -53,6 +53,7 @@ class Checkpoint {
 
  private:
   std::unique_ptr<SafetensorsFile> m_file;
+  CheckpointKind m_kind;
 };
 
 }  // namespace pretrain

@@ -349,7 +349,6 @@ void Trainer::saveSnapshot(const std::string& path) const {
 }
 
 void Trainer::loadCheckpoint(const std::string& path) {
-  if (path.size() > 3 && path.compare(path.size() - 3, 3, ".pt") == 0) return loadLegacyCheckpoint(path);
   const Checkpoint c(path, d->tokenizer->hash(), d->modelConfig.toJson());
   c.loadModel(*d->model);
   d->optimizer->loadState(c.file(), kOptimizerPrefix);

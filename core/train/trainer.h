@@ -82,9 +82,11 @@ class Trainer {
   /// Writes the model's weights alone, in bf16, for the timeline (a run's snapshots/; atomic).
   void saveSnapshot(const std::string& path) const;
   /// Restores a checkpoint. Throws InputError for a damaged file or one made with another tokenizer,
-  /// model shape or format version, saying which. A format-1 file (step-N.pt) is read with LibTorch's
-  /// own reader, which runs what the file describes: only for converting a trusted run (upgrade_run.h).
+  /// model shape or format version, saying which.
   void loadCheckpoint(const std::string& path);
+  /// Restores a format-1 checkpoint (step-N.pt) with LibTorch's own reader, which runs what the file
+  /// describes: only for converting a run its owner trusts (upgrade_run.h).
+  void loadLegacyCheckpoint(const std::string& path);
 
   /// The token store the run trains on.
   std::shared_ptr<const TokenStore> storeShared() const;
@@ -98,8 +100,6 @@ class Trainer {
   std::shared_ptr<LanguageModel> snapshot() const;
 
  private:
-  void loadLegacyCheckpoint(const std::string& path);
-
   struct Impl;
   std::unique_ptr<Impl> d;
 };

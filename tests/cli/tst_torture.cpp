@@ -219,30 +219,8 @@ class TstTorture : public QObject {
       if (runProgram("mount", {"-t", "tmpfs", "-o", QString("size=%1").arg(size), "tmpfs", mount}).exitCode !=
           0)
         QSKIP("cannot mount a tmpfs here (needs root)");
-      const QStringList args = {"train",
-                                "--corpus",
-                                path("corpus.txt"),
-                                "--out",
-                                mount + "/run",
-                                "--vocab-size",
-                                "300",
-                                "--layers",
-                                "1",
-                                "--heads",
-                                "2",
-                                "--dim",
-                                "32",
-                                "--context",
-                                "16",
-                                "--batch",
-                                "4",
-                                "--steps",
-                                "6",
-                                "--save-every",
-                                "2",
-                                "--threads",
-                                "1",
-                                "--json"};
+      // The same small model as the sizing run, into the small disk.
+      const QStringList args = trainArgs("small-disk/run", 6, {"--save-every", "2"});
       const Run r = pretrain(args);
       ++cases;
       if (r.exitCode == 0) {

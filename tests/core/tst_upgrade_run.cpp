@@ -70,7 +70,7 @@ class TstUpgradeRun : public QObject {
     Trainer before(config.model, config.train,
                    std::make_shared<const TokenStore>(tokenStoreDir(old.dataDir())),
                    loadRunTokenizer(old, config));
-    before.loadCheckpoint(old.legacyCheckpoints().back());
+    before.loadLegacyCheckpoint(old.legacyCheckpoints().back());
     const auto after = openRunTrainer(run);
     QCOMPARE(after->stepsDone(), int64_t(6));
     QCOMPARE(after->parameterDigest(), before.parameterDigest());

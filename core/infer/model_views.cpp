@@ -2,17 +2,26 @@
 // that keeps each block's output and attention weights (LanguageModel::trace).
 #include <torch/torch.h>
 
+#include <algorithm>
+
 #include "compute/compute_device.h"
 #include "data/special_tokens.h"
 #include "infer/candidates.h"
+#include "infer/masked_fill.h"
 #include "infer/predictor.h"
 #include "model/language_model.h"
 
 namespace pretrain {
 
 std::vector<int32_t> Predictor::viewIds(const std::string& prompt, size_t limit, bool& truncated) const {
-  std::vector<int32_t> ids = promptIds(prompt);
-  if (config().objective == Objective::Masked) ids.push_back(SpecialTokens::kMask);
+  std::vector<int32_t> ids;
+  if (config().objective == Objective::Masked && prompt.find(kMaskText) != std::string::npos) {
+    std::vector<MaskPrediction> masks;  // A sentence with blanks of its own: read as fill() reads it.
+    ids = encodeWithMasks(*m_tokenizer, prompt, masks);
+  } else {
+    ids = promptIds(prompt);
+    if (config().objective == Objective::Masked) ids.push_back(SpecialTokens::kMask);
+  }
   limit = std::min(limit, size_t(config().context));
   truncated = ids.size() > limit;
   if (truncated) ids.erase(ids.begin(), ids.end() - long(limit));
@@ -31,20 +40,29 @@ LayerTrace traceOf(LanguageModel& model, const std::vector<int32_t>& ids) {
 
 }  // namespace
 
-LensResult Predictor::lens(const std::string& prompt, int topK) const {
+LensResult Predictor::lens(const std::string& prompt, int topK, const std::string& word) const {
   LensResult r;
   r.ids = viewIds(prompt, size_t(config().context), r.truncated);
+  const std::vector<int32_t> pieces = wordPieces(word);
   torch::NoGradGuard noGrad;
   const LayerTrace trace = traceOf(*m_model, r.ids);
   for (const torch::Tensor& residual : trace.residuals) {
     const torch::Tensor probs = torch::softmax(m_model->readout(residual)[0].to(torch::kDouble), -1).cpu();
     std::vector<std::vector<TokenCandidate>> layer;
+    std::vector<WordProbability> wordRow;
     for (int64_t t = 0; t < probs.size(0); ++t) {
       const torch::Tensor row = probs[t].contiguous();
       const double* p = row.data_ptr<double>();
       layer.push_back(topCandidates(*m_tokenizer, std::vector<double>(p, p + row.numel()), topK));
+      if (pieces.empty()) continue;
+      WordProbability w;  // The first piece, as the probes rank a word: by how many pieces beat it.
+      w.prob = p[pieces.front()];
+      w.rank = 1 + int(std::count_if(p, p + row.numel(), [&](double q) { return q > w.prob; }));
+      w.pieces = int(pieces.size());
+      wordRow.push_back(w);
     }
     r.layers.push_back(std::move(layer));
+    if (!pieces.empty()) r.word.push_back(std::move(wordRow));
   }
   return r;
 }

@@ -41,12 +41,22 @@ struct NextTokenResult {
   std::vector<PromptPiece> pieces;  ///< The pieces the model saw (NextOptions::promptPieces).
 };
 
+/// How likely a given word is at a place in the text.
+struct WordProbability {
+  double prob = 0;  ///< The product of its pieces' probabilities, each given the pieces before it.
+  int rank = 0;     ///< Of its first piece among all candidates (1 = most probable); 0 = not ranked.
+  int pieces = 0;
+};
+
 /// The logit lens: at each layer, the residual stream read through the model's output layer.
 struct LensResult {
   std::vector<int32_t> ids;  ///< The pieces read (a causal prompt after </s>; a masked one before [MASK]).
   /// [layer][position]: the most probable pieces there, most probable first. The last layer's are the
   /// model's own output (causal: the next piece at each position; masked: each position's own piece).
   std::vector<std::vector<std::vector<TokenCandidate>>> layers;
+  /// [layer][position]: the probability and rank of the word asked for (its first piece) there; empty
+  /// when none was asked for.
+  std::vector<std::vector<WordProbability>> word;
   bool truncated = false;  ///< The prompt was longer than the context: its start was dropped.
 };
 
@@ -60,13 +70,6 @@ struct AttentionResult {
 
 /// Attention maps of more pieces than this are unreadable and slow to draw: longer prompts are cut.
 constexpr int kMaxAttentionPieces = 128;
-
-/// How likely a given word is at a place in the text.
-struct WordProbability {
-  double prob = 0;  ///< The product of its pieces' probabilities, each given the pieces before it.
-  int rank = 0;     ///< Of its first piece among all candidates (1 = most probable); 0 = not ranked.
-  int pieces = 0;
-};
 
 /// A generated piece, with what else the model considered at that point.
 struct GeneratedPiece {

@@ -57,9 +57,10 @@ class Predictor {
                        const std::function<bool(const GeneratedPiece&)>& onPiece = {}) const;
 
   // The views inside the model (model_views.cpp). A masked model reads the prompt with a [MASK] appended,
-  // as next() does. Throws InputError for an empty prompt.
-  /// The logit lens of `prompt`: the `topK` most probable pieces at each layer and position.
-  LensResult lens(const std::string& prompt, int topK) const;
+  // as next() does, unless the prompt holds [MASK]s of its own. Throws InputError for an empty prompt.
+  /// The logit lens of `prompt`: the `topK` most probable pieces at each layer and position, and where
+  /// `word` is given, its first piece's probability and rank at each.
+  LensResult lens(const std::string& prompt, int topK, const std::string& word = {}) const;
   /// Every head's attention weights over `prompt` (its last kMaxAttentionPieces pieces at most).
   AttentionResult attention(const std::string& prompt) const;
 

@@ -1,23 +1,24 @@
 #include "infer/probe.h"
 
+#include <algorithm>
+
+#include "data/special_tokens.h"
 #include "infer/predictor.h"
 #include "util/error.h"
 
 namespace pretrain {
 namespace {
-constexpr const char* kMask = "[MASK]";
-
 bool blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
 }  // namespace
 
-bool Probe::masked() const { return text.find(kMask) != std::string::npos; }
+bool Probe::masked() const { return text.find(kMaskText) != std::string::npos; }
 
 std::string Probe::label() const { return text + " \xE2\x86\x92 " + target; }
 
 void Probe::validate() const {
   if (blank(text)) throw InputError("a probe needs a prompt or a sentence with [MASK]");
   if (blank(target)) throw InputError("a probe needs the word it should give");
-  if (masked() && text.find(kMask, text.find(kMask) + 1) != std::string::npos)
+  if (masked() && text.find(kMaskText, text.find(kMaskText) + 1) != std::string::npos)
     throw InputError("a probe's sentence may hold only one [MASK]");
 }
 
@@ -43,6 +44,27 @@ std::vector<ProbeResult> evaluateProbes(const Predictor& predictor, const std::v
     } catch (const InputError&) {
       // Longer than the model's context: nothing to record; the probe list said so when it was made.
     }
+  }
+  return out;
+}
+
+std::vector<int> probeTopLayers(const Predictor& predictor, const std::vector<Probe>& probes) {
+  std::vector<int> out;
+  for (const Probe& p : probes) {
+    int layer = -1;
+    try {
+      if (!p.masked() || predictor.config().objective == Objective::Masked) {
+        const LensResult lens = predictor.lens(p.text, 1, p.target);
+        const auto mask = std::find(lens.ids.begin(), lens.ids.end(), SpecialTokens::kMask);
+        const size_t at = mask != lens.ids.end() ? size_t(mask - lens.ids.begin()) : lens.ids.size() - 1;
+        layer = 0;
+        for (size_t l = 0; l < lens.word.size() && layer == 0; ++l)
+          if (lens.word[l][at].rank == 1) layer = int(l) + 1;
+      }
+    } catch (const InputError&) {
+      // Longer than the context: not read.
+    }
+    out.push_back(layer);
   }
   return out;
 }

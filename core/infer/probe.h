@@ -38,4 +38,11 @@ Probe parseProbe(const std::string& spec);
 std::vector<ProbeResult> evaluateProbes(const Predictor& predictor, const std::vector<Probe>& probes,
                                         int64_t step);
 
+/// Where in the network the model knows each probe, by the logit lens (Predictor::lens): the first layer
+/// (1-based; the last is the model's output) whose reading puts the target's first piece first at the
+/// place it is predicted (after a prompt; at a masked model's [MASK]), 0 when no layer does. -1 for a probe
+/// the lens does not read: a masked-word probe of a causal model (whose fill weighs the right context,
+/// which the lens does not see), or one longer than the context.
+std::vector<int> probeTopLayers(const Predictor& predictor, const std::vector<Probe>& probes);
+
 }  // namespace pretrain

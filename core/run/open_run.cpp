@@ -127,12 +127,15 @@ constexpr int kPrunedRetries = 5;
 
 }  // namespace
 
-RunModel openRunModel(const std::string& runDir, int64_t step) {
+RunModel openRunModel(const std::string& runDir, int64_t step, std::shared_ptr<const Tokenizer> tokenizer,
+                      std::shared_ptr<LanguageModel> into) {
   const RunFolder run(runDir);
   RunModel m;
   m.config = run.readConfig();
   refuseLegacyRun(run);
-  m.tokenizer = loadRunTokenizer(run, m.config);
+  if (tokenizer && tokenizer->hash() != m.config.tokenizerHash)
+    throw InputError("the tokenizer given is not the one run " + runDir + " was trained with");
+  m.tokenizer = tokenizer ? std::move(tokenizer) : loadRunTokenizer(run, m.config);
   // Opened before anything slow: once open, the file stays readable even when the writer prunes it.
   std::unique_ptr<Checkpoint> c;
   for (int attempt = 0; !c; ++attempt) {
@@ -145,7 +148,7 @@ RunModel openRunModel(const std::string& runDir, int64_t step) {
       if (attempt == kPrunedRetries || std::filesystem::exists(path, ec)) throw;
     }
   }
-  m.model = makeModel(m.config.model);
+  m.model = into ? std::move(into) : makeModel(m.config.model);
   c->loadModel(*m.model);
   m.model->eval();
   m.step = c->count("step");

@@ -51,9 +51,15 @@ struct RunModel {
 };
 
 /// The model of the run at `step` (< 0: its latest checkpoint): that step's checkpoint where one is kept,
-/// else its snapshot (bf16 weights, train/snapshot_schedule.h). Throws InputError: no run, no checkpoint
-/// (or nothing of that step, naming the steps there are), a damaged or mismatched file.
-RunModel openRunModel(const std::string& runDir, int64_t step = -1);
+/// else its snapshot (bf16 weights, train/snapshot_schedule.h). `tokenizer`: the run's, already loaded
+/// (checked against the run's config), so that reading many steps loads it once. `into`: a model of this
+/// run that nothing else uses, to read the weights into instead of making a new one (a new model's random
+/// initialisation is most of a small model's load time); on failure its weights are undefined. Throws
+/// InputError: no run, no checkpoint (or nothing of that step, naming the steps there are), a damaged or
+/// mismatched file.
+RunModel openRunModel(const std::string& runDir, int64_t step = -1,
+                      std::shared_ptr<const Tokenizer> tokenizer = nullptr,
+                      std::shared_ptr<LanguageModel> into = nullptr);
 
 /// The run's model at `step` (openRunModel), for predictions. Throws InputError (no run, no checkpoint,
 /// damaged or mismatched checkpoint).

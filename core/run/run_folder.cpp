@@ -116,6 +116,15 @@ std::vector<std::string> RunFolder::checkpoints() const { return listSteps(check
 std::vector<std::string> RunFolder::legacyCheckpoints() const { return listSteps(checkpointsDir(), "pt"); }
 std::vector<std::string> RunFolder::snapshots() const { return listSteps(snapshotsDir(), "safetensors"); }
 
+std::vector<int64_t> RunFolder::timelineSteps() const {
+  std::vector<int64_t> steps;
+  for (const auto& files : {snapshots(), checkpoints()})
+    for (const std::string& f : files) steps.push_back(stepOfFile(f));
+  std::sort(steps.begin(), steps.end());
+  steps.erase(std::unique(steps.begin(), steps.end()), steps.end());
+  return steps;
+}
+
 uint64_t RunFolder::snapshotBytes() const {
   uint64_t bytes = 0;
   std::error_code ec;

@@ -75,6 +75,8 @@ class RunFolder {
   std::string snapshotPath(int64_t step) const;
   /// The timeline's snapshots, oldest first (IoError when the folder exists but cannot be read).
   std::vector<std::string> snapshots() const;
+  /// The steps whose weights the run keeps (its snapshots and checkpoints), oldest first: the timeline.
+  std::vector<int64_t> timelineSteps() const;
   /// Bytes the snapshots take.
   uint64_t snapshotBytes() const;
   void pruneCheckpoints(int keep) const;

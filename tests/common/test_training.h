@@ -5,7 +5,10 @@
 
 #include <QtCore/QDir>
 
+#include "infer/predictor.h"
 #include "run/training_run.h"
+#include "test_model.h"
+#include "test_tokenizer.h"
 #include "train/train_config.h"
 #include "train/trainer.h"
 
@@ -36,6 +39,18 @@ inline pretrain::TrainingRunOptions smallRunOptions(const QDir& dir, const QStri
   o.train.device = "cpu", o.train.precision = "fp32", o.train.evalEvery = 10, o.train.saveEvery = 5;
   o.train.keepCheckpoints = 2;
   return o;
+}
+
+/// A predictor of the small model (test_model.h) trained for a moment (60 steps) on `data`: enough for
+/// predictions that differ from a fresh model's, quick enough for every GUI test.
+inline std::shared_ptr<const pretrain::Predictor> briefModel(const TokenizedCorpus& data,
+                                                             pretrain::Objective objective) {
+  pretrain::TrainConfig t = smallTraining();
+  t.steps = 60;
+  pretrain::Trainer trainer(smallModel(objective, data.tokenizer->vocabSize()), t, data.store,
+                            data.tokenizer);
+  while (!trainer.finished()) trainer.step();
+  return std::make_shared<const pretrain::Predictor>(trainer.snapshot(), data.tokenizer);
 }
 
 /// The training loss of each of `steps` steps.

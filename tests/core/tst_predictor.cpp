@@ -3,9 +3,12 @@
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QTest>
 
+#include <algorithm>
 #include <numeric>
 
+#include "data/special_tokens.h"
 #include "infer/predictor.h"
+#include "infer/probe.h"
 #include "model/language_model.h"
 #include "test_tokenizer.h"
 #include "train/trainer.h"
@@ -220,6 +223,52 @@ class TstPredictor : public QObject {
     QVERIFY(r.truncated);
     QVERIFY(r.promptTokens > 32);
     QCOMPARE(r.candidates[0].text, std::string("cheese"));
+  }
+
+  // The lens's rank of a word asked for, at the model's own output, is the rank next() gives it; a masked
+  // model reads a sentence's own [MASK] where it is, as fill() does.
+  void theLensRanksTheWordAskedFor_data() { quickBrownFox_data(); }
+  void theLensRanksTheWordAskedFor() {
+    QFETCH(bool, masked);
+    const auto& p = masked ? m_masked : m_causal;
+    const std::string prompt = "I love to eat pizza with";
+    const LensResult lens = p->lens(prompt, 3, "bread");
+    QCOMPARE(lens.word.size(), lens.layers.size());
+    const WordProbability direct = p->probabilityOf(prompt, "bread");
+    const WordProbability& atOutput = lens.word.back().back();
+    QCOMPARE(atOutput.rank, direct.rank);
+    QVERIFY2(std::abs(atOutput.prob - direct.prob) < 1e-6 * std::max(1.0, direct.prob),
+             qPrintable(QString("%1 vs %2").arg(atOutput.prob).arg(direct.prob)));
+    QVERIFY(p->lens(prompt, 3).word.empty());  // None asked for.
+    if (!masked) return;
+    const std::string sentence = "The quick [MASK] fox jumps over the lazy dog.";
+    const LensResult read = m_masked->lens(sentence, 1);
+    const auto mask = std::find(read.ids.begin(), read.ids.end(), SpecialTokens::kMask);
+    QVERIFY(mask != read.ids.end());
+    QVERIFY(read.ids.back() != SpecialTokens::kMask);  // Nothing appended.
+    const size_t at = size_t(mask - read.ids.begin());
+    QCOMPARE(read.layers.back()[at][0].id, m_masked->fill(sentence, 1)[0].candidates[0].id);
+  }
+
+  // Where the lens first ranks a probe's target first: what the lens itself says, layer by layer.
+  void probeTopLayersReadTheLens() {
+    const std::vector<Probe> probes = {{"I love to eat pizza with", "cheese"},
+                                       {"The quick [MASK] fox jumps over the lazy dog.", "brown"}};
+    for (const Predictor* p : {m_causal.get(), m_masked.get()}) {
+      const std::vector<int> layers = probeTopLayers(*p, probes);
+      QCOMPARE(layers.size(), probes.size());
+      const LensResult lens = p->lens(probes[0].text, 1, probes[0].target);
+      int first = 0;
+      for (size_t l = 0; l < lens.word.size() && !first; ++l)
+        if (lens.word[l].back().rank == 1) first = int(l) + 1;
+      QCOMPARE(layers[0], first);
+      // The output is the last layer's lens: a model that ranks cheese first there has a layer for it.
+      const bool outputFirst = p->probabilityOf(probes[0].text, probes[0].target).rank == 1;
+      QVERIFY(outputFirst || p == m_masked.get());  // The causal one does (pizzaWithCheese).
+      if (outputFirst) QVERIFY(layers[0] >= 1);
+    }
+    QCOMPARE(probeTopLayers(*m_causal, probes)[1], -1);  // A causal model's fill is not the lens's.
+    QVERIFY(probeTopLayers(*m_masked, probes)[1] >= 1);  // quickBrownFox: the output ranks brown first.
   }
 
   void badInput() {

@@ -1,7 +1,7 @@
 // The timeline's snapshots (train/snapshot_schedule.h): kept at the log-spaced steps by any run, within
 // their budget, and each one the model of its step: evaluated, it gives the validation loss the run
 // recorded at that step (within bf16's tolerance), and predictions at a step read it when no checkpoint of
-// that step is kept.
+// that step is kept; the studio's timeline loads each as opening it alone would.
 #include <torch/torch.h>
 
 #include <QtCore/QTemporaryDir>
@@ -13,6 +13,7 @@
 #include "model/language_model.h"
 #include "run/open_run.h"
 #include "run/run_folder.h"
+#include "run/run_timeline.h"
 #include "run/training_run.h"
 #include "test_data.h"
 #include "test_training.h"
@@ -81,6 +82,34 @@ class TstSnapshots : public QObject {
     } catch (const InputError& e) {
       QVERIFY2(QString(e.what()).contains("snapshots of steps 0, 1, 2, 4, 8, 10, 16, 20"), e.what());
     }
+  }
+
+  // The studio's timeline: every kept step, each model loaded once and equal to opening that step alone,
+  // a model held elsewhere never overwritten when the cache reuses evicted models for new steps.
+  void theTimelineLoadsEachStepAsOpeningItWould() {
+    TrainingRunOptions o = options("timeline-cache");
+    o.train.snapshotEvery = 2;  // 12 kept steps: more than the cache holds.
+    runTraining(o, {});
+    RunTimeline timeline(o.runDir);
+    QCOMPARE(timeline.steps(), (std::vector<int64_t>{0, 1, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20}));
+    QVERIFY(timeline.steps().size() > RunTimeline::kCacheSize);
+    const auto probabilities = [](const Predictor& p) {
+      std::vector<double> out;
+      for (const TokenCandidate& c : p.next("the", 20).candidates) out.push_back(c.prob);
+      return out;
+    };
+    const std::shared_ptr<const Predictor> held = timeline.predictorAt(4);
+    QCOMPARE(timeline.predictorAt(4).get(), held.get());  // Loaded once.
+    QVERIFY(timeline.cached(4));
+    for (int round = 0; round < 2; ++round)  // Round twice: evicted models take new steps' weights.
+      for (const int64_t step : timeline.steps())
+        QCOMPARE(&timeline.predictorAt(step)->tokenizer(), &held->tokenizer());  // Loaded once too.
+    QVERIFY(!timeline.cached(4));
+    QCOMPARE(probabilities(*held), probabilities(*openRunPredictor(o.runDir, 4)));
+    for (const int64_t step : {0, 10, 14})
+      QCOMPARE(probabilities(*timeline.predictorAt(step)), probabilities(*openRunPredictor(o.runDir, step)));
+    QVERIFY(probabilities(*timeline.predictorAt(0)) != probabilities(*timeline.predictorAt(20)));
+    QVERIFY_THROWS_EXCEPTION(InputError, timeline.predictorAt(3));
   }
 
   void theBudgetCapsThem() {

@@ -23,6 +23,7 @@
 #include "ui/pages/model_page.h"
 #include "ui/pages/train_page.h"
 #include "ui/playground/playground_page.h"
+#include "ui/playground/timeline_bar.h"
 #include "ui/plots/loss_plot.h"
 #include "ui/plots/probe_plot.h"
 #include "ui/window/main_window.h"
@@ -374,6 +375,13 @@ class TstMainWindow : public QObject {
     QCOMPARE(again.playgroundPage()->probes().size(), size_t(1));
     QCOMPARE(again.trainPage()->probePlot()->pointCount(), 2);
     QTRY_VERIFY(again.playgroundPage()->hasModel());
+    // A step chosen on the Playground's timeline is marked on the Train page's plots.
+    QVERIFY(again.playgroundPage()->timeline()->steps().contains(8));  // A snapshot of the run.
+    again.playgroundPage()->timeline()->choose(8);
+    QTRY_COMPARE(again.trainPage()->plot()->marker(), 8.0);
+    QCOMPARE(again.trainPage()->probePlot()->marker(), 8.0);
+    again.playgroundPage()->timeline()->choose(-1);
+    QCOMPARE(again.trainPage()->plot()->marker(), -1.0);
   }
 
   void settingsPersist() {

@@ -26,19 +26,6 @@
 using namespace pretrain;
 using namespace pretrain::ui;
 
-namespace {
-
-std::shared_ptr<const Predictor> trained(const testdata::TokenizedCorpus& data, Objective objective) {
-  TrainConfig t = testdata::smallTraining();
-  t.steps = 60;
-  Trainer trainer(testdata::smallModel(objective, data.tokenizer->vocabSize()), t, data.store,
-                  data.tokenizer);
-  while (!trainer.finished()) trainer.step();
-  return std::make_shared<const Predictor>(trainer.snapshot(), data.tokenizer);
-}
-
-}  // namespace
-
 class TstPlayground : public QObject {
   Q_OBJECT
   QTemporaryDir m_dir;
@@ -48,8 +35,8 @@ class TstPlayground : public QObject {
  private Q_SLOTS:
   void initTestCase() {
     m_data = testdata::tokenizedCorpus(m_dir.path(), testdata::missionCorpus());
-    m_causal = trained(m_data, Objective::Causal);
-    m_masked = trained(m_data, Objective::Masked);
+    m_causal = testdata::briefModel(m_data, Objective::Causal);
+    m_masked = testdata::briefModel(m_data, Objective::Masked);
   }
 
   void withoutAModelItSaysWhatToDo() {

@@ -13,6 +13,7 @@
 #include "tokenizer/word_pieces.h"
 #include "ui/playground/candidate_text.h"
 #include "ui/playground/flow_layout.h"
+#include "ui/playground/refresh_when_shown.h"
 #include "ui/plots/bar_chart.h"
 #include "ui/workers/inference_service.h"
 #include "util/error.h"
@@ -90,6 +91,7 @@ QWidget* MaskedWordPane::createChartColumn() {
 }
 
 void MaskedWordPane::wireService() {
+  m_whenShown = new RefreshWhenShown(this, [this] { refresh(); });
   m_debounce.setSingleShot(true);
   m_debounce.setInterval(kTypingPauseMs);
   connect(&m_debounce, &QTimer::timeout, this, [this] {
@@ -131,7 +133,7 @@ QVector<int> MaskedWordPane::maskedWords() const {
 
 void MaskedWordPane::refresh() {
   m_debounce.stop();
-  if (!m_service->predictor()) return;
+  if (!m_whenShown->askNow() || !m_service->predictor()) return;
   const QVector<int> masked = maskedWords();
   m_pin->setEnabled(masked.size() == 1 && !m_sentence->text().contains(kMask));
   if (masked.isEmpty() && !m_sentence->text().contains(kMask)) {

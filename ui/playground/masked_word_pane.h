@@ -23,6 +23,7 @@ class QVBoxLayout;
 namespace pretrain::ui {
 
 class BarChart;
+class RefreshWhenShown;
 class FlowLayout;
 class InferenceService;
 struct FillView;
@@ -68,6 +69,7 @@ class MaskedWordPane : public QWidget {
   QList<BarChart*> m_charts;
   std::vector<std::pair<int, std::string>> m_best;  // Per masked word: its index and best candidate.
   QTimer m_debounce;
+  RefreshWhenShown* m_whenShown;  // A hidden pane fills nothing (the lens or attention tab is open).
 };
 
 }  // namespace pretrain::ui

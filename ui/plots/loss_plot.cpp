@@ -1,6 +1,7 @@
 #include "ui/plots/loss_plot.h"
 
 #include "ui/plots/plot_style.h"
+#include "ui/plots/step_marker.h"
 
 #include <qcustomplot.h>
 
@@ -45,7 +46,8 @@ double stepValue(LossPlot::Metric m, const StepMetrics& s) {
 
 }  // namespace
 
-LossPlot::LossPlot(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot(this)) {
+LossPlot::LossPlot(QWidget* parent)
+    : QWidget(parent), m_plot(new QCustomPlot(this)), m_marker(addStepMarker(m_plot)) {
   m_readout = new QLabel(tr("Hover over the plot to read values; drag to pan, wheel to zoom."));
   m_readout->setForegroundRole(QPalette::PlaceholderText);
   auto* layout = new QVBoxLayout(this);
@@ -252,6 +254,11 @@ void LossPlot::exportCsv() {
   QSaveFile f(path);  // Written under a temporary name and renamed: an old file survives a failure.
   if (!f.open(QIODevice::WriteOnly) || f.write(csv().toUtf8()) < 0 || !f.commit())
     QMessageBox::warning(this, tr("Export metrics"), tr("Could not write %1.").arg(path));
+}
+
+void LossPlot::setMarker(double step) {
+  m_markerStep = step;
+  moveStepMarker(m_marker, step);
 }
 
 }  // namespace pretrain::ui

@@ -13,6 +13,7 @@
 class QCheckBox;
 class QComboBox;
 class QHBoxLayout;
+class QCPItemStraightLine;
 class QCustomPlot;
 class QCPGraph;
 class QLabel;
@@ -39,6 +40,9 @@ class LossPlot : public QWidget {
   int pointCount() const { return m_rows.size(); }
   int evalCount() const { return m_evals.size(); }
   QCustomPlot* plot() const { return m_plot; }
+  /// A line at `step`: where the Playground's model stands in training (< 0: none).
+  void setMarker(double step);
+  double marker() const { return m_markerStep; }
   /// Every stored row as CSV: step, train_loss, lr, grad_norm, tokens_per_s, elapsed_s, val_loss,
   /// val_perplexity.
   QString csv() const;
@@ -62,6 +66,8 @@ class LossPlot : public QWidget {
   void changeEvent(QEvent* event) override;
 
   QCustomPlot* m_plot;
+  QCPItemStraightLine* m_marker = nullptr;
+  double m_markerStep = -1;
   QCPGraph *m_main, *m_smooth, *m_val;
   QComboBox* m_metric;
   QCheckBox *m_follow, *m_logScale;

@@ -26,4 +26,12 @@ void stylePlot(QCustomPlot* plot, const QPalette& p) {
   plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
+void putLegendAbove(QCustomPlot* plot) {
+  plot->legend->setVisible(true);
+  plot->plotLayout()->insertRow(0);
+  plot->plotLayout()->addElement(0, 0, plot->legend);
+  plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
+  plot->plotLayout()->setRowStretchFactor(0, 0.001);
+}
+
 }  // namespace pretrain::ui

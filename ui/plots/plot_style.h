@@ -8,5 +8,8 @@ class QPalette;
 namespace pretrain::ui {
 
 void stylePlot(QCustomPlot* plot, const QPalette& palette);
+/// The legend in a row of its own above the plot, its entries side by side: curves that rise from the
+/// bottom left towards the top right (the probes') would be covered by a legend inside.
+void putLegendAbove(QCustomPlot* plot);
 
 }  // namespace pretrain::ui

@@ -1,6 +1,8 @@
 #include "ui/plots/probe_plot.h"
 
 #include "ui/plots/plot_style.h"
+#include "ui/plots/probe_colors.h"
+#include "ui/plots/step_marker.h"
 
 #include <qcustomplot.h>
 
@@ -11,13 +13,11 @@ namespace pretrain::ui {
 namespace {
 
 constexpr int kMinimumPlotHeight = 170;  // Room for the legend's row above a readable curve.
-// Each probe's hue this far round the colour wheel from the last (blue first), so neighbours differ.
-constexpr int kHueStep = 83;
-constexpr int kFirstHue = 200;
 
 }  // namespace
 
-ProbePlot::ProbePlot(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot(this)) {
+ProbePlot::ProbePlot(QWidget* parent)
+    : QWidget(parent), m_plot(new QCustomPlot(this)), m_marker(addStepMarker(m_plot)) {
   m_readout = new QLabel(tr("Pin probes on the Playground page to watch when the model learns a fact."));
   m_readout->setForegroundRole(QPalette::PlaceholderText);
   auto* layout = new QVBoxLayout(this);
@@ -31,13 +31,7 @@ ProbePlot::ProbePlot(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot(
   m_plot->yAxis->setScaleType(QCPAxis::stLogarithmic);
   m_plot->yAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTickerLog));
   m_plot->yAxis->setRange(1e-4, 1);
-  // The legend in a row of its own above the plot: curves rise from the bottom left towards the top right,
-  // and a legend inside would cover some of them.
-  m_plot->legend->setVisible(true);
-  m_plot->plotLayout()->insertRow(0);
-  m_plot->plotLayout()->addElement(0, 0, m_plot->legend);
-  m_plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
-  m_plot->plotLayout()->setRowStretchFactor(0, 0.001);
+  putLegendAbove(m_plot);
   stylePlot(m_plot, palette());
   connect(m_plot, &QCustomPlot::mouseMove, this, &ProbePlot::showReadout);
 }
@@ -50,7 +44,7 @@ void ProbePlot::setProbes(const std::vector<Probe>& probes) {
   for (size_t i = 0; i < probes.size(); ++i) {
     QCPGraph* g = m_plot->addGraph();
     g->setName(QString::fromStdString(probes[i].label()));
-    g->setPen(QPen(QColor::fromHsv(int(i * kHueStep + kFirstHue) % 360, 200, 220), 2));
+    g->setPen(QPen(probeColor(int(i)), 2));
     g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 5));
   }
   // Results already shown keep their curves.
@@ -105,6 +99,11 @@ void ProbePlot::showReadout(QMouseEvent* event) {
                          .arg(QString::fromStdString(m_probes.at(size_t(best->probe)).label()))
                          .arg(best->prob, 0, 'g', 4)
                          .arg(best->rank ? QString::number(best->rank) : tr("beyond the candidates")));
+}
+
+void ProbePlot::setMarker(double step) {
+  m_markerStep = step;
+  moveStepMarker(m_marker, step);
 }
 
 }  // namespace pretrain::ui

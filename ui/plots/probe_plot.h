@@ -9,6 +9,7 @@
 
 #include "ui/workers/training_types.h"
 
+class QCPItemStraightLine;
 class QCustomPlot;
 class QLabel;
 class QMouseEvent;
@@ -27,11 +28,16 @@ class ProbePlot : public QWidget {
   void clear();
   int pointCount() const;
   QCustomPlot* plot() const { return m_plot; }
+  /// A line at `step`: where the Playground's model stands in training (< 0: none).
+  void setMarker(double step);
+  double marker() const { return m_markerStep; }
 
  private:
   void showReadout(QMouseEvent* event);
 
   QCustomPlot* m_plot;
+  QCPItemStraightLine* m_marker = nullptr;
+  double m_markerStep = -1;
   QLabel* m_readout;
   std::vector<pretrain::Probe> m_probes;
   QVector<pretrain::ProbeResult> m_results;

@@ -19,6 +19,8 @@
 #include "ui/pages/model_page.h"
 #include "ui/pages/train_page.h"
 #include "ui/playground/playground_page.h"
+#include "ui/plots/loss_plot.h"
+#include "ui/plots/probe_plot.h"
 #include "ui/window/followed_run.h"
 #include "ui/window/model_export.h"
 #include "ui/window/recent_menu.h"
@@ -112,6 +114,10 @@ void MainWindow::wirePlayground() {
                                .arg(m_shownRun)
                                .arg(m_lastStep));
           });
+  connect(m_playground, &PlaygroundPage::stepShown, this, [this](qint64 step) {
+    m_train->plot()->setMarker(double(step));  // Where the model looked at stands in training.
+    m_train->probePlot()->setMarker(double(step));
+  });
   connect(m_playground, &PlaygroundPage::probesChanged, this, [this](const std::vector<Probe>& probes) {
     m_controller->setProbes(probes);  // A running run measures them from its next evaluation on.
     m_train->setProbes(probes);
@@ -188,6 +194,7 @@ bool MainWindow::openRun(const QString& dir) {
   }
   m_openRun = dir;
   m_shownRun = dir;
+  m_playground->setRun(dir);
   m_recent->rememberRun(dir);
   m_lastStep = 0;
   m_statusRun->clear();
@@ -299,6 +306,7 @@ void MainWindow::startNewRun() {
   o.runDir = dir.toStdString();
   rememberStart(o.train, dir);
   m_shownRun = dir;
+  m_playground->setRun(dir);
   m_train->resetForRun(o.train.steps);
   m_tabs->setCurrentWidget(m_train);
   launch(o, tr("Starting: run folder %1").arg(dir));

@@ -3,29 +3,29 @@
 #include <QtCore/QMetaObject>
 
 #include <exception>
+#include <optional>
 
 #include "data/special_tokens.h"
+#include "tokenizer/tokenizer.h"
 #include "util/error.h"
 
 namespace pretrain::ui {
+namespace {
 
-InferenceService::InferenceService(QObject* parent) : QObject(parent), m_context(new QObject) {
-  m_thread.setObjectName("inference");
-  m_context->moveToThread(&m_thread);
-  connect(&m_thread, &QThread::finished, m_context, &QObject::deleteLater);
-  m_thread.start();
+QStringList pieceLabels(const Predictor& predictor, const std::vector<int32_t>& ids) {
+  QStringList labels;
+  for (const int32_t id : ids) labels << QString::fromStdString(predictor.tokenizer().piece(id));
+  return labels;
 }
+
+}  // namespace
+
+InferenceService::InferenceService(QObject* parent) : QObject(parent) {}
 
 InferenceService::~InferenceService() {
   m_stopGenerate = true;
-  m_latestNext = m_latestFill = -1;  // Whatever is still queued is skipped.
-  m_thread.quit();
-  m_thread.wait();
-}
-
-template <typename Work>
-void InferenceService::post(Work work) {
-  QMetaObject::invokeMethod(m_context, std::move(work), Qt::QueuedConnection);
+  m_latestNext = m_latestFill = m_latestLens = m_latestAttention =
+      -1;  // Whatever is still queued is skipped.
 }
 
 void InferenceService::setPredictor(std::shared_ptr<const Predictor> predictor) {
@@ -33,56 +33,89 @@ void InferenceService::setPredictor(std::shared_ptr<const Predictor> predictor) 
   Q_EMIT predictorChanged();
 }
 
-void InferenceService::requestNext(const QString& prompt, const NextOptions& options,
-                                   const QString& probabilityOf) {
+template <typename View, typename Compute, typename Deliver>
+void InferenceService::ask(std::atomic<int>& latest, Compute compute, Deliver deliver) {
   if (!m_predictor) return;
-  const int id = ++m_latestNext;
-  post([this, id, predictor = m_predictor, prompt, options, probabilityOf] {
-    if (id != m_latestNext) return;  // A newer request is queued behind this one.
-    NextView view;
-    view.prompt = prompt;
-    view.probabilityOf = probabilityOf;
-    try {
-      view.result = predictor->next(prompt.toStdString(), options);
-      if (!probabilityOf.trimmed().isEmpty()) {
-        view.probability =
-            predictor->probabilityOf(prompt.toStdString(), probabilityOf.toStdString(), options.temperature);
-        view.hasProbability = true;
+  const int id = ++latest;
+  ++m_inFlight;
+  m_thread.post([this, &latest, id, predictor = m_predictor, compute, deliver] {
+    std::optional<View> view;
+    if (id == latest) {  // Else a newer request of this kind is queued behind this one: only it is answered.
+      view.emplace();
+      try {
+        compute(*predictor, *view);
+      } catch (...) {
+        view->error = QString::fromStdString(currentErrorMessage());
       }
-    } catch (...) {
-      view.error = QString::fromStdString(currentErrorMessage());
     }
     QMetaObject::invokeMethod(
-        this, [this, view] { Q_EMIT nextReady(view); }, Qt::QueuedConnection);
+        this,
+        [this, view, deliver] {
+          if (view) deliver(*view);
+          if (--m_inFlight == 0) Q_EMIT idle();
+        },
+        Qt::QueuedConnection);
   });
 }
 
+void InferenceService::requestNext(const QString& prompt, const NextOptions& options,
+                                   const QString& probabilityOf) {
+  ask<NextView>(
+      m_latestNext,
+      [prompt, options, probabilityOf](const Predictor& predictor, NextView& view) {
+        view.prompt = prompt;
+        view.probabilityOf = probabilityOf;
+        view.result = predictor.next(prompt.toStdString(), options);
+        if (probabilityOf.trimmed().isEmpty()) return;
+        view.probability =
+            predictor.probabilityOf(prompt.toStdString(), probabilityOf.toStdString(), options.temperature);
+        view.hasProbability = true;
+      },
+      [this](const NextView& view) { Q_EMIT nextReady(view); });
+}
+
 void InferenceService::requestFill(const QString& text, const QVector<int>& maskedWords, int topK) {
-  if (!m_predictor) return;
-  const int id = ++m_latestFill;
-  post([this, id, predictor = m_predictor, text, maskedWords, topK] {
-    if (id != m_latestFill) return;
-    FillView view;
-    view.text = text;
-    try {
-      // Clicked words, with any typed [MASK]s among them, are the engine's to mask (fillWords).
-      const std::string t = text.toStdString();
-      if (!maskedWords.isEmpty())
-        view.masks = predictor->fillWords(t, std::vector<int>(maskedWords.begin(), maskedWords.end()), topK);
-      else if (text.contains(QLatin1String(kMaskText)))
-        view.masks = predictor->fill(t, topK);
-    } catch (...) {
-      view.error = QString::fromStdString(currentErrorMessage());
-    }
-    QMetaObject::invokeMethod(
-        this, [this, view] { Q_EMIT fillReady(view); }, Qt::QueuedConnection);
-  });
+  ask<FillView>(
+      m_latestFill,
+      [text, maskedWords, topK](const Predictor& predictor, FillView& view) {
+        view.text = text;
+        // Clicked words, with any typed [MASK]s among them, are the engine's to mask (fillWords).
+        const std::string t = text.toStdString();
+        if (!maskedWords.isEmpty())
+          view.masks = predictor.fillWords(t, std::vector<int>(maskedWords.begin(), maskedWords.end()), topK);
+        else if (text.contains(QLatin1String(kMaskText)))
+          view.masks = predictor.fill(t, topK);
+      },
+      [this](const FillView& view) { Q_EMIT fillReady(view); });
+}
+
+void InferenceService::requestLens(const QString& prompt, const QString& word, int topK) {
+  ask<LensView>(
+      m_latestLens,
+      [prompt, word, topK](const Predictor& predictor, LensView& view) {
+        view.prompt = prompt;
+        view.word = word;
+        view.result = predictor.lens(prompt.toStdString(), topK, word.trimmed().toStdString());
+        view.pieces = pieceLabels(predictor, view.result.ids);
+      },
+      [this](const LensView& view) { Q_EMIT lensReady(view); });
+}
+
+void InferenceService::requestAttention(const QString& prompt) {
+  ask<AttentionView>(
+      m_latestAttention,
+      [prompt](const Predictor& predictor, AttentionView& view) {
+        view.prompt = prompt;
+        view.result = predictor.attention(prompt.toStdString());
+        view.pieces = pieceLabels(predictor, view.result.ids);
+      },
+      [this](const AttentionView& view) { Q_EMIT attentionReady(view); });
 }
 
 void InferenceService::startGenerate(const QString& prompt, const GenerateOptions& options) {
   if (!m_predictor) return;
   m_stopGenerate = false;
-  post([this, predictor = m_predictor, prompt, options] {
+  m_thread.post([this, predictor = m_predictor, prompt, options] {
     QString error;
     try {
       predictor->generate(prompt.toStdString(), options, [this](const GeneratedPiece& piece) {

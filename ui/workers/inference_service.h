@@ -6,7 +6,7 @@
 
 #include <QtCore/QObject>
 #include <QtCore/QString>
-#include <QtCore/QThread>
+#include <QtCore/QStringList>
 #include <QtCore/QVector>
 
 #include <atomic>
@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "infer/predictor.h"
+#include "ui/workers/worker_thread.h"
 
 namespace pretrain::ui {
 
@@ -35,6 +36,21 @@ struct FillView {
   QString error;
 };
 
+/// The views inside the model for a prompt (Predictor::lens, Predictor::attention).
+struct LensView {
+  QString prompt, word;
+  pretrain::LensResult result;
+  QStringList pieces;  ///< Of result.ids, as the tokenizer writes them.
+  QString error;
+};
+
+struct AttentionView {
+  QString prompt;
+  pretrain::AttentionResult result;
+  QStringList pieces;
+  QString error;
+};
+
 class InferenceService : public QObject {
   Q_OBJECT
 
@@ -44,30 +60,40 @@ class InferenceService : public QObject {
 
   void setPredictor(std::shared_ptr<const pretrain::Predictor> predictor);
   std::shared_ptr<const pretrain::Predictor> predictor() const { return m_predictor; }
+  bool isIdle() const { return m_inFlight == 0; }
 
   void requestNext(const QString& prompt, const pretrain::NextOptions& options, const QString& probabilityOf);
   /// `maskedWords`: indices of the words to mask (as pretrain::splitWords counts them); the text may also
   /// hold typed [MASK]s.
   void requestFill(const QString& text, const QVector<int>& maskedWords, int topK);
+  /// The logit lens with the `topK` likeliest pieces per cell, and `word`'s rank in each (when given).
+  void requestLens(const QString& prompt, const QString& word, int topK);
+  void requestAttention(const QString& prompt);
   void startGenerate(const QString& prompt, const pretrain::GenerateOptions& options);
   void stopGenerate() { m_stopGenerate = true; }
 
  Q_SIGNALS:
   void predictorChanged();
+  /// Every request made so far is answered (or dropped for a newer one of its kind): the views show the
+  /// current model. Generation is not counted.
+  void idle();
   void nextReady(const pretrain::ui::NextView& view);
   void fillReady(const pretrain::ui::FillView& view);
+  void lensReady(const pretrain::ui::LensView& view);
+  void attentionReady(const pretrain::ui::AttentionView& view);
   void generated(const pretrain::GeneratedPiece& piece);
   void generateFinished(const QString& error);
 
  private:
-  /// Runs `work` on the inference thread.
-  template <typename Work>
-  void post(Work work);
+  /// Computes a View on the inference thread with the current predictor, unless a newer request of its
+  /// kind (counted by `latest`) is queued by then, and hands it to `deliver` on this thread.
+  template <typename View, typename Compute, typename Deliver>
+  void ask(std::atomic<int>& latest, Compute compute, Deliver deliver);
 
   std::shared_ptr<const pretrain::Predictor> m_predictor;
-  QThread m_thread;
-  QObject* m_context;  // Lives on m_thread: what posted work runs in.
-  std::atomic<int> m_latestNext{0}, m_latestFill{0};
+  int m_inFlight = 0;  // Requests not yet answered (this thread only).
+  WorkerThread m_thread{"inference"};
+  std::atomic<int> m_latestNext{0}, m_latestFill{0}, m_latestLens{0}, m_latestAttention{0};
   std::atomic<bool> m_stopGenerate{false};
 };
 

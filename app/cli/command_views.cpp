@@ -108,17 +108,14 @@ int runAttention(const Args& args) {
   const Tokenizer& tok = predictor->tokenizer();
   for (size_t l = 0; l < r.layers.size(); ++l)
     for (size_t h = 0; h < r.layers[l].size(); ++h) {
-      double entropy = 0;
       std::string strongest;
       for (size_t q = 0; q < r.layers[l][h].size(); ++q) {
         const std::vector<float>& row = r.layers[l][h][q];
-        for (const float w : row)
-          if (w > 0) entropy -= w * std::log2(w);
         const size_t k = size_t(std::max_element(row.begin(), row.end()) - row.begin());
         strongest += " " + tok.piece(r.ids[q]) + "→" + tok.piece(r.ids[k]);
       }
       std::printf("layer %zu head %zu: entropy %.2f bits;%s\n", l + 1, h + 1,
-                  entropy / double(r.layers[l][h].size()), strongest.c_str());
+                  attentionEntropyBits(r.layers[l][h]), strongest.c_str());
     }
   return 0;
 }

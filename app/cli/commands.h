@@ -29,6 +29,7 @@ int runExport(const Args& args);
 int runSnapshots(const Args& args);
 int runLens(const Args& args);
 int runAttention(const Args& args);
+int runCompare(const Args& args);
 
 /// The whole program: dispatches to a subcommand. Exit status 0 success, 1 error, 2 usage error,
 /// 130 cancelled by Ctrl-C.

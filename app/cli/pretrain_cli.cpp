@@ -25,6 +25,8 @@ const Command kCommands[] = {
     {"generate", runGenerate, "continue a prompt with a run's model"},
     {"lens", runLens, "the logit lens: what each layer of a run's model predicts at each position"},
     {"attention", runAttention, "every attention head's weights over a prompt"},
+    {"compare", runCompare,
+     "two runs (or two steps of one) on a prompt: next pieces, KL divergence, surprise"},
     {"snapshots", runSnapshots, "the steps of a run's timeline, which --step of next, fill, generate shows"},
     {"eval", runEval, "loss, perplexity and bits per byte of a run"},
     {"demo", runDemo, "train a small model on the sample corpus, then show its predictions"},

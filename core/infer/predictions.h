@@ -2,6 +2,7 @@
 // What inference answers, as plain values: candidates with their probabilities, a prompt's pieces, masked
 // words and generated pieces. The Playground and the command line show these; no LibTorch here.
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -67,6 +68,16 @@ struct AttentionResult {
   std::vector<std::vector<std::vector<std::vector<float>>>> layers;
   bool truncated = false;  ///< Only the last kMaxAttentionPieces pieces (or the context) are shown.
 };
+
+/// A head's attention entropy in bits, its rows' averaged ([query][key]): low for a head that looks at one
+/// place, high for one that spreads out.
+inline double attentionEntropyBits(const std::vector<std::vector<float>>& head) {
+  double total = 0;
+  for (const std::vector<float>& row : head)
+    for (const float w : row)
+      if (w > 0) total -= double(w) * std::log2(double(w));
+  return head.empty() ? 0 : total / double(head.size());
+}
 
 /// Attention maps of more pieces than this are unreadable and slow to draw: longer prompts are cut.
 constexpr int kMaxAttentionPieces = 128;

@@ -215,6 +215,25 @@ class TstPretrainTrainCli : public QObject {
       }
   }
 
+  // Two models on one prompt: a run against itself differs by nothing; its first and last steps by a lot,
+  // the early one more surprised at "cheese" after "pizza with".
+  void comparingTwoModels() {
+    const QString prompt = "I love to eat pizza with cheese";
+    const Run same = pretrain(
+        {"compare", "--run", path("clm"), "--step", "128", "--step-b", "128", "--prompt", prompt, "--json"});
+    QVERIFY2(same.exitCode == 0, same.err.constData());
+    QCOMPARE(same.json()["kl_bits"].toDouble(), 0.0);
+    for (const QJsonValue& piece : same.json()["pieces"].toArray())
+      QCOMPARE(piece.toObject()["bits_a"].toDouble(), piece.toObject()["bits_b"].toDouble());
+    const Run apart = pretrain(
+        {"compare", "--run", path("clm"), "--step", "0", "--prompt", prompt, "--json"});  // B: latest.
+    QVERIFY2(apart.exitCode == 0, apart.err.constData());
+    QVERIFY(apart.json()["kl_bits"].toDouble() > 0.5);
+    const QJsonObject cheese = apart.json()["pieces"].toArray().last().toObject();
+    QCOMPARE(cheese["text"].toString().trimmed(), QString("cheese"));
+    QVERIFY(cheese["bits_a"].toDouble() > cheese["bits_b"].toDouble() + 1);
+  }
+
   void aSignalThenResumeEqualsUninterrupted_data() {
     QTest::addColumn<int>("signal");
     QTest::newRow("Ctrl-C") << int(SIGINT);

@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "data/special_tokens.h"
+#include "infer/comparison.h"
 #include "infer/predictor.h"
 #include "infer/probe.h"
 #include "model/language_model.h"
@@ -269,6 +270,31 @@ class TstPredictor : public QObject {
     }
     QCOMPARE(probeTopLayers(*m_causal, probes)[1], -1);  // A causal model's fill is not the lens's.
     QVERIFY(probeTopLayers(*m_masked, probes)[1] >= 1);  // quickBrownFox: the output ranks brown first.
+  }
+
+  // A/B: a model against itself differs by nothing; two different models by something, each surprised
+  // where the other is not; models that read text with different tokenizers cannot be compared piece by
+  // piece.
+  void comparingTwoModels() {
+    const std::string prompt = "I love to eat pizza with cheese";
+    const NextComparison self = compareNext(*m_causal, *m_causal, prompt, 5);
+    QCOMPARE(self.klBits, 0.0);
+    QCOMPARE(self.a.size(), size_t(5));
+    for (const PieceSurprise& s : self.pieces) QCOMPARE(s.bitsA, s.bitsB);
+    const Predictor untrained(makeModel(m_causal->config()), m_data.tokenizer);
+    const NextComparison ab = compareNext(*m_causal, untrained, prompt, 5);
+    QVERIFY2(ab.klBits > 1, qPrintable(QString::number(ab.klBits)));
+    QCOMPARE(ab.pieces.size(), self.pieces.size());
+    QCOMPARE(QString::fromStdString(ab.pieces.back().text).trimmed(), QString("cheese"));
+    QVERIFY(ab.pieces.back().bitsB > ab.pieces.back().bitsA + 3);  // Learnt by A only.
+    QCOMPARE(ab.pieces.back().bitsA,
+             -std::log2(m_causal->next(prompt, {5, 1.0, false, true}).pieces.back().prob));
+    QTemporaryDir other;
+    const auto data = testdata::tokenizedCorpus(other.path(), testdata::missionCorpus(), 300);
+    ModelConfig m = m_causal->config();
+    m.vocabSize = data.tokenizer->vocabSize();
+    const Predictor stranger(makeModel(m), data.tokenizer);
+    QVERIFY_THROWS_EXCEPTION(InputError, compareNext(*m_causal, stranger, prompt, 5));
   }
 
   void badInput() {

@@ -131,7 +131,7 @@ class TstPlaygroundViews : public QObject {
     QCOMPARE(pane->layerBox()->value(), 2);
     QTRY_VERIFY(std::abs(pane->headMaps()[0]->cell(1, 0).value - double(expected.layers[1][0][1][0])) < 1e-6);
     QVERIFY(pane->overviewMaps()[c.heads]->property("layer").toInt() == 2);
-    QCOMPARE(AttentionPane::entropyBits({{1.f, 0.f}, {0.5f, 0.5f}}), 0.5);  // 0 and 1 bit, averaged.
+    QCOMPARE(attentionEntropyBits({{1.f, 0.f}, {0.5f, 0.5f}}), 0.5);  // 0 and 1 bit, averaged.
   }
 
   void theTimelineShowsTheModelOfEachKeptStep() {

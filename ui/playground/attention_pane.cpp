@@ -18,8 +18,8 @@
 namespace pretrain::ui {
 namespace {
 
-constexpr double kHeadMapSide = 300;  // Pixels a head's map may take: four fit side by side on a laptop.
-constexpr double kMinCell = 5, kMaxCell = 22;
+constexpr double kHeadMapSide = 240;           // Pixels a long prompt's head map may take.
+constexpr double kMinCell = 5, kMaxCell = 18;  // Four heads of a short prompt side by side.
 constexpr double kThumbnailSide = 64;
 
 void clearLayout(QLayout* layout) {
@@ -42,15 +42,6 @@ QWidget* captioned(HeatMap* map, const QString& caption) {
 }
 
 }  // namespace
-
-double AttentionPane::entropyBits(const std::vector<std::vector<float>>& head) {
-  if (head.empty()) return 0;
-  double total = 0;
-  for (const std::vector<float>& row : head)
-    for (const float w : row)
-      if (w > 0) total -= double(w) * std::log2(double(w));
-  return total / double(head.size());
-}
 
 AttentionPane::AttentionPane(InferenceService* service, QWidget* parent)
     : QWidget(parent), m_service(service) {
@@ -173,8 +164,8 @@ void AttentionPane::drawHeads() {
     map->setCellSize(cell, cell);
     map->setMatrix(m_view.pieces, m_view.pieces, cells);
     m_heads << map;
-    m_headsLayout->addWidget(
-        captioned(map, tr("head %1 · entropy %2 bits").arg(h + 1).arg(entropyBits(head), 0, 'f', 2)));
+    m_headsLayout->addWidget(captioned(
+        map, tr("head %1 · entropy %2 bits").arg(h + 1).arg(attentionEntropyBits(head), 0, 'f', 2)));
   }
 }
 
@@ -201,8 +192,8 @@ void AttentionPane::drawOverview() {
       connect(map, &HeatMap::clicked, this, [this, l] { m_layer->setValue(int(l) + 1); });
       m_thumbnails << map;
       m_overviewLayout->addWidget(
-          captioned(map, tr("H%1 · %2").arg(h + 1).arg(entropyBits(layers[l][h]), 0, 'f', 1)), int(l),
-          int(h) + 1);
+          captioned(map, tr("H%1 · %2").arg(h + 1).arg(attentionEntropyBits(layers[l][h]), 0, 'f', 1)),
+          int(l), int(h) + 1);
     }
   }
 }

@@ -35,9 +35,6 @@ class AttentionPane : public QWidget {
   QList<HeatMap*> headMaps() const { return m_heads; }
   QList<HeatMap*> overviewMaps() const { return m_thumbnails; }
 
-  /// A head's attention entropy in bits: how spread out its rows are, averaged over the rows.
-  static double entropyBits(const std::vector<std::vector<float>>& head);
-
  public Q_SLOTS:
   void refresh();
 

@@ -36,8 +36,8 @@ constexpr int kRightColumnShare = 2;
 constexpr int kMaskedShare = 3;
 constexpr int kProbesShare = 1;
 // The lens grid over the probes' layers through training.
-constexpr int kLensShare = 3;
-constexpr int kProbeLayersShare = 2;
+constexpr int kLensShare = 1;
+constexpr int kProbeLayersShare = 1;
 
 }  // namespace
 

@@ -13,7 +13,7 @@
 namespace pretrain::ui {
 namespace {
 
-constexpr int kMinimumPlotHeight = 160;
+constexpr int kMinimumPlotHeight = 200;  // The legend's row and a layer axis whose label fits.
 // Probes that share a layer would hide one another: each is drawn a little above or below the layer.
 constexpr double kProbeOffset = 0.08;
 
@@ -30,7 +30,7 @@ ProbeLayerPlot::ProbeLayerPlot(QWidget* parent)
   layout->addWidget(m_readout);
   m_plot->setMinimumHeight(kMinimumPlotHeight);
   m_plot->xAxis->setLabel(tr("step"));
-  m_plot->yAxis->setLabel(tr("first layer to rank it first"));
+  m_plot->yAxis->setLabel(tr("layer"));
   // The first layer at the top, "none" at the bottom: a fact known earlier in the network sits higher.
   m_plot->yAxis->setRangeReversed(true);
   putLegendAbove(m_plot);

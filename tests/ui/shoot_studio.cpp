@@ -1,0 +1,103 @@
+// The README's screenshots of the Playground's views inside the model, taken from the real window on a
+// real run: the timeline at an early step, the logit lens with the probes traced through training, and
+// the attention maps. Light or dark (Fusion's palettes), at the scale QT_SCALE_FACTOR sets. Not a test:
+// run it by hand, under Xvfb or offscreen, and look at the pictures.
+//   shoot_studio RUN_DIR OUT_DIR [--dark] [--step N]
+#include <QtCore/QDir>
+#include <QtCore/QElapsedTimer>
+#include <QtGui/QPalette>
+#include <QtWidgets/QApplication>
+#include <QtWidgets/QLineEdit>
+#include <QtWidgets/QPushButton>
+#include <QtWidgets/QStyleFactory>
+#include <QtWidgets/QTabWidget>
+
+#include <cstdio>
+#include <functional>
+
+#include "ui/playground/lens_pane.h"
+#include "ui/playground/next_word_pane.h"
+#include "ui/playground/playground_page.h"
+#include "ui/playground/timeline_bar.h"
+#include "ui/window/main_window.h"
+#include "ui/workers/inference_service.h"
+
+using namespace pretrain::ui;
+
+namespace {
+
+QPalette darkPalette() {
+  QPalette p;
+  const QColor window(45, 45, 48), base(30, 30, 32), text(230, 230, 230), disabled(130, 130, 130);
+  p.setColor(QPalette::Window, window);
+  p.setColor(QPalette::WindowText, text);
+  p.setColor(QPalette::Base, base);
+  p.setColor(QPalette::AlternateBase, window);
+  p.setColor(QPalette::ToolTipBase, base);
+  p.setColor(QPalette::ToolTipText, text);
+  p.setColor(QPalette::PlaceholderText, disabled);
+  p.setColor(QPalette::Text, text);
+  p.setColor(QPalette::Button, window);
+  p.setColor(QPalette::ButtonText, text);
+  p.setColor(QPalette::Highlight, QColor(64, 140, 220));
+  p.setColor(QPalette::HighlightedText, Qt::white);
+  p.setColor(QPalette::Link, QColor(100, 170, 240));
+  for (const auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
+    p.setColor(QPalette::Disabled, role, disabled);
+  return p;
+}
+
+bool waitFor(const std::function<bool()>& done, int ms = 60000) {
+  QElapsedTimer t;
+  t.start();
+  while (!done() && t.elapsed() < ms) QApplication::processEvents(QEventLoop::AllEvents, 20);
+  return done();
+}
+
+void settle(int ms) {
+  waitFor([] { return false; }, ms);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  QApplication::setStyle(QStyleFactory::create("Fusion"));
+  QApplication app(argc, argv);
+  const QStringList args = app.arguments();
+  if (args.size() < 3) {
+    std::fprintf(stderr, "usage: shoot_studio RUN_DIR OUT_DIR [--dark] [--step N]\n");
+    return 2;
+  }
+  const bool dark = args.contains("--dark");
+  if (dark) QApplication::setPalette(darkPalette());
+  const int stepAt = args.indexOf("--step");
+  const qint64 step = stepAt > 0 ? args.value(stepAt + 1).toLongLong() : 256;
+  const QString out = args[2], suffix = dark ? "-dark" : "-light";
+  QDir().mkpath(out);
+  MainWindow w;
+  w.resize(1200, 760);
+  w.show();
+  if (!w.openRun(args[1])) return 1;
+  PlaygroundPage* page = w.playgroundPage();
+  qobject_cast<QTabWidget*>(w.centralWidget())->setCurrentWidget(page);
+  if (!waitFor([page] { return page->hasModel(); })) return 1;
+  page->nextWordPane()->promptEdit()->setText("The Fulton County Grand Jury said");
+  page->lensPane()->wordEdit()->setText("that");
+  const auto shoot = [&](const QString& name) {
+    waitFor([page] { return page->service()->isIdle(); });
+    settle(500);  // Charts animate in.
+    const QString path = out + "/" + name + suffix + ".png";
+    w.grab().save(path);
+    std::printf("%s\n", qPrintable(path));
+  };
+  page->timeline()->choose(step);
+  waitFor([page, step] { return page->lastSwitchMs() >= 0; });
+  shoot("timeline");
+  page->tabs()->setCurrentIndex(1);
+  page->traceProbesButton()->click();
+  waitFor([page] { return page->traceProbesButton()->isEnabled(); }, 120000);
+  shoot("lens");
+  page->tabs()->setCurrentIndex(2);
+  shoot("attention");
+  return 0;
+}

@@ -22,15 +22,24 @@ struct PieceSurprise {
   double bitsA = 0, bitsB = 0;
 };
 
+/// A next piece and its probability under each model.
+struct PairedCandidate {
+  TokenCandidate candidate;  ///< Its prob is A's.
+  double probB = 0;
+};
+
 struct NextComparison {
   std::vector<TokenCandidate> a, b;  ///< Each model's most probable next pieces.
+  /// Both lists' pieces once each, with both probabilities, the most probable under either first.
+  std::vector<PairedCandidate> both;
   /// KL(A || B) of the whole next-piece distributions, in bits: 0 for the same model; how many extra bits
   /// B needs on average to encode what A expects.
   double klBits = 0;
   std::vector<PieceSurprise> pieces;
 };
 
-/// Throws InputError when the two read text with different tokenizers, or for an empty prompt.
+/// Throws InputError when the two read text with different tokenizers (other pieces, or the prompt split
+/// otherwise), or for an empty prompt.
 NextComparison compareNext(const Predictor& a, const Predictor& b, const std::string& prompt, int topK);
 
 }  // namespace pretrain

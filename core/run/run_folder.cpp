@@ -81,7 +81,7 @@ RunConfig RunFolder::readConfig() const {
   return c;
 }
 
-void RunFolder::writeConfig(const RunConfig& c) const {
+std::string runConfigJson(const RunConfig& c) {
   const json j = {{"format_version", kRunFormatVersion},
                   {"model", json::parse(c.model.toJson())},
                   {"train", json::parse(c.train.toJson())},
@@ -89,8 +89,10 @@ void RunFolder::writeConfig(const RunConfig& c) const {
                   {"corpus", c.corpus},
                   {"encoding", c.encoding},
                   {"tokenizer_hash", c.tokenizerHash}};
-  writeFileAtomic(configPath(), j.dump(2) + "\n");
+  return j.dump(2) + "\n";
 }
+
+void RunFolder::writeConfig(const RunConfig& c) const { writeFileAtomic(configPath(), runConfigJson(c)); }
 
 namespace {
 

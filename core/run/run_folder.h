@@ -36,6 +36,9 @@ struct RunConfig {
   std::string tokenizerHash;
 };
 
+/// config.json's content.
+std::string runConfigJson(const RunConfig& config);
+
 /// One line of metrics.jsonl added to `steps` (and to `evals` when the step was evaluated); false for a
 /// line that is not one (a torn last line).
 bool parseMetricsLine(const std::string& line, std::vector<StepMetrics>& steps,

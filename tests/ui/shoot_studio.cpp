@@ -2,7 +2,8 @@
 // real run: the timeline at an early step, the logit lens with the probes traced through training, and
 // the attention maps. Light or dark (Fusion's palettes), at the scale QT_SCALE_FACTOR sets. Not a test:
 // run it by hand, under Xvfb or offscreen, and look at the pictures.
-//   shoot_studio RUN_DIR OUT_DIR [--dark] [--step N]
+// With --compare, the Compare page too: RUN_DIR against RUN_B.
+//   shoot_studio RUN_DIR OUT_DIR [--dark] [--step N] [--compare RUN_B]
 #include <QtCore/QDir>
 #include <QtCore/QElapsedTimer>
 #include <QtGui/QPalette>
@@ -15,10 +16,14 @@
 #include <cstdio>
 #include <functional>
 
+#include "ui/compare/ab_pane.h"
+#include "ui/compare/compare_page.h"
+#include "ui/compare/run_choice.h"
 #include "ui/playground/lens_pane.h"
 #include "ui/playground/next_word_pane.h"
 #include "ui/playground/playground_page.h"
 #include "ui/playground/timeline_bar.h"
+#include "ui/plots/bar_chart.h"
 #include "ui/window/main_window.h"
 #include "ui/workers/inference_service.h"
 
@@ -65,7 +70,7 @@ int main(int argc, char** argv) {
   QApplication app(argc, argv);
   const QStringList args = app.arguments();
   if (args.size() < 3) {
-    std::fprintf(stderr, "usage: shoot_studio RUN_DIR OUT_DIR [--dark] [--step N]\n");
+    std::fprintf(stderr, "usage: shoot_studio RUN_DIR OUT_DIR [--dark] [--step N] [--compare RUN_B]\n");
     return 2;
   }
   const bool dark = args.contains("--dark");
@@ -99,5 +104,16 @@ int main(int argc, char** argv) {
   shoot("lens");
   page->tabs()->setCurrentIndex(2);
   shoot("attention");
+  const int compareAt = args.indexOf("--compare");
+  if (compareAt < 0) return 0;
+  ComparePage* compare = w.comparePage();
+  qobject_cast<QTabWidget*>(w.centralWidget())->setCurrentWidget(compare);
+  if (!compare->choice(1)->setRun(args.value(compareAt + 1))) return 1;
+  compare->abPane()->promptEdit()->setText("The Fulton County Grand Jury said");
+  waitFor([compare] { return !compare->abPane()->chart()->values().isEmpty(); });
+  settle(500);
+  const QString path = out + "/compare" + suffix + ".png";
+  w.grab().save(path);
+  std::printf("%s\n", qPrintable(path));
   return 0;
 }

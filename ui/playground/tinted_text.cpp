@@ -13,9 +13,17 @@ QColor probabilityColor(double prob) {
   return QColor::fromHsv(int(120 * (1 - surprise)), 90, 255);
 }
 
-void insertTinted(QTextCursor& cursor, const QString& text, double prob, const QString& toolTip) {
+QColor surpriseDifferenceColor(double bitsA, double bitsB) {
+  constexpr double kFullAt = 4;  // Bits apart: 16 times more probable for one than the other.
+  const double d = std::clamp((bitsB - bitsA) / kFullAt, -1.0, 1.0);
+  const int blue = 210, orange = 28;  // Hues of the A/B chart's two colours.
+  return QColor::fromHsv(d >= 0 ? blue : orange, int(150 * std::abs(d)), 255);
+}
+
+void insertTinted(QTextCursor& cursor, const QString& text, const QColor& background,
+                  const QString& toolTip) {
   QTextCharFormat f;
-  f.setBackground(probabilityColor(prob));
+  f.setBackground(background);
   f.setForeground(Qt::black);  // Light tints on any palette: dark text reads on all of them.
   f.setToolTip(toolTip);
   cursor.insertText(text, f);

@@ -17,10 +17,31 @@ BarChart::BarChart(QWidget* parent) : QChartView(new QChart, parent) {
   applyTheme();
 }
 
+namespace {
+
+// The second model's colour: orange beside the highlight blue, in the light and the dark theme.
+const QColor kSecondColor(230, 126, 34);
+
+}  // namespace
+
 void BarChart::setBars(const QString& title, const QStringList& labels, const QVector<double>& values,
                        const QString& axisTitle, double maximum) {
+  m_second.clear();
+  draw(title, labels, {{axisTitle, values}}, axisTitle, maximum);
+}
+
+void BarChart::setPairedBars(const QString& title, const QStringList& labels, const QStringList& names,
+                             const QVector<double>& first, const QVector<double>& second,
+                             const QString& axisTitle, double maximum) {
+  m_second = second;
+  draw(title, labels, {{names.value(0), first}, {names.value(1), second}}, axisTitle, maximum);
+}
+
+void BarChart::draw(const QString& title, const QStringList& labels,
+                    const QVector<QPair<QString, QVector<double>>>& sets, const QString& axisTitle,
+                    double maximum) {
   m_labels = labels;
-  m_values = values;
+  m_values = sets.value(0).second;
   QChart* c = chart();
   c->removeAllSeries();
   for (QAbstractAxis* axis : c->axes()) {
@@ -28,26 +49,30 @@ void BarChart::setBars(const QString& title, const QStringList& labels, const QV
     delete axis;
   }
   c->setTitle(title);
+  c->legend()->setVisible(sets.size() > 1);
   // A horizontal bar series draws its first category at the bottom: feed it in reverse.
-  auto* set = new QBarSet(axisTitle);
   QStringList reversed;
   for (qsizetype i = labels.size() - 1; i >= 0; --i) {
-    *set << values.value(i);
     // Category labels must differ; a zero-width space keeps two equal labels apart.
     QString label = labels[i];
     while (reversed.contains(label)) label += QChar(0x200B);
     reversed << label;
   }
-  set->setColor(palette().color(QPalette::Highlight));
   auto* series = new QHorizontalBarSeries;
-  series->append(set);
+  double top = 0;
+  for (qsizetype s = sets.size() - 1; s >= 0; --s) {  // Reversed too: the first set's bar on top.
+    auto* set = new QBarSet(sets[s].first);
+    for (qsizetype i = labels.size() - 1; i >= 0; --i) *set << sets[s].second.value(i);
+    for (const double v : sets[s].second) top = std::max(top, v);
+    set->setColor(s == 0 ? palette().color(QPalette::Highlight) : kSecondColor);
+    series->append(set);
+  }
   c->addSeries(series);
   auto* y = new QBarCategoryAxis;
   y->append(reversed);
   y->setTruncateLabels(false);  // Qt elides even short labels otherwise.
   auto* x = new QValueAxis;
   x->setTitleText(axisTitle);
-  const double top = values.isEmpty() ? 1.0 : *std::max_element(values.begin(), values.end());
   x->setRange(0, maximum > 0 ? maximum : std::max(top * 1.05, 1e-9));
   c->addAxis(y, Qt::AlignLeft);
   c->addAxis(x, Qt::AlignBottom);
@@ -58,6 +83,7 @@ void BarChart::setBars(const QString& title, const QStringList& labels, const QV
 void BarChart::clearBars() {
   m_labels.clear();
   m_values.clear();
+  m_second.clear();
   chart()->removeAllSeries();
   chart()->setTitle(QString());
 }

@@ -17,18 +17,26 @@ class BarChart : public QChartView {
   /// `labels` and `values` in order, first at the top; `maximum` fixes the axis (0: fit the values).
   void setBars(const QString& title, const QStringList& labels, const QVector<double>& values,
                const QString& axisTitle, double maximum = 0);
+  /// Two models' values for the same labels, side by side in two colours, with a legend of `names`.
+  void setPairedBars(const QString& title, const QStringList& labels, const QStringList& names,
+                     const QVector<double>& first, const QVector<double>& second, const QString& axisTitle,
+                     double maximum = 0);
   void clearBars();
   const QStringList& labels() const { return m_labels; }
   const QVector<double>& values() const { return m_values; }
+  const QVector<double>& secondValues() const { return m_second; }
 
  protected:
   void changeEvent(QEvent* event) override;
 
  private:
   void applyTheme();
+  /// One bar set per entry of `sets` (name, values), the first in the highlight colour.
+  void draw(const QString& title, const QStringList& labels,
+            const QVector<QPair<QString, QVector<double>>>& sets, const QString& axisTitle, double maximum);
 
   QStringList m_labels;
-  QVector<double> m_values;
+  QVector<double> m_values, m_second;
 };
 
 }  // namespace pretrain::ui

@@ -15,6 +15,7 @@
 #include "run/run_folder.h"
 #include "run/run_names.h"
 #include "run/training_run.h"
+#include "ui/compare/compare_page.h"
 #include "ui/pages/data_page.h"
 #include "ui/pages/model_page.h"
 #include "ui/pages/train_page.h"
@@ -46,6 +47,7 @@ MainWindow::MainWindow(QWidget* parent)
       m_model(new ModelPage),
       m_train(new TrainPage),
       m_playground(new PlaygroundPage),
+      m_compare(new ComparePage),
       m_statusRun(new QLabel),
       m_evaluation(new RunEvaluation(this)),
       m_export(new ModelExport(this)),
@@ -56,6 +58,7 @@ MainWindow::MainWindow(QWidget* parent)
   m_tabs->addTab(m_model, tr("2 · Model"));
   m_tabs->addTab(m_train, tr("3 · Train"));
   m_tabs->addTab(m_playground, tr("4 · Playground"));
+  m_tabs->addTab(m_compare, tr("5 · Compare"));
   setCentralWidget(m_tabs);
   statusBar()->addPermanentWidget(m_statusRun);
   createMenus();
@@ -195,6 +198,7 @@ bool MainWindow::openRun(const QString& dir) {
   m_openRun = dir;
   m_shownRun = dir;
   m_playground->setRun(dir);
+  m_compare->offerRun(dir);
   m_recent->rememberRun(dir);
   m_lastStep = 0;
   m_statusRun->clear();

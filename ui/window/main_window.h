@@ -20,6 +20,7 @@ class QToolBar;
 namespace pretrain::ui {
 
 class BackgroundTask;
+class ComparePage;
 class DataPage;
 class FollowedRun;
 class ModelPage;
@@ -41,6 +42,7 @@ class MainWindow : public QMainWindow {
   ModelPage* modelPage() const { return m_model; }
   TrainPage* trainPage() const { return m_train; }
   PlaygroundPage* playgroundPage() const { return m_playground; }
+  ComparePage* comparePage() const { return m_compare; }
   FollowedRun* followedRun() const { return m_followed; }
   TrainingController* controller() const { return m_controller; }
   BackgroundTask* evaluationTask() const;
@@ -99,6 +101,7 @@ class MainWindow : public QMainWindow {
   ModelPage* m_model;
   TrainPage* m_train;
   PlaygroundPage* m_playground;
+  ComparePage* m_compare;
   QLabel* m_statusRun;
   RecentMenu* m_recent = nullptr;
   RunEvaluation* m_evaluation;

@@ -87,7 +87,7 @@ void MainWindow::syncRunActions() {
 
 void MainWindow::createViewMenu(QToolBar* toolbar) {
   auto* view = menuBar()->addMenu(tr("&View"));
-  const QStringList pages = {tr("&Data"), tr("&Model"), tr("&Train"), tr("&Playground")};
+  const QStringList pages = {tr("&Data"), tr("&Model"), tr("&Train"), tr("&Playground"), tr("&Compare")};
   for (int i = 0; i < pages.size(); ++i) {
     QAction* a = view->addAction(pages[i], this, [this, i] { m_tabs->setCurrentIndex(i); });
     a->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)));
@@ -103,7 +103,7 @@ void MainWindow::createHelpMenu() {
         tr("<b>Pretrain Studio</b><p>See how a language model learns: pre-train GPT-style and "
            "BERT-style models on your own text and watch them learn.</p>"
            "<p>Shortcuts: Ctrl+O open corpus · F5 start · Space or Ctrl+P pause/resume · Ctrl+S save "
-           "checkpoint · Ctrl+E evaluate run · Alt+1…4 pages · Ctrl+Q quit</p>"));
+           "checkpoint · Ctrl+E evaluate run · Alt+1…5 pages · Ctrl+Q quit</p>"));
   });
 }
 

@@ -24,8 +24,8 @@ InferenceService::InferenceService(QObject* parent) : QObject(parent) {}
 
 InferenceService::~InferenceService() {
   m_stopGenerate = true;
-  m_latestNext = m_latestFill = m_latestLens = m_latestAttention =
-      -1;  // Whatever is still queued is skipped.
+  // Whatever is still queued is skipped.
+  m_latestNext = m_latestFill = m_latestLens = m_latestAttention = m_latestComparison = -1;
 }
 
 void InferenceService::setPredictor(std::shared_ptr<const Predictor> predictor) {
@@ -110,6 +110,18 @@ void InferenceService::requestAttention(const QString& prompt) {
         view.pieces = pieceLabels(predictor, view.result.ids);
       },
       [this](const AttentionView& view) { Q_EMIT attentionReady(view); });
+}
+
+void InferenceService::requestComparison(std::shared_ptr<const Predictor> b, const QString& prompt,
+                                         int topK) {
+  if (!b) return;
+  ask<ComparisonView>(
+      m_latestComparison,
+      [b, prompt, topK](const Predictor& a, ComparisonView& view) {
+        view.prompt = prompt;
+        view.result = compareNext(a, *b, prompt.toStdString(), topK);
+      },
+      [this](const ComparisonView& view) { Q_EMIT comparisonReady(view); });
 }
 
 void InferenceService::startGenerate(const QString& prompt, const GenerateOptions& options) {

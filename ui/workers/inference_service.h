@@ -13,6 +13,7 @@
 #include <memory>
 #include <vector>
 
+#include "infer/comparison.h"
 #include "infer/predictor.h"
 #include "ui/workers/worker_thread.h"
 
@@ -51,6 +52,13 @@ struct AttentionView {
   QString error;
 };
 
+/// Two models on a prompt (pretrain::compareNext): this service's model is A.
+struct ComparisonView {
+  QString prompt;
+  pretrain::NextComparison result;
+  QString error;
+};
+
 class InferenceService : public QObject {
   Q_OBJECT
 
@@ -69,6 +77,8 @@ class InferenceService : public QObject {
   /// The logit lens with the `topK` likeliest pieces per cell, and `word`'s rank in each (when given).
   void requestLens(const QString& prompt, const QString& word, int topK);
   void requestAttention(const QString& prompt);
+  /// This service's model (A) against `b` on `prompt`.
+  void requestComparison(std::shared_ptr<const pretrain::Predictor> b, const QString& prompt, int topK);
   void startGenerate(const QString& prompt, const pretrain::GenerateOptions& options);
   void stopGenerate() { m_stopGenerate = true; }
 
@@ -81,6 +91,7 @@ class InferenceService : public QObject {
   void fillReady(const pretrain::ui::FillView& view);
   void lensReady(const pretrain::ui::LensView& view);
   void attentionReady(const pretrain::ui::AttentionView& view);
+  void comparisonReady(const pretrain::ui::ComparisonView& view);
   void generated(const pretrain::GeneratedPiece& piece);
   void generateFinished(const QString& error);
 
@@ -93,7 +104,8 @@ class InferenceService : public QObject {
   std::shared_ptr<const pretrain::Predictor> m_predictor;
   int m_inFlight = 0;  // Requests not yet answered (this thread only).
   WorkerThread m_thread{"inference"};
-  std::atomic<int> m_latestNext{0}, m_latestFill{0}, m_latestLens{0}, m_latestAttention{0};
+  std::atomic<int> m_latestNext{0}, m_latestFill{0}, m_latestLens{0}, m_latestAttention{0},
+      m_latestComparison{0};
   std::atomic<bool> m_stopGenerate{false};
 };
 

@@ -1,0 +1,102 @@
+#include "ui/compare/compare_curves.h"
+
+#include <qcustomplot.h>
+
+#include <QtCore/QFileInfo>
+#include <QtWidgets/QComboBox>
+#include <QtWidgets/QHBoxLayout>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QVBoxLayout>
+
+#include <algorithm>
+#include <map>
+#include <vector>
+
+#include "run/run_folder.h"
+#include "train/trainer.h"
+#include "ui/plots/plot_style.h"
+#include "ui/plots/step_marker.h"
+
+namespace pretrain::ui {
+namespace {
+
+constexpr int kMinimumPlotHeight = 200;
+const QColor kColors[2] = {QColor(52, 152, 219), QColor(230, 126, 34)};  // A blue, B orange: as the A/B chart.
+
+}  // namespace
+
+CompareCurves::CompareCurves(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot(this)) {
+  m_metric = new QComboBox;
+  m_metric->addItem(tr("Validation loss (nats per token)"), int(Metric::Loss));
+  m_metric->addItem(tr("Validation bits per byte (fair across tokenizers)"), int(Metric::BitsPerByte));
+  m_note = new QLabel;
+  m_note->setForegroundRole(QPalette::PlaceholderText);
+  m_note->setWordWrap(true);
+  auto* bar = new QHBoxLayout;
+  bar->addWidget(new QLabel(tr("Curves")));
+  bar->addWidget(m_metric);
+  bar->addStretch();
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addLayout(bar);
+  layout->addWidget(m_plot, 1);
+  layout->addWidget(m_note);
+  m_plot->setMinimumHeight(kMinimumPlotHeight);
+  m_plot->xAxis->setLabel(tr("tokens seen"));
+  m_plot->legend->setVisible(true);
+  for (int r = 0; r < 2; ++r) {
+    m_graphs[r] = m_plot->addGraph();
+    m_graphs[r]->setPen(QPen(kColors[r], 2));
+    m_graphs[r]->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 5));
+    m_markers[r] = addStepMarker(m_plot);
+  }
+  stylePlot(m_plot, palette());
+  connect(m_metric, &QComboBox::activated, this, [this] { setMetric(Metric(m_metric->currentData().toInt())); });
+  draw();
+}
+
+void CompareCurves::setRuns(const QString& a, qint64 stepA, const QString& b, qint64 stepB) {
+  m_runs[0] = a;
+  m_runs[1] = b;
+  m_steps[0] = stepA;
+  m_steps[1] = stepB;
+  draw();
+}
+
+void CompareCurves::setMetric(Metric metric) {
+  m_metric->setCurrentIndex(m_metric->findData(int(metric)));
+  draw();
+}
+
+int CompareCurves::pointCount(int run) const { return m_graphs[run]->dataCount(); }
+
+void CompareCurves::draw() {
+  const bool bpb = Metric(m_metric->currentData().toInt()) == Metric::BitsPerByte;
+  m_plot->yAxis->setLabel(bpb ? tr("bits per byte") : tr("loss (nats per token)"));
+  QStringList notes;
+  for (int r = 0; r < 2; ++r) {
+    m_graphs[r]->data()->clear();
+    moveStepMarker(m_markers[r], -1);
+    const QString name = r == 0 ? "A" : "B";
+    m_graphs[r]->setName(m_runs[r].isEmpty() ? name : QString("%1: %2").arg(name, QFileInfo(m_runs[r]).fileName()));
+    if (m_runs[r].isEmpty()) continue;
+    std::vector<StepMetrics> steps;
+    std::vector<EvalMetrics> evals;
+    RunFolder(m_runs[r].toStdString()).readMetrics(steps, evals);  // Never throws: a damaged line is skipped.
+    std::map<int64_t, uint64_t> tokensAt;
+    for (const StepMetrics& s : steps) tokensAt[s.step] = s.tokensSeen;
+    for (const EvalMetrics& e : evals)
+      if (tokensAt.count(e.step)) m_graphs[r]->addData(double(tokensAt[e.step]), bpb ? e.bitsPerByte : e.loss);
+    if (m_steps[r] >= 0 && tokensAt.count(m_steps[r]))
+      moveStepMarker(m_markers[r], double(tokensAt[m_steps[r]]));
+    if (evals.empty()) notes << tr("%1 has no evaluations yet.").arg(name);
+  }
+  m_markers[0]->setPen(QPen(kColors[0], 1.5, Qt::DashLine));  // Each run's step in its colour.
+  m_markers[1]->setPen(QPen(kColors[1], 1.5, Qt::DashLine));
+  m_plot->rescaleAxes();
+  m_plot->xAxis->setRangeLower(0);
+  m_note->setText(notes.isEmpty() ? tr("Dashed lines: the steps compared below.") : notes.join(' '));
+  m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+}  // namespace pretrain::ui

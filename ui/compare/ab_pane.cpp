@@ -14,20 +14,22 @@
 namespace pretrain::ui {
 namespace {
 
-constexpr int kTopK = 8;                  // Each model's; the chart shows their union.
-constexpr int kChartMinimumHeight = 240;  // A dozen paired bars with readable labels.
+constexpr int kTopK = 5;                  // Each model's; the chart shows their union (5 to 10 pieces).
+constexpr int kChartMinimumHeight = 220;  // Ten pairs of bars; the page gives it more when it can.
 constexpr int kPiecesLines = 2;
 
 }  // namespace
 
-AbPane::AbPane(QWidget* parent) : QWidget(parent), m_service(new InferenceService(this)), m_chart(new BarChart) {
+AbPane::AbPane(QWidget* parent)
+    : QWidget(parent), m_service(new InferenceService(this)), m_chart(new BarChart) {
   m_prompt = new QLineEdit(tr("I love to eat pizza with"));
   m_prompt->setPlaceholderText(tr("A prompt both models read"));
   m_info = new QLabel;
   m_info->setWordWrap(true);
   m_pieces = new QTextBrowser;
   m_pieces->setFixedHeight(m_pieces->fontMetrics().lineSpacing() * kPiecesLines + 12);
-  m_pieces->setPlaceholderText(tr("The prompt's pieces appear here, tinted by which model each surprised less."));
+  m_pieces->setPlaceholderText(
+      tr("The prompt's pieces appear here, tinted by which model each surprised less."));
   m_chart->setMinimumHeight(kChartMinimumHeight);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
@@ -46,6 +48,12 @@ void AbPane::setModels(std::shared_ptr<const Predictor> a, std::shared_ptr<const
   m_b = std::move(b);
   m_service->setPredictor(std::move(a));
   refresh();
+}
+
+void AbPane::showMessage(const QString& message) {
+  m_chart->clearBars();
+  m_pieces->clear();
+  m_info->setText(message);
 }
 
 void AbPane::refresh() {
@@ -79,7 +87,7 @@ void AbPane::showComparison(const ComparisonView& view) {
     a << p.candidate.prob;
     b << p.probB;
   }
-  m_chart->setPairedBars(tr("Next piece"), labels, {tr("A"), tr("B")}, a, b, tr("probability"), 1.0);
+  m_chart->setPairedBars(tr("Next piece: A blue, B orange"), labels, a, b, tr("probability"), 1.0);
   m_info->setText(tr("KL(A ‖ B) of the next piece: %1 bits (0: the same distribution; the bits B wastes on "
                      "average coding what A expects). Tint: blue where A was less surprised by a piece, "
                      "orange where B was.")

@@ -30,6 +30,8 @@ class AbPane : public QWidget {
 
   /// The two models (either may be null: nothing to compare yet); asks again.
   void setModels(std::shared_ptr<const pretrain::Predictor> a, std::shared_ptr<const pretrain::Predictor> b);
+  /// Says why there is nothing to compare (a model that cannot be read).
+  void showMessage(const QString& message);
   InferenceService* service() const { return m_service; }
   QLineEdit* promptEdit() const { return m_prompt; }
   BarChart* chart() const { return m_chart; }

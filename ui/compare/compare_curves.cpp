@@ -14,14 +14,14 @@
 
 #include "run/run_folder.h"
 #include "train/trainer.h"
+#include "ui/plots/ab_colors.h"
 #include "ui/plots/plot_style.h"
 #include "ui/plots/step_marker.h"
 
 namespace pretrain::ui {
 namespace {
 
-constexpr int kMinimumPlotHeight = 200;
-const QColor kColors[2] = {QColor(52, 152, 219), QColor(230, 126, 34)};  // A blue, B orange: as the A/B chart.
+constexpr int kMinimumPlotHeight = 150;  // The A/B Playground below needs the height more.
 
 }  // namespace
 
@@ -46,12 +46,13 @@ CompareCurves::CompareCurves(QWidget* parent) : QWidget(parent), m_plot(new QCus
   m_plot->legend->setVisible(true);
   for (int r = 0; r < 2; ++r) {
     m_graphs[r] = m_plot->addGraph();
-    m_graphs[r]->setPen(QPen(kColors[r], 2));
+    m_graphs[r]->setPen(QPen(r == 0 ? colorA() : colorB(), 2));
     m_graphs[r]->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 5));
     m_markers[r] = addStepMarker(m_plot);
   }
   stylePlot(m_plot, palette());
-  connect(m_metric, &QComboBox::activated, this, [this] { setMetric(Metric(m_metric->currentData().toInt())); });
+  connect(m_metric, &QComboBox::activated, this,
+          [this] { setMetric(Metric(m_metric->currentData().toInt())); });
   draw();
 }
 
@@ -78,7 +79,8 @@ void CompareCurves::draw() {
     m_graphs[r]->data()->clear();
     moveStepMarker(m_markers[r], -1);
     const QString name = r == 0 ? "A" : "B";
-    m_graphs[r]->setName(m_runs[r].isEmpty() ? name : QString("%1: %2").arg(name, QFileInfo(m_runs[r]).fileName()));
+    m_graphs[r]->setName(m_runs[r].isEmpty() ? name
+                                             : QString("%1: %2").arg(name, QFileInfo(m_runs[r]).fileName()));
     if (m_runs[r].isEmpty()) continue;
     std::vector<StepMetrics> steps;
     std::vector<EvalMetrics> evals;
@@ -86,16 +88,18 @@ void CompareCurves::draw() {
     std::map<int64_t, uint64_t> tokensAt;
     for (const StepMetrics& s : steps) tokensAt[s.step] = s.tokensSeen;
     for (const EvalMetrics& e : evals)
-      if (tokensAt.count(e.step)) m_graphs[r]->addData(double(tokensAt[e.step]), bpb ? e.bitsPerByte : e.loss);
+      if (tokensAt.count(e.step))
+        m_graphs[r]->addData(double(tokensAt[e.step]), bpb ? e.bitsPerByte : e.loss);
     if (m_steps[r] >= 0 && tokensAt.count(m_steps[r]))
       moveStepMarker(m_markers[r], double(tokensAt[m_steps[r]]));
     if (evals.empty()) notes << tr("%1 has no evaluations yet.").arg(name);
   }
-  m_markers[0]->setPen(QPen(kColors[0], 1.5, Qt::DashLine));  // Each run's step in its colour.
-  m_markers[1]->setPen(QPen(kColors[1], 1.5, Qt::DashLine));
+  m_markers[0]->setPen(QPen(colorA(), 1.5, Qt::DashLine));  // Each run's step in its colour.
+  m_markers[1]->setPen(QPen(colorB(), 1.5, Qt::DashLine));
   m_plot->rescaleAxes();
   m_plot->xAxis->setRangeLower(0);
-  m_note->setText(notes.isEmpty() ? tr("Dashed lines: the steps compared below.") : notes.join(' '));
+  if (m_steps[0] >= 0 || m_steps[1] >= 0) notes << tr("Dashed lines: the steps compared below.");
+  m_note->setText(notes.join(' '));
   m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 

@@ -2,7 +2,6 @@
 
 #include <QtWidgets/QGroupBox>
 #include <QtWidgets/QHBoxLayout>
-#include <QtWidgets/QMessageBox>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QSplitter>
 #include <QtWidgets/QVBoxLayout>
@@ -14,13 +13,14 @@
 #include "ui/compare/compare_curves.h"
 #include "ui/compare/run_choice.h"
 #include "ui/compare/settings_table.h"
+#include "ui/playground/refresh_when_shown.h"
 #include "ui/workers/timeline_loader.h"
 
 namespace pretrain::ui {
 namespace {
 
-// The curves get a little more width than the settings; the A/B Playground half the height.
-constexpr int kCurvesShare = 3, kSettingsShare = 2;
+// The curves get a little more width than the settings; the A/B Playground more height than both.
+constexpr int kCurvesShare = 3, kSettingsShare = 2, kCurvesRowShare = 2, kAbShare = 3;
 
 }  // namespace
 
@@ -34,8 +34,8 @@ ComparePage::ComparePage(QWidget* parent)
               m_models[side] = model;
               m_ab->setModels(m_models[0], m_models[1]);
             });
-    connect(m_loaders[side], &TimelineLoader::failed, this, [this](qint64, const QString& message) {
-      QMessageBox::warning(this, tr("Compare runs"), message);
+    connect(m_loaders[side], &TimelineLoader::failed, this, [this, side](qint64, const QString& message) {
+      m_ab->showMessage(tr("Model %1 cannot be read: %2").arg(side == 0 ? "A" : "B", message));
     });
   }
   auto* top = new QSplitter(Qt::Horizontal);
@@ -49,7 +49,10 @@ ComparePage::ComparePage(QWidget* parent)
   auto* split = new QSplitter(Qt::Vertical);
   split->addWidget(top);
   split->addWidget(abBox);
+  split->setStretchFactor(0, kCurvesRowShare);
+  split->setStretchFactor(1, kAbShare);
   split->setChildrenCollapsible(false);
+  m_whenShown = new RefreshWhenShown(this, [this] { loadModels(); });
   auto* layout = new QVBoxLayout(this);
   layout->addWidget(createChoices());
   layout->addWidget(split, 1);
@@ -84,7 +87,8 @@ void ComparePage::choiceChanged(int side) {
   m_curves->setRuns(m_choices[0]->run(), m_choices[0]->step(), m_choices[1]->run(), m_choices[1]->step());
   std::optional<RunConfig> configs[2];
   for (int s = 0; s < 2; ++s) try {
-      if (!m_choices[s]->run().isEmpty()) configs[s] = RunFolder(m_choices[s]->run().toStdString()).readConfig();
+      if (!m_choices[s]->run().isEmpty())
+        configs[s] = RunFolder(m_choices[s]->run().toStdString()).readConfig();
     } catch (...) {
       // Removed or damaged since it was chosen: its column stays empty (loading its model says why).
     }
@@ -92,7 +96,17 @@ void ComparePage::choiceChanged(int side) {
   m_models[side].reset();
   m_ab->setModels(m_models[0], m_models[1]);
   m_loaders[side]->setRun(choice->run());
-  m_loaders[side]->request(choice->step());
+  m_modelsWanted[side] = true;
+  loadModels();
+}
+
+void ComparePage::loadModels() {
+  if (!m_whenShown->askNow()) return;  // Hidden (a run was only offered): loaded when the page is shown.
+  for (int side = 0; side < 2; ++side) {
+    if (!m_modelsWanted[side] || m_choices[side]->run().isEmpty()) continue;
+    m_modelsWanted[side] = false;
+    m_loaders[side]->request(m_choices[side]->step());
+  }
 }
 
 }  // namespace pretrain::ui

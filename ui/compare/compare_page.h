@@ -15,6 +15,7 @@ namespace pretrain::ui {
 
 class AbPane;
 class CompareCurves;
+class RefreshWhenShown;
 class RunChoice;
 class SettingsTable;
 class TimelineLoader;
@@ -37,10 +38,13 @@ class ComparePage : public QWidget {
  private:
   QWidget* createChoices();
   void choiceChanged(int side);  // Curves, settings, and the side's model.
+  void loadModels();             // The models chosen since the page was last shown.
 
   RunChoice* m_choices[2];
   TimelineLoader* m_loaders[2];
   std::shared_ptr<const pretrain::Predictor> m_models[2];
+  bool m_modelsWanted[2] = {false, false};
+  RefreshWhenShown* m_whenShown;
   CompareCurves* m_curves;
   SettingsTable* m_settings;
   AbPane* m_ab;

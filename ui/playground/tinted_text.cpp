@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ui/plots/ab_colors.h"
+
 namespace pretrain::ui {
 
 QColor probabilityColor(double prob) {
@@ -16,8 +18,7 @@ QColor probabilityColor(double prob) {
 QColor surpriseDifferenceColor(double bitsA, double bitsB) {
   constexpr double kFullAt = 4;  // Bits apart: 16 times more probable for one than the other.
   const double d = std::clamp((bitsB - bitsA) / kFullAt, -1.0, 1.0);
-  const int blue = 210, orange = 28;  // Hues of the A/B chart's two colours.
-  return QColor::fromHsv(d >= 0 ? blue : orange, int(150 * std::abs(d)), 255);
+  return QColor::fromHsv((d >= 0 ? colorA() : colorB()).hsvHue(), int(150 * std::abs(d)), 255);
 }
 
 void insertTinted(QTextCursor& cursor, const QString& text, const QColor& background,

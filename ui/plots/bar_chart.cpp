@@ -8,6 +8,8 @@
 
 #include <algorithm>
 
+#include "ui/plots/ab_colors.h"
+
 namespace pretrain::ui {
 
 BarChart::BarChart(QWidget* parent) : QChartView(new QChart, parent) {
@@ -17,24 +19,16 @@ BarChart::BarChart(QWidget* parent) : QChartView(new QChart, parent) {
   applyTheme();
 }
 
-namespace {
-
-// The second model's colour: orange beside the highlight blue, in the light and the dark theme.
-const QColor kSecondColor(230, 126, 34);
-
-}  // namespace
-
 void BarChart::setBars(const QString& title, const QStringList& labels, const QVector<double>& values,
                        const QString& axisTitle, double maximum) {
   m_second.clear();
   draw(title, labels, {{axisTitle, values}}, axisTitle, maximum);
 }
 
-void BarChart::setPairedBars(const QString& title, const QStringList& labels, const QStringList& names,
-                             const QVector<double>& first, const QVector<double>& second,
-                             const QString& axisTitle, double maximum) {
+void BarChart::setPairedBars(const QString& title, const QStringList& labels, const QVector<double>& first,
+                             const QVector<double>& second, const QString& axisTitle, double maximum) {
   m_second = second;
-  draw(title, labels, {{names.value(0), first}, {names.value(1), second}}, axisTitle, maximum);
+  draw(title, labels, {{"A", first}, {"B", second}}, axisTitle, maximum);
 }
 
 void BarChart::draw(const QString& title, const QStringList& labels,
@@ -49,7 +43,7 @@ void BarChart::draw(const QString& title, const QStringList& labels,
     delete axis;
   }
   c->setTitle(title);
-  c->legend()->setVisible(sets.size() > 1);
+  c->legend()->setVisible(false);  // Paired bars: the title names the two colours (ab_colors.h).
   // A horizontal bar series draws its first category at the bottom: feed it in reverse.
   QStringList reversed;
   for (qsizetype i = labels.size() - 1; i >= 0; --i) {
@@ -64,7 +58,7 @@ void BarChart::draw(const QString& title, const QStringList& labels,
     auto* set = new QBarSet(sets[s].first);
     for (qsizetype i = labels.size() - 1; i >= 0; --i) *set << sets[s].second.value(i);
     for (const double v : sets[s].second) top = std::max(top, v);
-    set->setColor(s == 0 ? palette().color(QPalette::Highlight) : kSecondColor);
+    set->setColor(sets.size() == 1 ? palette().color(QPalette::Highlight) : s == 0 ? colorA() : colorB());
     series->append(set);
   }
   c->addSeries(series);

@@ -17,10 +17,10 @@ class BarChart : public QChartView {
   /// `labels` and `values` in order, first at the top; `maximum` fixes the axis (0: fit the values).
   void setBars(const QString& title, const QStringList& labels, const QVector<double>& values,
                const QString& axisTitle, double maximum = 0);
-  /// Two models' values for the same labels, side by side in two colours, with a legend of `names`.
-  void setPairedBars(const QString& title, const QStringList& labels, const QStringList& names,
-                     const QVector<double>& first, const QVector<double>& second, const QString& axisTitle,
-                     double maximum = 0);
+  /// Two models' values for the same labels, side by side in their colours (ab_colors.h: A's bar above
+  /// B's), which `title` should name.
+  void setPairedBars(const QString& title, const QStringList& labels, const QVector<double>& first,
+                     const QVector<double>& second, const QString& axisTitle, double maximum = 0);
   void clearBars();
   const QStringList& labels() const { return m_labels; }
   const QVector<double>& values() const { return m_values; }

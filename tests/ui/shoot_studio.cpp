@@ -100,7 +100,7 @@ int main(int argc, char** argv) {
   shoot("timeline");
   page->tabs()->setCurrentIndex(1);
   page->traceProbesButton()->click();
-  waitFor([page] { return page->traceProbesButton()->isEnabled(); }, 120000);
+  waitFor([page] { return page->traceProbesButton()->text().startsWith("Trace"); }, 120000);
   shoot("lens");
   page->tabs()->setCurrentIndex(2);
   shoot("attention");

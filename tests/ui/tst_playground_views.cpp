@@ -185,8 +185,16 @@ class TstPlaygroundViews : public QObject {
     page.setPredictor(std::shared_ptr<const Predictor>(openRunPredictor(m_run)), "latest");
     page.setProbes({{"the", "the"}, {"the [MASK] of", "end"}});
     page.tabs()->setCurrentWidget(page.tabs()->widget(1));
-    QTest::mouseClick(page.traceProbesButton(), Qt::LeftButton);
     QCustomPlot* plot = page.probeLayerPlot()->plot();
+    // Cancelled at once: nothing drawn, and the button traces again.
+    QTest::mouseClick(page.traceProbesButton(), Qt::LeftButton);
+    QCOMPARE(page.traceProbesButton()->text(), QString("Cancel tracing"));
+    QTest::mouseClick(page.traceProbesButton(), Qt::LeftButton);
+    QVERIFY(page.probeLayerPlot()->readout()->text().contains("cancelled"));
+    QTest::qWait(500);
+    QCOMPARE(plot->graphCount(), 0);
+    QVERIFY(page.traceProbesButton()->text().startsWith("Trace"));
+    QTest::mouseClick(page.traceProbesButton(), Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(plot->graphCount(), 2, 20000);
     // The next-word probe has a point at every kept step; the causal run's masked probe has none.
     QCOMPARE(plot->graph(0)->data()->size(), 9);

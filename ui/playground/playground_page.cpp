@@ -119,27 +119,45 @@ QWidget* PlaygroundPage::createLensTab() {
   split->setStretchFactor(0, kLensShare);
   split->setStretchFactor(1, kProbeLayersShare);
   split->setChildrenCollapsible(false);
-  connect(m_traceProbes, &QPushButton::clicked, this, [this] {
-    if (m_run.isEmpty()) {
-      m_probeLayers->readout()->setText(tr("Open a run or train one first: the trace reads its kept steps."));
-      return;
-    }
-    m_traceProbes->setEnabled(false);
-    m_probeLayers->readout()->setText(tr("Tracing…"));
-    m_loader->traceProbes(m_probes);
-  });
+  connect(m_traceProbes, &QPushButton::clicked, this, &PlaygroundPage::traceOrCancel);
   connect(m_loader, &TimelineLoader::traceProgress, this, [this](int done, int total) {
     m_probeLayers->readout()->setText(tr("Tracing: step %1 of %2…").arg(done).arg(total));
   });
   connect(m_loader, &TimelineLoader::traced, this, [this](const ProbeLayerTrace& trace) {
-    m_traceProbes->setEnabled(true);
-    m_probeLayers->setTrace(m_probes, trace);
+    if (!m_tracing) return;  // Cancelled after it was sent.
+    m_probeLayers->setTrace(m_tracedProbes, trace);
+    traceEnded();
   });
   connect(m_loader, &TimelineLoader::traceFailed, this, [this](const QString& message) {
-    m_traceProbes->setEnabled(true);
+    if (!m_tracing) return;
     m_probeLayers->readout()->setText(message);
+    traceEnded();
   });
   return split;
+}
+
+void PlaygroundPage::traceOrCancel() {
+  if (m_tracing) {
+    m_loader->cancelTrace();
+    m_probeLayers->readout()->setText(tr("Tracing cancelled."));
+    traceEnded();
+    return;
+  }
+  if (m_run.isEmpty()) {
+    m_probeLayers->readout()->setText(tr("Open a run or train one first: the trace reads its kept steps."));
+    return;
+  }
+  m_tracing = true;
+  m_tracedProbes = m_probes;  // The list may change while the trace runs; its results are this one's.
+  m_traceProbes->setText(tr("Cancel tracing"));
+  m_probeLayers->readout()->setText(tr("Tracing…"));
+  m_loader->traceProbes(m_probes);
+}
+
+void PlaygroundPage::traceEnded() {
+  m_tracing = false;
+  m_traceProbes->setText(tr("Trace the probes through the timeline"));
+  m_traceProbes->setEnabled(!m_probes.empty());
 }
 
 QGroupBox* PlaygroundPage::createProbesBox() {
@@ -298,7 +316,7 @@ void PlaygroundPage::showProbes() {
   if (m_probes.empty())
     m_probeList->addItem(tr("None yet: “Pin as probe” to watch when the model learns a fact."));
   m_removeProbe->setEnabled(!m_probes.empty());
-  m_traceProbes->setEnabled(!m_probes.empty());
+  m_traceProbes->setEnabled(m_tracing || !m_probes.empty());
 }
 
 }  // namespace pretrain::ui

@@ -73,6 +73,8 @@ class PlaygroundPage : public QWidget {
   QWidget* createPredictions();  // Next word | masked words over probes.
   QWidget* createLensTab();      // The lens over the probes' layers through training.
   QGroupBox* createProbesBox();
+  void traceOrCancel();  // The probes through the timeline, in the background.
+  void traceEnded();
   void syncPrompts();  // The three tabs' prompts (and the two "probability of" words) are one.
   void wireTimeline();
   void removeSelectedProbe();
@@ -98,7 +100,8 @@ class PlaygroundPage : public QWidget {
   QPushButton* m_traceProbes;
   QListWidget* m_probeList;
   QPushButton* m_removeProbe;
-  std::vector<pretrain::Probe> m_probes;
+  std::vector<pretrain::Probe> m_probes, m_tracedProbes;
+  bool m_tracing = false;
   std::shared_ptr<const pretrain::Predictor> m_latest;  // From training or the latest checkpoint.
   QString m_latestWhere, m_run;
   QElapsedTimer m_switchClock;  // From a step chosen to its views shown.

@@ -6,6 +6,10 @@ namespace {
 // The MLP's width over the model's, as in every preset (ModelConfig::preset) and GPT-2.
 constexpr int kMlpWidthPerDim = 4;
 
+// The defaults of --lr and --warmup when fine-tuning (--init-from): a third of pre-training's peak and a
+// fifth of its warm-up, so the pre-trained weights are adjusted rather than overwritten.
+std::string fineTuneDefault(const std::string& flag) { return flag == "lr" ? "3e-4" : "20"; }
+
 }  // namespace
 
 void addTrainOptions(ArgParser& p) {
@@ -37,6 +41,12 @@ void addTrainOptions(ArgParser& p) {
   p.option("snapshot-budget-mb", "MB", "disk space the snapshots may take; 0 = keep none", "1024");
   p.option("mask-rate", "X", "masked objective: share of tokens to predict", "0.15");
   p.flag("whole-word", "masked objective: mask whole words");
+  p.option("init-from", "RUN_DIR",
+           "fine-tune: start from this run's weights, tokenizer and model shape (its latest checkpoint, or "
+           "--init-step), with a fresh optimizer; then --lr defaults to " +
+               fineTuneDefault("lr") + " and --warmup to " + fineTuneDefault("warmup"));
+  p.option("init-step", "N",
+           "with --init-from: the step of that run to start from (a checkpoint's or a snapshot's)");
   p.option("probe", "TEXT=>TARGET",
            "watch a fact at each evaluation, e.g. \"I love to eat pizza with=>cheese\" or \"The quick [MASK] "
            "fox=>brown\" (probes.jsonl); repeat for more",
@@ -46,6 +56,18 @@ void addTrainOptions(ArgParser& p) {
 TrainingRunOptions trainOptionsFrom(const ArgParser& p) {
   TrainingRunOptions o;
   o.runDir = p.value("out");
+  if (p.given("init-from")) {
+    o.initFrom = p.value("init-from");
+    for (const char* shape : {"objective", "preset", "layers", "heads", "dim", "context", "vocab-size"})
+      if (p.given(shape))
+        throw UsageError("--" + std::string(shape) +
+                         " cannot be set with --init-from: the model and its "
+                         "tokenizer are those of " +
+                         o.initFrom);
+  } else if (p.given("init-step")) {
+    throw UsageError("--init-step needs --init-from");
+  }
+  if (p.given("init-step")) o.initStep = p.integer("init-step", 0, 1LL << 40);
   for (const std::string& spec : p.values("probe")) o.probes.push_back(parseProbe(spec));
   o.corpus.inputs = p.values("corpus");
   o.tokenize.tokenizer.vocabSize = int(p.integer("vocab-size", 1, 1 << 24));
@@ -66,8 +88,11 @@ TrainingRunOptions trainOptionsFrom(const ArgParser& p) {
   t.batch = int(p.integer("batch", 1, 1 << 20));
   t.accum = int(p.integer("accum", 1, 1 << 20));
   t.steps = p.integer("steps", 1, 1LL << 40);
-  t.lr = p.number("lr", 1e-8, 10);
-  t.warmup = p.integer("warmup", 0, 1LL << 40);
+  // Fine-tuning moves pre-trained weights a little, not from scratch: a lower peak and a short warm-up.
+  const bool fineTune = !o.initFrom.empty();
+  t.lr = fineTune && !p.given("lr") ? std::stod(fineTuneDefault("lr")) : p.number("lr", 1e-8, 10);
+  t.warmup = fineTune && !p.given("warmup") ? std::stoll(fineTuneDefault("warmup"))
+                                            : p.integer("warmup", 0, 1LL << 40);
   t.seed = uint64_t(p.integer("seed", 0, 1LL << 62));
   t.threads = int(p.integer("threads", 0, 1024));
   t.device = p.value("device");

@@ -75,6 +75,10 @@ RunConfig RunFolder::readConfig() const {
     c.corpus = j.at("corpus").get<std::vector<std::string>>();
     c.encoding = j.at("encoding");
     c.tokenizerHash = j.at("tokenizer_hash");
+    if (j.contains("init_from")) {
+      const json& o = j.at("init_from");
+      c.initFrom = RunOrigin{o.at("run"), o.at("step"), o.at("tokenizer_hash")};
+    }
   } catch (const json::exception& e) {
     throw InputError(configPath() + " is incomplete (" + e.what() + ")");
   }
@@ -82,13 +86,16 @@ RunConfig RunFolder::readConfig() const {
 }
 
 std::string runConfigJson(const RunConfig& c) {
-  const json j = {{"format_version", kRunFormatVersion},
-                  {"model", json::parse(c.model.toJson())},
-                  {"train", json::parse(c.train.toJson())},
-                  {"preset", c.preset},
-                  {"corpus", c.corpus},
-                  {"encoding", c.encoding},
-                  {"tokenizer_hash", c.tokenizerHash}};
+  json j = {{"format_version", kRunFormatVersion},
+            {"model", json::parse(c.model.toJson())},
+            {"train", json::parse(c.train.toJson())},
+            {"preset", c.preset},
+            {"corpus", c.corpus},
+            {"encoding", c.encoding},
+            {"tokenizer_hash", c.tokenizerHash}};
+  if (c.initFrom)
+    j["init_from"] = {
+        {"run", c.initFrom->run}, {"step", c.initFrom->step}, {"tokenizer_hash", c.initFrom->tokenizerHash}};
   return j.dump(2) + "\n";
 }
 

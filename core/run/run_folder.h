@@ -13,6 +13,7 @@
 // No LibTorch here.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,11 +28,19 @@ struct EvalMetrics;
 
 constexpr int kRunFormatVersion = 1;
 
+/// Where a fine-tuned run's weights came from: another run at one of its steps.
+struct RunOrigin {
+  std::string run;  // its folder, absolute
+  int64_t step = 0;
+  std::string tokenizerHash;  // the tokenizer this run shares with it
+};
+
 struct RunConfig {
   ModelConfig model;
   TrainConfig train;
-  std::string preset;               // the preset the model started from ("" when set by hand)
-  std::vector<std::string> corpus;  // inputs as given
+  std::optional<RunOrigin> initFrom;  // fine-tuned from another run; none for a run from random weights
+  std::string preset;                 // the preset the model started from ("" when set by hand)
+  std::vector<std::string> corpus;    // inputs as given
   std::string encoding = "utf-8";
   std::string tokenizerHash;
 };

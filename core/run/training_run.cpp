@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <optional>
 #include <thread>
 
 #include "compute/process_group.h"
@@ -19,16 +20,32 @@ namespace fs = std::filesystem;
 namespace pretrain {
 namespace {
 
-// Creates the run: data, config.json, a fresh trainer.
+// A fine-tuned run's starting point: the parent's weights at the step asked for, copied into `trainer`.
+// Returns where they came from.
+RunOrigin startFromParent(const TrainingRunOptions& o, Trainer& trainer) {
+  const RunModel parent = openRunModel(o.initFrom, o.initStep, trainer.tokenizer());
+  trainer.copyWeightsFrom(*parent.model);
+  std::error_code ec;
+  const fs::path absolute = fs::absolute(o.initFrom, ec);
+  return {ec ? o.initFrom : absolute.lexically_normal().string(), parent.step, parent.config.tokenizerHash};
+}
+
+// Creates the run: data, config.json, a fresh trainer (or one that starts from another run's weights).
 std::unique_ptr<Trainer> startRun(const TrainingRunOptions& o, const RunFolder& run,
                                   const TrainingRunCallbacks& cb) {
   if (run.hasRun())
     throw InputError(run.dir() + " already holds a run; continue it with --resume or choose another folder");
   o.train.validate();
-  if (!o.preparedData.empty()) reusePreparedData(o.preparedData, run.dataDir());
+  std::optional<RunConfig> parent;
+  if (!o.initFrom.empty()) {
+    parent = RunFolder(o.initFrom).readConfig();                     // A run folder, not any folder.
+    reuseTokenizer(RunFolder(o.initFrom).dataDir(), run.dataDir());  // Its tokenizer encodes the new corpus.
+  } else if (!o.preparedData.empty()) {
+    reusePreparedData(o.preparedData, run.dataDir());
+  }
   const TokenizeResult data = tokenizeCorpus(o.corpus, run.dataDir(), o.tokenize, cb.dataProgress);
   RunConfig config;
-  config.model = o.model;
+  config.model = parent ? parent->model : o.model;  // A fine-tuned model keeps its parent's shape.
   config.model.vocabSize = data.manifest.vocabSize;
   config.model.validate();
   checkTrainingMemory(config.model, o.train);
@@ -40,6 +57,12 @@ std::unique_ptr<Trainer> startRun(const TrainingRunOptions& o, const RunFolder& 
   auto tokenizer = Tokenizer::load(tokenizerModelPath(run.dataDir()));
   auto store = std::make_shared<const TokenStore>(tokenStoreDir(run.dataDir()));
   auto trainer = std::make_unique<Trainer>(config.model, config.train, store, tokenizer, o.group);
+  if (parent) {
+    config.initFrom = startFromParent(o, *trainer);
+    if (cb.onNote)
+      cb.onNote("fine-tuning: starting from the weights of " + config.initFrom->run + " at step " +
+                std::to_string(config.initFrom->step));
+  }
   run.writeConfig(config);
   std::error_code ec;
   fs::remove(run.metricsPath(), ec);
@@ -109,7 +132,10 @@ class RunDriver {
     if (!m_group) return startRun(o, m_run, m_cb);
     std::unique_ptr<Trainer> trainer = m_writer ? startRun(o, m_run, m_cb) : nullptr;
     m_group->barrier();
-    return trainer ? std::move(trainer) : openRunTrainer(o.runDir, {}, {}, o.group);
+    if (trainer) return trainer;
+    trainer = openRunTrainer(o.runDir, {}, {}, o.group);
+    if (!o.initFrom.empty()) startFromParent(o, *trainer);  // The same weights as the first process.
+    return trainer;
   }
 
   // Asks the caller what to do until it says go on (true) or stop (false); a pause keeps everything in

@@ -54,20 +54,28 @@ void checkRequestMatches(const Tokenizer& tok, const std::string& type, const st
 
 }  // namespace
 
-void reusePreparedData(const std::string& from, const std::string& to) {
-  std::error_code ec;
-  fs::create_directories(to + "/tokens", ec);
-  if (ec) throw IoError("cannot create " + to + ": " + ec.message());
-  auto place = [](const fs::path& src, const fs::path& dst) {
-    std::error_code e;
-    if (!fs::exists(src, e)) return;
-    fs::remove(dst, e);
-    fs::create_hard_link(src, dst, e);
-    if (e && !fs::copy_file(src, dst, fs::copy_options::overwrite_existing, e))
-      throw IoError("cannot copy " + src.string() + " to " + dst.string() + ": " + e.message());
-  };
+namespace {
+
+// `src` at `dst`: a hard link where the file system allows, else a copy; nothing when `src` is missing.
+void place(const fs::path& src, const fs::path& dst) {
+  std::error_code e;
+  if (!fs::exists(src, e)) return;
+  fs::create_directories(dst.parent_path(), e);
+  fs::remove(dst, e);
+  fs::create_hard_link(src, dst, e);
+  if (e && !fs::copy_file(src, dst, fs::copy_options::overwrite_existing, e))
+    throw IoError("cannot copy " + src.string() + " to " + dst.string() + ": " + e.message());
+}
+
+}  // namespace
+
+void reuseTokenizer(const std::string& from, const std::string& to) {
   for (const char* name : {"tokenizer.model", "tokenizer.vocab", "tokenizer-info.json"})
     place(fs::path(from) / name, fs::path(to) / name);
+}
+
+void reusePreparedData(const std::string& from, const std::string& to) {
+  reuseTokenizer(from, to);
   // The manifest last: until it is there, the copied store is not valid and would be rebuilt.
   for (const char* name : {"train.bin", "validation.bin", "manifest.json"})
     place(fs::path(tokenStoreDir(from)) / name, fs::path(tokenStoreDir(to)) / name);

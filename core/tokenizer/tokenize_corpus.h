@@ -35,6 +35,10 @@ struct TokenizeResult {
 std::string tokenizerModelPath(const std::string& dir);
 std::string tokenStoreDir(const std::string& dir);
 
+/// Puts the tokenizer of a prepared folder `from` into `to` (hard links where the file system allows, else
+/// copies), so that tokenizeCorpus(..., to, ...) encodes with it instead of training one. Throws IoError.
+void reuseTokenizer(const std::string& from, const std::string& to);
+
 /// Puts the tokenizer and token store of a prepared folder `from` into `to` (hard links where the file system
 /// allows, else copies), so that tokenizeCorpus(..., to, ...) reuses them. Throws IoError.
 void reusePreparedData(const std::string& from, const std::string& to);

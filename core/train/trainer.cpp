@@ -369,6 +369,17 @@ void Trainer::loadCheckpoint(const std::string& path) {
   d->rng = dataRng;
 }
 
+void Trainer::copyWeightsFrom(LanguageModel& source) {
+  torch::NoGradGuard noGrad;
+  const auto from = source.named_parameters();
+  for (auto& p : d->model->named_parameters()) {
+    const torch::Tensor* s = from.find(p.key());
+    if (!s || s->sizes() != p.value().sizes())
+      throw InputError("the model to start from has no parameter " + p.key() + " of this shape");
+    p.value().copy_(*s);
+  }
+}
+
 void Trainer::loadLegacyCheckpoint(const std::string& path) {
   const LegacyPosition p =
       readLegacyCheckpoint(path, d->tokenizer->hash(), d->modelConfig.toJson(), *d->model, *d->optimizer);

@@ -84,6 +84,9 @@ class Trainer {
   /// Restores a checkpoint. Throws InputError for a damaged file or one made with another tokenizer,
   /// model shape or format version, saying which.
   void loadCheckpoint(const std::string& path);
+  /// Starts from another model's weights (fine-tuning from a pre-trained run); the optimizer and schedule
+  /// stay fresh. Throws InputError when the shapes differ, naming the first that does.
+  void copyWeightsFrom(LanguageModel& source);
   /// Restores a format-1 checkpoint (step-N.pt) with LibTorch's own reader, which runs what the file
   /// describes: only for converting a run its owner trusts (upgrade_run.h).
   void loadLegacyCheckpoint(const std::string& path);

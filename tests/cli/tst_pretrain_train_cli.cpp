@@ -234,6 +234,27 @@ class TstPretrainTrainCli : public QObject {
     QVERIFY(cheese["bits_a"].toDouble() > cheese["bits_b"].toDouble() + 1);
   }
 
+  // Fine-tuning: a new run from the 300-step run's weights and tokenizer, on another corpus, with the
+  // fine-tuning defaults; a shape given with it is refused in one line.
+  void fineTuneFromARun() {
+    testdata::writeFile(path("other.txt"), testdata::missionCorpus(50, 99));
+    const Run r = pretrain({"train", "--corpus", path("other.txt"), "--out", path("tuned"), "--init-from",
+                            path("clm"), "--steps", "20", "--threads", "2", "--json"});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QFile config(path("tuned/config.json"));
+    QVERIFY(config.open(QIODevice::ReadOnly));
+    const QJsonObject c = QJsonDocument::fromJson(config.readAll()).object();
+    QCOMPARE(c["init_from"].toObject()["step"].toInt(), 300);
+    QCOMPARE(c["train"].toObject()["lr"].toDouble(), 3e-4);  // The fine-tuning defaults.
+    QCOMPARE(c["train"].toObject()["warmup"].toInt(), 20);
+    QCOMPARE(c["model"].toObject()["layers"].toInt(), 2);  // The parent's shape, not the preset's.
+    const Run shaped = pretrain({"train", "--corpus", path("other.txt"), "--out", path("tuned2"),
+                                 "--init-from", path("clm"), "--preset", "small"});
+    QCOMPARE(shaped.exitCode, 2);
+    QVERIFY2(shaped.err.contains("cannot be set with --init-from") && shaped.err.count('\n') == 1,
+             shaped.err.constData());
+  }
+
   void aSignalThenResumeEqualsUninterrupted_data() {
     QTest::addColumn<int>("signal");
     QTest::newRow("Ctrl-C") << int(SIGINT);

@@ -205,13 +205,21 @@ bool MainWindow::openRun(const QString& dir) {
   m_ownedElsewhere = false;
   m_train->setRunOwner({}, false);
   showRunUpdate(history);
+  QString origin;  // A fine-tuned run names the run its weights came from.
+  try {
+    if (const auto from = RunFolder(dir.toStdString()).readConfig().initFrom)
+      origin = tr(" Fine-tuned from %1 at step %2.").arg(QString::fromStdString(from->run)).arg(from->step);
+  } catch (...) {
+    // Read a moment ago by follow(): gone since, and follow() will say so.
+  }
   m_train->showStatus(
-      history.writer
-          ? tr("Following %1: %2 steps of %3 so far.").arg(dir).arg(m_lastStep).arg(history.train.steps)
-          : tr("Opened %1: %2 steps of %3 done. Start continues it.")
-                .arg(dir)
-                .arg(m_lastStep)
-                .arg(history.train.steps));
+      (history.writer
+           ? tr("Following %1: %2 steps of %3 so far.").arg(dir).arg(m_lastStep).arg(history.train.steps)
+           : tr("Opened %1: %2 steps of %3 done. Start continues it.")
+                 .arg(dir)
+                 .arg(m_lastStep)
+                 .arg(history.train.steps)) +
+      origin);
   m_tabs->setCurrentWidget(m_train);
   return true;
 }

@@ -1,14 +1,18 @@
 #include "cli/train_options.h"
 
+#include <cstdio>
+
 namespace pretrain::cli {
 namespace {
 
 // The MLP's width over the model's, as in every preset (ModelConfig::preset) and GPT-2.
 constexpr int kMlpWidthPerDim = 4;
 
-// The defaults of --lr and --warmup when fine-tuning (--init-from): a third of pre-training's peak and a
-// fifth of its warm-up, so the pre-trained weights are adjusted rather than overwritten.
-std::string fineTuneDefault(const std::string& flag) { return flag == "lr" ? "3e-4" : "20"; }
+std::string shortNumber(double x) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", x);
+  return text;
+}
 
 }  // namespace
 
@@ -44,7 +48,7 @@ void addTrainOptions(ArgParser& p) {
   p.option("init-from", "RUN_DIR",
            "fine-tune: start from this run's weights, tokenizer and model shape (its latest checkpoint, or "
            "--init-step), with a fresh optimizer; then --lr defaults to " +
-               fineTuneDefault("lr") + " and --warmup to " + fineTuneDefault("warmup"));
+               shortNumber(kFineTuneLr) + " and --warmup to " + std::to_string(kFineTuneWarmup));
   p.option("init-step", "N",
            "with --init-from: the step of that run to start from (a checkpoint's or a snapshot's)");
   p.option("probe", "TEXT=>TARGET",
@@ -90,9 +94,8 @@ TrainingRunOptions trainOptionsFrom(const ArgParser& p) {
   t.steps = p.integer("steps", 1, 1LL << 40);
   // Fine-tuning moves pre-trained weights a little, not from scratch: a lower peak and a short warm-up.
   const bool fineTune = !o.initFrom.empty();
-  t.lr = fineTune && !p.given("lr") ? std::stod(fineTuneDefault("lr")) : p.number("lr", 1e-8, 10);
-  t.warmup = fineTune && !p.given("warmup") ? std::stoll(fineTuneDefault("warmup"))
-                                            : p.integer("warmup", 0, 1LL << 40);
+  t.lr = fineTune && !p.given("lr") ? kFineTuneLr : p.number("lr", 1e-8, 10);
+  t.warmup = fineTune && !p.given("warmup") ? kFineTuneWarmup : p.integer("warmup", 0, 1LL << 40);
   t.seed = uint64_t(p.integer("seed", 0, 1LL << 62));
   t.threads = int(p.integer("threads", 0, 1024));
   t.device = p.value("device");

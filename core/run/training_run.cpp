@@ -59,6 +59,9 @@ std::unique_ptr<Trainer> startRun(const TrainingRunOptions& o, const RunFolder& 
   auto trainer = std::make_unique<Trainer>(config.model, config.train, store, tokenizer, o.group);
   if (parent) {
     config.initFrom = startFromParent(o, *trainer);
+    // The parent's probes carry over (unless others are given): a fact learnt in pre-training is watched
+    // surviving, or being forgotten, during fine-tuning.
+    if (o.probes.empty()) run.writeProbes(RunFolder(o.initFrom).readProbes());
     if (cb.onNote)
       cb.onNote("fine-tuning: starting from the weights of " + config.initFrom->run + " at step " +
                 std::to_string(config.initFrom->step));

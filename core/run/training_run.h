@@ -36,7 +36,8 @@ struct TrainingRunOptions {
       preparedData;   // a folder tokenizeCorpus() wrote for this corpus (the studio's Data page), reused
   ModelConfig model;  // vocabSize is taken from the tokenizer
   // Fine-tuning: start from this run's weights (at initStep; < 0: its latest checkpoint), with its tokenizer
-  // and model (`model` and the tokenizer settings are then unused), a fresh optimizer and schedule.
+  // and model (`model` and the tokenizer settings are then unused), a fresh optimizer and schedule, and its
+  // probes unless `probes` names others.
   std::string initFrom;
   int64_t initStep = -1;
   std::string preset;  // recorded in config.json

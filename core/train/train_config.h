@@ -8,6 +8,11 @@
 
 namespace pretrain {
 
+/// Fine-tuning (a run started from another's weights) adjusts pre-trained weights rather than overwriting
+/// them: by default a third of pre-training's peak learning rate and a fifth of its warm-up.
+constexpr double kFineTuneLr = 3e-4;
+constexpr int64_t kFineTuneWarmup = 20;
+
 struct TrainConfig {
   int batch = 16;                  // sequences per micro-batch
   int accum = 1;                   // micro-batches per optimizer step (gradient accumulation)

@@ -232,6 +232,14 @@ class TstPretrainTrainCli : public QObject {
     const QJsonObject cheese = apart.json()["pieces"].toArray().last().toObject();
     QCOMPARE(cheese["text"].toString().trimmed(), QString("cheese"));
     QVERIFY(cheese["bits_a"].toDouble() > cheese["bits_b"].toDouble() + 1);
+    // Without a prompt, the race to a loss: a run against itself needs the same tokens (ratio 1), reaching
+    // its loss at its first evaluation at or after a tenth of its 300 steps.
+    const Run race = pretrain({"compare", "--run", path("clm"), "--json"});
+    QVERIFY2(race.exitCode == 0, race.err.constData());
+    const QJsonObject r = race.json()["race"].toObject();
+    QCOMPARE(r["target_step"].toInt(), 100);
+    QCOMPARE(r["ratio"].toDouble(), 1.0);
+    QVERIFY(!race.json().contains("kl_bits"));
   }
 
   // Fine-tuning: a new run from the 300-step run's weights and tokenizer, on another corpus, with the

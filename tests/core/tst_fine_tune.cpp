@@ -1,12 +1,14 @@
 // Fine-tuning from a pre-trained run (TrainingRunOptions::initFrom): the new run starts from the parent's
 // weights with its tokenizer and shape, records where it came from, and on a new corpus of the same kind
-// reaches the loss that training from random weights ends at in clearly fewer steps. Bits per byte, so the
+// reaches the loss that training from random weights ends at in clearly fewer steps (raceToLoss says so
+// too), watching the parent's probes. Bits per byte, so the
 // run from scratch may keep its own tokenizer.
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QTest>
 
 #include <filesystem>
 
+#include "run/loss_race.h"
 #include "run/open_run.h"
 #include "run/run_folder.h"
 #include "run/training_run.h"
@@ -49,6 +51,7 @@ class TstFineTune : public QObject {
     testdata::writeFile(m_dir.filePath("first.txt"), testdata::textCorpus(80, 10, 1));
     testdata::writeFile(m_dir.filePath("second.txt"), testdata::textCorpus(20, 10, 2));
     TrainingRunOptions o = options("parent", "first.txt");
+    o.probes = {{"the", "the"}};
     o.train.steps = 400;
     o.train.saveEvery = 400;
     runTraining(o, {});
@@ -69,6 +72,9 @@ class TstFineTune : public QObject {
     QCOMPARE(config.tokenizerHash,
              RunFolder(m_parent).readConfig().tokenizerHash);  // The parent's tokenizer.
     QCOMPARE(config.initFrom->tokenizerHash, config.tokenizerHash);
+    QCOMPARE(RunFolder(fine.runDir).readProbes(), RunFolder(m_parent).readProbes());  // Carried over...
+    QCOMPARE(RunFolder(fine.runDir).readProbeResults().size(),
+             size_t(kSteps / kEvalEvery));  // ... and watched.
 
     // The loss the run from random weights ends at, and the step at which each run first reaches it.
     const std::vector<EvalMetrics> s = evaluations(scratch.runDir), f = evaluations(fine.runDir);
@@ -87,6 +93,16 @@ class TstFineTune : public QObject {
     QVERIFY(fineStep > 0);
     // Found: reached at the first evaluation (step 5 of 120). Asserted with room to spare: a quarter.
     QVERIFY2(fineStep <= kSteps / 4, qPrintable(QString::number(fineStep)));
+
+    // The race to the fine-tuned run's loss at a tenth of its steps: the run from random weights needs
+    // several times the tokens, or never gets there.
+    const LossRace race = raceToLoss(fine.runDir, scratch.runDir);
+    QCOMPARE(race.targetStep, int64_t(15));  // The first evaluation at or after step 12.
+    QVERIFY(race.tokensA.has_value());
+    qInfo("race: target %.3f bits per byte; scratch %s", race.target,
+          race.ratio ? qPrintable(QString("needed %1x the tokens").arg(*race.ratio)) : "never reached it");
+    QVERIFY(!race.ratio || *race.ratio > 2);
+    QVERIFY_THROWS_EXCEPTION(InputError, raceToLoss(fine.runDir, m_dir.filePath("nowhere").toStdString()));
   }
 
   void aStepOrAParentThatIsNotThereIsRefused() {

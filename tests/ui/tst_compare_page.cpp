@@ -11,6 +11,7 @@
 
 #include <qcustomplot.h>
 
+#include "run/loss_race.h"
 #include "run/run_folder.h"
 #include "test_training.h"
 #include "train/trainer.h"
@@ -58,6 +59,9 @@ class TstComparePage : public QObject {
     }
     QCOMPARE(page.curves()->pointCount(0), 2);  // Evaluated at steps 10 and 20.
     QCOMPARE(page.curves()->pointCount(1), 2);
+    const LossRace race = raceToLoss(m_a.toStdString(), m_b.toStdString());
+    QVERIFY2(page.curves()->note()->text().contains(QString("at its step %1").arg(race.targetStep)),
+             qPrintable(page.curves()->note()->text()));
     std::vector<StepMetrics> steps;
     std::vector<EvalMetrics> evals;
     RunFolder(m_a.toStdString()).readMetrics(steps, evals);

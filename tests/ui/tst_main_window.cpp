@@ -212,6 +212,35 @@ class TstMainWindow : public QObject {
     QCOMPARE(catcher.texts.size(), 1);  // Only the "not a run folder" message from the start.
   }
 
+  // Run ▸ Fine-tune on another corpus: Start makes a new run from the open run's weights, with the
+  // fine-tuning defaults, and the new run records its parent.
+  void fineTuneAnOpenRun() {
+    makeEngineRun("parent-run", 20);
+    testdata::writeFile(m_dir.filePath("other.txt"), testdata::textCorpus(10, 10, 7));
+    MainWindow w;
+    MessageCatcher catcher;
+    const QString parent = m_dir.filePath("parent-run");
+    QVERIFY(w.openRun(parent));
+    QVERIFY(w.prepareFineTune(parent, {m_dir.filePath("other.txt")}));
+    QCOMPARE(w.trainPage()->config().lr, kFineTuneLr);
+    setSpin(w.trainPage(), "steps", 10);
+    QSignalSpy finished(w.controller(), &TrainingController::finished);
+    w.startTraining();
+    QVERIFY(finished.wait(60000));
+    QVERIFY2(catcher.texts.isEmpty(), qPrintable(catcher.texts.join('\n')));
+    const QString run =
+        QFileInfo(QString::fromStdString(finished.at(0).at(0).value<TrainingRunSummary>().checkpoint))
+            .dir()
+            .absolutePath() +
+        "/..";
+    const RunConfig config = RunFolder(run.toStdString()).readConfig();
+    QVERIFY(config.initFrom.has_value());
+    QCOMPARE(QString::fromStdString(config.initFrom->run), QDir(parent).absolutePath());
+    QCOMPARE(config.initFrom->step, int64_t(20));
+    QCOMPARE(config.train.lr, kFineTuneLr);
+    QCOMPARE(config.model.dim, 32);  // The parent's shape, whatever the Model page says.
+  }
+
   void aDamagedRunIsAMessageNotACrash() {
     // A config of the wrong JSON type makes the JSON library throw its own exception, not the engine's: the
     // window shows it as a message and opens nothing. A history line of the wrong type is skipped, as a

@@ -12,6 +12,7 @@
 #include <map>
 #include <vector>
 
+#include "run/loss_race.h"
 #include "run/run_folder.h"
 #include "train/trainer.h"
 #include "ui/plots/ab_colors.h"
@@ -71,6 +72,24 @@ void CompareCurves::setMetric(Metric metric) {
 
 int CompareCurves::pointCount(int run) const { return m_graphs[run]->dataCount(); }
 
+QString CompareCurves::raceText() const {
+  LossRace race;
+  try {
+    race = raceToLoss(m_runs[0].toStdString(), m_runs[1].toStdString());
+  } catch (...) {
+    return {};  // A run without evaluations yet: said above.
+  }
+  const auto tokens = [this](const std::optional<uint64_t>& t) {
+    return t ? tr("%L1 tokens").arg(qulonglong(*t)) : tr("not reached");
+  };
+  QString text = tr("To A's %1 bits per byte (at its step %2): A %3, B %4")
+                     .arg(race.target, 0, 'f', 3)
+                     .arg(race.targetStep)
+                     .arg(tokens(race.tokensA), tokens(race.tokensB));
+  if (race.ratio) text += tr(", B needed %1× A's tokens").arg(*race.ratio, 0, 'f', 2);
+  return text + ".";
+}
+
 void CompareCurves::draw() {
   const bool bpb = Metric(m_metric->currentData().toInt()) == Metric::BitsPerByte;
   m_plot->yAxis->setLabel(bpb ? tr("bits per byte") : tr("loss (nats per token)"));
@@ -99,6 +118,7 @@ void CompareCurves::draw() {
   m_plot->rescaleAxes();
   m_plot->xAxis->setRangeLower(0);
   if (m_steps[0] >= 0 || m_steps[1] >= 0) notes << tr("Dashed lines: the steps compared below.");
+  if (!m_runs[0].isEmpty() && !m_runs[1].isEmpty() && m_runs[0] != m_runs[1]) notes << raceText();
   m_note->setText(notes.join(' '));
   m_plot->replot(QCustomPlot::rpQueuedReplot);
 }

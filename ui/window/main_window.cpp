@@ -197,6 +197,7 @@ bool MainWindow::openRun(const QString& dir) {
   }
   m_openRun = dir;
   m_shownRun = dir;
+  m_fineTuneFrom.clear();
   m_playground->setRun(dir);
   m_compare->offerRun(dir);
   m_recent->rememberRun(dir);
@@ -300,12 +301,13 @@ void MainWindow::startNewRun() {
     showError(tr("Choose a corpus first: open files or a folder, or use the sample corpus."));
     return;
   }
-  if (!m_model->isValid()) {
+  if (m_fineTuneFrom.isEmpty() && !m_model->isValid()) {  // A fine-tuned model is its parent's.
     m_tabs->setCurrentWidget(m_model);
     showError(tr("The model's settings are impossible; see the message on the Model page."));
     return;
   }
   TrainingRunOptions o;
+  o.initFrom = m_fineTuneFrom.toStdString();  // Its model and tokenizer then come from that run.
   o.corpus = m_data->corpus();
   o.tokenize = m_data->tokenizeOptions();
   o.preparedData = m_data->preparedData().toStdString();
@@ -321,7 +323,28 @@ void MainWindow::startNewRun() {
   m_playground->setRun(dir);
   m_train->resetForRun(o.train.steps);
   m_tabs->setCurrentWidget(m_train);
-  launch(o, tr("Starting: run folder %1").arg(dir));
+  launch(o, m_fineTuneFrom.isEmpty()
+                ? tr("Starting: run folder %1").arg(dir)
+                : tr("Starting: run folder %1, fine-tuned from %2").arg(dir, m_fineTuneFrom));
+  m_fineTuneFrom.clear();
+}
+
+bool MainWindow::prepareFineTune(const QString& parent, const QStringList& corpus) {
+  if (m_controller->isRunning() || !m_data->setCorpus(corpus)) return false;  // setCorpus says why.
+  m_openRun.clear();                                                          // Start makes a new run...
+  m_fineTuneFrom = parent;                                                    // ... from this one's weights.
+  TrainConfig t = m_train->config();
+  t.lr = kFineTuneLr;
+  t.warmup = kFineTuneWarmup;
+  m_train->setConfig(t);
+  m_train->showStatus(
+      tr("Fine-tuning %1 on %2: Start begins a new run from its latest weights, with its tokenizer "
+         "and model, at the fine-tuning learning rate %3 and warm-up %4 (change them here).")
+          .arg(parent, corpus.join(", "))
+          .arg(kFineTuneLr)
+          .arg(kFineTuneWarmup));
+  m_tabs->setCurrentWidget(m_train);
+  return true;
 }
 
 void MainWindow::launch(TrainingRunOptions options, const QString& status) {

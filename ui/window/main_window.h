@@ -54,6 +54,9 @@ class MainWindow : public QMainWindow {
   /// Shows a run folder's history (from the studio or `pretrain train`) and follows it: what another
   /// process writes into it shows up as it comes. Start continues it unless another process is training it.
   bool openRun(const QString& dir);
+  /// Makes Start begin a new run fine-tuned from `parent`'s latest weights on `corpus` (the Train page with
+  /// the fine-tuning defaults, the parent named); false when the corpus cannot be read (a message).
+  bool prepareFineTune(const QString& parent, const QStringList& corpus);
   /// Measures the shown run's latest checkpoint on its validation split, in the background, and adds the
   /// point to the plot (what `pretrain eval --run` prints).
   void evaluateRun();
@@ -109,13 +112,14 @@ class MainWindow : public QMainWindow {
   BackgroundTask* m_modelLoader;
   FollowedRun* m_followed;
   QAction *m_startAction = nullptr, *m_pauseAction = nullptr, *m_stopAction = nullptr,
-          *m_evaluateAction = nullptr;
+          *m_evaluateAction = nullptr, *m_fineTuneAction = nullptr;
   bool m_ownedElsewhere = false;  // Another process trains the shown run.
   bool m_reloadModel = false;     // A newer checkpoint came while one was loading.
   bool m_closeAfterStop = false;
-  QString m_openRun;      // A run to continue on Start; empty for a new run.
-  QString m_shownRun;     // The run whose history the Train page shows (opened or last started).
-  qint64 m_lastStep = 0;  // The latest step shown, to say how old the Playground's weights are.
+  QString m_openRun;       // A run to continue on Start; empty for a new run.
+  QString m_fineTuneFrom;  // The run whose weights the next new run starts from; empty: random weights.
+  QString m_shownRun;      // The run whose history the Train page shows (opened or last started).
+  qint64 m_lastStep = 0;   // The latest step shown, to say how old the Playground's weights are.
 };
 
 }  // namespace pretrain::ui

@@ -68,6 +68,17 @@ QToolBar* MainWindow::createRunMenu() {
   m_evaluateAction = run->addAction(tr("&Evaluate run"), this, &MainWindow::evaluateRun);
   m_evaluateAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
   m_evaluateAction->setToolTip(tr("Validation loss of the shown run's latest checkpoint"));
+  m_fineTuneAction = run->addAction(tr("&Fine-tune on another corpus…"), this, [this] {
+    if (m_shownRun.isEmpty()) {
+      showError(tr("No run to fine-tune: open one (File ▸ Open run…) or train one first."));
+      return;
+    }
+    const QStringList files =
+        QFileDialog::getOpenFileNames(this, tr("Corpus to fine-tune %1 on").arg(m_shownRun), QString(),
+                                      tr("Text (*.txt *.jsonl);;All files (*)"));
+    if (!files.isEmpty()) prepareFineTune(m_shownRun, files);
+  });
+  m_fineTuneAction->setToolTip(tr("A new run that starts from the shown run's weights and tokenizer"));
   syncRunActions();
   connect(m_controller, &TrainingController::runningChanged, this, &MainWindow::syncRunActions);
   auto* toolbar = addToolBar(tr("Run"));
@@ -83,6 +94,7 @@ void MainWindow::syncRunActions() {
   m_pauseAction->setEnabled(running);
   m_stopAction->setEnabled(running);  // Only for the studio's own run: another process is not its to stop.
   m_evaluateAction->setEnabled(!running);
+  m_fineTuneAction->setEnabled(!running);
 }
 
 void MainWindow::createViewMenu(QToolBar* toolbar) {

@@ -43,7 +43,10 @@ std::unique_ptr<Trainer> startRun(const TrainingRunOptions& o, const RunFolder& 
   } else if (!o.preparedData.empty()) {
     reusePreparedData(o.preparedData, run.dataDir());
   }
-  const TokenizeResult data = tokenizeCorpus(o.corpus, run.dataDir(), o.tokenize, cb.dataProgress);
+  TokenizeOptions tokenize = o.tokenize;
+  if (parent)
+    tokenize.tokenizerTypeGiven = tokenize.vocabSizeGiven = false;  // The parent's, whatever they say.
+  const TokenizeResult data = tokenizeCorpus(o.corpus, run.dataDir(), tokenize, cb.dataProgress);
   RunConfig config;
   config.model = parent ? parent->model : o.model;  // A fine-tuned model keeps its parent's shape.
   config.model.vocabSize = data.manifest.vocabSize;

@@ -2,8 +2,9 @@
 // real run: the timeline at an early step, the logit lens with the probes traced through training, and
 // the attention maps. Light or dark (Fusion's palettes), at the scale QT_SCALE_FACTOR sets. Not a test:
 // run it by hand, under Xvfb or offscreen, and look at the pictures.
-// With --compare, the Compare page too: RUN_DIR against RUN_B.
-//   shoot_studio RUN_DIR OUT_DIR [--dark] [--step N] [--compare RUN_B]
+// With --compare, the Compare page too: RUN_DIR against RUN_B (--compare-only: that page alone, its curves in
+// bits per byte).
+//   shoot_studio RUN_DIR OUT_DIR [--dark] [--step N] [--compare RUN_B [--compare-only]]
 #include <QtCore/QDir>
 #include <QtCore/QElapsedTimer>
 #include <QtGui/QPalette>
@@ -17,6 +18,7 @@
 #include <functional>
 
 #include "ui/compare/ab_pane.h"
+#include "ui/compare/compare_curves.h"
 #include "ui/compare/compare_page.h"
 #include "ui/compare/run_choice.h"
 #include "ui/playground/lens_pane.h"
@@ -95,20 +97,24 @@ int main(int argc, char** argv) {
     w.grab().save(path);
     std::printf("%s\n", qPrintable(path));
   };
-  page->timeline()->choose(step);
-  waitFor([page, step] { return page->lastSwitchMs() >= 0; });
-  shoot("timeline");
-  page->tabs()->setCurrentIndex(1);
-  page->traceProbesButton()->click();
-  waitFor([page] { return page->traceProbesButton()->text().startsWith("Trace"); }, 120000);
-  shoot("lens");
-  page->tabs()->setCurrentIndex(2);
-  shoot("attention");
+  const bool compareOnly = args.contains("--compare-only");
+  if (!compareOnly) {
+    page->timeline()->choose(step);
+    waitFor([page, step] { return page->lastSwitchMs() >= 0; });
+    shoot("timeline");
+    page->tabs()->setCurrentIndex(1);
+    page->traceProbesButton()->click();
+    waitFor([page] { return page->traceProbesButton()->text().startsWith("Trace"); }, 120000);
+    shoot("lens");
+    page->tabs()->setCurrentIndex(2);
+    shoot("attention");
+  }
   const int compareAt = args.indexOf("--compare");
   if (compareAt < 0) return 0;
   ComparePage* compare = w.comparePage();
   qobject_cast<QTabWidget*>(w.centralWidget())->setCurrentWidget(compare);
   if (!compare->choice(1)->setRun(args.value(compareAt + 1))) return 1;
+  if (compareOnly) compare->curves()->setMetric(CompareCurves::Metric::BitsPerByte);
   compare->abPane()->promptEdit()->setText("The Fulton County Grand Jury said");
   waitFor([compare] { return !compare->abPane()->chart()->values().isEmpty(); });
   settle(500);

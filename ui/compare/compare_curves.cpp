@@ -117,6 +117,7 @@ void CompareCurves::draw() {
   m_markers[1]->setPen(QPen(colorB(), 1.5, Qt::DashLine));
   m_plot->rescaleAxes();
   m_plot->xAxis->setRangeLower(0);
+  m_plot->yAxis->scaleRange(1.1);  // A margin: a flat curve at the edge would hide in the axis.
   if (m_steps[0] >= 0 || m_steps[1] >= 0) notes << tr("Dashed lines: the steps compared below.");
   if (!m_runs[0].isEmpty() && !m_runs[1].isEmpty() && m_runs[0] != m_runs[1]) notes << raceText();
   m_note->setText(notes.join(' '));

@@ -22,6 +22,7 @@ RunChoice::RunChoice(const QString& name, QWidget* parent) : QWidget(parent) {
   m_step = new QComboBox;
   m_step->setToolTip(tr("The run's latest weights, or any step it kept"));
   m_step->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+  m_step->setEnabled(false);  // Until a run is chosen.
   auto* title = new QLabel(QStringLiteral("<b>%1</b>").arg(name));
   auto* layout = new QHBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
@@ -54,6 +55,7 @@ bool RunChoice::setRun(const QString& dir, QString* error) {
     m_step->addItem(tr("latest"), qint64(-1));
     for (auto it = steps.rbegin(); it != steps.rend(); ++it)
       m_step->addItem(tr("step %1").arg(*it), qint64(*it));
+    m_step->setEnabled(true);
   }
   Q_EMIT changed();
   return true;

@@ -25,7 +25,7 @@ class TimelineBar : public QWidget {
   const QVector<qint64>& steps() const { return m_steps; }
   /// The step chosen; -1 for the latest weights.
   qint64 chosenStep() const;
-  /// Chooses `step` (-1: latest) as a person would, emitting stepChosen().
+  /// Chooses `step` (-1, or a step not kept: latest) as a person would, emitting stepChosen().
   void choose(qint64 step);
   /// What the Playground says of the chosen step once it is shown (how long it took).
   void setNote(const QString& note);

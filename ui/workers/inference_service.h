@@ -103,10 +103,10 @@ class InferenceService : public QObject {
 
   std::shared_ptr<const pretrain::Predictor> m_predictor;
   int m_inFlight = 0;  // Requests not yet answered (this thread only).
-  WorkerThread m_thread{"inference"};
   std::atomic<int> m_latestNext{0}, m_latestFill{0}, m_latestLens{0}, m_latestAttention{0},
       m_latestComparison{0};
   std::atomic<bool> m_stopGenerate{false};
+  WorkerThread m_thread{"inference"};  // Last: stopped before what its work reads is destroyed.
 };
 
 }  // namespace pretrain::ui

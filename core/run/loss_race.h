@@ -5,8 +5,12 @@
 // per byte, so runs with different tokenizers compare fairly. No LibTorch here.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include "train/trainer.h"
 
 namespace pretrain {
 
@@ -18,7 +22,19 @@ struct LossRace {
   std::optional<double> ratio;
 };
 
-/// Throws InputError when a run cannot be read or has no evaluation yet.
+/// A run's evaluations with the tokens it had seen at each step, read once for its curve and its race.
+struct EvalHistory {
+  std::vector<EvalMetrics> evals;  ///< In step order.
+  std::map<int64_t, uint64_t> tokensAt;
+  int64_t totalSteps = 0;
+};
+
+/// Throws InputError when `dir` is not a run (a damaged history line is skipped, as readMetrics does).
+EvalHistory readEvalHistory(const std::string& dir);
+
+/// Throws InputError when either has no evaluation yet.
+LossRace raceToLoss(const EvalHistory& a, const EvalHistory& b);
+/// The same, reading both runs. Throws InputError when a run cannot be read or has no evaluation yet.
 LossRace raceToLoss(const std::string& runA, const std::string& runB);
 
 }  // namespace pretrain

@@ -9,12 +9,9 @@
 #include <QtWidgets/QVBoxLayout>
 
 #include <algorithm>
-#include <map>
 #include <vector>
 
 #include "run/loss_race.h"
-#include "run/run_folder.h"
-#include "train/trainer.h"
 #include "ui/plots/ab_colors.h"
 #include "ui/plots/plot_style.h"
 #include "ui/plots/step_marker.h"
@@ -58,8 +55,19 @@ CompareCurves::CompareCurves(QWidget* parent) : QWidget(parent), m_plot(new QCus
 }
 
 void CompareCurves::setRuns(const QString& a, qint64 stepA, const QString& b, qint64 stepB) {
-  m_runs[0] = a;
-  m_runs[1] = b;
+  const QString runs[2] = {a, b};
+  for (int r = 0; r < 2; ++r) {
+    // Read when the run changes, not when only its step or the metric does (a history can be long).
+    if (runs[r] != m_runs[r] || !m_histories[r]) {
+      m_histories[r].reset();
+      try {
+        if (!runs[r].isEmpty()) m_histories[r] = readEvalHistory(runs[r].toStdString());
+      } catch (...) {
+        // Not a run (any more): no curve; choosing it said why.
+      }
+    }
+    m_runs[r] = runs[r];
+  }
   m_steps[0] = stepA;
   m_steps[1] = stepB;
   draw();
@@ -73,12 +81,9 @@ void CompareCurves::setMetric(Metric metric) {
 int CompareCurves::pointCount(int run) const { return m_graphs[run]->dataCount(); }
 
 QString CompareCurves::raceText() const {
-  LossRace race;
-  try {
-    race = raceToLoss(m_runs[0].toStdString(), m_runs[1].toStdString());
-  } catch (...) {
+  if (!m_histories[0] || !m_histories[1] || m_histories[0]->evals.empty() || m_histories[1]->evals.empty())
     return {};  // A run without evaluations yet: said above.
-  }
+  const LossRace race = raceToLoss(*m_histories[0], *m_histories[1]);
   const auto tokens = [this](const std::optional<uint64_t>& t) {
     return t ? tr("%L1 tokens").arg(qulonglong(*t)) : tr("not reached");
   };
@@ -100,18 +105,14 @@ void CompareCurves::draw() {
     const QString name = r == 0 ? "A" : "B";
     m_graphs[r]->setName(m_runs[r].isEmpty() ? name
                                              : QString("%1: %2").arg(name, QFileInfo(m_runs[r]).fileName()));
-    if (m_runs[r].isEmpty()) continue;
-    std::vector<StepMetrics> steps;
-    std::vector<EvalMetrics> evals;
-    RunFolder(m_runs[r].toStdString()).readMetrics(steps, evals);  // Never throws: a damaged line is skipped.
-    std::map<int64_t, uint64_t> tokensAt;
-    for (const StepMetrics& s : steps) tokensAt[s.step] = s.tokensSeen;
-    for (const EvalMetrics& e : evals)
-      if (tokensAt.count(e.step))
-        m_graphs[r]->addData(double(tokensAt[e.step]), bpb ? e.bitsPerByte : e.loss);
-    if (m_steps[r] >= 0 && tokensAt.count(m_steps[r]))
-      moveStepMarker(m_markers[r], double(tokensAt[m_steps[r]]));
-    if (evals.empty()) notes << tr("%1 has no evaluations yet.").arg(name);
+    if (!m_histories[r]) continue;
+    const EvalHistory& h = *m_histories[r];
+    for (const EvalMetrics& e : h.evals)
+      if (h.tokensAt.count(e.step))
+        m_graphs[r]->addData(double(h.tokensAt.at(e.step)), bpb ? e.bitsPerByte : e.loss);
+    if (m_steps[r] >= 0 && h.tokensAt.count(m_steps[r]))
+      moveStepMarker(m_markers[r], double(h.tokensAt.at(m_steps[r])));
+    if (h.evals.empty()) notes << tr("%1 has no evaluations yet.").arg(name);
   }
   m_markers[0]->setPen(QPen(colorA(), 1.5, Qt::DashLine));  // Each run's step in its colour.
   m_markers[1]->setPen(QPen(colorB(), 1.5, Qt::DashLine));

@@ -6,6 +6,10 @@
 
 #include <QtWidgets/QWidget>
 
+#include <optional>
+
+#include "run/loss_race.h"
+
 class QCPGraph;
 class QCPItemStraightLine;
 class QComboBox;
@@ -22,8 +26,8 @@ class CompareCurves : public QWidget {
 
   explicit CompareCurves(QWidget* parent = nullptr);
 
-  /// Reads both runs' histories (metrics.jsonl) and draws them; a run "" draws nothing. `step` < 0: the
-  /// latest, unmarked.
+  /// Draws both runs' histories (metrics.jsonl, read again only for a run that changed); a run "" draws
+  /// nothing. `step` < 0: the latest, unmarked.
   void setRuns(const QString& a, qint64 stepA, const QString& b, qint64 stepB);
   void setMetric(Metric metric);
   QCustomPlot* plot() const { return m_plot; }
@@ -42,6 +46,7 @@ class CompareCurves : public QWidget {
   QCPItemStraightLine* m_markers[2];
   QLabel* m_note;
   QString m_runs[2];
+  std::optional<pretrain::EvalHistory> m_histories[2];  // Each run's, read when it is chosen.
   qint64 m_steps[2] = {-1, -1};
 };
 

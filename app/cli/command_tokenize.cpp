@@ -18,6 +18,7 @@ nlohmann::json toJson(const TokenizeResult& r, const std::string& dir) {
   for (const auto& t : m.topTokens) top.push_back({{"id", t.id}, {"piece", t.piece}, {"count", t.count}});
   nlohmann::json j = {
       {"out", dir},
+      {"kind", m.kind},
       {"bytes", m.corpusBytes},
       {"text_bytes", m.textBytes},
       {"documents", m.documents},
@@ -64,8 +65,11 @@ void printHuman(const TokenizeResult& r, const std::string& dir) {
     tok += " (already in the folder)";
   }
   row("tokenizer", tok);
-  row("documents", formatCount(m.documents) + " (train " + formatCount(m.trainDocuments) + ", validation " +
-                       formatCount(m.validationDocuments) + ")");
+  const bool pairs = m.kind == "pairs";
+  row("format",
+      pairs ? "input/output pairs (.jsonl): the loss falls on each output's tokens only" : "plain text");
+  row(pairs ? "pairs" : "documents", formatCount(m.documents) + " (train " + formatCount(m.trainDocuments) +
+                                         ", validation " + formatCount(m.validationDocuments) + ")");
   row("tokens", formatCount(m.tokens) + " (train " + formatCount(m.trainTokens) + ", validation " +
                     formatCount(m.validationTokens) +
                     (m.splitMethod == "tail" ? ", the corpus's last tokens" : "") + "), " +
@@ -94,7 +98,8 @@ int runTokenize(const Args& args) {
       "Trains a SentencePiece tokenizer on the corpus (unless DIR already has one) and writes the\n"
       "tokenized corpus into DIR/tokens, then prints its statistics. Inputs: .txt files (documents are\n"
       "separated by blank lines), folders of .txt files (searched recursively), .jsonl files with a\n"
-      "\"text\" field per line. Re-running on an unchanged corpus reuses the store.");
+      "\"text\" field per line, or with \"input\" and \"output\" fields per line (pairs: next-word training\n"
+      "puts the loss on the output only). Re-running on an unchanged corpus reuses the store.");
   p.required("corpus", "PATH", "a .txt or .jsonl file or a folder; repeat to combine several", true);
   p.required("out", "DIR", "output folder: tokenizer.model, tokenizer-info.json, tokens/");
   p.option("vocab-size", "N", "tokenizer vocabulary size (at least 261: 256 bytes + 5 special tokens)",

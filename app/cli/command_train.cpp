@@ -1,6 +1,7 @@
 // pretrain train: a training run from the command line, the same run folder the studio writes.
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -22,10 +23,10 @@ namespace {
 
 // What the run reports on the way that the summary needs.
 struct RunWatch {
-  int64_t totalSteps = 0;           // the run's own total once it is open (a resumed run may keep its own)
-  double lastValidationLoss = NAN;  // NaN until the first evaluation
-  int64_t steps = 0;                // this command's
-  double allReduceSeconds = 0;      // summed over this command's steps
+  int64_t totalSteps = 0;        // the run's own total once it is open (a resumed run may keep its own)
+  EvalMetrics lastEval{0, NAN};  // loss NaN until the first evaluation
+  int64_t steps = 0;             // this command's
+  double allReduceSeconds = 0;   // summed over this command's steps
   std::vector<ProbeResult> lastProbes;
 };
 
@@ -57,13 +58,15 @@ void printModel(const Trainer& t) {
                t.computeDescription().c_str());
 }
 
-std::string stepDetail(const StepMetrics& s, double lastValidationLoss) {
+std::string stepDetail(const StepMetrics& s, const EvalMetrics& last) {
+  char val[64] = "";
+  if (!std::isnan(last.loss)) std::snprintf(val, sizeof val, ", val %.3f", last.loss);
+  if (!std::isnan(last.exactMatch))
+    std::snprintf(val + std::strlen(val), sizeof val - std::strlen(val), ", exact %.0f%%",
+                  100 * last.exactMatch);
   char detail[160];
-  std::snprintf(detail, sizeof detail, "loss %.3f%s, lr %.2e, %s tokens/s", s.trainLoss,
-                std::isnan(lastValidationLoss)
-                    ? ""
-                    : (", val " + std::to_string(lastValidationLoss).substr(0, 5)).c_str(),
-                s.lr, formatCount(uint64_t(s.tokensPerSecond)).c_str());
+  std::snprintf(detail, sizeof detail, "loss %.3f%s, lr %.2e, %s tokens/s", s.trainLoss, val, s.lr,
+                formatCount(uint64_t(s.tokensPerSecond)).c_str());
   return detail;
 }
 
@@ -71,7 +74,7 @@ std::string stepDetail(const StepMetrics& s, double lastValidationLoss) {
 TrainingRunCallbacks trainCallbacks(RunWatch& watch, ProgressLine& progress, bool json) {
   TrainingRunCallbacks cb = trainingProgressCallbacks(
       progress.callback(), [&watch] { return watch.totalSteps; },
-      [&watch](const StepMetrics& s) { return stepDetail(s, watch.lastValidationLoss); });
+      [&watch](const StepMetrics& s) { return stepDetail(s, watch.lastEval); });
   cb.onReady = [&watch, &progress, json](Trainer& t) {
     watch.totalSteps = t.trainConfig().steps;
     if (json) return;
@@ -84,7 +87,7 @@ TrainingRunCallbacks trainCallbacks(RunWatch& watch, ProgressLine& progress, boo
     watch.allReduceSeconds += s.allReduceSeconds;
     showStep(s);
   };
-  cb.onEval = [&watch](const EvalMetrics& e) { watch.lastValidationLoss = e.loss; };
+  cb.onEval = [&watch](const EvalMetrics& e) { watch.lastEval = e; };
   cb.onProbes = [&watch](const std::vector<ProbeResult>& results) { watch.lastProbes = results; };
   cb.onNote = [&progress, json](const std::string& note) {
     // A checkpoint comes every --save-every steps; the summary names the last one.
@@ -108,11 +111,13 @@ void printJson(const std::string& runDir, const TrainingRunSummary& r, const Pro
     j["parameter_digest"] = r.parameterDigest;
     j["allreduce_s_per_step"] = watch.steps ? watch.allReduceSeconds / double(watch.steps) : 0.0;
   }
-  if (r.evaluated)
+  if (r.evaluated) {
     j["validation"] = {{"loss", r.lastEval.loss},
                        {"perplexity", r.lastEval.perplexity},
                        {"bits_per_byte", r.lastEval.bitsPerByte},
                        {"step", r.lastEval.step}};
+    if (!std::isnan(r.lastEval.exactMatch)) j["validation"]["exact_match"] = r.lastEval.exactMatch;
+  }
   std::cout << j.dump() << "\n";
 }
 
@@ -122,6 +127,8 @@ void printText(const std::string& runDir, const TrainingRunSummary& r, const Run
   if (r.evaluated)
     std::printf("validation  loss %.4f, perplexity %.2f, %.3f bits per byte (step %lld)\n", r.lastEval.loss,
                 r.lastEval.perplexity, r.lastEval.bitsPerByte, static_cast<long long>(r.lastEval.step));
+  if (r.evaluated && !std::isnan(r.lastEval.exactMatch))
+    std::printf("exact match %.1f%% of the validation pairs' outputs\n", 100 * r.lastEval.exactMatch);
   if (!watch.lastProbes.empty()) {
     const std::vector<Probe> probes = RunFolder(runDir).readProbes();
     for (const ProbeResult& pr : watch.lastProbes)

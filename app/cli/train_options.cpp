@@ -17,7 +17,11 @@ std::string shortNumber(double x) {
 }  // namespace
 
 void addTrainOptions(ArgParser& p) {
-  p.option("corpus", "PATH", "corpus: .txt / .jsonl file or folder; repeat to combine (new runs)", "", true);
+  p.option(
+      "corpus", "PATH",
+      "corpus: .txt / .jsonl file or folder; repeat to combine (new runs). A .jsonl of \"input\" and "
+      "\"output\" fields is pairs: the loss falls on each output only, and validation reports exact match",
+      "", true);
   p.required("out", "RUN_DIR", "the run folder");
   p.option("objective", "clm|mlm", "next-word prediction (GPT-style) or masked words (BERT-style)", "clm");
   p.option("preset", "tiny|small|base|gpt2",

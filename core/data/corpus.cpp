@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -18,8 +19,22 @@ constexpr size_t kChunkBytes = 1 << 20;
 // A JSON line has to be held whole to be parsed; past this it is more likely a mistake than a document.
 constexpr size_t kMaxJsonLineBytes = size_t(256) << 20;
 
+bool isPairsObject(const nlohmann::json& j) {
+  return j.is_object() && j.contains("input") && j.contains("output");
+}
+
+// A .jsonl file holds pairs when its first non-blank line has "input" and "output" fields: every line is
+// then read as a pair (and one that is not is an error naming it).
 CorpusFile::Format formatOf(const fs::path& p) {
-  return p.extension() == ".jsonl" ? CorpusFile::Format::JsonLines : CorpusFile::Format::Text;
+  if (p.extension() != ".jsonl") return CorpusFile::Format::Text;
+  std::ifstream in(p, std::ios::binary);
+  std::string line;
+  while (std::getline(in, line))
+    if (line.find_first_not_of(" \t\r") != std::string::npos)
+      return isPairsObject(nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false))
+                 ? CorpusFile::Format::Pairs
+                 : CorpusFile::Format::JsonLines;
+  return CorpusFile::Format::JsonLines;
 }
 
 bool isHidden(const fs::path& p) { return p.filename().string().rfind('.', 0) == 0; }
@@ -92,8 +107,20 @@ std::vector<CorpusFile> listCorpusFiles(const CorpusSpec& spec) {
   if (total == 0)
     throw InputError(files.size() == 1 ? "corpus file " + files[0].path + " is empty"
                                        : "the corpus is empty");
+  corpusKind(files);  // Mixed kinds are refused here, before anything is read.
   return files;
 }
+
+CorpusKind corpusKind(const std::vector<CorpusFile>& files) {
+  const CorpusFile *pairs = nullptr, *text = nullptr;
+  for (const CorpusFile& f : files) (f.format == CorpusFile::Format::Pairs ? pairs : text) = &f;
+  if (pairs && text)
+    throw InputError(pairs->path + " holds input/output pairs but " + text->path +
+                     " holds plain text; train on one kind at a time");
+  return pairs ? CorpusKind::Pairs : CorpusKind::Text;
+}
+
+std::string corpusKindName(CorpusKind kind) { return kind == CorpusKind::Pairs ? "pairs" : "text"; }
 
 std::string corpusContentHash(const std::vector<CorpusFile>& files, TextEncoding encoding,
                               const ProgressFn& progress) {
@@ -174,7 +201,7 @@ bool CorpusReader::next(CorpusEvent& event) {
 }
 
 void CorpusReader::extractLines(bool endOfFile) {
-  const bool json = m_files[m_fileIndex].format == CorpusFile::Format::JsonLines;
+  const bool json = m_files[m_fileIndex].format != CorpusFile::Format::Text;
   size_t pos = 0;
   for (;;) {
     const size_t nl = m_text.find('\n', pos);
@@ -220,29 +247,47 @@ void CorpusReader::handleJsonLine(std::string_view line) {
   const std::string where = m_files[m_fileIndex].path + ":" + std::to_string(m_lineNumber);
   const nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) throw InputError(where + ": not valid JSON");
-  if (!j.is_object() || !j.contains("text") || !j["text"].is_string())
-    throw InputError(where + ": expected an object with a \"text\" string field");
-  const std::string& text = j["text"].get_ref<const std::string&>();
+  auto isString = [&](const char* key) { return j.is_object() && j.contains(key) && j[key].is_string(); };
+  if (m_files[m_fileIndex].format == CorpusFile::Format::Pairs) {
+    // The file's first line made it a file of pairs: every line is one.
+    if (!isString("input") || !isString("output"))
+      throw InputError(where +
+                       ": expected an object with \"input\" and \"output\" string fields, as the "
+                       "file's first line has");
+    const std::string& output = j["output"].get_ref<const std::string&>();
+    if (isBlank(output)) throw InputError(where + ": the pair's \"output\" is empty");
+    emitField(j["input"].get_ref<const std::string&>(), false);
+    emitField(output, true);
+  } else {
+    if (!isString("text"))
+      throw InputError(where +
+                       ": expected an object with a \"text\" string field (or \"input\" and "
+                       "\"output\" fields on every line, for pairs)");
+    emitField(j["text"].get_ref<const std::string&>(), false);
+  }
+  if (m_documentHasText) endDocument();
+}
+
+void CorpusReader::emitField(const std::string& text, bool output) {
   size_t pos = 0;
   while (pos <= text.size()) {
     size_t nl = text.find('\n', pos);
     if (nl == std::string::npos) nl = text.size();
     std::string_view part(text.data() + pos, nl - pos);
     if (!part.empty() && part.back() == '\r') part.remove_suffix(1);
-    if (!isBlank(part)) emitText(part);
+    if (!isBlank(part)) emitText(part, output);
     pos = nl + 1;
   }
-  if (m_documentHasText) endDocument();
 }
 
-void CorpusReader::emitText(std::string_view line) {
+void CorpusReader::emitText(std::string_view line, bool output) {
   if (line.size() > m_maxLineBytes && !m_lineWasCut) ++m_splitLines;
   while (line.size() > m_maxLineBytes) {
     const auto [len, skip] = cutPoint(line, m_maxLineBytes);
-    m_pending.push_back({CorpusEvent::Kind::Line, std::string(line.substr(0, len))});
+    m_pending.push_back({CorpusEvent::Kind::Line, std::string(line.substr(0, len)), output});
     line.remove_prefix(len + skip);
   }
-  if (!line.empty()) m_pending.push_back({CorpusEvent::Kind::Line, std::string(line)});
+  if (!line.empty()) m_pending.push_back({CorpusEvent::Kind::Line, std::string(line), output});
   m_documentHasText = true;
 }
 

@@ -1,8 +1,9 @@
 #pragma once
 // A corpus is a list of inputs (.txt files, folders of them, .jsonl files) read as a stream of documents.
 // Documents: a .txt file's blank-line-separated blocks (a file without blank lines is one document), each
-// JSON line of a .jsonl file. Nothing is held in memory beyond one line, so corpora of any size stream
-// through in bounded memory.
+// JSON line of a .jsonl file. A corpus is either text (.txt, and .jsonl lines with a "text" field) or pairs
+// (.jsonl lines with "input" and "output" fields: a pair is a document whose output's lines are marked).
+// Nothing is held in memory beyond one line, so corpora of any size stream through in bounded memory.
 
 #include <cstdint>
 #include <cstdio>
@@ -18,7 +19,7 @@
 namespace pretrain {
 
 struct CorpusFile {
-  enum class Format { Text, JsonLines };
+  enum class Format { Text, JsonLines, Pairs };
   std::string path;
   Format format = Format::Text;
   uint64_t bytes = 0;
@@ -37,6 +38,13 @@ constexpr size_t kMaxLineBytes = 4096;
 /// InputError for a missing or unreadable input, a folder without text files, or an empty corpus.
 std::vector<CorpusFile> listCorpusFiles(const CorpusSpec& spec);
 
+enum class CorpusKind { Text, Pairs };
+
+/// What `files` hold, told from the .jsonl files' first lines (listCorpusFiles sets each file's format).
+/// Throws InputError naming one file of each kind when they are mixed.
+CorpusKind corpusKind(const std::vector<CorpusFile>& files);
+std::string corpusKindName(CorpusKind kind);  ///< "text" or "pairs"
+
 /// Hash of the raw bytes of `files` (and the encoding they are read with): the token store's cache key.
 std::string corpusContentHash(const std::vector<CorpusFile>& files, TextEncoding encoding,
                               const ProgressFn& progress = {});
@@ -47,6 +55,7 @@ struct CorpusEvent {
   enum class Kind { Line, DocumentEnd };
   Kind kind = Kind::Line;
   std::string text;
+  bool output = false;  ///< A line of a pair's output: the text the model learns to produce.
 };
 
 class CorpusReader {
@@ -57,7 +66,8 @@ class CorpusReader {
   CorpusReader& operator=(const CorpusReader&) = delete;
 
   /// Next event; false at the end. Throws InputError for text that cannot be decoded (with file and byte
-  /// offset) or a bad JSON line (with file and line number), IoError when a file changes while being read.
+  /// offset) or a bad JSON line (with file and line number: not JSON, or without the fields its file's
+  /// format needs), IoError when a file changes while being read.
   bool next(CorpusEvent& event);
 
   uint64_t bytesRead() const { return m_bytesDone + m_fileOffset; }  ///< Raw bytes consumed so far.
@@ -73,7 +83,8 @@ class CorpusReader {
   void extractLines(bool endOfFile);
   void handleLine(std::string_view line);
   void handleJsonLine(std::string_view line);
-  void emitText(std::string_view line);
+  void emitField(const std::string& text, bool output);
+  void emitText(std::string_view line, bool output = false);
   void endDocument();
 
   std::vector<CorpusFile> m_files;

@@ -22,6 +22,8 @@ namespace {
 constexpr const char* kManifestName = "manifest.json";
 constexpr const char* kTrainName = "train.bin";
 constexpr const char* kValidationName = "validation.bin";
+constexpr const char* kTrainPairsName = "train.pairs.bin";
+constexpr const char* kValidationPairsName = "validation.pairs.bin";
 
 // Little-endian on disk, read byte-wise so the store is portable and alignment never matters.
 uint32_t decodeToken(const unsigned char* p, int bytesPerToken) {
@@ -67,6 +69,7 @@ std::string TokenStoreManifest::toJson() const {
   for (const auto& t : topTokens) top.push_back({{"id", t.id}, {"piece", t.piece}, {"count", t.count}});
   const json j = {
       {"format_version", formatVersion},
+      {"kind", kind},
       {"content_hash", contentHash},
       {"tokenizer_hash", tokenizerHash},
       {"vocab_size", vocabSize},
@@ -97,7 +100,12 @@ std::string TokenStoreManifest::toJson() const {
       {"top_tokens", top},
       {"seconds", seconds},
   };
-  return j.dump(2) + "\n";
+  json out = j;
+  if (kind == "pairs") {
+    out["split"]["train"]["pairs"] = {{"file", kTrainPairsName}, {"digest", trainPairsDigest}};
+    out["split"]["validation"]["pairs"] = {{"file", kValidationPairsName}, {"digest", validationPairsDigest}};
+  }
+  return out.dump(2) + "\n";
 }
 
 TokenStoreManifest TokenStoreManifest::fromJson(const std::string& text, const std::string& where) {
@@ -110,6 +118,8 @@ TokenStoreManifest TokenStoreManifest::fromJson(const std::string& text, const s
       throw InputError(where + " has format version " + std::to_string(m.formatVersion) +
                        ", this build reads " + std::to_string(kTokenStoreFormatVersion) +
                        "; tokenize the corpus again");
+    m.kind = j.value("kind", "text");  // Stores of earlier builds hold text.
+    if (m.kind != "text" && m.kind != "pairs") throw InputError(where + ": unknown kind " + m.kind);
     m.contentHash = j.at("content_hash");
     m.tokenizerHash = j.at("tokenizer_hash");
     m.vocabSize = j.at("vocab_size");
@@ -135,6 +145,10 @@ TokenStoreManifest TokenStoreManifest::fromJson(const std::string& text, const s
     m.validationTextBytes = split.at("validation").at("text_bytes");
     m.trainDigest = split.at("train").value("digest", "");
     m.validationDigest = split.at("validation").value("digest", "");
+    if (m.kind == "pairs") {
+      m.trainPairsDigest = split.at("train").at("pairs").at("digest");
+      m.validationPairsDigest = split.at("validation").at("pairs").at("digest");
+    }
     for (const json& t : j.at("top_tokens"))
       m.topTokens.push_back({t.at("id"), t.at("piece"), t.at("count")});
     m.seconds = j.at("seconds");
@@ -170,7 +184,37 @@ TokenStore::TokenStore(const std::string& dir) : m_dir(dir) {
       throw InputError("token store " + dir + " is damaged: " + name + " holds token id " +
                        std::to_string(check.largest) + ", outside its vocabulary of " +
                        std::to_string(m_manifest.vocabSize));
+    if (holdsPairs()) loadPairs(split);
   }
+}
+
+std::string tokenStorePairsFile(const std::string& dir, TokenSplit split) {
+  return dir + "/" + (split == TokenSplit::Train ? kTrainPairsName : kValidationPairsName);
+}
+
+void TokenStore::loadPairs(TokenSplit split) {
+  const std::string path = tokenStorePairsFile(m_dir, split);
+  const std::string bytes = readText(path);
+  const std::string& digest =
+      split == TokenSplit::Train ? m_manifest.trainPairsDigest : m_manifest.validationPairsDigest;
+  ContentHash h;
+  h.add(bytes.data(), bytes.size());
+  const uint64_t documents =
+      split == TokenSplit::Train ? m_manifest.trainDocuments : m_manifest.validationDocuments;
+  if (h.hex() != digest || bytes.size() != documents * 8)
+    throw InputError("token store " + m_dir + " is damaged: " + path + " does not match manifest.json");
+  std::vector<PairSpan>& out = split == TokenSplit::Train ? m_trainPairs : m_validationPairs;
+  uint64_t start = 0;
+  for (size_t i = 0; i < bytes.size(); i += 8) {
+    const auto* p = reinterpret_cast<const unsigned char*>(bytes.data() + i);
+    const PairSpan pair{start, decodeToken(p, 4), decodeToken(p + 4, 4)};
+    if (pair.outputTokens == 0 || start + pair.tokens() > size(split))
+      throw InputError("token store " + m_dir + " is damaged: " + path + " does not fit its tokens");
+    out.push_back(pair);
+    start += pair.tokens();
+  }
+  if (start != size(split))
+    throw InputError("token store " + m_dir + " is damaged: " + path + " does not fit its tokens");
 }
 
 uint64_t TokenStore::size(TokenSplit split) const {

@@ -1,6 +1,8 @@
 #pragma once
 // A tokenized corpus on disk: train.bin and validation.bin (flat little-endian uint16 when the vocabulary
-// fits, else uint32; every document ends with </s>) and manifest.json describing them. Read through memory
+// fits, else uint32; every document ends with </s>) and manifest.json describing them. A store of pairs
+// (corpus.h) also has train.pairs.bin and validation.pairs.bin: for each pair in order, two little-endian
+// uint32, its input's tokens and its output's (the </s> that ends the pair included). Read through memory
 // maps. A store folder is published by renaming it into place with its manifest written last, so a folder
 // without a matching manifest is never a valid store.
 
@@ -26,6 +28,7 @@ struct TokenFrequency {
 /// Everything manifest.json records. Counts of tokens include the </s> that ends each document.
 struct TokenStoreManifest {
   int formatVersion = kTokenStoreFormatVersion;
+  std::string kind = "text";  ///< "text", or "pairs" (each document an input and its output).
   std::string contentHash;    ///< Of the corpus bytes (cache key, with tokenizerHash).
   std::string tokenizerHash;  ///< Of the tokenizer model the tokens came from.
   int vocabSize = 0;
@@ -44,6 +47,7 @@ struct TokenStoreManifest {
   uint64_t trainTokens = 0, validationTokens = 0;
   /// ContentHash of train.bin and validation.bin as written (empty in stores of older builds: not checked).
   std::string trainDigest, validationDigest;
+  std::string trainPairsDigest, validationPairsDigest;  ///< Of the pair files (stores of pairs only).
   uint64_t trainDocuments = 0, validationDocuments = 0;
   uint64_t validationTextBytes = 0;       ///< For bits per byte; estimated from the token share for "tail".
   std::vector<TokenFrequency> topTokens;  ///< The most frequent tokens, most frequent first.
@@ -57,6 +61,15 @@ struct TokenStoreManifest {
 /// Opens a store folder read-only. Throws InputError when it is missing, incomplete or corrupt.
 /// Where a store in `dir` keeps `split`'s tokens: dir/train.bin or dir/validation.bin.
 std::string tokenStoreFile(const std::string& dir, TokenSplit split);
+/// Where a store of pairs keeps `split`'s pair lengths: dir/train.pairs.bin or dir/validation.pairs.bin.
+std::string tokenStorePairsFile(const std::string& dir, TokenSplit split);
+
+/// One pair of a split: its tokens are [start, start + inputTokens + outputTokens), the output's last.
+struct PairSpan {
+  uint64_t start = 0;
+  uint32_t inputTokens = 0, outputTokens = 0;
+  uint64_t tokens() const { return uint64_t(inputTokens) + outputTokens; }
+};
 
 class TokenStore {
  public:
@@ -69,6 +82,11 @@ class TokenStore {
   const std::string& dir() const { return m_dir; }
   uint64_t size(TokenSplit split) const;
   uint32_t at(TokenSplit split, uint64_t index) const;
+  bool holdsPairs() const { return m_manifest.kind == "pairs"; }
+  /// The pairs of `split` in order (empty in a store of text).
+  const std::vector<PairSpan>& pairs(TokenSplit split) const {
+    return split == TokenSplit::Train ? m_trainPairs : m_validationPairs;
+  }
   /// Copies tokens [offset, offset+count) of `split` into `out`; throws std::out_of_range past the end.
   void read(TokenSplit split, uint64_t offset, uint64_t count, int64_t* out) const;
 
@@ -83,6 +101,9 @@ class TokenStore {
   std::string m_dir;
   TokenStoreManifest m_manifest;
   MappedFile m_train, m_validation;
+  std::vector<PairSpan> m_trainPairs, m_validationPairs;
+
+  void loadPairs(TokenSplit split);
 };
 
 }  // namespace pretrain

@@ -1,6 +1,7 @@
 #include "run/run_folder.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -212,6 +213,7 @@ void RunFolder::appendMetrics(const StepMetrics& s, const EvalMetrics* e) const 
     j["val_loss"] = jsonNumber(e->loss);
     j["val_perplexity"] = jsonNumber(e->perplexity);
     j["val_bits_per_byte"] = jsonNumber(e->bitsPerByte);
+    if (!std::isnan(e->exactMatch)) j["val_exact_match"] = e->exactMatch;
   }
   appendToFile(metricsPath(), j.dump() + "\n");
 }
@@ -239,6 +241,7 @@ bool parseMetricsLine(const std::string& line, std::vector<StepMetrics>& steps,
     e.loss = numberField(j, "val_loss", nan);
     e.perplexity = numberField(j, "val_perplexity", nan);
     e.bitsPerByte = numberField(j, "val_bits_per_byte", nan);
+    e.exactMatch = numberField(j, "val_exact_match", nan);
     evals.push_back(e);
   }
   return true;

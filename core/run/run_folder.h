@@ -3,7 +3,7 @@
 //   config.json            model + training settings, corpus, tokenizer hash, format version
 //   data/                  the tokenizer and token store (tokenize_corpus.h)
 //   metrics.jsonl          one JSON object per step; evaluation steps add val_loss, val_perplexity,
-//                          val_bits_per_byte
+//                          val_bits_per_byte (and val_exact_match when the corpus is pairs)
 //   probes.json            the probes watched during training (infer/probe.h, run/probe_json.h)
 //   probes.jsonl           one line per probe per evaluation: step, probe, prob, rank
 //   checkpoints/step-NNNNNNNN.safetensors   the last few checkpoints, each written atomically

@@ -8,6 +8,7 @@
 #include <exception>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include <unistd.h>
@@ -171,7 +172,12 @@ class SplitWriter {
         m_fraction(validationFraction),
         m_train(tokenStoreFile(dir, TokenSplit::Train), m.bytesPerToken),
         m_validation(tokenStoreFile(dir, TokenSplit::Validation), m.bytesPerToken),
-        m_freq(size_t(m.vocabSize), 0) {}
+        m_freq(size_t(m.vocabSize), 0) {
+    if (m.kind == "pairs") {
+      m_trainPairs.emplace(tokenStorePairsFile(dir, TokenSplit::Train), 4);
+      m_validationPairs.emplace(tokenStorePairsFile(dir, TokenSplit::Validation), 4);
+    }
+  }
 
   /// Writes one encoded batch in corpus order; a document's tokens all go to one split.
   void write(const std::vector<CorpusEvent>& batch, const ParallelEncoder& encoder,
@@ -195,6 +201,10 @@ class SplitWriter {
     m_m.unknownTokens = m_freq[SpecialTokens::kUnk];
     m_train.close();
     m_validation.close();
+    if (m_trainPairs) {
+      m_trainPairs->close();
+      m_validationPairs->close();
+    }
   }
   const std::vector<uint64_t>& frequencies() const { return m_freq; }
 
@@ -203,6 +213,8 @@ class SplitWriter {
     const bool held = isValidationDocument(m_document, m_fraction);
     (held ? m_validation : m_train).write(ids, n);
     for (size_t i = 0; i < n; ++i) ++m_freq[size_t(ids[i])];
+    // A pair's </s> belongs to its output: the model learns where the output ends.
+    m_pairLengths[e.output || e.kind == CorpusEvent::Kind::DocumentEnd ? 1 : 0] += int32_t(n);
     if (e.kind == CorpusEvent::Kind::Line) {
       m_m.textBytes += e.text.size() + 1;
       if (held) m_m.validationTextBytes += e.text.size() + 1;
@@ -210,6 +222,8 @@ class SplitWriter {
     }
     ++(held ? m_m.validationDocuments : m_m.trainDocuments);
     ++m_document;
+    if (m_trainPairs) (held ? *m_validationPairs : *m_trainPairs).write(m_pairLengths, 2);
+    m_pairLengths[0] = m_pairLengths[1] = 0;
   }
 
   TokenStoreManifest& m_m;
@@ -217,6 +231,8 @@ class SplitWriter {
   TokenWriter m_train, m_validation;
   std::vector<uint64_t> m_freq;
   uint64_t m_document = 0;
+  std::optional<TokenWriter> m_trainPairs, m_validationPairs;  // stores of pairs only
+  int32_t m_pairLengths[2] = {0, 0};                           // the current pair's input and output tokens
 };
 
 // With no document held out (too few documents), the last tokens of the train file become the
@@ -250,6 +266,7 @@ std::vector<TokenFrequency> mostFrequent(const std::vector<uint64_t>& freq, cons
 TokenStoreManifest emptyManifest(const std::vector<CorpusFile>& files, TextEncoding encoding,
                                  const Tokenizer& tokenizer, const TokenStoreOptions& options) {
   TokenStoreManifest m;
+  m.kind = corpusKindName(corpusKind(files));
   m.tokenizerHash = tokenizer.hash();
   m.vocabSize = tokenizer.vocabSize();
   m.bytesPerToken = m.vocabSize <= 65536 ? 2 : 4;
@@ -290,10 +307,20 @@ TokenStoreManifest buildTokenStore(const std::vector<CorpusFile>& files, TextEnc
   m.documents = reader.documents();
   m.splitLines = reader.splitLines();
   writer.finish();
-  if (m.tokens < options.minTokens)
-    throw InputError("the corpus has only " + std::to_string(m.tokens) +
-                     " tokens; one training window needs " + std::to_string(options.minTokens));
-  if (m.validationDocuments == 0) splitByTail(staged.path(), m, options.validationFraction);
+  if (m.kind == "pairs") {
+    // Pairs are examples, not a stream to cut windows from: the split is by pair, and never by tail.
+    if (m.validationDocuments == 0)
+      throw InputError("the corpus has " + std::to_string(m.documents) + " pair(s); one in " +
+                       std::to_string(int(std::lround(1 / options.validationFraction))) +
+                       " is held out for validation, so it needs at least that many");
+    m.trainPairsDigest = hashFile(tokenStorePairsFile(staged.path(), TokenSplit::Train));
+    m.validationPairsDigest = hashFile(tokenStorePairsFile(staged.path(), TokenSplit::Validation));
+  } else {
+    if (m.tokens < options.minTokens)
+      throw InputError("the corpus has only " + std::to_string(m.tokens) +
+                       " tokens; one training window needs " + std::to_string(options.minTokens));
+    if (m.validationDocuments == 0) splitByTail(staged.path(), m, options.validationFraction);
+  }
   m.topTokens = mostFrequent(writer.frequencies(), tokenizer, options.topTokens);
   m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   // Read back from the disk: what the checksums seal is what was written.

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "tokenizer/tokenizer.h"
+#include "train/pair_batch.h"
 #include "util/error.h"
 
 namespace pretrain {
@@ -18,6 +19,11 @@ BatchSampler::BatchSampler(std::shared_ptr<const TokenStore> store, Objective ob
       m_context(context),
       m_vocab(std::move(vocab)),
       m_masking(masking) {
+  if (m_store->holdsPairs()) {
+    if (objective != Objective::Causal)
+      throw InputError("a corpus of input/output pairs trains next-word prediction (--objective clm)");
+    return;
+  }
   const uint64_t need = uint64_t(context) + 1;
   if (m_store->size(TokenSplit::Train) < need)
     throw InputError("the training split has " + std::to_string(m_store->size(TokenSplit::Train)) +
@@ -63,7 +69,22 @@ Batch rowsOf(const Batch& b, int64_t first, int64_t rows) {
   return out;
 }
 
+PairTokens BatchSampler::pair(TokenSplit split, size_t index) const {
+  const PairSpan& span = m_store->pairs(split)[index];
+  PairTokens p;
+  p.tokens.resize(size_t(span.tokens()));
+  m_store->read(split, span.start, span.tokens(), p.tokens.data());
+  p.inputTokens = span.inputTokens;
+  return p;
+}
+
 Batch BatchSampler::trainBatch(int rows, std::mt19937_64& rng) const {
+  if (m_store->holdsPairs()) {
+    std::uniform_int_distribution<size_t> pick(0, m_store->pairs(TokenSplit::Train).size() - 1);
+    std::vector<PairTokens> pairs;
+    for (int r = 0; r < rows; ++r) pairs.push_back(pair(TokenSplit::Train, pick(rng)));
+    return pairBatch(pairs, m_context);
+  }
   Batch b;
   b.rows = rows;
   b.cols = m_context;
@@ -73,7 +94,28 @@ Batch BatchSampler::trainBatch(int rows, std::mt19937_64& rng) const {
   return b;
 }
 
+std::vector<Batch> BatchSampler::fixedPairBatches(TokenSplit split, int windows, int rows) const {
+  // The pairs from the split's start that fit the tokens of `windows` windows (at least `windows` pairs):
+  // short pairs cost what a window costs, and exact-match accuracy gets more than a few examples.
+  const uint64_t budget = uint64_t(windows) * uint64_t(m_context);
+  const std::vector<PairSpan>& spans = m_store->pairs(split);
+  std::vector<Batch> batches;
+  std::vector<PairTokens> pending;
+  uint64_t used = 0;
+  for (size_t i = 0; i < spans.size() && (used < budget || i < size_t(windows)); ++i) {
+    used += std::min<uint64_t>(spans[i].tokens(), uint64_t(m_context) + 1);
+    pending.push_back(pair(split, i));
+    if (int(pending.size()) == rows) {
+      batches.push_back(pairBatch(pending, m_context));
+      pending.clear();
+    }
+  }
+  if (!pending.empty()) batches.push_back(pairBatch(pending, m_context));
+  return batches;
+}
+
 std::vector<Batch> BatchSampler::fixedBatches(TokenSplit split, int windows, int rows) const {
+  if (m_store->holdsPairs()) return fixedPairBatches(split, windows, rows);
   const uint64_t n = m_store->size(split);
   const int64_t extra = m_objective == Objective::Causal ? 1 : 0;
   if (n < uint64_t(2 + extra)) return {};

@@ -20,6 +20,7 @@
 #include "train/cross_entropy.h"
 #include "train/legacy_checkpoint.h"
 #include "train/lr_schedule.h"
+#include "train/pair_batch.h"
 #include "util/atomic_file.h"
 #include "util/content_hash.h"
 
@@ -126,8 +127,9 @@ struct Trainer::Impl {
     prepareThread();
     torch::NoGradGuard guard;
     model->eval();
-    double nats = 0, bytes = 0;
+    double nats = 0, bytes = 0, exact = 0, pairs = 0;
     uint64_t tokens = 0, windowsDone = 0;
+    const bool scorePairs = sampler.holdsPairs();
     // Shared out over the process group: batch i to process i mod N, and the sums summed.
     std::vector<Batch> batches;
     const std::vector<Batch> all = sampler.fixedBatches(split, windows, config.batch);
@@ -138,12 +140,15 @@ struct Trainer::Impl {
     for (const Batch& b : batches) {
       reportProgress(progress, {"evaluating", windowsDone, windowsTotal, "windows", ""});
       windowsDone += uint64_t(b.rows);
-      nats += loss(b, 1.0).item<double>();
+      int64_t matches = 0;
+      nats += loss(b, 1.0, scorePairs ? &matches : nullptr).item<double>();
+      exact += double(matches);
+      pairs += double(b.rows);
       tokens += uint64_t(predictedPositions(b));
       for (const int64_t t : b.targets)
         if (t != kIgnoreLabel) bytes += byteLengths[size_t(t)];
     }
-    torch::Tensor sums = torch::tensor({nats, double(tokens), bytes}, torch::kDouble);
+    torch::Tensor sums = torch::tensor({nats, double(tokens), bytes, exact, pairs}, torch::kDouble);
     sumOverGroup(sums, /*gradients=*/false);
     nats = sums[0].item<double>();
     tokens = uint64_t(sums[1].item<double>());
@@ -155,11 +160,14 @@ struct Trainer::Impl {
     e.loss = tokens ? nats / double(tokens) : std::nan("");
     e.perplexity = std::exp(e.loss);
     e.bitsPerByte = bytes > 0 ? nats / std::log(2.0) / bytes : std::nan("");
+    if (scorePairs && sums[4].item<double>() > 0)
+      e.exactMatch = sums[3].item<double>() / sums[4].item<double>();
     return e;
   }
 
-  // The batch's loss summed over its predicted positions and divided by `divisor`.
-  torch::Tensor loss(const Batch& b, double divisor) {
+  // The batch's loss summed over its predicted positions and divided by `divisor`; with `exactMatches`, also
+  // the rows whose every predicted position has the target as the model's first choice.
+  torch::Tensor loss(const Batch& b, double divisor, int64_t* exactMatches = nullptr) {
     const torch::Tensor x = toTensor(b.inputs, b.rows, b.cols, compute.device);
     const torch::Tensor y = toTensor(b.targets, b.rows, b.cols, compute.device);
     torch::Tensor logits;
@@ -167,6 +175,8 @@ struct Trainer::Impl {
       AutocastGuard autocast(compute);
       logits = model->forward(x);  // (B, T, V)
     }
+    if (exactMatches)
+      *exactMatches = ((logits.argmax(-1) == y) | (y == kIgnoreLabel)).all(1).sum().item<int64_t>();
     return crossEntropy(logits.reshape({-1, logits.size(-1)}), y.reshape({-1}), divisor);
   }
 };
@@ -215,10 +225,12 @@ StepMetrics Trainer::step() {
   d->model->train();
   d->optimizer->zeroGrad();
   torch::Tensor loss = torch::zeros({}, torch::dtype(torch::kFloat).device(d->compute.device));
+  uint64_t tokens = 0;
   for (int micro = 0; micro < d->config.accum; ++micro) {
     // Every process draws the whole global batch from the same stream and takes its rows: N processes of
     // batch B/N see what one process of batch B sees.
     const Batch global = d->sampler->trainBatch(d->config.batch * d->ranks(), d->rng);
+    tokens += inputTokens(global);  // the whole group's
     const Batch batch =
         d->ranks() > 1 ? rowsOf(global, int64_t(d->rank()) * d->config.batch, d->config.batch) : global;
     // The mean over the global batch's positions, over the micro-batches: the loss divides its own gradient.
@@ -248,8 +260,6 @@ StepMetrics Trainer::step() {
     d->badSteps = 0;
   }
   ++d->step;
-  const uint64_t tokens = uint64_t(d->config.batch) * uint64_t(d->ranks()) * uint64_t(d->config.accum) *
-                          uint64_t(d->modelConfig.context);  // the whole group's
   d->tokensSeen += tokens;
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   d->elapsed += seconds;

@@ -5,6 +5,7 @@
 // No LibTorch in this header: the GUI includes it.
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 
@@ -46,6 +47,9 @@ struct EvalMetrics {
   double perplexity = 0;   ///< exp(loss).
   double bitsPerByte = 0;  ///< loss in bits x predicted tokens / their bytes of text.
   uint64_t tokens = 0;     ///< Predicted tokens evaluated.
+  /// Pairs only: the share of outputs predicted whole, every token the model's first choice (so greedy
+  /// decoding writes exactly the output and stops); NaN for text.
+  double exactMatch = std::numeric_limits<double>::quiet_NaN();
 };
 
 class Trainer {

@@ -7,6 +7,7 @@
 #include <QtCore/QString>
 #include <QtTest/QTest>
 
+#include <cstring>
 #include <random>
 #include <string>
 #include <vector>
@@ -51,6 +52,24 @@ inline QByteArray textCorpus(int documents, int perDocument, unsigned seed = 1) 
       text += QByteArray::fromStdString(all[size_t(d * perDocument + s)]) + "\n";
   }
   return text;
+}
+
+/// `count` pairs from sentences(count, seed) as .jsonl lines: the sentence up to its object's last word, and
+/// that word ("The cat eats the lazy" -> "dog"), which the input's last word decides.
+inline QByteArray pairsCorpus(int count, unsigned seed = 1) {
+  static const char* endings[] = {" in the morning.", " every day.", " today.", " again.", ".", "!"};
+  QByteArray out;
+  for (std::string s : sentences(count, seed)) {
+    for (const char* e : endings)
+      if (s.size() > std::strlen(e) && s.compare(s.size() - std::strlen(e), std::string::npos, e) == 0) {
+        s.resize(s.size() - std::strlen(e));
+        break;
+      }
+    const size_t cut = s.rfind(' ');
+    out += "{\"input\": \"" + QByteArray::fromStdString(s.substr(0, cut)) + "\", \"output\": \"" +
+           QByteArray::fromStdString(s.substr(cut + 1)) + "\"}\n";
+  }
+  return out;
 }
 
 }  // namespace testdata

@@ -104,6 +104,60 @@ class TstCorpus : public QObject {
     }
   }
 
+  void pairsMarkTheirOutputs() {
+    writeFile(path("p.jsonl"),
+              "\n{\"input\": \"The quick brown\", \"output\": \"fox\"}\n"
+              "{\"input\": \"two\\nlines\", \"output\": \"out put\", \"id\": 2}\n");
+    const std::vector<CorpusFile> files = listCorpusFiles({{path("p.jsonl").toStdString()}});
+    QCOMPARE(files[0].format, CorpusFile::Format::Pairs);  // Told from the first line that is not blank.
+    QCOMPARE(corpusKind(files), CorpusKind::Pairs);
+    CorpusReader reader(files, TextEncoding::Utf8);
+    QStringList seen;
+    for (CorpusEvent ev; reader.next(ev);)
+      seen << (ev.kind == CorpusEvent::Kind::DocumentEnd
+                   ? QString("|")
+                   : QString::fromStdString(ev.text) + (ev.output ? "*" : ""));
+    QCOMPARE(seen, QStringList({"The quick brown", "fox*", "|", "two", "lines", "out put*", "|"}));
+    writeFile(path("t.jsonl"), "{\"text\": \"input and output are words\"}\n");
+    QCOMPARE(corpusKind(listCorpusFiles({{path("t.jsonl").toStdString()}})), CorpusKind::Text);
+  }
+
+  void badPairsNameTheLine_data() {
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QString>("says");
+    const QByteArray first = "{\"input\": \"a\", \"output\": \"b\"}\n";
+    QTest::newRow("text line") << first + "{\"text\": \"x\"}\n"
+                               << ":2: expected an object with \"input\" and";
+    QTest::newRow("no output") << first + "{\"input\": \"x\"}\n"
+                               << ":2: expected";
+    QTest::newRow("empty output") << first + "{\"input\": \"x\", \"output\": \" \"}\n"
+                                  << ":2: the pair's \"output\" is empty";
+  }
+  void badPairsNameTheLine() {
+    QFETCH(QByteArray, content);
+    QFETCH(QString, says);
+    writeFile(path("badpairs.jsonl"), content);
+    try {
+      readAll({{path("badpairs.jsonl").toStdString()}});
+      QFAIL("no error");
+    } catch (const InputError& e) {
+      QVERIFY2(QString(e.what()).contains("badpairs.jsonl" + says), e.what());
+    }
+  }
+
+  void pairsAndTextDoNotMix() {
+    writeFile(path("mix/a.jsonl"), "{\"input\": \"a\", \"output\": \"b\"}\n");
+    writeFile(path("mix/b.txt"), "plain text\n");
+    try {
+      listCorpusFiles({{path("mix").toStdString()}});
+      QFAIL("no error");
+    } catch (const InputError& e) {
+      QVERIFY2(QString(e.what()).contains("a.jsonl holds input/output pairs but") &&
+                   QString(e.what()).contains("b.txt holds plain text"),
+               e.what());
+    }
+  }
+
   void severalInputsCombine() {
     writeFile(path("x.txt"), "ex\n");
     writeFile(path("y.jsonl"), "{\"text\": \"why\"}\n");

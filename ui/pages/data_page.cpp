@@ -52,8 +52,9 @@ CorpusSpec corpusSpecOf(const QStringList& inputs) {
 
 // The first lines of the corpus, read through the engine's own reader so the preview shows what training
 // will see (and a bad file fails here, with the engine's message).
-QString previewOf(const CorpusSpec& spec, uint64_t* bytes, size_t* files) {
+QString previewOf(const CorpusSpec& spec, uint64_t* bytes, size_t* files, CorpusKind* kind) {
   const auto list = listCorpusFiles(spec);
+  *kind = corpusKind(list);
   *files = list.size();
   *bytes = 0;
   for (const auto& f : list) *bytes += f.bytes;
@@ -61,7 +62,9 @@ QString previewOf(const CorpusSpec& spec, uint64_t* bytes, size_t* files) {
   QStringList lines;
   CorpusEvent ev;
   while (lines.size() < kPreviewLines && reader.next(ev))
-    lines << (ev.kind == CorpusEvent::Kind::Line ? QString::fromStdString(ev.text) : QStringLiteral(""));
+    lines << (ev.kind == CorpusEvent::Kind::DocumentEnd ? QString()
+              : ev.output ? QStringLiteral("→ ") + QString::fromStdString(ev.text)
+                          : QString::fromStdString(ev.text));
   return lines.join('\n');
 }
 
@@ -243,7 +246,8 @@ void DataPage::showPrepared() {
 
 void DataPage::showStatistics(const TokenStoreManifest& m) {
   const QLocale locale;
-  m_stats->setText(tr("%1 documents · %2 tokens (%3 held out for validation) · vocabulary %4 · %5 tokens per "
+  m_stats->setText((m.kind == "pairs" ? tr("%1 pairs") : tr("%1 documents")) +
+                   tr(" · %2 tokens (%3 held out for validation) · vocabulary %4 · %5 tokens per "
                       "word · <unk> %6%")
                        .arg(locale.toString(qulonglong(m.documents)))
                        .arg(locale.toString(qulonglong(m.tokens)))
@@ -281,9 +285,10 @@ void DataPage::showTopTokens(const TokenStoreManifest& m) {
 bool DataPage::setCorpus(const QStringList& inputs) {
   uint64_t bytes = 0;
   size_t files = 0;
+  CorpusKind kind = CorpusKind::Text;
   QString preview;
   try {
-    preview = previewOf(corpusSpecOf(inputs), &bytes, &files);
+    preview = previewOf(corpusSpecOf(inputs), &bytes, &files, &kind);
   } catch (...) {
     QMessageBox::warning(
         this, tr("Cannot use this corpus"),
@@ -295,7 +300,10 @@ bool DataPage::setCorpus(const QStringList& inputs) {
   m_list->addItems(inputs);
   m_preview->setPlainText(preview);
   invalidatePrepared();
-  m_summary->setText(tr("%n file(s), %1 MB", "", int(files)).arg(double(bytes) / 1e6, 0, 'f', 1));
+  m_summary->setText(tr("%n file(s), %1 MB", "", int(files)).arg(double(bytes) / 1e6, 0, 'f', 1) + " · " +
+                     (kind == CorpusKind::Pairs
+                          ? tr("input/output pairs: next-word training learns each output (→) from its input")
+                          : tr("plain text")));
   Q_EMIT corpusChanged();
   return true;
 }

@@ -1,5 +1,7 @@
 #include "ui/pages/train_page.h"
 
+#include <cmath>
+
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QDoubleSpinBox>
 #include <QtWidgets/QFormLayout>
@@ -265,7 +267,10 @@ void TrainPage::showEval(const EvalMetrics& eval) {
                         .arg(eval.step)
                         .arg(eval.loss, 0, 'f', 3)
                         .arg(eval.perplexity, 0, 'f', 1)
-                        .arg(eval.bitsPerByte, 0, 'f', 3));
+                        .arg(eval.bitsPerByte, 0, 'f', 3) +
+                    (std::isnan(eval.exactMatch)
+                         ? QString()
+                         : tr(" · exact match %1%").arg(100 * eval.exactMatch, 0, 'f', 1)));
 }
 
 void TrainPage::showStatus(const QString& text) { m_status->setText(text); }

@@ -56,6 +56,11 @@ void printModel(const Trainer& t) {
                double(m.parameterCount()) / 1e6, m.trainingFlopsPerToken() / 1e6,
                formatBytes(double(m.trainingMemoryBytes(c.batch, c.precision == "bf16"))).c_str(), c.batch,
                t.computeDescription().c_str());
+  if (t.frozenParameters() > 0)
+    std::fprintf(stderr, "%.1fM of them frozen (%s%s%s), the rest trained\n",
+                 double(t.frozenParameters()) / 1e6, c.freezeEmbeddings ? "the embeddings" : "",
+                 c.freezeEmbeddings && c.freezeBlocks ? " and " : "",
+                 c.freezeBlocks ? ("the first " + std::to_string(c.freezeBlocks) + " block(s)").c_str() : "");
 }
 
 std::string stepDetail(const StepMetrics& s, const EvalMetrics& last) {

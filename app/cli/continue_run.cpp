@@ -50,6 +50,9 @@ const std::vector<RunSetting>& runSettings() {
       {"mask-rate", [](const RunConfig& c) { return number(c.train.masking.rate); }},
       {"whole-word",
        [](const RunConfig& c) { return std::string(c.train.masking.wholeWord ? "on" : "off"); }},
+      {"freeze-embeddings",
+       [](const RunConfig& c) { return std::string(c.train.freezeEmbeddings ? "on" : "off"); }},
+      {"freeze-blocks", [](const RunConfig& c) { return std::to_string(c.train.freezeBlocks); }},
   };
   return settings;
 }

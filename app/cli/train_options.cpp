@@ -55,6 +55,10 @@ void addTrainOptions(ArgParser& p) {
                shortNumber(kFineTuneLr) + " and --warmup to " + std::to_string(kFineTuneWarmup));
   p.option("init-step", "N",
            "with --init-from: the step of that run to start from (a checkpoint's or a snapshot's)");
+  p.flag("freeze-embeddings",
+         "keep the token and position embeddings as they are (and so the output layer, which shares the "
+         "token embedding's weights): for fine-tuning");
+  p.option("freeze-blocks", "K", "keep the first K Transformer blocks as they are: for fine-tuning", "0");
   p.option("probe", "TEXT=>TARGET",
            "watch a fact at each evaluation, e.g. \"I love to eat pizza with=>cheese\" or \"The quick [MASK] "
            "fox=>brown\" (probes.jsonl); repeat for more",
@@ -110,6 +114,8 @@ TrainingRunOptions trainOptionsFrom(const ArgParser& p) {
   t.snapshotBudgetMb = p.integer("snapshot-budget-mb", 0, 1LL << 30);
   t.masking.rate = p.number("mask-rate", 0.01, 0.99);
   t.masking.wholeWord = p.isSet("whole-word");
+  t.freezeEmbeddings = p.isSet("freeze-embeddings");
+  t.freezeBlocks = int(p.integer("freeze-blocks", 0, 256));
   t.validate();
   return o;
 }

@@ -59,4 +59,14 @@ torch::Tensor BertModel::readout(const torch::Tensor& residual) {
   return torch::linear(x, m_words->weight, m_outputBias);  // (B, T, V), tied to the embedding
 }
 
+std::vector<torch::Tensor> BertModel::embeddingParameters() {
+  std::vector<torch::Tensor> out = {m_words->weight, m_positions->weight};
+  for (const torch::Tensor& t : m_embedNorm->parameters()) out.push_back(t);
+  return out;
+}
+
+std::vector<torch::Tensor> BertModel::blockParameters(int index) {
+  return m_layers[size_t(index)]->parameters();
+}
+
 }  // namespace pretrain

@@ -17,6 +17,8 @@ class BertModel : public LanguageModel {
   torch::Tensor forward(const torch::Tensor& ids) override;
   LayerTrace trace(const torch::Tensor& ids) override;
   torch::Tensor readout(const torch::Tensor& residual) override;
+  std::vector<torch::Tensor> embeddingParameters() override;
+  std::vector<torch::Tensor> blockParameters(int index) override;
 
  private:
   torch::Tensor embed(const torch::Tensor& ids);

@@ -53,4 +53,10 @@ torch::Tensor GptModel::readout(const torch::Tensor& residual) {
   return torch::linear(m_lnF(residual), m_wte->weight);  // (B, T, V), weights tied to wte
 }
 
+std::vector<torch::Tensor> GptModel::embeddingParameters() { return {m_wte->weight, m_wpe->weight}; }
+
+std::vector<torch::Tensor> GptModel::blockParameters(int index) {
+  return m_blocks[size_t(index)]->parameters();
+}
+
 }  // namespace pretrain

@@ -18,6 +18,8 @@ class GptModel : public LanguageModel {
   torch::Tensor forward(const torch::Tensor& ids, std::vector<KvCache>& cache);
   LayerTrace trace(const torch::Tensor& ids) override;
   torch::Tensor readout(const torch::Tensor& residual) override;
+  std::vector<torch::Tensor> embeddingParameters() override;
+  std::vector<torch::Tensor> blockParameters(int index) override;
 
  private:
   torch::Tensor run(const torch::Tensor& ids, std::vector<KvCache>* cache);

@@ -30,6 +30,11 @@ class LanguageModel : public torch::nn::Module {
   /// What the model would output were its residual stream to end here (B, T, C) -> logits (B, T, V): the
   /// final LayerNorm and the output layer (causal), the masked-LM head (masked). The logit lens.
   virtual torch::Tensor readout(const torch::Tensor& residual) = 0;
+  /// The parameters that turn ids into the first residual stream: token and position embeddings (and the
+  /// masked model's embedding LayerNorm). The output layer shares the token embedding's weights.
+  virtual std::vector<torch::Tensor> embeddingParameters() = 0;
+  /// The parameters of Transformer block `index` (0 = the one nearest the embeddings).
+  virtual std::vector<torch::Tensor> blockParameters(int index) = 0;
 
  private:
   ModelConfig m_config;

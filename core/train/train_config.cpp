@@ -27,34 +27,37 @@ void TrainConfig::validate() const {
   need(keepCheckpoints >= 1, "keep at least 1 checkpoint");
   need(snapshotEvery >= 1, "the snapshot interval must be at least 1");
   need(snapshotBudgetMb >= 0, "the snapshot budget cannot be negative");
+  need(freezeBlocks >= 0, "frozen blocks must not be negative");
   need(masking.rate > 0 && masking.rate < 1, "mask rate must be above 0 and below 1");
   need(masking.maskShare >= 0 && masking.randomShare >= 0 && masking.maskShare + masking.randomShare <= 1,
        "mask and random shares must add up to at most 1");
 }
 
 std::string TrainConfig::toJson() const {
-  const nlohmann::json j = {{"batch", batch},
-                            {"accum", accum},
-                            {"steps", steps},
-                            {"lr", lr},
-                            {"warmup", warmup},
-                            {"weight_decay", weightDecay},
-                            {"grad_clip", gradClip},
-                            {"seed", seed},
-                            {"threads", threads},
-                            {"device", device},
-                            {"precision", precision},
-                            {"eval_every", evalEvery},
-                            {"eval_windows", evalWindows},
-                            {"save_every", saveEvery},
-                            {"keep_checkpoints", keepCheckpoints},
-                            {"snapshot_every", snapshotEvery},
-                            {"snapshot_budget_mb", snapshotBudgetMb},
-                            {"masking",
-                             {{"rate", masking.rate},
-                              {"mask_share", masking.maskShare},
-                              {"random_share", masking.randomShare},
-                              {"whole_word", masking.wholeWord}}}};
+  nlohmann::json j = {{"batch", batch},
+                      {"accum", accum},
+                      {"steps", steps},
+                      {"lr", lr},
+                      {"warmup", warmup},
+                      {"weight_decay", weightDecay},
+                      {"grad_clip", gradClip},
+                      {"seed", seed},
+                      {"threads", threads},
+                      {"device", device},
+                      {"precision", precision},
+                      {"eval_every", evalEvery},
+                      {"eval_windows", evalWindows},
+                      {"save_every", saveEvery},
+                      {"keep_checkpoints", keepCheckpoints},
+                      {"snapshot_every", snapshotEvery},
+                      {"snapshot_budget_mb", snapshotBudgetMb},
+                      {"masking",
+                       {{"rate", masking.rate},
+                        {"mask_share", masking.maskShare},
+                        {"random_share", masking.randomShare},
+                        {"whole_word", masking.wholeWord}}}};
+  if (freezeEmbeddings || freezeBlocks > 0)
+    j["freeze"] = {{"embeddings", freezeEmbeddings}, {"blocks", freezeBlocks}};
   return j.dump();
 }
 
@@ -86,6 +89,10 @@ TrainConfig TrainConfig::fromJson(const std::string& text) {
     c.masking.maskShare = m.at("mask_share");
     c.masking.randomShare = m.at("random_share");
     c.masking.wholeWord = m.at("whole_word");
+    if (j.contains("freeze")) {  // Only runs that freeze something record it.
+      c.freezeEmbeddings = j["freeze"].at("embeddings");
+      c.freezeBlocks = j["freeze"].at("blocks");
+    }
   } catch (const nlohmann::json::exception& e) {
     throw InputError(std::string("training configuration is incomplete: ") + e.what());
   }

@@ -34,6 +34,10 @@ struct TrainConfig {
   int64_t snapshotEvery = 500;
   int64_t snapshotBudgetMb = 1024;
   MaskingOptions masking;  // masked objective only
+  // Fine-tuning may keep parts of the model as they were: the embeddings (and so the output layer, which
+  // shares the token embedding's weights), and the first this many Transformer blocks.
+  bool freezeEmbeddings = false;
+  int freezeBlocks = 0;
 
   /// Throws InputError for impossible settings.
   void validate() const;

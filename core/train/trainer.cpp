@@ -77,6 +77,7 @@ struct Trainer::Impl {
     int64_t bucketBytes = 0;
     if (gradients)
       for (const torch::Tensor& p : model->parameters()) {
+        if (!p.requires_grad()) continue;  // Frozen: the same on every process without summing.
         torch::Tensor& g = p.mutable_grad();
         if (!g.defined())
           g = torch::zeros_like(p);  // A parameter no loss reached here may be reached elsewhere.
@@ -105,6 +106,18 @@ struct Trainer::Impl {
       }
     }
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+
+  // Frozen parameters keep their values: no gradient, no optimizer state, nothing summed over the group.
+  void freeze() {
+    if (config.freezeBlocks > modelConfig.layers)
+      throw InputError("cannot freeze " + std::to_string(config.freezeBlocks) + " blocks of a model with " +
+                       std::to_string(modelConfig.layers));
+    std::vector<torch::Tensor> frozen;
+    if (config.freezeEmbeddings) frozen = model->embeddingParameters();
+    for (int b = 0; b < config.freezeBlocks; ++b)
+      for (const torch::Tensor& t : model->blockParameters(b)) frozen.push_back(t);
+    for (torch::Tensor& t : frozen) t.set_requires_grad(false);
   }
 
   // OpenMP's thread count is a per-thread setting: set it in whichever thread trains.
@@ -208,12 +221,14 @@ Trainer::Trainer(const ModelConfig& modelConfig, const TrainConfig& config,
   torch::manual_seed(config.seed);
   d->model = makeModel(modelConfig);
   d->model->to(d->compute.device);
+  d->freeze();
   d->sampler = std::make_unique<BatchSampler>(d->store, modelConfig.objective, modelConfig.context,
                                               vocabularyTraits(*d->tokenizer), config.masking);
   d->byteLengths = pieceByteLengths(*d->tokenizer);
 
   std::vector<std::pair<std::string, torch::Tensor>> named;
-  for (const auto& p : d->model->named_parameters()) named.emplace_back(p.key(), p.value());
+  for (const auto& p : d->model->named_parameters())
+    if (p.value().requires_grad()) named.emplace_back(p.key(), p.value());
   d->optimizer = std::make_unique<AdamW>(named, config.weightDecay);
 }
 
@@ -281,6 +296,13 @@ EvalMetrics Trainer::evaluate(const std::shared_ptr<const TokenStore>& store, To
   const BatchSampler sampler(store, d->modelConfig.objective, d->modelConfig.context,
                              vocabularyTraits(*d->tokenizer), d->config.masking);
   return d->evaluate(sampler, split, windows, progress);
+}
+
+int64_t Trainer::frozenParameters() const {
+  int64_t n = 0;
+  for (const torch::Tensor& p : d->model->parameters())
+    if (!p.requires_grad()) n += p.numel();
+  return n;
 }
 
 int64_t Trainer::stepsDone() const { return d->step; }

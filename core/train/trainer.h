@@ -74,6 +74,8 @@ class Trainer {
                        const ProgressFn& progress = {});
 
   int64_t stepsDone() const;
+  /// Parameters the run keeps as they are (TrainConfig::freezeEmbeddings, freezeBlocks).
+  int64_t frozenParameters() const;
   bool finished() const;
   const ModelConfig& modelConfig() const;
   const TrainConfig& trainConfig() const;

@@ -38,6 +38,8 @@ class TableModel : public pretrain::LanguageModel {
   // No layers inside: one whose residual stream is already the logits, and no attention.
   pretrain::LayerTrace trace(const torch::Tensor& ids) override { return {{forward(ids)}, {}}; }
   torch::Tensor readout(const torch::Tensor& residual) override { return residual; }
+  std::vector<torch::Tensor> embeddingParameters() override { return {}; }
+  std::vector<torch::Tensor> blockParameters(int) override { return {}; }
 
  private:
   Key m_key;

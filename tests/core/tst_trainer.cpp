@@ -229,6 +229,39 @@ class TstTrainer : public QObject {
     QVERIFY(std::isfinite(back->step().trainLoss));
   }
 
+  void frozenPartsKeepTheirWeights_data() { objectives_data(); }
+  void frozenPartsKeepTheirWeights() {
+    QFETCH(int, objective);
+    TrainConfig c = testdata::smallTraining();
+    c.freezeEmbeddings = true;
+    c.freezeBlocks = 1;                                                // Of 2.
+    QCOMPARE(TrainConfig::fromJson(c.toJson()).toJson(), c.toJson());  // config.json keeps both.
+    auto t = trainer(Objective(objective), c);
+    std::map<std::string, torch::Tensor> before;
+    for (const auto& p : t->model()->named_parameters()) before[p.key()] = p.value().detach().clone();
+    testdata::stepLosses(*t, 3);
+    int64_t frozen = 0;
+    QStringList changed, kept;
+    for (const auto& p : t->model()->named_parameters())
+      (torch::equal(before[p.key()], p.value()) ? kept : changed) << QString::fromStdString(p.key());
+    for (const torch::Tensor& p : t->model()->embeddingParameters()) frozen += p.numel();
+    for (const torch::Tensor& p : t->model()->blockParameters(0)) frozen += p.numel();
+    QCOMPARE(t->frozenParameters(), frozen);
+    // Kept: the embeddings and the first block, and nothing else; the second block trains.
+    const QString embeddings =
+        objective == int(Objective::Causal) ? "wte.weight" : "embeddings.word_embeddings";
+    const QString first = objective == int(Objective::Causal) ? "h.0." : "encoder.layer.0.";
+    const QString second = objective == int(Objective::Causal) ? "h.1." : "encoder.layer.1.";
+    QVERIFY(!kept.filter(embeddings).isEmpty());
+    QVERIFY(changed.filter(embeddings).isEmpty());
+    QVERIFY(changed.filter(first).isEmpty());
+    QVERIFY(kept.filter(second).isEmpty());
+    QVERIFY(!changed.filter(second).isEmpty());
+
+    c.freezeBlocks = 3;
+    QVERIFY_THROWS_EXCEPTION(InputError, trainer(Objective(objective), c));
+  }
+
   void tooLittleDataIsRefused() {
     ModelConfig c = testdata::smallModel(Objective::Causal, 400);
     c.context = 100000;

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "run/scratch_twin.h"
+
 namespace pretrain::cli {
 namespace {
 
@@ -53,6 +55,11 @@ void addTrainOptions(ArgParser& p) {
            "fine-tune: start from this run's weights, tokenizer and model shape (its latest checkpoint, or "
            "--init-step), with a fresh optimizer; then --lr defaults to " +
                shortNumber(kFineTuneLr) + " and --warmup to " + std::to_string(kFineTuneWarmup));
+  p.option(
+      "scratch-twin-of", "RUN_DIR",
+      "train a fine-tuned run's twin from random weights: its corpus, tokenizer, model, steps, seed and "
+      "evaluation, at its parent's pre-training learning rate and warm-up; then `pretrain compare` races "
+      "the two to a loss");
   p.option("init-step", "N",
            "with --init-from: the step of that run to start from (a checkpoint's or a snapshot's)");
   p.flag("freeze-embeddings",
@@ -65,7 +72,30 @@ void addTrainOptions(ArgParser& p) {
            "", true);
 }
 
+// The twin copies its settings from the fine-tuned run; where it trains (threads, device, precision) and
+// what it watches may still be chosen.
+TrainingRunOptions scratchTwinFrom(const ArgParser& p) {
+  for (const char* copied : {"corpus",       "init-from",  "init-step", "objective",  "preset",
+                             "layers",       "heads",      "dim",       "context",    "vocab-size",
+                             "batch",        "accum",      "steps",     "lr",         "warmup",
+                             "seed",         "eval-every", "mask-rate", "whole-word", "freeze-embeddings",
+                             "freeze-blocks"})
+    if (p.given(copied))
+      throw UsageError("--" + std::string(copied) +
+                       " cannot be set with --scratch-twin-of: the twin copies " +
+                       p.value("scratch-twin-of") + "'s");
+  TrainingRunOptions o = scratchTwinOptions(p.value("scratch-twin-of"), p.value("out"));
+  if (p.given("threads")) o.train.threads = int(p.integer("threads", 0, 1024));
+  if (p.given("device")) o.train.device = p.value("device");
+  if (p.given("precision")) o.train.precision = p.value("precision");
+  if (p.given("probe")) o.probes.clear();  // Others than the fine-tuned run's.
+  for (const std::string& spec : p.values("probe")) o.probes.push_back(parseProbe(spec));
+  o.train.validate();
+  return o;
+}
+
 TrainingRunOptions trainOptionsFrom(const ArgParser& p) {
+  if (p.given("scratch-twin-of")) return scratchTwinFrom(p);
   TrainingRunOptions o;
   o.runDir = p.value("out");
   if (p.given("init-from")) {

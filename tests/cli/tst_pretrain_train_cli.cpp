@@ -261,6 +261,31 @@ class TstPretrainTrainCli : public QObject {
     QCOMPARE(shaped.exitCode, 2);
     QVERIFY2(shaped.err.contains("cannot be set with --init-from") && shaped.err.count('\n') == 1,
              shaped.err.constData());
+
+    // Its twin from random weights, and the race of the two.
+    const Run twin = pretrain({"train", "--scratch-twin-of", path("tuned"), "--out", path("twin"), "--json"});
+    QVERIFY2(twin.exitCode == 0, twin.err.constData());
+    QFile twinConfig(path("twin/config.json"));
+    QVERIFY(twinConfig.open(QIODevice::ReadOnly));
+    const QJsonObject t = QJsonDocument::fromJson(twinConfig.readAll()).object();
+    QVERIFY(!t.contains("init_from"));
+    QCOMPARE(t["tokenizer_hash"], c["tokenizer_hash"]);
+    QCOMPARE(t["model"], c["model"]);
+    QCOMPARE(t["train"].toObject()["steps"].toInt(), 20);
+    QFile parentConfig(path("clm/config.json"));
+    QVERIFY(parentConfig.open(QIODevice::ReadOnly));
+    QCOMPARE(t["train"].toObject()["lr"],  // The parent's, from scratch.
+             QJsonDocument::fromJson(parentConfig.readAll()).object()["train"].toObject()["lr"]);
+    const Run race = pretrain({"compare", "--run", path("tuned"), "--run-b", path("twin")});
+    QVERIFY2(race.exitCode == 0 && race.out.contains("race to A's validation loss"), race.err.constData());
+    const Run copied =
+        pretrain({"train", "--scratch-twin-of", path("tuned"), "--out", path("twin2"), "--steps", "5"});
+    QCOMPARE(copied.exitCode, 2);
+    QVERIFY2(copied.err.contains("--steps cannot be set with --scratch-twin-of"), copied.err.constData());
+    const Run notTuned = pretrain({"train", "--scratch-twin-of", path("clm"), "--out", path("twin3")});
+    QCOMPARE(notTuned.exitCode, 1);
+    QVERIFY2(notTuned.err.contains("not fine-tuned") && notTuned.err.count('\n') == 1,
+             notTuned.err.constData());
   }
 
   void aSignalThenResumeEqualsUninterrupted_data() {

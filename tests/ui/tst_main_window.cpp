@@ -8,6 +8,7 @@
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 #include <QtWidgets/QApplication>
+#include <QtWidgets/QCheckBox>
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QMessageBox>
@@ -19,6 +20,8 @@
 #include "run/run_folder.h"
 #include "run/training_run.h"
 #include "test_data.h"
+#include "ui/compare/compare_page.h"
+#include "ui/compare/run_choice.h"
 #include "ui/pages/data_page.h"
 #include "ui/pages/model_page.h"
 #include "ui/pages/train_page.h"
@@ -224,6 +227,7 @@ class TstMainWindow : public QObject {
     QVERIFY(w.prepareFineTune(parent, {m_dir.filePath("other.txt")}));
     QCOMPARE(w.trainPage()->config().lr, kFineTuneLr);
     setSpin(w.trainPage(), "steps", 10);
+    w.trainPage()->findChild<QCheckBox*>("freezeEmbeddings")->setChecked(true);
     QSignalSpy finished(w.controller(), &TrainingController::finished);
     w.startTraining();
     QVERIFY(finished.wait(60000));
@@ -238,7 +242,33 @@ class TstMainWindow : public QObject {
     QCOMPARE(QString::fromStdString(config.initFrom->run), QDir(parent).absolutePath());
     QCOMPARE(config.initFrom->step, int64_t(20));
     QCOMPARE(config.train.lr, kFineTuneLr);
-    QCOMPARE(config.model.dim, 32);  // The parent's shape, whatever the Model page says.
+    QCOMPARE(config.model.dim, 32);          // The parent's shape, whatever the Model page says.
+    QVERIFY(config.train.freezeEmbeddings);  // As the Train page said.
+
+    // Its twin from random weights: the same corpus, tokenizer, model, steps and seed, the parent's
+    // learning rate, nothing frozen; when it ends, the Compare page has the two side by side.
+    QVERIFY(w.trainScratchTwin());
+    QVERIFY(finished.wait(60000));
+    QVERIFY2(catcher.texts.isEmpty(), qPrintable(catcher.texts.join('\n')));
+    const QString twin = w.comparePage()->choice(1)->run();
+    QCOMPARE(QDir(w.comparePage()->choice(0)->run()).canonicalPath(), QDir(run).canonicalPath());
+    QVERIFY(QDir(twin).canonicalPath() != QDir(run).canonicalPath());
+    const RunConfig twinConfig = RunFolder(twin.toStdString()).readConfig();
+    QVERIFY(!twinConfig.initFrom.has_value());
+    QCOMPARE(twinConfig.tokenizerHash, config.tokenizerHash);
+    QCOMPARE(twinConfig.corpus, config.corpus);
+    QCOMPARE(twinConfig.model.toJson(), config.model.toJson());
+    QCOMPARE(twinConfig.train.steps, config.train.steps);
+    QCOMPARE(twinConfig.train.seed, config.train.seed);
+    QCOMPARE(twinConfig.train.lr, RunFolder(parent.toStdString()).readConfig().train.lr);
+    QVERIFY(!twinConfig.train.freezeEmbeddings);
+    QCOMPARE(w.currentPage(), static_cast<QWidget*>(w.comparePage()));
+
+    // A run from random weights has no twin: a message, and nothing starts.
+    QVERIFY(w.openRun(parent));
+    QVERIFY(!w.trainScratchTwin());
+    QCOMPARE(catcher.texts.size(), 1);
+    QVERIFY2(catcher.texts[0].contains("not fine-tuned"), qPrintable(catcher.texts[0]));
   }
 
   void aDamagedRunIsAMessageNotACrash() {

@@ -82,6 +82,11 @@ void ComparePage::offerRun(const QString& dir) {
   if (m_choices[0]->run().isEmpty()) m_choices[0]->setRun(dir);
 }
 
+void ComparePage::compareRuns(const QString& a, const QString& b) {
+  m_choices[0]->setRun(a);
+  m_choices[1]->setRun(b);
+}
+
 void ComparePage::choiceChanged(int side) {
   RunChoice* choice = m_choices[side];
   m_curves->setRuns(m_choices[0]->run(), m_choices[0]->step(), m_choices[1]->run(), m_choices[1]->step());

@@ -34,6 +34,8 @@ class ComparePage : public QWidget {
  public Q_SLOTS:
   /// Offers `dir` as run A when no run is chosen there yet (the run the window shows).
   void offerRun(const QString& dir);
+  /// Run `a` against run `b`, each at its latest step.
+  void compareRuns(const QString& a, const QString& b);
 
  private:
   QWidget* createChoices();

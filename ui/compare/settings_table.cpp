@@ -32,8 +32,7 @@ void SettingsTable::setRuns(const RunConfig* a, const RunConfig* b) {
     }
   }
   std::vector<std::string> differing, same;
-  for (const std::string& n : names)
-    (a && b && values[0][n] != values[1][n] ? differing : same).push_back(n);
+  for (const std::string& n : names) (a && b && values[0][n] != values[1][n] ? differing : same).push_back(n);
   m_differences.clear();
   setRowCount(int(names.size()));
   int row = 0;

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include <QtWidgets/QCheckBox>
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QDoubleSpinBox>
 #include <QtWidgets/QFormLayout>
@@ -80,6 +81,18 @@ QGroupBox* TrainPage::createSettingsBox() {
   m_threads = spin(0, 256, 0);
   m_threads->setSpecialValueText(tr("all cores"));
   m_seed = spin(0, 1 << 30, int(defaults.seed));
+  m_freezeEmbeddings = new QCheckBox(tr("Embeddings"));
+  m_freezeEmbeddings->setObjectName("freezeEmbeddings");
+  m_freezeEmbeddings->setToolTip(
+      tr("Keep the token and position embeddings (and so the output layer, which "
+         "shares the token embedding's weights) as they are"));
+  m_freezeBlocks = spin(0, 256, defaults.freezeBlocks, "freezeBlocks");
+  m_freezeBlocks->setPrefix(tr("first "));
+  m_freezeBlocks->setSuffix(tr(" blocks"));
+  m_freezeBlocks->setToolTip(tr("Keep the first Transformer blocks as they are"));
+  auto* freeze = new QHBoxLayout;
+  freeze->addWidget(m_freezeEmbeddings);
+  freeze->addWidget(m_freezeBlocks, 1);
   auto* form = new QFormLayout(box);
   form->addRow(tr("Steps"), m_steps);
   form->addRow(tr("Batch (sequences)"), m_batch);
@@ -90,6 +103,7 @@ QGroupBox* TrainPage::createSettingsBox() {
   form->addRow(tr("Precision"), m_precision);
   form->addRow(tr("Threads"), m_threads);
   form->addRow(tr("Seed"), m_seed);
+  form->addRow(tr("Freeze"), freeze);
   connect(m_batch, &QSpinBox::valueChanged, this, &TrainPage::batchChanged);
   return box;
 }
@@ -154,6 +168,8 @@ TrainConfig TrainPage::config() const {
   t.precision = m_precision->currentData().toString().toStdString();
   t.threads = m_threads->value();
   t.seed = uint64_t(m_seed->value());
+  t.freezeEmbeddings = m_freezeEmbeddings->isChecked();
+  t.freezeBlocks = m_freezeBlocks->value();
   return t;
 }
 
@@ -167,6 +183,8 @@ void TrainPage::setConfig(const TrainConfig& t) {
   m_precision->setCurrentIndex(std::max(0, m_precision->findData(QString::fromStdString(t.precision))));
   m_threads->setValue(t.threads);
   m_seed->setValue(int(t.seed));
+  m_freezeEmbeddings->setChecked(t.freezeEmbeddings);
+  m_freezeBlocks->setValue(t.freezeBlocks);
 }
 
 void TrainPage::setTotalSteps(qint64 steps) {
@@ -190,8 +208,9 @@ void TrainPage::syncEnabled() {
   m_start->setEnabled(!m_running && !m_ownedElsewhere);
   m_pause->setEnabled(m_running);
   m_stop->setEnabled(m_running);
-  for (QWidget* w : std::initializer_list<QWidget*>{m_steps, m_batch, m_accum, m_lr, m_warmup, m_evalEvery,
-                                                    m_precision, m_threads, m_seed})
+  for (QWidget* w :
+       std::initializer_list<QWidget*>{m_steps, m_batch, m_accum, m_lr, m_warmup, m_evalEvery, m_precision,
+                                       m_threads, m_seed, m_freezeEmbeddings, m_freezeBlocks})
     w->setEnabled(!m_running && !m_ownedElsewhere);
 }
 

@@ -7,6 +7,7 @@
 #include "train/train_config.h"
 #include "ui/workers/training_types.h"
 
+class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QGroupBox;
@@ -74,7 +75,8 @@ class TrainPage : public QWidget {
   QWidget* createPlots();     // The loss plot with its smoothing, and the probe plot below it.
   void syncEnabled();         // Buttons and settings as running, paused and the run's owner allow.
 
-  QSpinBox *m_steps, *m_batch, *m_accum, *m_warmup, *m_evalEvery, *m_threads, *m_seed;
+  QSpinBox *m_steps, *m_batch, *m_accum, *m_warmup, *m_evalEvery, *m_threads, *m_seed, *m_freezeBlocks;
+  QCheckBox* m_freezeEmbeddings;
   QDoubleSpinBox* m_lr;
   QComboBox* m_precision;
   QPushButton *m_start, *m_pause, *m_stop;

@@ -14,6 +14,7 @@
 #include "run/open_run.h"
 #include "run/run_folder.h"
 #include "run/run_names.h"
+#include "run/scratch_twin.h"
 #include "run/training_run.h"
 #include "ui/compare/compare_page.h"
 #include "ui/pages/data_page.h"
@@ -102,8 +103,15 @@ void MainWindow::wireController() {
   connect(m_controller, &TrainingController::computeChosen, m_model, &ModelPage::showComputeInUse);
   connect(m_controller, &TrainingController::finished, this, [this] {
     if (m_closeAfterStop) close();
+    if (m_twinOf.isEmpty()) return;
+    m_compare->compareRuns(m_twinOf, m_shownRun);  // The fine-tuned run against its twin from scratch.
+    m_tabs->setCurrentWidget(m_compare);
+    m_twinOf.clear();
   });
-  connect(m_controller, &TrainingController::failed, this, &MainWindow::showError);
+  connect(m_controller, &TrainingController::failed, this, [this](const QString& message) {
+    m_twinOf.clear();
+    showError(message);
+  });
   connect(m_controller, &TrainingController::note, this,
           [this](const QString& text) { statusBar()->showMessage(text, kStatusMessageMs); });
 }
@@ -185,6 +193,8 @@ void MainWindow::restoreSettings() {
     // Settings of an older version, or damaged: keep the defaults.
   }
 }
+
+QWidget* MainWindow::currentPage() const { return m_tabs->currentWidget(); }
 
 bool MainWindow::openRun(const QString& dir) {
   if (m_controller->isRunning()) return false;
@@ -315,18 +325,49 @@ void MainWindow::startNewRun() {
   o.preset = m_model->preset().toStdString();
   o.train = m_train->config();
   o.train.device = m_model->device().toStdString();
-  const QString dir = QString::fromStdString(newRunDir(runsFolder().toStdString(), std::time(nullptr)));
+  rememberStart(o.train);
+  o.runDir = newRunFolder().toStdString();
+  const QString dir = QString::fromStdString(o.runDir);
+  beginNewRun(o, m_fineTuneFrom.isEmpty()
+                     ? tr("Starting: run folder %1").arg(dir)
+                     : tr("Starting: run folder %1, fine-tuned from %2").arg(dir, m_fineTuneFrom));
+  m_fineTuneFrom.clear();
+}
+
+QString MainWindow::newRunFolder() const {
   QDir().mkpath(runsFolder());
-  o.runDir = dir.toStdString();
-  rememberStart(o.train, dir);
+  return QString::fromStdString(newRunDir(runsFolder().toStdString(), std::time(nullptr)));
+}
+
+void MainWindow::beginNewRun(const TrainingRunOptions& options, const QString& status) {
+  const QString dir = QString::fromStdString(options.runDir);
+  m_recent->rememberRun(dir);
   m_shownRun = dir;
   m_playground->setRun(dir);
-  m_train->resetForRun(o.train.steps);
+  m_train->resetForRun(options.train.steps);
   m_tabs->setCurrentWidget(m_train);
-  launch(o, m_fineTuneFrom.isEmpty()
-                ? tr("Starting: run folder %1").arg(dir)
-                : tr("Starting: run folder %1, fine-tuned from %2").arg(dir, m_fineTuneFrom));
-  m_fineTuneFrom.clear();
+  launch(options, status);
+}
+
+bool MainWindow::trainScratchTwin() {
+  if (m_controller->isRunning() || m_evaluation->isRunning()) return false;
+  try {
+    const TrainingRunOptions o = scratchTwinOptions(m_shownRun.toStdString(), newRunFolder().toStdString());
+    m_openRun.clear();
+    m_fineTuneFrom.clear();
+    m_twinOf = m_shownRun;
+    m_train->setConfig(o.train);
+    beginNewRun(o, tr("Training the twin of %1 from random weights in %2: the same corpus, tokenizer, model, "
+                      "%3 steps and seed, at the pre-training learning rate %4. When it ends, the Compare "
+                      "page races the two to a loss.")
+                       .arg(m_twinOf, QString::fromStdString(o.runDir))
+                       .arg(o.train.steps)
+                       .arg(o.train.lr));
+    return true;
+  } catch (...) {
+    showError(QString::fromStdString(currentErrorMessage()));
+    return false;
+  }
 }
 
 bool MainWindow::prepareFineTune(const QString& parent, const QStringList& corpus) {
@@ -356,12 +397,11 @@ void MainWindow::launch(TrainingRunOptions options, const QString& status) {
   m_controller->start(options);
 }
 
-void MainWindow::rememberStart(const TrainConfig& train, const QString& dir) {
+void MainWindow::rememberStart(const TrainConfig& train) {
   QSettings stored;
   stored.setValue(settings::kCorpus, m_data->inputs());
   stored.setValue(settings::kLastTrainConfig, QString::fromStdString(train.toJson()));
   if (m_data->inputs().size() == 1) m_recent->rememberCorpus(m_data->inputs().front());
-  m_recent->rememberRun(dir);
 }
 
 void MainWindow::evaluateRun() {

@@ -43,6 +43,7 @@ class MainWindow : public QMainWindow {
   TrainPage* trainPage() const { return m_train; }
   PlaygroundPage* playgroundPage() const { return m_playground; }
   ComparePage* comparePage() const { return m_compare; }
+  QWidget* currentPage() const;  ///< The page shown.
   FollowedRun* followedRun() const { return m_followed; }
   TrainingController* controller() const { return m_controller; }
   BackgroundTask* evaluationTask() const;
@@ -57,6 +58,10 @@ class MainWindow : public QMainWindow {
   /// Makes Start begin a new run fine-tuned from `parent`'s latest weights on `corpus` (the Train page with
   /// the fine-tuning defaults, the parent named); false when the corpus cannot be read (a message).
   bool prepareFineTune(const QString& parent, const QStringList& corpus);
+  /// Starts the shown fine-tuned run's twin from random weights (run/scratch_twin.h); when it ends, the
+  /// Compare page sets the two side by side and races them to a loss. False, with a message, when the shown
+  /// run was not fine-tuned or a run is going on.
+  bool trainScratchTwin();
   /// Measures the shown run's latest checkpoint on its validation split, in the background, and adds the
   /// point to the plot (what `pretrain eval --run` prints).
   void evaluateRun();
@@ -83,11 +88,15 @@ class MainWindow : public QMainWindow {
   void restoreSettings();
 
   void startNewRun();
+  /// A new run's folder in the runs folder (which is made if need be).
+  QString newRunFolder() const;
+  /// Starts `options` as a new run (in options.runDir), shown on the Train page with `status`.
+  void beginNewRun(const pretrain::TrainingRunOptions& options, const QString& status);
   void continueOpenRun();
   /// Starts `options` with the pinned probes, showing `status`.
   void launch(pretrain::TrainingRunOptions options, const QString& status);
   /// Keeps what a new run started with: its corpus and settings for the next session, and the recent menu.
-  void rememberStart(const pretrain::TrainConfig& train, const QString& dir);
+  void rememberStart(const pretrain::TrainConfig& train);
   void showError(const QString& message);
   /// Loads the run's latest checkpoint into the Playground, in the background (again when one is loading).
   void loadRunModel(const QString& dir);
@@ -112,13 +121,14 @@ class MainWindow : public QMainWindow {
   BackgroundTask* m_modelLoader;
   FollowedRun* m_followed;
   QAction *m_startAction = nullptr, *m_pauseAction = nullptr, *m_stopAction = nullptr,
-          *m_evaluateAction = nullptr, *m_fineTuneAction = nullptr;
+          *m_evaluateAction = nullptr, *m_fineTuneAction = nullptr, *m_twinAction = nullptr;
   bool m_ownedElsewhere = false;  // Another process trains the shown run.
   bool m_reloadModel = false;     // A newer checkpoint came while one was loading.
   bool m_closeAfterStop = false;
   QString m_openRun;       // A run to continue on Start; empty for a new run.
   QString m_fineTuneFrom;  // The run whose weights the next new run starts from; empty: random weights.
   QString m_shownRun;      // The run whose history the Train page shows (opened or last started).
+  QString m_twinOf;        // The fine-tuned run whose twin from scratch is training; empty otherwise.
   qint64 m_lastStep = 0;   // The latest step shown, to say how old the Playground's weights are.
 };
 

@@ -79,6 +79,11 @@ QToolBar* MainWindow::createRunMenu() {
     if (!files.isEmpty()) prepareFineTune(m_shownRun, files);
   });
   m_fineTuneAction->setToolTip(tr("A new run that starts from the shown run's weights and tokenizer"));
+  m_twinAction =
+      run->addAction(tr("Compare with training from &scratch"), this, &MainWindow::trainScratchTwin);
+  m_twinAction->setToolTip(
+      tr("Trains the shown fine-tuned run's twin from random weights (same corpus, tokenizer, model, steps "
+         "and seed), then races the two to a loss on the Compare page"));
   syncRunActions();
   connect(m_controller, &TrainingController::runningChanged, this, &MainWindow::syncRunActions);
   auto* toolbar = addToolBar(tr("Run"));
@@ -95,6 +100,7 @@ void MainWindow::syncRunActions() {
   m_stopAction->setEnabled(running);  // Only for the studio's own run: another process is not its to stop.
   m_evaluateAction->setEnabled(!running);
   m_fineTuneAction->setEnabled(!running);
+  m_twinAction->setEnabled(!running);
 }
 
 void MainWindow::createViewMenu(QToolBar* toolbar) {

@@ -4,6 +4,7 @@
 #include <QtGui/QPalette>
 #include <QtGui/QPixmap>
 #include <QtTest/QTest>
+#include <QtWidgets/QComboBox>
 
 #include "ui/plots/loss_plot.h"
 
@@ -68,6 +69,28 @@ class TstLossPlot : public QObject {
     p.clear();
     QCOMPARE(p.pointCount(), 0);
     QCOMPARE(p.plot()->graph(0)->data()->size(), 0);
+  }
+
+  void exactMatchIsOfferedForPairs() {
+    LossPlot p;
+    auto* metric = p.findChild<QComboBox*>();
+    const int choices = metric->count();
+    EvalMetrics text{10, 2.0};
+    p.addSteps({row(10, 2.0)});
+    p.addEval(text);
+    QTRY_COMPARE(p.pointCount(), 1);
+    QCOMPARE(metric->count(), choices);  // Text: no exact match to show.
+    EvalMetrics pairs = text;
+    pairs.step = 20;
+    pairs.exactMatch = 0.25;
+    p.addEval(pairs);
+    QTRY_COMPARE(metric->count(), choices + 1);
+    p.setMetric(LossPlot::Metric::ExactMatch);
+    QCOMPARE(p.plot()->graph(2)->data()->at(1)->value, 25.0);  // Percent, validation only.
+    QVERIFY(!p.plot()->graph(0)->visible());
+    p.clear();  // A new run: offered again once its pairs are evaluated.
+    QCOMPARE(metric->count(), choices);
+    QCOMPARE(metric->currentData().toInt(), int(LossPlot::Metric::Loss));
   }
 
   void followsADarkPalette() {

@@ -89,6 +89,7 @@ QGroupBox* TrainPage::createSettingsBox() {
   m_freezeBlocks = spin(0, 256, defaults.freezeBlocks, "freezeBlocks");
   m_freezeBlocks->setPrefix(tr("first "));
   m_freezeBlocks->setSuffix(tr(" blocks"));
+  m_freezeBlocks->setSpecialValueText(tr("no blocks"));
   m_freezeBlocks->setToolTip(tr("Keep the first Transformer blocks as they are"));
   auto* freeze = new QHBoxLayout;
   freeze->addWidget(m_freezeEmbeddings);

@@ -40,8 +40,24 @@ double stepValue(LossPlot::Metric m, const StepMetrics& s) {
       return s.lr;
     case LossPlot::Metric::Throughput:
       return s.tokensPerSecond;
+    case LossPlot::Metric::ExactMatch:
+      break;  // Measured at evaluations only.
   }
-  return 0;
+  return std::numeric_limits<double>::quiet_NaN();
+}
+
+// The value a metric takes from an evaluation (NaN: none).
+double evalValue(LossPlot::Metric m, const EvalMetrics& e) {
+  switch (m) {
+    case LossPlot::Metric::Loss:
+      return e.loss;
+    case LossPlot::Metric::Perplexity:
+      return e.perplexity;
+    case LossPlot::Metric::ExactMatch:
+      return 100 * e.exactMatch;
+    default:
+      return std::numeric_limits<double>::quiet_NaN();
+  }
 }
 
 }  // namespace
@@ -139,6 +155,10 @@ void LossPlot::clear() {
   m_pendingEvals.clear();
   m_rows.clear();
   m_evals.clear();
+  if (const int i = m_metric->findData(int(Metric::ExactMatch)); i >= 0) {
+    setMetric(Metric::Loss);
+    m_metric->removeItem(i);
+  }
   redraw();
 }
 
@@ -153,8 +173,14 @@ void LossPlot::setMetric(Metric metric) {
     m_metric->setCurrentIndex(index);  // Comes back here through the signal.
     return;
   }
-  const bool hasVal = metric == Metric::Loss || metric == Metric::Perplexity;
+  const bool hasVal = metric == Metric::Loss || metric == Metric::Perplexity || metric == Metric::ExactMatch;
+  const bool hasTraining = metric != Metric::ExactMatch;
   m_main->setName(m_metric->currentText() + (hasVal ? tr(", training") : QString()));
+  for (QCPGraph* g : {m_main, m_smooth}) {
+    g->setVisible(hasTraining);
+    g->removeFromLegend();
+    if (hasTraining) g->addToLegend();
+  }
   m_smooth->setName(tr("smoothed"));
   m_val->setName(tr("validation"));
   m_val->setVisible(hasVal);
@@ -189,9 +215,11 @@ void LossPlot::appendToGraphs(int fromRow, int fromEval) {
   }
   m_main->addData(x, y, true);
   m_smooth->addData(x, smoothed, true);
-  for (int i = fromEval; i < m_evals.size(); ++i)
-    m_val->addData(double(m_evals[i].step),
-                   metric == Metric::Perplexity ? m_evals[i].perplexity : m_evals[i].loss);
+  for (int i = fromEval; i < m_evals.size(); ++i) {
+    m_val->addData(double(m_evals[i].step), evalValue(metric, m_evals[i]));
+    if (!std::isnan(m_evals[i].exactMatch) && m_metric->findData(int(Metric::ExactMatch)) < 0)
+      m_metric->addItem(tr("Exact match (%)"), int(Metric::ExactMatch));
+  }
   if (m_follow->isChecked()) m_plot->rescaleAxes();
   m_plot->replot(QCustomPlot::rpQueuedReplot);
 }

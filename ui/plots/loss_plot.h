@@ -25,7 +25,8 @@ class LossPlot : public QWidget {
   Q_OBJECT
 
  public:
-  enum class Metric { Loss, Perplexity, GradNorm, LearningRate, Throughput };
+  /// ExactMatch: validation only, on runs trained on pairs (offered once such a run's evaluation comes).
+  enum class Metric { Loss, Perplexity, GradNorm, LearningRate, Throughput, ExactMatch };
   /// TensorBoard's default weight: smooth enough to see the trend, raw enough to see spikes.
   static constexpr double kDefaultSmoothing = 0.6;
 

@@ -72,8 +72,8 @@ void addTrainOptions(ArgParser& p) {
            "", true);
 }
 
-// The twin copies its settings from the fine-tuned run; where it trains (threads, device, precision) and
-// what it watches may still be chosen.
+// The twin copies its settings from the fine-tuned run; where it trains (threads, device, precision), how
+// it saves and what it watches may still be chosen.
 TrainingRunOptions scratchTwinFrom(const ArgParser& p) {
   for (const char* copied : {"corpus",       "init-from",  "init-step", "objective",  "preset",
                              "layers",       "heads",      "dim",       "context",    "vocab-size",
@@ -88,6 +88,9 @@ TrainingRunOptions scratchTwinFrom(const ArgParser& p) {
   if (p.given("threads")) o.train.threads = int(p.integer("threads", 0, 1024));
   if (p.given("device")) o.train.device = p.value("device");
   if (p.given("precision")) o.train.precision = p.value("precision");
+  if (p.given("save-every")) o.train.saveEvery = p.integer("save-every", 1, 1LL << 40);
+  if (p.given("snapshot-every")) o.train.snapshotEvery = p.integer("snapshot-every", 1, 1LL << 40);
+  if (p.given("snapshot-budget-mb")) o.train.snapshotBudgetMb = p.integer("snapshot-budget-mb", 0, 1LL << 30);
   if (p.given("probe")) o.probes.clear();  // Others than the fine-tuned run's.
   for (const std::string& spec : p.values("probe")) o.probes.push_back(parseProbe(spec));
   o.train.validate();
@@ -106,8 +109,9 @@ TrainingRunOptions trainOptionsFrom(const ArgParser& p) {
                          " cannot be set with --init-from: the model and its "
                          "tokenizer are those of " +
                          o.initFrom);
-  } else if (p.given("init-step")) {
-    throw UsageError("--init-step needs --init-from");
+  } else {
+    for (const char* fineTuneOnly : {"init-step", "freeze-embeddings", "freeze-blocks"})
+      if (p.given(fineTuneOnly)) throw UsageError("--" + std::string(fineTuneOnly) + " needs --init-from");
   }
   if (p.given("init-step")) o.initStep = p.integer("init-step", 0, 1LL << 40);
   for (const std::string& spec : p.values("probe")) o.probes.push_back(parseProbe(spec));

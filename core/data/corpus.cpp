@@ -29,12 +29,24 @@ CorpusFile::Format formatOf(const fs::path& p) {
   if (p.extension() != ".jsonl") return CorpusFile::Format::Text;
   std::ifstream in(p, std::ios::binary);
   std::string line;
-  while (std::getline(in, line))
-    if (line.find_first_not_of(" \t\r") != std::string::npos)
-      return isPairsObject(nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false))
-                 ? CorpusFile::Format::Pairs
-                 : CorpusFile::Format::JsonLines;
-  return CorpusFile::Format::JsonLines;
+  bool atStart = true;  // Where a UTF-8 byte-order mark may be (TextDecoder drops it too).
+  for (char c; line.size() < kMaxJsonLineBytes && in.get(c);) {
+    if (c != '\n') {
+      line += c;
+      if (atStart && line.size() == 3) {
+        if (line == "\xEF\xBB\xBF") line.clear();
+        atStart = false;
+      }
+    } else if (line.find_first_not_of(" \t\r") != std::string::npos) {
+      break;
+    } else {
+      line.clear();
+      atStart = false;
+    }
+  }
+  return isPairsObject(nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false))
+             ? CorpusFile::Format::Pairs
+             : CorpusFile::Format::JsonLines;
 }
 
 bool isHidden(const fs::path& p) { return p.filename().string().rfind('.', 0) == 0; }
@@ -113,7 +125,8 @@ std::vector<CorpusFile> listCorpusFiles(const CorpusSpec& spec) {
 
 CorpusKind corpusKind(const std::vector<CorpusFile>& files) {
   const CorpusFile *pairs = nullptr, *text = nullptr;
-  for (const CorpusFile& f : files) (f.format == CorpusFile::Format::Pairs ? pairs : text) = &f;
+  for (const CorpusFile& f : files)
+    if (f.bytes > 0) (f.format == CorpusFile::Format::Pairs ? pairs : text) = &f;  // An empty file is either.
   if (pairs && text)
     throw InputError(pairs->path + " holds input/output pairs but " + text->path +
                      " holds plain text; train on one kind at a time");

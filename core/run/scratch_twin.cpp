@@ -4,6 +4,10 @@
 #include "util/error.h"
 
 namespace pretrain {
+namespace {
+// A chain of fine-tuned runs longer than this is more likely a loop of moved folders than real.
+constexpr int kMaxAncestors = 64;
+}  // namespace
 
 TrainingRunOptions scratchTwinOptions(const std::string& fineTuned, const std::string& outDir) {
   const RunFolder run(fineTuned);
@@ -22,14 +26,22 @@ TrainingRunOptions scratchTwinOptions(const std::string& fineTuned, const std::s
   o.train = config.train;
   o.train.freezeEmbeddings = false;
   o.train.freezeBlocks = 0;
-  // From scratch as the parent went from scratch; a parent that could not be read keeps the defaults.
-  TrainConfig scratch;
-  try {
-    scratch = RunFolder(config.initFrom->run).readConfig().train;
-  } catch (const Error&) {
+  // From scratch as the first run of the chain (the parent, or its parent's parent...) went from scratch.
+  RunConfig root = config;
+  for (int hops = 0; root.initFrom; ++hops) {
+    if (hops == kMaxAncestors)
+      throw InputError(fineTuned + " descends from more than " + std::to_string(kMaxAncestors) +
+                       " fine-tuned runs; train its twin by hand");
+    const std::string parent = root.initFrom->run;
+    try {
+      root = RunFolder(parent).readConfig();
+    } catch (const Error& e) {
+      throw InputError("the twin learns at the rate " + parent + " was trained with from scratch, but " +
+                       parent + " cannot be read: " + e.what());
+    }
   }
-  o.train.lr = scratch.lr;
-  o.train.warmup = scratch.warmup;
+  o.train.lr = root.train.lr;
+  o.train.warmup = root.train.warmup;
   o.probes = run.readProbes();
   return o;
 }

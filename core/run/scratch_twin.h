@@ -10,8 +10,9 @@
 
 namespace pretrain {
 
-/// Options for `fineTuned`'s twin from random weights, into `outDir`. Throws InputError when `fineTuned`
-/// is not a run, or was not fine-tuned from another.
+/// Options for `fineTuned`'s twin from random weights, into `outDir`. The learning rate and warm-up are
+/// those of the first run of its chain, the one trained from scratch. Throws InputError when `fineTuned` is
+/// not a run, was not fine-tuned from another, or a run of its chain cannot be read.
 TrainingRunOptions scratchTwinOptions(const std::string& fineTuned, const std::string& outDir);
 
 }  // namespace pretrain

@@ -36,6 +36,8 @@ std::unique_ptr<Trainer> startRun(const TrainingRunOptions& o, const RunFolder& 
   if (run.hasRun())
     throw InputError(run.dir() + " already holds a run; continue it with --resume or choose another folder");
   o.train.validate();
+  if (o.initFrom.empty() && (o.train.freezeEmbeddings || o.train.freezeBlocks > 0))
+    throw InputError("freezing keeps pre-trained weights as they are: it needs a run to start from");
   std::optional<RunConfig> parent;
   if (!o.initFrom.empty()) {
     parent = RunFolder(o.initFrom).readConfig();                     // A run folder, not any folder.

@@ -311,7 +311,7 @@ TokenStoreManifest buildTokenStore(const std::vector<CorpusFile>& files, TextEnc
     // Pairs are examples, not a stream to cut windows from: the split is by pair, and never by tail.
     if (m.validationDocuments == 0)
       throw InputError("the corpus has " + std::to_string(m.documents) + " pair(s); one in " +
-                       std::to_string(int(std::lround(1 / options.validationFraction))) +
+                       std::to_string(int(std::ceil(1 / options.validationFraction))) +
                        " is held out for validation, so it needs at least that many");
     m.trainPairsDigest = hashFile(tokenStorePairsFile(staged.path(), TokenSplit::Train));
     m.validationPairsDigest = hashFile(tokenStorePairsFile(staged.path(), TokenSplit::Validation));

@@ -21,7 +21,9 @@ BatchSampler::BatchSampler(std::shared_ptr<const TokenStore> store, Objective ob
       m_masking(masking) {
   if (m_store->holdsPairs()) {
     if (objective != Objective::Causal)
-      throw InputError("a corpus of input/output pairs trains next-word prediction (--objective clm)");
+      throw InputError(
+          "a corpus of input/output pairs trains next-word prediction (GPT-style, --objective clm); this "
+          "model predicts masked words");
     return;
   }
   const uint64_t need = uint64_t(context) + 1;

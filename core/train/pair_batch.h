@@ -19,7 +19,7 @@ struct PairTokens {
 /// One row per pair: inputs are its tokens but the last, targets the same shifted by one, with kIgnoreLabel
 /// where the target is still part of the input. Rows are padded with <pad> (no loss) to the longest. A pair
 /// longer than context + 1 tokens keeps its last context + 1: the input is cut from the front, the output
-/// kept whole where it fits.
+/// kept whole where it fits (an output longer than the context keeps its end, and only that is scored).
 Batch pairBatch(const std::vector<PairTokens>& pairs, int context);
 
 /// Real tokens among a batch's inputs (all but padding): what a step of it reads.

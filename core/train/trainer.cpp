@@ -112,7 +112,7 @@ struct Trainer::Impl {
   void freeze() {
     if (config.freezeBlocks > modelConfig.layers)
       throw InputError("cannot freeze " + std::to_string(config.freezeBlocks) + " blocks of a model with " +
-                       std::to_string(modelConfig.layers));
+                       std::to_string(modelConfig.layers) + " blocks");
     std::vector<torch::Tensor> frozen;
     if (config.freezeEmbeddings) frozen = model->embeddingParameters();
     for (int b = 0; b < config.freezeBlocks; ++b)

@@ -106,10 +106,11 @@ class TstCorpus : public QObject {
 
   void pairsMarkTheirOutputs() {
     writeFile(path("p.jsonl"),
-              "\n{\"input\": \"The quick brown\", \"output\": \"fox\"}\n"
+              "\xEF\xBB\xBF\n{\"input\": \"The quick brown\", \"output\": \"fox\"}\n"
               "{\"input\": \"two\\nlines\", \"output\": \"out put\", \"id\": 2}\n");
     const std::vector<CorpusFile> files = listCorpusFiles({{path("p.jsonl").toStdString()}});
-    QCOMPARE(files[0].format, CorpusFile::Format::Pairs);  // Told from the first line that is not blank.
+    // Told from the first line that is not blank (after a byte-order mark).
+    QCOMPARE(files[0].format, CorpusFile::Format::Pairs);
     QCOMPARE(corpusKind(files), CorpusKind::Pairs);
     CorpusReader reader(files, TextEncoding::Utf8);
     QStringList seen;

@@ -376,6 +376,8 @@ class TstMainWindow : public QObject {
     QVERIFY(prepared.wait(60000));
     const QString dir = w.dataPage()->preparedData();
     QVERIFY(QFile::exists(dir + "/tokens/manifest.json"));
+    const QString stats = w.dataPage()->findChild<QLabel*>("statistics")->text();
+    QVERIFY2(stats.startsWith("30 documents · ") && !stats.contains('%' + QString("1")), qPrintable(stats));
     // A run started now reuses that tokenizer rather than training another.
     QSignalSpy finished(w.controller(), &TrainingController::finished);
     w.startTraining();

@@ -131,6 +131,7 @@ QGroupBox* DataPage::createTokenizerBox() {
   m_vocab->setObjectName("vocab");
   m_vocab->setToolTip(tr("Pieces in the vocabulary, including 256 byte pieces and 5 special tokens"));
   m_stats = new QLabel;
+  m_stats->setObjectName("statistics");
   m_stats->setWordWrap(true);
   m_pieces = new QLabel;
   m_pieces->setTextFormat(Qt::RichText);
@@ -246,10 +247,10 @@ void DataPage::showPrepared() {
 
 void DataPage::showStatistics(const TokenStoreManifest& m) {
   const QLocale locale;
-  m_stats->setText((m.kind == "pairs" ? tr("%1 pairs") : tr("%1 documents")) +
-                   tr(" · %2 tokens (%3 held out for validation) · vocabulary %4 · %5 tokens per "
-                      "word · <unk> %6%")
+  m_stats->setText(tr("%1 %2 · %3 tokens (%4 held out for validation) · vocabulary %5 · %6 tokens per "
+                      "word · <unk> %7%")
                        .arg(locale.toString(qulonglong(m.documents)))
+                       .arg(m.kind == "pairs" ? tr("pairs") : tr("documents"))
                        .arg(locale.toString(qulonglong(m.tokens)))
                        .arg(locale.toString(qulonglong(m.validationTokens)))
                        .arg(locale.toString(m.vocabSize))

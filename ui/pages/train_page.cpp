@@ -169,8 +169,9 @@ TrainConfig TrainPage::config() const {
   t.precision = m_precision->currentData().toString().toStdString();
   t.threads = m_threads->value();
   t.seed = uint64_t(m_seed->value());
-  t.freezeEmbeddings = m_freezeEmbeddings->isChecked();
-  t.freezeBlocks = m_freezeBlocks->value();
+  // Shown for an opened run, but only a fine-tuned new run takes them.
+  t.freezeEmbeddings = m_freezeAllowed && m_freezeEmbeddings->isChecked();
+  t.freezeBlocks = m_freezeAllowed ? m_freezeBlocks->value() : 0;
   return t;
 }
 
@@ -209,10 +210,20 @@ void TrainPage::syncEnabled() {
   m_start->setEnabled(!m_running && !m_ownedElsewhere);
   m_pause->setEnabled(m_running);
   m_stop->setEnabled(m_running);
-  for (QWidget* w :
-       std::initializer_list<QWidget*>{m_steps, m_batch, m_accum, m_lr, m_warmup, m_evalEvery, m_precision,
-                                       m_threads, m_seed, m_freezeEmbeddings, m_freezeBlocks})
+  for (QWidget* w : std::initializer_list<QWidget*>{m_steps, m_batch, m_accum, m_lr, m_warmup, m_evalEvery,
+                                                    m_precision, m_threads, m_seed})
     w->setEnabled(!m_running && !m_ownedElsewhere);
+  for (QWidget* w : std::initializer_list<QWidget*>{m_freezeEmbeddings, m_freezeBlocks})
+    w->setEnabled(!m_running && m_freezeAllowed);
+}
+
+void TrainPage::setFreezeAllowed(bool allowed) {
+  m_freezeAllowed = allowed;
+  if (!allowed) {
+    m_freezeEmbeddings->setChecked(false);
+    m_freezeBlocks->setValue(0);
+  }
+  syncEnabled();
 }
 
 void TrainPage::setPaused(bool paused) {

@@ -62,6 +62,8 @@ class TrainPage : public QWidget {
   /// Who trains the shown run when not the studio: `note` says so (empty hides it), and while
   /// `elsewhere` is true Start is off (the run belongs to that process).
   void setRunOwner(const QString& note, bool elsewhere);
+  /// The Freeze row is for fine-tuning (a new run from another's weights): off, and cleared, otherwise.
+  void setFreezeAllowed(bool allowed);
 
  Q_SIGNALS:
   void startRequested();
@@ -88,6 +90,7 @@ class TrainPage : public QWidget {
   bool m_paused = false;
   bool m_running = false;
   bool m_ownedElsewhere = false;  // Another process trains the shown run.
+  bool m_freezeAllowed = false;   // The next run is fine-tuned.
   qint64 m_totalSteps = 0;
   qint64 m_firstStep = -1;  // The step before this session's first row: the ETA measures its pace.
   QElapsedTimer m_clock;

@@ -235,25 +235,27 @@ void LossPlot::flush() {
 }
 
 void LossPlot::showReadout(QMouseEvent* event) {
-  if (m_main->data()->isEmpty()) return;
+  const bool training = m_main->visible();  // Else a metric measured at evaluations only.
+  const QCPGraph* graph = training ? m_main : m_val;
+  if (graph->data()->isEmpty()) return;
   const double step = m_plot->xAxis->pixelToCoord(event->pos().x());
-  const auto it = m_main->data()->findBegin(step, false);
-  if (it == m_main->data()->constEnd()) return;
-  QString text = tr("step %1: %2 %3 (smoothed %4)")
-                     .arg(it->key)
-                     .arg(m_metric->currentText())
-                     .arg(it->value, 0, 'g', 5)
-                     .arg(m_smooth->data()->findBegin(it->key, false)->value, 0, 'g', 5);
+  const auto it = graph->data()->findBegin(step, false);
+  if (it == graph->data()->constEnd()) return;
+  QString text = tr("step %1: %2 %3").arg(it->key).arg(m_metric->currentText()).arg(it->value, 0, 'g', 5);
+  if (training)
+    text += tr(" (smoothed %1)").arg(m_smooth->data()->findBegin(it->key, false)->value, 0, 'g', 5);
   m_readout->setText(text);
 }
 
 QString LossPlot::csv() const {
-  QString out = "step,train_loss,lr,grad_norm,tokens_per_s,elapsed_s,val_loss,val_perplexity\n";
+  QString out =
+      "step,train_loss,lr,grad_norm,tokens_per_s,elapsed_s,val_loss,val_perplexity,val_exact_match\n";
   int e = 0;
   for (const StepMetrics& s : m_rows) {
     while (e < m_evals.size() && m_evals[e].step < s.step) ++e;
     const bool evaluated = e < m_evals.size() && m_evals[e].step == s.step;
-    out += QStringLiteral("%1,%2,%3,%4,%5,%6,%7,%8\n")
+    const bool exact = evaluated && !std::isnan(m_evals[e].exactMatch);
+    out += QStringLiteral("%1,%2,%3,%4,%5,%6,%7,%8,%9\n")
                .arg(s.step)
                .arg(s.trainLoss, 0, 'g', 9)
                .arg(s.lr, 0, 'g', 9)
@@ -261,7 +263,8 @@ QString LossPlot::csv() const {
                .arg(s.tokensPerSecond, 0, 'g', 9)
                .arg(s.elapsedSeconds, 0, 'g', 9)
                .arg(evaluated ? QString::number(m_evals[e].loss, 'g', 9) : QString())
-               .arg(evaluated ? QString::number(m_evals[e].perplexity, 'g', 9) : QString());
+               .arg(evaluated ? QString::number(m_evals[e].perplexity, 'g', 9) : QString())
+               .arg(exact ? QString::number(m_evals[e].exactMatch, 'g', 9) : QString());
   }
   return out;
 }

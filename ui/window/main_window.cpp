@@ -14,7 +14,6 @@
 #include "run/open_run.h"
 #include "run/run_folder.h"
 #include "run/run_names.h"
-#include "run/scratch_twin.h"
 #include "run/training_run.h"
 #include "ui/compare/compare_page.h"
 #include "ui/pages/data_page.h"
@@ -102,7 +101,10 @@ void MainWindow::wireController() {
   connect(m_controller, &TrainingController::finished, m_train, &TrainPage::showFinished);
   connect(m_controller, &TrainingController::computeChosen, m_model, &ModelPage::showComputeInUse);
   connect(m_controller, &TrainingController::finished, this, [this] {
-    if (m_closeAfterStop) close();
+    if (m_closeAfterStop) {
+      close();
+      return;
+    }
     if (m_twinOf.isEmpty()) return;
     m_compare->compareRuns(m_twinOf, m_shownRun);  // The fine-tuned run against its twin from scratch.
     m_tabs->setCurrentWidget(m_compare);
@@ -208,6 +210,7 @@ bool MainWindow::openRun(const QString& dir) {
   m_openRun = dir;
   m_shownRun = dir;
   m_fineTuneFrom.clear();
+  m_train->setFreezeAllowed(false);
   m_playground->setRun(dir);
   m_compare->offerRun(dir);
   m_recent->rememberRun(dir);
@@ -332,6 +335,7 @@ void MainWindow::startNewRun() {
                      ? tr("Starting: run folder %1").arg(dir)
                      : tr("Starting: run folder %1, fine-tuned from %2").arg(dir, m_fineTuneFrom));
   m_fineTuneFrom.clear();
+  m_train->setFreezeAllowed(false);
 }
 
 QString MainWindow::newRunFolder() const {
@@ -347,45 +351,6 @@ void MainWindow::beginNewRun(const TrainingRunOptions& options, const QString& s
   m_train->resetForRun(options.train.steps);
   m_tabs->setCurrentWidget(m_train);
   launch(options, status);
-}
-
-bool MainWindow::trainScratchTwin() {
-  if (m_controller->isRunning() || m_evaluation->isRunning()) return false;
-  try {
-    const TrainingRunOptions o = scratchTwinOptions(m_shownRun.toStdString(), newRunFolder().toStdString());
-    m_openRun.clear();
-    m_fineTuneFrom.clear();
-    m_twinOf = m_shownRun;
-    m_train->setConfig(o.train);
-    beginNewRun(o, tr("Training the twin of %1 from random weights in %2: the same corpus, tokenizer, model, "
-                      "%3 steps and seed, at the pre-training learning rate %4. When it ends, the Compare "
-                      "page races the two to a loss.")
-                       .arg(m_twinOf, QString::fromStdString(o.runDir))
-                       .arg(o.train.steps)
-                       .arg(o.train.lr));
-    return true;
-  } catch (...) {
-    showError(QString::fromStdString(currentErrorMessage()));
-    return false;
-  }
-}
-
-bool MainWindow::prepareFineTune(const QString& parent, const QStringList& corpus) {
-  if (m_controller->isRunning() || !m_data->setCorpus(corpus)) return false;  // setCorpus says why.
-  m_openRun.clear();                                                          // Start makes a new run...
-  m_fineTuneFrom = parent;                                                    // ... from this one's weights.
-  TrainConfig t = m_train->config();
-  t.lr = kFineTuneLr;
-  t.warmup = kFineTuneWarmup;
-  m_train->setConfig(t);
-  m_train->showStatus(
-      tr("Fine-tuning %1 on %2: Start begins a new run from its latest weights, with its tokenizer "
-         "and model, at the fine-tuning learning rate %3 and warm-up %4 (change them here).")
-          .arg(parent, corpus.join(", "))
-          .arg(kFineTuneLr)
-          .arg(kFineTuneWarmup));
-  m_tabs->setCurrentWidget(m_train);
-  return true;
 }
 
 void MainWindow::launch(TrainingRunOptions options, const QString& status) {

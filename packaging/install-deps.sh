@@ -12,6 +12,7 @@ engine=(
   libgloo-dev             # the headers LibTorch's c10d Gloo process group needs (data-parallel training)
   python3-torch           # torchrun, the launcher of data-parallel runs (PyTorch 1.13, as the LibTorch)
   nlohmann-json3-dev      # JSON for manifests, configs and --json output (header-only)
+  libtomlplusplus-dev     # TOML for `pretrain train --config` files (used header-only)
   strace                  # the torture tests' fault injection (failing writes, flushes, renames)
 )
 gui=(

@@ -1,5 +1,6 @@
 #include "cli/arg_parser.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -31,6 +32,38 @@ void ArgParser::required(const std::string& name, const std::string& valueName, 
 
 void ArgParser::flag(const std::string& name, const std::string& help) {
   m_specs.push_back({name, "", help, "", true, false, false});
+}
+
+void ArgParser::settingsFile(const std::string& name, const std::string& help,
+                             std::function<Settings(const std::string& path)> read) {
+  option(name, "FILE", help);
+  m_settingsOption = name;
+  m_readSettings = std::move(read);
+}
+
+void ArgParser::applySettingsFile() {
+  const std::string path = value(m_settingsOption);
+  for (const auto& [name, values] : m_readSettings(path)) {
+    const auto found =
+        std::find_if(m_specs.begin(), m_specs.end(), [&](const Spec& s) { return s.name == name; });
+    if (found == m_specs.end() || name == "help" || name == m_settingsOption)
+      throw UsageError(path + ": unknown setting '" + name + "'");
+    if (given(name)) continue;  // The command line wins.
+    if (found->isFlag) {
+      if (values.size() != 1 || (values[0] != "true" && values[0] != "false"))
+        throw UsageError(path + ": " + name + " must be true or false");
+      if (values[0] == "true") m_values[name] = {"1"};
+    } else {
+      if (values.size() != 1 && !found->repeatable)
+        throw UsageError(path + ": " + name + " takes one value, not a list");
+      m_values[name] = values;
+    }
+    m_fromFile.insert(name);
+  }
+}
+
+std::string ArgParser::where(const std::string& name) const {
+  return m_fromFile.count(name) ? name + " in " + value(m_settingsOption) : "--" + name;
 }
 
 const ArgParser::Spec& ArgParser::spec(const std::string& name) const {
@@ -65,6 +98,7 @@ bool ArgParser::parse(const std::vector<std::string>& args) {
     if (!slot.empty() && !s.repeatable) throw UsageError("--" + name + " given twice");
     slot.push_back(value);
   }
+  if (!m_settingsOption.empty() && given(m_settingsOption)) applySettingsFile();
   for (const auto& s : m_specs)
     if (s.required && !given(s.name)) throw UsageError("--" + s.name + " is required");
   return true;
@@ -111,7 +145,7 @@ long long ArgParser::integer(const std::string& name, long long min, long long m
   errno = 0;
   const long long n = std::strtoll(v.c_str(), &end, 10);
   if (v.empty() || *end != '\0' || errno == ERANGE || n < min || n > max)
-    throw UsageError("--" + name + " must be a whole number from " + std::to_string(min) + " to " +
+    throw UsageError(where(name) + " must be a whole number from " + std::to_string(min) + " to " +
                      std::to_string(max) + ", not '" + v + "'");
   return n;
 }
@@ -122,7 +156,7 @@ double ArgParser::number(const std::string& name, double min, double max) const 
   const double x = std::strtod(v.c_str(), &end);
   if (v.empty() || *end != '\0' || !std::isfinite(x) || x < min || x > max) {
     std::ostringstream msg;
-    msg << "--" << name << " must be a number from " << min << " to " << max << ", not '" << v << "'";
+    msg << where(name) << " must be a number from " << min << " to " << max << ", not '" << v << "'";
     throw UsageError(msg.str());
   }
   return x;

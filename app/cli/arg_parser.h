@@ -2,7 +2,9 @@
 // Command-line options for `pretrain` subcommands: declared once with their defaults and help, so
 // parsing, validation and `--help` can never disagree.
 
+#include <functional>
 #include <map>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -28,6 +30,14 @@ class ArgParser {
   /// An on/off switch (`--name`).
   void flag(const std::string& name, const std::string& help);
 
+  /// What a settings file holds: option names (without "--") and their values ("true"/"false" for a switch).
+  using Settings = std::map<std::string, std::vector<std::string>>;
+  /// An option (`--name FILE`) naming a file of settings, which `read` reads: each counts as given, below
+  /// whatever the command line gives. An unknown name, a list for a single value or a switch that is
+  /// neither true nor false is a UsageError naming the file.
+  void settingsFile(const std::string& name, const std::string& help,
+                    std::function<Settings(const std::string& path)> read);
+
   /// Parses; returns false when --help was asked for (help() is then what to print). Throws UsageError.
   bool parse(const std::vector<std::string>& args);
   /// parse(), and on --help prints help() on stdout: false then means "done, exit 0".
@@ -48,10 +58,15 @@ class ArgParser {
     bool isFlag = false, repeatable = false, required = false;
   };
   const Spec& spec(const std::string& name) const;
+  void applySettingsFile();
+  std::string where(const std::string& name) const;  // "--name", or "name in FILE" for a file's value.
 
   std::string m_usage, m_summary;
   std::vector<Spec> m_specs;
   std::map<std::string, std::vector<std::string>> m_values;
+  std::string m_settingsOption;  // the option naming a settings file, if any
+  std::function<Settings(const std::string&)> m_readSettings;
+  std::set<std::string> m_fromFile;  // options whose value came from the settings file
 };
 
 }  // namespace pretrain::cli

@@ -15,6 +15,7 @@
 #include "cli/training_progress.h"
 #include "compute/process_group.h"
 #include "run/run_folder.h"
+#include "run/train_flags.h"
 #include "run/training_run.h"
 #include "util/error.h"
 
@@ -154,6 +155,11 @@ int runTrain(const Args& args) {
   ArgParser p = trainParser();
   if (!p.parseOrPrintHelp(args)) return 0;
   TrainingRunOptions o = trainOptionsFrom(p);
+  if (p.isSet("print-config")) {
+    std::cout << tomlOf(trainFlags(runConfigOf(o), o.probes));
+    return 0;
+  }
+  if (!p.given("out")) throw UsageError("--out is required");
   const bool json = p.isSet("json");
   // One process of a data-parallel run when torchrun (or a person) set its variables.
   const ProcessGroupSettings group = processGroupFromEnvironment();

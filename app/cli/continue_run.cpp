@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "run/run_folder.h"
+#include "run/train_flags.h"
 #include "util/error.h"
 
 namespace fs = std::filesystem;
@@ -57,17 +58,6 @@ const std::vector<RunSetting>& runSettings() {
   return settings;
 }
 
-// The run that the command line describes, as config.json would hold it.
-RunConfig describedRun(const TrainingRunOptions& o) {
-  RunConfig c;
-  c.model = o.model;
-  c.model.vocabSize = o.tokenize.tokenizer.vocabSize;
-  c.train = o.train;
-  c.preset = o.preset;
-  c.corpus = o.corpus.inputs;
-  return c;
-}
-
 // The same input: written alike, or naming the same file from wherever each command ran.
 bool sameInput(const std::string& a, const std::string& b) {
   if (a == b) return true;
@@ -89,7 +79,7 @@ std::string joined(const std::vector<std::string>& items) {
 // Throws InputError naming the first given flag that the run contradicts.
 void checkFlagsMatch(const ArgParser& p, const TrainingRunOptions& o, const RunFolder& run) {
   const RunConfig have = run.readConfig();
-  const RunConfig want = describedRun(o);
+  const RunConfig want = runConfigOf(o);
   const std::string tail = "; drop the flag to continue the run, or choose another --out";
   if (p.given("corpus") && !sameCorpus(want.corpus, have.corpus))
     throw InputError("--corpus " + joined(want.corpus) + " contradicts the run in " + run.dir() +

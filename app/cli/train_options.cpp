@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "cli/config_file.h"
 #include "run/scratch_twin.h"
 
 namespace pretrain::cli {
@@ -24,7 +25,13 @@ void addTrainOptions(ArgParser& p) {
       "corpus: .txt / .jsonl file or folder; repeat to combine (new runs). A .jsonl of \"input\" and "
       "\"output\" fields is pairs: the loss falls on each output only, and validation reports exact match",
       "", true);
-  p.required("out", "RUN_DIR", "the run folder");
+  p.option("out", "RUN_DIR", "the run folder (required, but with --print-config)");
+  p.settingsFile("config",
+                 "read the settings from FILE: TOML with the flags' names (steps = 300, corpus = "
+                 "[\"data/brown\"], whole-word = true), or a run's config.json; flags given here override "
+                 "the file's",
+                 readConfigFile);
+  p.flag("print-config", "print the settings as a --config file (TOML) and exit, training nothing");
   p.option("objective", "clm|mlm", "next-word prediction (GPT-style) or masked words (BERT-style)", "clm");
   p.option("preset", "tiny|small|base|gpt2",
            "model size: tiny 4x256 ctx 128, small 6x384 ctx 256, base 8x512 ctx 256", "tiny");

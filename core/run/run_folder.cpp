@@ -62,14 +62,18 @@ RunConfig RunFolder::readConfig() const {
   if (!in) throw InputError(m_dir + " is not a run folder (config.json is missing)");
   std::stringstream ss;
   ss << in.rdbuf();
-  const json j = json::parse(ss.str(), nullptr, false);
-  if (j.is_discarded() || !j.is_object()) throw InputError(configPath() + " is damaged (not valid JSON)");
+  return parseRunConfig(ss.str(), configPath());
+}
+
+RunConfig parseRunConfig(const std::string& text, const std::string& where) {
+  const json j = json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) throw InputError(where + " is damaged (not valid JSON)");
   RunConfig c;
   try {
     const int version = j.at("format_version");
     if (version != kRunFormatVersion)
-      throw InputError(configPath() + " has format version " + std::to_string(version) +
-                       "; this build reads " + std::to_string(kRunFormatVersion));
+      throw InputError(where + " has format version " + std::to_string(version) + "; this build reads " +
+                       std::to_string(kRunFormatVersion));
     c.model = ModelConfig::fromJson(j.at("model").dump());
     c.train = TrainConfig::fromJson(j.at("train").dump());
     c.preset = j.at("preset");
@@ -81,7 +85,7 @@ RunConfig RunFolder::readConfig() const {
       c.initFrom = RunOrigin{o.at("run"), o.at("step"), o.at("tokenizer_hash")};
     }
   } catch (const json::exception& e) {
-    throw InputError(configPath() + " is incomplete (" + e.what() + ")");
+    throw InputError(where + " is incomplete (" + e.what() + ")");
   }
   return c;
 }

@@ -47,6 +47,9 @@ struct RunConfig {
 
 /// config.json's content.
 std::string runConfigJson(const RunConfig& config);
+/// The run configuration in `text` (config.json's content). Throws InputError naming `where` when it is not
+/// one this build reads.
+RunConfig parseRunConfig(const std::string& text, const std::string& where);
 
 /// One line of metrics.jsonl added to `steps` (and to `evals` when the step was evaluated); false for a
 /// line that is not one (a torn last line).

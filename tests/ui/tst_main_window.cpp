@@ -5,6 +5,7 @@
 #include <QtCore/QSettings>
 #include <QtCore/QStandardPaths>
 #include <QtCore/QTemporaryDir>
+#include <QtGui/QClipboard>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 #include <QtWidgets/QApplication>
@@ -67,6 +68,34 @@ void setSpin(QWidget* page, const char* name, int value) {
   auto* s = page->findChild<QSpinBox*>(name);
   QVERIFY2(s, name);
   s->setValue(value);
+}
+
+// The run folder of the run whose `finished` signal `finished` caught (its checkpoints' parent).
+QString runFolderOf(const QSignalSpy& finished) {
+  const auto summary = finished.at(0).at(0).value<TrainingRunSummary>();
+  return QFileInfo(QString::fromStdString(summary.checkpoint)).dir().absolutePath() + "/..";
+}
+
+// A command line's words, as a POSIX shell splits them (single quotes, as the copied command uses them).
+QStringList shellWords(const QString& line) {
+  QStringList words;
+  QString word;
+  bool quoted = false, inWord = false;
+  for (const QChar c : line) {
+    if (c == '\'') {
+      quoted = !quoted;
+      inWord = true;
+    } else if (c == ' ' && !quoted) {
+      if (inWord) words << word;
+      word.clear();
+      inWord = false;
+    } else {
+      word += c;
+      inWord = true;
+    }
+  }
+  if (inWord) words << word;
+  return words;
 }
 
 // A corpus and a model small enough to train in a moment, set through the pages' own fields.
@@ -232,11 +261,7 @@ class TstMainWindow : public QObject {
     w.startTraining();
     QVERIFY(finished.wait(60000));
     QVERIFY2(catcher.texts.isEmpty(), qPrintable(catcher.texts.join('\n')));
-    const QString run =
-        QFileInfo(QString::fromStdString(finished.at(0).at(0).value<TrainingRunSummary>().checkpoint))
-            .dir()
-            .absolutePath() +
-        "/..";
+    const QString run = runFolderOf(finished);
     const RunConfig config = RunFolder(run.toStdString()).readConfig();
     QVERIFY(config.initFrom.has_value());
     QCOMPARE(QString::fromStdString(config.initFrom->run), QDir(parent).absolutePath());
@@ -269,6 +294,44 @@ class TstMainWindow : public QObject {
     QVERIFY(!w.trainScratchTwin());
     QCOMPARE(catcher.texts.size(), 1);
     QVERIFY2(catcher.texts[0].contains("not fine-tuned"), qPrintable(catcher.texts[0]));
+  }
+
+  void theCopiedCommandStartsTheSameRun() {
+    // Settings in the studio -> "Copy command" -> `pretrain train` -> the run's config.json is the one the
+    // studio writes when it starts the same settings itself.
+    MainWindow w;
+    MessageCatcher catcher;
+    useTinySetup(w, m_dir.filePath("corpus.txt"), 3);
+    setSpin(w.trainPage(), "batch", 4);
+    const QString command = w.copyCommand();
+    QCOMPARE(QGuiApplication::clipboard()->text(), command);
+    QStringList args = shellWords(command);
+    QCOMPARE(args.takeFirst(), QString("pretrain"));
+    args[args.indexOf("--out") + 1] = m_dir.filePath("from-command");
+    QProcess cli;
+    cli.start(QCoreApplication::applicationDirPath() + "/pretrain", args);
+    QVERIFY(cli.waitForFinished(120000));
+    QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
+
+    QSignalSpy finished(w.controller(), &TrainingController::finished);
+    w.startTraining();
+    QVERIFY(finished.wait(60000));
+    QVERIFY2(catcher.texts.isEmpty(), qPrintable(catcher.texts.join('\n')));
+    const QString studioRun = runFolderOf(finished);
+    RunConfig fromStudio = RunFolder(studioRun.toStdString()).readConfig(),
+              fromCommand = RunFolder(m_dir.filePath("from-command").toStdString()).readConfig();
+    // Each tokenizer file records where it was trained: the same pieces, another hash.
+    fromStudio.tokenizerHash = fromCommand.tokenizerHash = "";
+    QCOMPARE(QString::fromStdString(runConfigJson(fromCommand)),
+             QString::fromStdString(runConfigJson(fromStudio)));
+    QCOMPARE(QString::fromStdString(fromStudio.preset), QString("tiny+custom"));
+
+    // The same settings as a --config file.
+    QVERIFY(w.saveSettings(m_dir.filePath("studio.toml")));
+    QFile toml(m_dir.filePath("studio.toml"));
+    QVERIFY(toml.open(QIODevice::ReadOnly));
+    const QByteArray settings = toml.readAll();
+    QVERIFY2(settings.contains("\nsteps = 3\n") && settings.contains("\nlayers = 1\n"), settings.constData());
   }
 
   void aDamagedRunIsAMessageNotACrash() {
@@ -426,11 +489,7 @@ class TstMainWindow : public QObject {
     QTRY_VERIFY(w.playgroundPage()->hasModel());  // A snapshot of the weights reached the Playground.
     QTRY_COMPARE(w.trainPage()->probePlot()->pointCount(), 2);  // One point per evaluation (10, 20).
     // Opened again, the run brings back its probes, their history and its model.
-    const QString run =
-        QFileInfo(QString::fromStdString(finished.at(0).at(0).value<TrainingRunSummary>().checkpoint))
-            .dir()
-            .absolutePath() +
-        "/..";
+    const QString run = runFolderOf(finished);
     MainWindow again;
     QVERIFY(again.openRun(run));
     QCOMPARE(again.playgroundPage()->probes().size(), size_t(1));

@@ -105,6 +105,20 @@ QGroupBox* TrainPage::createSettingsBox() {
   form->addRow(tr("Threads"), m_threads);
   form->addRow(tr("Seed"), m_seed);
   form->addRow(tr("Freeze"), freeze);
+  // The same settings for the command line or a GPU machine: `pretrain train ...` or its --config file.
+  auto* copy = new QPushButton(tr("Copy command"));
+  copy->setObjectName("copyCommand");
+  copy->setToolTip(
+      tr("Puts the pretrain train command for this corpus, model and these settings on the "
+         "clipboard"));
+  auto* save = new QPushButton(tr("Save settings…"));
+  save->setToolTip(tr("Writes them as a settings file for pretrain train --config"));
+  connect(copy, &QPushButton::clicked, this, &TrainPage::copyCommandRequested);
+  connect(save, &QPushButton::clicked, this, &TrainPage::saveSettingsRequested);
+  auto* handOver = new QHBoxLayout;
+  handOver->addWidget(copy);
+  handOver->addWidget(save);
+  form->addRow(handOver);
   connect(m_batch, &QSpinBox::valueChanged, this, &TrainPage::batchChanged);
   return box;
 }

@@ -67,6 +67,8 @@ class TrainPage : public QWidget {
 
  Q_SIGNALS:
   void startRequested();
+  void copyCommandRequested();
+  void saveSettingsRequested();
   void pauseToggled(bool paused);
   void stopRequested();
   void batchChanged(int batch);

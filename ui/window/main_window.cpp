@@ -4,6 +4,7 @@
 #include <QtCore/QSettings>
 #include <QtCore/QStandardPaths>
 #include <QtGui/QCloseEvent>
+#include <QtWidgets/QFileDialog>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QMessageBox>
 #include <QtWidgets/QStatusBar>
@@ -82,6 +83,12 @@ QString MainWindow::runsFolder() {
 
 void MainWindow::wireTrainPage() {
   connect(m_train, &TrainPage::startRequested, this, &MainWindow::startTraining);
+  connect(m_train, &TrainPage::copyCommandRequested, this, &MainWindow::copyCommand);
+  connect(m_train, &TrainPage::saveSettingsRequested, this, [this] {
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save the settings"), "run.toml",
+                                                      tr("Settings for pretrain train --config (*.toml)"));
+    if (!path.isEmpty()) saveSettings(path);
+  });
   connect(m_train, &TrainPage::pauseToggled, m_controller, &TrainingController::setPaused);
   connect(m_train, &TrainPage::stopRequested, m_controller, &TrainingController::stop);
   connect(m_train, &TrainPage::batchChanged, m_model, &ModelPage::setBatchForEstimate);
@@ -319,15 +326,7 @@ void MainWindow::startNewRun() {
     showError(tr("The model's settings are impossible; see the message on the Model page."));
     return;
   }
-  TrainingRunOptions o;
-  o.initFrom = m_fineTuneFrom.toStdString();  // Its model and tokenizer then come from that run.
-  o.corpus = m_data->corpus();
-  o.tokenize = m_data->tokenizeOptions();
-  o.preparedData = m_data->preparedData().toStdString();
-  o.model = m_model->config(o.tokenize.tokenizer.vocabSize);
-  o.preset = m_model->preset().toStdString();
-  o.train = m_train->config();
-  o.train.device = m_model->device().toStdString();
+  TrainingRunOptions o = newRunOptions();
   rememberStart(o.train);
   o.runDir = newRunFolder().toStdString();
   const QString dir = QString::fromStdString(o.runDir);

@@ -62,6 +62,11 @@ class MainWindow : public QMainWindow {
   /// Compare page sets the two side by side and races them to a loss. False, with a message, when the shown
   /// run was not fine-tuned or a run is going on.
   bool trainScratchTwin();
+  /// The `pretrain train` command that would start the run Start starts now, on the clipboard (and returned).
+  QString copyCommand();
+  /// Those settings as a `pretrain train --config` file at `path`; false, with a message, when it cannot be
+  /// written.
+  bool saveSettings(const QString& path);
   /// Measures the shown run's latest checkpoint on its validation split, in the background, and adds the
   /// point to the plot (what `pretrain eval --run` prints).
   void evaluateRun();
@@ -88,6 +93,8 @@ class MainWindow : public QMainWindow {
   void restoreSettings();
 
   void startNewRun();
+  /// The run Start would begin now (not yet in a folder): the pages' corpus, model and settings, the probes.
+  pretrain::TrainingRunOptions newRunOptions() const;
   /// A new run's folder in the runs folder (which is made if need be).
   QString newRunFolder() const;
   /// Starts `options` as a new run (in options.runDir), shown on the Train page with `status`.

@@ -1,0 +1,171 @@
+#include "run/train_flags.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "util/error.h"
+
+namespace pretrain {
+namespace {
+
+TrainFlag text(const std::string& name, const std::string& v) { return {name, TrainFlag::Kind::Text, {v}}; }
+TrainFlag number(const std::string& name, double v) {
+  return {name, TrainFlag::Kind::Number, {exactNumber(v)}};
+}
+TrainFlag integer(const std::string& name, long long v) {
+  return {name, TrainFlag::Kind::Number, {std::to_string(v)}};
+}
+TrainFlag onOff(const std::string& name, bool v) {
+  return {name, TrainFlag::Kind::Switch, {v ? "true" : "false"}};
+}
+
+// The model's flags: its preset, and its shape too when it was set by hand ("tiny+custom", or a shape
+// other than the preset's).
+void addModel(const RunConfig& c, std::vector<TrainFlag>& out) {
+  out.push_back(text("objective", objectiveName(c.model.objective)));
+  const std::string preset = c.preset.substr(0, c.preset.find('+'));
+  if (!preset.empty()) out.push_back(text("preset", preset));
+  if (preset.empty() || preset.size() != c.preset.size() || !hasPresetShape(c.model, preset)) {
+    out.push_back(integer("layers", c.model.layers));
+    out.push_back(integer("heads", c.model.heads));
+    out.push_back(integer("dim", c.model.dim));
+    out.push_back(integer("context", c.model.context));
+  }
+  out.push_back(integer("vocab-size", c.model.vocabSize));
+}
+
+// TOML's basic string: quotes, backslashes and control characters escaped.
+std::string tomlString(const std::string& s) {
+  std::string out = "\"";
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (c < 0x20 || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out += ch;
+    }
+  }
+  return out + "\"";
+}
+
+// A word the shell passes through unchanged, else single-quoted.
+std::string shellWord(const std::string& s) {
+  const bool plain = !s.empty() && s.find_first_not_of(
+                                       "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                       "0123456789_-+=./:,@%") == std::string::npos;
+  if (plain) return s;
+  std::string out = "'";
+  for (const char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+}  // namespace
+
+bool hasPresetShape(const ModelConfig& m, const std::string& preset) {
+  try {
+    const ModelConfig p = ModelConfig::preset(preset, m.objective, m.vocabSize);
+    return p.layers == m.layers && p.heads == m.heads && p.dim == m.dim && p.mlpDim == m.mlpDim &&
+           p.context == m.context;
+  } catch (const Error&) {
+    return false;  // Not a preset this build knows.
+  }
+}
+
+std::string exactNumber(double x) {
+  char buf[32];
+  for (int digits = 1; digits <= 17; ++digits) {
+    std::snprintf(buf, sizeof buf, "%.*g", digits, x);
+    if (std::strtod(buf, nullptr) == x) break;
+  }
+  return buf;
+}
+
+RunConfig runConfigOf(const TrainingRunOptions& o) {
+  RunConfig c;
+  c.model = o.model;
+  c.model.vocabSize = o.tokenize.tokenizer.vocabSize;
+  c.train = o.train;
+  c.preset = o.preset;
+  c.corpus = o.corpus.inputs;
+  c.encoding = textEncodingName(o.corpus.encoding);
+  if (!o.initFrom.empty()) c.initFrom = RunOrigin{o.initFrom, o.initStep, ""};
+  return c;
+}
+
+std::vector<TrainFlag> trainFlags(const RunConfig& c, const std::vector<Probe>& probes) {
+  std::vector<TrainFlag> out;
+  out.push_back({"corpus", TrainFlag::Kind::List, c.corpus});
+  if (c.initFrom) {
+    out.push_back(text("init-from", c.initFrom->run));
+    if (c.initFrom->step >= 0) out.push_back(integer("init-step", c.initFrom->step));
+  } else {
+    addModel(c, out);
+  }
+  const TrainConfig& t = c.train;
+  out.push_back(integer("batch", t.batch));
+  out.push_back(integer("accum", t.accum));
+  out.push_back(integer("steps", t.steps));
+  out.push_back(number("lr", t.lr));
+  out.push_back(integer("warmup", t.warmup));
+  out.push_back(integer("seed", static_cast<long long>(t.seed)));
+  out.push_back(integer("threads", t.threads));
+  out.push_back(text("device", t.device));
+  out.push_back(text("precision", t.precision));
+  out.push_back(integer("eval-every", t.evalEvery));
+  out.push_back(integer("save-every", t.saveEvery));
+  out.push_back(integer("snapshot-every", t.snapshotEvery));
+  out.push_back(integer("snapshot-budget-mb", t.snapshotBudgetMb));
+  out.push_back(number("mask-rate", t.masking.rate));
+  out.push_back(onOff("whole-word", t.masking.wholeWord));
+  if (c.initFrom) {
+    out.push_back(onOff("freeze-embeddings", t.freezeEmbeddings));
+    out.push_back(integer("freeze-blocks", t.freezeBlocks));
+  }
+  TrainFlag probeList{"probe", TrainFlag::Kind::List, {}};
+  for (const Probe& p : probes) probeList.values.push_back(p.text + "=>" + p.target);
+  if (!probeList.values.empty()) out.push_back(probeList);
+  return out;
+}
+
+std::string tomlOf(const std::vector<TrainFlag>& flags) {
+  std::string out = "# pretrain train --config FILE (flags given on the command line override these)\n";
+  for (const TrainFlag& f : flags) {
+    out += f.name + " = ";
+    switch (f.kind) {
+      case TrainFlag::Kind::Text:
+        out += tomlString(f.values.at(0));
+        break;
+      case TrainFlag::Kind::Number:
+      case TrainFlag::Kind::Switch:
+        out += f.values.at(0);
+        break;
+      case TrainFlag::Kind::List: {
+        out += "[";
+        for (size_t i = 0; i < f.values.size(); ++i) out += (i ? ", " : "") + tomlString(f.values[i]);
+        out += "]";
+        break;
+      }
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+std::string commandLineOf(const std::vector<TrainFlag>& flags, const std::string& out) {
+  std::string line = "pretrain train";
+  for (const TrainFlag& f : flags) {
+    if (f.kind == TrainFlag::Kind::Switch) {
+      if (f.values.at(0) == "true") line += " --" + f.name;
+      continue;
+    }
+    for (const std::string& v : f.values) line += " --" + f.name + " " + shellWord(v);
+  }
+  return line + " --out " + shellWord(out);
+}
+
+}  // namespace pretrain

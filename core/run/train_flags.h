@@ -1,0 +1,45 @@
+#pragma once
+// A run's settings as `pretrain train` spells them: the flags that start it. One list, three forms: a config
+// file (TOML, `pretrain train --config`), a command line (the studio's "Copy command"), and what a run's
+// config.json holds read back as settings. No LibTorch here.
+
+#include <string>
+#include <vector>
+
+#include "infer/probe.h"
+#include "run/run_folder.h"
+#include "run/training_run.h"
+
+namespace pretrain {
+
+/// One setting: the flag's name (without "--") and its value, or values for a list.
+struct TrainFlag {
+  enum class Kind { Text, Number, Switch, List };
+  std::string name;
+  Kind kind = Kind::Text;
+  std::vector<std::string> values;  ///< One value ("true"/"false" for a switch), except lists.
+};
+
+/// The run that `options` describe, as its config.json would hold it (the tokenizer's hash aside, and a
+/// parent's step of -1 for its latest).
+RunConfig runConfigOf(const TrainingRunOptions& options);
+
+/// The flags that start the run `config` describes, with `probes` to watch. A fine-tuned run
+/// (config.initFrom) names its parent and step instead of the model, which is the parent's. Settings the
+/// command line has no flag for (the evaluation windows, gradient clip, weight decay, masking shares) keep
+/// their defaults.
+std::vector<TrainFlag> trainFlags(const RunConfig& config, const std::vector<Probe>& probes = {});
+
+/// Whether `model` has the shape of `preset` (false for a name that is not one).
+bool hasPresetShape(const ModelConfig& model, const std::string& preset);
+
+/// The flags as a TOML config file, one `name = value` per line.
+std::string tomlOf(const std::vector<TrainFlag>& flags);
+
+/// The flags as one shell command line: `pretrain train --corpus ... --out OUT` (quoted where needed).
+std::string commandLineOf(const std::vector<TrainFlag>& flags, const std::string& out);
+
+/// The shortest decimal text that reads back as exactly `x`.
+std::string exactNumber(double x);
+
+}  // namespace pretrain

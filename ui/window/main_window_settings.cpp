@@ -1,0 +1,61 @@
+// MainWindow handing its settings over: the `pretrain train` command and its --config file.
+#include <QtGui/QClipboard>
+#include <QtGui/QGuiApplication>
+#include <QtWidgets/QStatusBar>
+
+#include <ctime>
+
+#include "run/run_names.h"
+#include "run/train_flags.h"
+#include "ui/pages/data_page.h"
+#include "ui/pages/model_page.h"
+#include "ui/pages/train_page.h"
+#include "ui/playground/playground_page.h"
+#include "ui/window/main_window.h"
+#include "util/atomic_file.h"
+#include "util/error.h"
+
+namespace pretrain::ui {
+namespace {
+constexpr int kCopiedMessageMs = 8000;
+}  // namespace
+
+TrainingRunOptions MainWindow::newRunOptions() const {
+  TrainingRunOptions o;
+  o.initFrom = m_fineTuneFrom.toStdString();  // Its model and tokenizer then come from that run.
+  o.corpus = m_data->corpus();
+  o.tokenize = m_data->tokenizeOptions();
+  o.preparedData = m_data->preparedData().toStdString();
+  o.model = m_model->config(o.tokenize.tokenizer.vocabSize);
+  o.preset = m_model->preset().toStdString();
+  if (!hasPresetShape(o.model, o.preset)) o.preset += "+custom";  // As `pretrain train` records it.
+  o.train = m_train->config();
+  o.train.device = m_model->device().toStdString();
+  o.probes = m_playground->probes();
+  return o;
+}
+
+QString MainWindow::copyCommand() {
+  const TrainingRunOptions o = newRunOptions();
+  // Where Start would put it; the folder is made only when the command runs.
+  const std::string out = newRunDir(runsFolder().toStdString(), std::time(nullptr));
+  const QString command = QString::fromStdString(commandLineOf(trainFlags(runConfigOf(o), o.probes), out));
+  QGuiApplication::clipboard()->setText(command);
+  statusBar()->showMessage(tr("Copied: %1").arg(command), kCopiedMessageMs);
+  return command;
+}
+
+bool MainWindow::saveSettings(const QString& path) {
+  const TrainingRunOptions o = newRunOptions();
+  try {
+    writeFileAtomic(path.toStdString(), tomlOf(trainFlags(runConfigOf(o), o.probes)));
+  } catch (...) {
+    showError(tr("Cannot save the settings: %1").arg(QString::fromStdString(currentErrorMessage())));
+    return false;
+  }
+  statusBar()->showMessage(tr("Saved the settings in %1 (pretrain train --config %1)").arg(path),
+                           kCopiedMessageMs);
+  return true;
+}
+
+}  // namespace pretrain::ui

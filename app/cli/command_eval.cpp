@@ -38,6 +38,9 @@ EvalMetrics combine(const EvalMetrics& a, const EvalMetrics& b) {
   c.loss = nats / double(c.tokens);
   c.perplexity = std::exp(c.loss);
   c.bitsPerByte = nats / std::log(2.0) / (bytes(a) + bytes(b));
+  c.pairs = a.pairs + b.pairs;
+  if (c.pairs > 0)
+    c.exactMatch = (a.exactMatch * double(a.pairs) + b.exactMatch * double(b.pairs)) / double(c.pairs);
   return c;
 }
 
@@ -58,15 +61,15 @@ EvalMetrics evaluateOnCorpus(Trainer& trainer, const std::string& runDir, const 
 
 void printJson(const EvalReport& r) {
   const EvalMetrics& e = r.metrics;
-  std::cout << nlohmann::json{{"loss", e.loss},
-                              {"perplexity", e.perplexity},
-                              {"bits_per_byte", e.bitsPerByte},
-                              {"tokens", e.tokens},
-                              {"step", e.step},
-                              {"loss_kind", r.lossKind},
-                              {"on", r.on}}
-                   .dump()
-            << "\n";
+  nlohmann::json j = {{"loss", e.loss},
+                      {"perplexity", e.perplexity},
+                      {"bits_per_byte", e.bitsPerByte},
+                      {"tokens", e.tokens},
+                      {"step", e.step},
+                      {"loss_kind", r.lossKind},
+                      {"on", r.on}};
+  if (!std::isnan(e.exactMatch)) j["exact_match"] = e.exactMatch;
+  std::cout << j.dump() << "\n";
 }
 
 void printText(const EvalReport& r) {
@@ -75,6 +78,9 @@ void printText(const EvalReport& r) {
               r.on.c_str());
   std::printf("loss        %.4f nats per token\nperplexity  %.2f\nbits/byte   %.4f\ntokens      %s\n", e.loss,
               e.perplexity, e.bitsPerByte, formatCount(e.tokens).c_str());
+  if (!std::isnan(e.exactMatch))
+    std::printf("exact match %.1f%% of %s pairs' outputs\n", 100 * e.exactMatch,
+                formatCount(e.pairs).c_str());
 }
 
 }  // namespace

@@ -168,4 +168,15 @@ std::string commandLineOf(const std::vector<TrainFlag>& flags, const std::string
   return line + " --out " + shellWord(out);
 }
 
+std::string torchrunCommandLineOf(std::vector<TrainFlag> flags, const std::string& out, int processes) {
+  for (TrainFlag& f : flags)
+    if (f.name == "batch") {
+      const long long batch = std::atoll(f.values.at(0).c_str());
+      if (batch % processes == 0) f.values[0] = std::to_string(batch / processes);
+    }
+  // Debian's torchrun (Python 3.11) needs --redirects and --tee to start at all (README).
+  return "torchrun --standalone --nproc_per_node=" + std::to_string(processes) +
+         " --redirects 2 --tee 2 --no_python " + commandLineOf(flags, out);
+}
+
 }  // namespace pretrain

@@ -39,6 +39,10 @@ std::string tomlOf(const std::vector<TrainFlag>& flags);
 /// The flags as one shell command line: `pretrain train --corpus ... --out OUT` (quoted where needed).
 std::string commandLineOf(const std::vector<TrainFlag>& flags, const std::string& out);
 
+/// The same run as `processes` data-parallel processes on this machine, started by torchrun (README): each
+/// process takes batch / processes rows (the global batch unchanged) where that divides evenly.
+std::string torchrunCommandLineOf(std::vector<TrainFlag> flags, const std::string& out, int processes);
+
 /// The shortest decimal text that reads back as exactly `x`.
 std::string exactNumber(double x);
 

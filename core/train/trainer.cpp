@@ -173,8 +173,8 @@ struct Trainer::Impl {
     e.loss = tokens ? nats / double(tokens) : std::nan("");
     e.perplexity = std::exp(e.loss);
     e.bitsPerByte = bytes > 0 ? nats / std::log(2.0) / bytes : std::nan("");
-    if (scorePairs && sums[4].item<double>() > 0)
-      e.exactMatch = sums[3].item<double>() / sums[4].item<double>();
+    e.pairs = uint64_t(sums[4].item<double>());
+    if (scorePairs && e.pairs > 0) e.exactMatch = sums[3].item<double>() / double(e.pairs);
     return e;
   }
 

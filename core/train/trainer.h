@@ -50,6 +50,7 @@ struct EvalMetrics {
   /// Pairs only: the share of outputs predicted whole, every token the model's first choice (so greedy
   /// decoding writes exactly the output and stops); NaN for text.
   double exactMatch = std::numeric_limits<double>::quiet_NaN();
+  uint64_t pairs = 0;  ///< Pairs scored (pairs only).
 };
 
 class Trainer {

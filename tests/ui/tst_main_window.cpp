@@ -305,6 +305,12 @@ class TstMainWindow : public QObject {
     setSpin(w.trainPage(), "batch", 4);
     const QString command = w.copyCommand();
     QCOMPARE(QGuiApplication::clipboard()->text(), command);
+    // Its torchrun form: two processes of half the batch each, the same global batch.
+    const QString torchrun = w.copyCommand(2);
+    QVERIFY2(torchrun.startsWith("torchrun --standalone --nproc_per_node=2 ") &&
+                 torchrun.contains(" --no_python pretrain train ") && torchrun.contains(" --batch 2 ") &&
+                 command.contains(" --batch 4 "),
+             qPrintable(torchrun));
     QStringList args = shellWords(command);
     QCOMPARE(args.takeFirst(), QString("pretrain"));
     args[args.indexOf("--out") + 1] = m_dir.filePath("from-command");

@@ -9,12 +9,14 @@
 #include <QtWidgets/QGroupBox>
 #include <QtWidgets/QHBoxLayout>
 #include <QtWidgets/QLabel>
+#include <QtWidgets/QMenu>
 #include <QtWidgets/QProgressBar>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QSlider>
 #include <QtWidgets/QSpinBox>
 #include <QtWidgets/QSplitter>
 #include <QtWidgets/QStyle>
+#include <QtWidgets/QToolButton>
 #include <QtWidgets/QVBoxLayout>
 
 #include "ui/plots/loss_plot.h"
@@ -105,22 +107,34 @@ QGroupBox* TrainPage::createSettingsBox() {
   form->addRow(tr("Threads"), m_threads);
   form->addRow(tr("Seed"), m_seed);
   form->addRow(tr("Freeze"), freeze);
+  form->addRow(createHandOver());
+  connect(m_batch, &QSpinBox::valueChanged, this, &TrainPage::batchChanged);
+  return box;
+}
+
+QLayout* TrainPage::createHandOver() {
   // The same settings for the command line or a GPU machine: `pretrain train ...` or its --config file.
-  auto* copy = new QPushButton(tr("Copy command"));
+  auto* copy = new QToolButton;
+  copy->setText(tr("Copy command"));
   copy->setObjectName("copyCommand");
+  copy->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
   copy->setToolTip(
       tr("Puts the pretrain train command for this corpus, model and these settings on the "
-         "clipboard"));
+         "clipboard (the arrow: as torchrun's data-parallel processes)"));
+  copy->setPopupMode(QToolButton::MenuButtonPopup);
+  auto* forms = new QMenu(copy);
+  for (const int n : {2, 4, 8})
+    forms->addAction(tr("Copy as torchrun, %1 processes (the same global batch)").arg(n), this,
+                     [this, n] { Q_EMIT copyCommandRequested(n); });
+  copy->setMenu(forms);
   auto* save = new QPushButton(tr("Save settings…"));
   save->setToolTip(tr("Writes them as a settings file for pretrain train --config"));
-  connect(copy, &QPushButton::clicked, this, &TrainPage::copyCommandRequested);
+  connect(copy, &QToolButton::clicked, this, [this] { Q_EMIT copyCommandRequested(1); });
   connect(save, &QPushButton::clicked, this, &TrainPage::saveSettingsRequested);
   auto* handOver = new QHBoxLayout;
   handOver->addWidget(copy);
   handOver->addWidget(save);
-  form->addRow(handOver);
-  connect(m_batch, &QSpinBox::valueChanged, this, &TrainPage::batchChanged);
-  return box;
+  return handOver;
 }
 
 QLayout* TrainPage::createControls() {

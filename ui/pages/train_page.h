@@ -67,7 +67,8 @@ class TrainPage : public QWidget {
 
  Q_SIGNALS:
   void startRequested();
-  void copyCommandRequested();
+  /// The command for `processes` data-parallel processes (1: plain `pretrain train`).
+  void copyCommandRequested(int processes);
   void saveSettingsRequested();
   void pauseToggled(bool paused);
   void stopRequested();
@@ -76,6 +77,7 @@ class TrainPage : public QWidget {
  private:
   QGroupBox* createSettingsBox();
   QLayout* createControls();  // Start, Pause, Stop and the progress bar.
+  QLayout* createHandOver();  // Copy command (or its torchrun form), Save settings.
   QWidget* createPlots();     // The loss plot with its smoothing, and the probe plot below it.
   void syncEnabled();         // Buttons and settings as running, paused and the run's owner allow.
 

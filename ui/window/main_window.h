@@ -62,8 +62,9 @@ class MainWindow : public QMainWindow {
   /// Compare page sets the two side by side and races them to a loss. False, with a message, when the shown
   /// run was not fine-tuned or a run is going on.
   bool trainScratchTwin();
-  /// The `pretrain train` command that would start the run Start starts now, on the clipboard (and returned).
-  QString copyCommand();
+  /// The `pretrain train` command that would start the run Start starts now (or its torchrun form for
+  /// `processes` data-parallel processes), on the clipboard (and returned).
+  QString copyCommand(int processes = 1);
   /// Those settings as a `pretrain train --config` file at `path`; false, with a message, when it cannot be
   /// written.
   bool saveSettings(const QString& path);

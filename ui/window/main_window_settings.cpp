@@ -35,11 +35,13 @@ TrainingRunOptions MainWindow::newRunOptions() const {
   return o;
 }
 
-QString MainWindow::copyCommand() {
+QString MainWindow::copyCommand(int processes) {
   const TrainingRunOptions o = newRunOptions();
   // Where Start would put it; the folder is made only when the command runs.
   const std::string out = newRunDir(runsFolder().toStdString(), std::time(nullptr));
-  const QString command = QString::fromStdString(commandLineOf(trainFlags(runConfigOf(o), o.probes), out));
+  const std::vector<TrainFlag> flags = trainFlags(runConfigOf(o), o.probes);
+  const QString command = QString::fromStdString(processes > 1 ? torchrunCommandLineOf(flags, out, processes)
+                                                               : commandLineOf(flags, out));
   QGuiApplication::clipboard()->setText(command);
   statusBar()->showMessage(tr("Copied: %1").arg(command), kCopiedMessageMs);
   return command;

@@ -13,6 +13,7 @@ engine=(
   python3-torch           # torchrun, the launcher of data-parallel runs (PyTorch 1.13, as the LibTorch)
   nlohmann-json3-dev      # JSON for manifests, configs and --json output (header-only)
   libtomlplusplus-dev     # TOML for `pretrain train --config` files (used header-only)
+  libxxhash-dev           # XXH3, the hash of corpora, token files and checkpoints (used header-only)
   strace                  # the torture tests' fault injection (failing writes, flushes, renames)
 )
 gui=(

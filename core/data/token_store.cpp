@@ -38,10 +38,10 @@ struct TokenFileCheck {
 
 // One pass over a token file, read in chunks rather than through the store's map: the pages it reads stay
 // in the page cache, not in this process's memory (training then touches only the windows it draws).
-TokenFileCheck checkTokenFile(const std::string& path, int bytesPerToken) {
+TokenFileCheck checkTokenFile(const std::string& path, int bytesPerToken, HashScheme scheme) {
   std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
   if (!f) throw IoError("cannot read " + path + ": " + systemErrorText());
-  ContentHash h;
+  ContentHash h(scheme);
   TokenFileCheck check;
   std::vector<unsigned char> chunk(1 << 20);  // A multiple of both token sizes: no token spans two chunks.
   for (size_t n; (n = std::fread(chunk.data(), 1, chunk.size(), f.get())) > 0;) {
@@ -177,7 +177,9 @@ TokenStore::TokenStore(const std::string& dir) : m_dir(dir) {
     const std::string& digest =
         split == TokenSplit::Train ? m_manifest.trainDigest : m_manifest.validationDigest;
     const char* name = split == TokenSplit::Train ? kTrainName : kValidationName;
-    const TokenFileCheck check = checkTokenFile(tokenStoreFile(dir, split), m_manifest.bytesPerToken);
+    // Checked with the scheme that sealed it (stores of older builds: FNV-1a).
+    const HashScheme scheme = digest.empty() ? HashScheme::Xxh3 : ContentHash::schemeOf(digest);
+    const TokenFileCheck check = checkTokenFile(tokenStoreFile(dir, split), m_manifest.bytesPerToken, scheme);
     if (!digest.empty() && check.digest != digest)
       throw InputError("token store " + dir + " is damaged: " + name + " does not match its checksum");
     if (size(split) > 0 && check.largest >= uint32_t(m_manifest.vocabSize))
@@ -197,7 +199,7 @@ void TokenStore::loadPairs(TokenSplit split) {
   const std::string bytes = readText(path);
   const std::string& digest =
       split == TokenSplit::Train ? m_manifest.trainPairsDigest : m_manifest.validationPairsDigest;
-  ContentHash h;
+  ContentHash h(ContentHash::schemeOf(digest));
   h.add(bytes.data(), bytes.size());
   const uint64_t documents =
       split == TokenSplit::Train ? m_manifest.trainDocuments : m_manifest.validationDocuments;

@@ -27,7 +27,7 @@ std::string preparedDataDir(const std::string& preparedRoot, const std::vector<s
   }
   h.add(tokenizerTypeName(tokenizer.type));
   h.addU64(uint64_t(tokenizer.vocabSize));
-  const std::string hex = h.hex();  // "fnv1a64:" + 16 hex digits
+  const std::string hex = h.hex();  // "xxh3:" + 16 hex digits
   return preparedRoot + "/" + hex.substr(hex.find(':') + 1);
 }
 

@@ -19,7 +19,7 @@ std::shared_ptr<const Tokenizer> Tokenizer::load(const std::string& modelPath) {
   for (const helper::SpmKind k : helper->vocabulary().kinds) t->m_kinds.push_back(uint8_t(k));
   t->m_idle.push_back(std::move(helper));
   t->m_path = modelPath;
-  t->m_hash = hashFile(modelPath);
+  t->m_hash = tokenizerFileHash(modelPath);
   const std::pair<int32_t, const char*> expected[] = {{SpecialTokens::kPad, "<pad>"},
                                                       {SpecialTokens::kUnk, "<unk>"},
                                                       {SpecialTokens::kBos, "<s>"},

@@ -18,7 +18,7 @@ LegacyPosition readLegacyCheckpoint(const std::string& path, const std::string& 
     std::ifstream in(legacyDigestPath(path));
     std::string expected;
     in >> expected;
-    if (hashFile(path) != expected)
+    if (hashFile(path, ContentHash::schemeOf(expected)) != expected)
       throw InputError("checkpoint " + path +
                        " is damaged (its bytes do not match the checksum written with it)");
   }

@@ -214,7 +214,7 @@ void SafetensorsFile::read(const SafetensorsEntry& entry, void* out) const {
 bool SafetensorsFile::checksumMatches() const {
   const auto expected = m_metadata.find(kSafetensorsChecksumKey);
   if (expected == m_metadata.end()) return false;
-  ContentHash checksum;
+  ContentHash checksum(ContentHash::schemeOf(expected->second));  // Checkpoints of older builds: FNV-1a.
   checksum.add(headerWithoutChecksum(Json::parse(m_header)));
   std::vector<char> chunk(kChunkBytes);
   const uint64_t end = m_entries.empty() ? 0 : m_entries.back().end;

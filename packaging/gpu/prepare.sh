@@ -10,7 +10,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 nanogpt=${1:?usage: packaging/gpu/prepare.sh NANOGPT_CHECKOUT}
 mkdir -p "$root/.gpu/debs" "$root/.gpu/nanogpt"
 (cd "$root/.gpu/debs" && apt-get download -q \
-  libsentencepiece0 libsentencepiece-dev nlohmann-json3-dev libtomlplusplus-dev \
+  libsentencepiece0 libsentencepiece-dev nlohmann-json3-dev libtomlplusplus-dev libxxhash-dev \
   qt6-base-dev qt6-base-dev-tools qmake6 qmake6-bin libqt6core6 libqt6test6 libqt6dbus6 \
   libicu72 libdouble-conversion3 libb2-1 libpcre2-16-0 libglib2.0-0 2>&1 | { grep -v '^W: Download is performed unsandboxed' || true; })
 for f in train.py model.py configurator.py; do

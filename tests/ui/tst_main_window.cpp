@@ -455,7 +455,8 @@ class TstMainWindow : public QObject {
     const std::string runDir = finished.at(0).at(0).value<TrainingRunSummary>().checkpoint;
     const std::string run =
         QFileInfo(QString::fromStdString(runDir)).dir().absolutePath().toStdString() + "/..";
-    QCOMPARE(RunFolder(run).readConfig().tokenizerHash, hashFile(dir.toStdString() + "/tokenizer.model"));
+    QCOMPARE(RunFolder(run).readConfig().tokenizerHash,
+             tokenizerFileHash(dir.toStdString() + "/tokenizer.model"));
   }
 
   void closingDuringTrainingAsksThenStopsWithACheckpoint() {

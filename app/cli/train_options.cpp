@@ -25,7 +25,7 @@ void addTrainOptions(ArgParser& p) {
       "corpus: .txt / .jsonl file or folder; repeat to combine (new runs). A .jsonl of \"input\" and "
       "\"output\" fields is pairs: the loss falls on each output only, and validation reports exact match",
       "", true);
-  p.option("out", "RUN_DIR", "the run folder (required, but with --print-config)");
+  p.option("out", "RUN_DIR", "the run folder (required, except with --print-config)");
   p.settingsFile("config",
                  "read the settings from FILE: TOML with the flags' names (steps = 300, corpus = "
                  "[\"data/brown\"], whole-word = true), or a run's config.json; flags given here override "

@@ -340,6 +340,29 @@ class TstMainWindow : public QObject {
     QVERIFY2(settings.contains("\nsteps = 3\n") && settings.contains("\nlayers = 1\n"), settings.constData());
   }
 
+  void settingsSavedInOneWindowOpenInAnother() {
+    MainWindow first;
+    MessageCatcher catcher;
+    useTinySetup(first, m_dir.filePath("corpus.txt"), 7);
+    setSpin(first.trainPage(), "batch", 6);
+    first.trainPage()->findChild<QComboBox*>("precision")->setCurrentIndex(1);  // fp32
+    QVERIFY(first.saveSettings(m_dir.filePath("moved.toml")));
+    const auto withoutOut = [](const QString& command) { return command.section(" --out ", 0, 0); };
+
+    MainWindow second;
+    QVERIFY(second.openSettings(m_dir.filePath("moved.toml")));
+    QVERIFY2(catcher.texts.isEmpty(), qPrintable(catcher.texts.join('\n')));
+    QCOMPARE(withoutOut(second.copyCommand()), withoutOut(first.copyCommand()));
+
+    // A bad file: a message, and the pages keep what they had.
+    testdata::writeFile(m_dir.filePath("bad.toml"), "steps = \"many\"\n");
+    QVERIFY(!second.openSettings(m_dir.filePath("bad.toml")));
+    QCOMPARE(catcher.texts.size(), 1);
+    QVERIFY2(catcher.texts[0].contains("steps in " + m_dir.filePath("bad.toml")),
+             qPrintable(catcher.texts[0]));
+    QCOMPARE(withoutOut(second.copyCommand()), withoutOut(first.copyCommand()));
+  }
+
   void aDamagedRunIsAMessageNotACrash() {
     // A config of the wrong JSON type makes the JSON library throw its own exception, not the engine's: the
     // window shows it as a message and opens nothing. A history line of the wrong type is skipped, as a

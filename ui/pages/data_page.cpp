@@ -372,4 +372,6 @@ TokenizeOptions DataPage::tokenizeOptions() const {
 
 bool DataPage::hasCorpus() const { return !m_inputs.isEmpty(); }
 
+void DataPage::setVocabSize(int pieces) { m_vocab->setValue(pieces); }
+
 }  // namespace pretrain::ui

@@ -39,6 +39,7 @@ class DataPage : public QWidget {
   const QStringList& inputs() const { return m_inputs; }
   pretrain::CorpusSpec corpus() const;
   pretrain::TokenizeOptions tokenizeOptions() const;
+  void setVocabSize(int pieces);
   bool hasCorpus() const;
   /// Replaces the corpus; returns false (showing why, keeping the old one) when it cannot be read.
   bool setCorpus(const QStringList& inputs);

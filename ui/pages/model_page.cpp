@@ -161,6 +161,20 @@ void ModelPage::applyPreset() {
 
 QString ModelPage::preset() const { return m_preset->currentData().toString(); }
 
+void ModelPage::setModel(const ModelConfig& config, const QString& preset, const QString& device) {
+  (config.objective == Objective::Causal ? m_causal : m_masked)->setChecked(true);
+  const int index = m_preset->findData(preset.section('+', 0, 0));
+  if (index >= 0) m_preset->setCurrentIndex(index);  // Fills in the preset's shape; the file's comes next.
+  m_applyingPreset = true;
+  m_layers->setValue(config.layers);
+  m_heads->setValue(config.heads);
+  m_dim->setValue(config.dim);
+  m_context->setValue(config.context);
+  m_applyingPreset = false;
+  m_device->setCurrentIndex(std::max(0, m_device->findData(device)));
+  refresh();
+}
+
 ModelConfig ModelPage::config(int vocabSize) const {
   ModelConfig c = ModelConfig::preset(
       preset().toStdString(), m_causal->isChecked() ? Objective::Causal : Objective::Masked, vocabSize);

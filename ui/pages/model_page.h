@@ -30,6 +30,9 @@ class ModelPage : public QWidget {
   /// Where the run that has started trains, as the engine chose ("cuda, bf16 autocast").
   void showComputeInUse(const QString& description);
   void setBatchForEstimate(int batch);
+  /// Shows `config`'s objective and shape, `preset` ("tiny", or "tiny+custom" for a shape set by hand) and
+  /// `device` (settings read from a file).
+  void setModel(const pretrain::ModelConfig& config, const QString& preset, const QString& device);
 
  Q_SIGNALS:
   void changed();

@@ -68,6 +68,10 @@ class MainWindow : public QMainWindow {
   /// Those settings as a `pretrain train --config` file at `path`; false, with a message, when it cannot be
   /// written.
   bool saveSettings(const QString& path);
+  /// Reads a settings file (`pretrain train --config`'s, or a run's config.json) into the pages: corpus,
+  /// tokenizer size, model, training settings, probes, and the run to fine-tune from. A bad file is a
+  /// message, and nothing changes.
+  bool openSettings(const QString& path);
   /// Measures the shown run's latest checkpoint on its validation split, in the background, and adds the
   /// point to the plot (what `pretrain eval --run` prints).
   void evaluateRun();

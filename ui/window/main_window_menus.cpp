@@ -33,6 +33,11 @@ void MainWindow::createFileMenu() {
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a run folder"), runsFolder());
     if (!dir.isEmpty()) openRun(dir);
   });
+  file->addAction(tr("Open se&ttings…"), this, [this] {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open settings"), QString(),
+                                                      tr("Settings (*.toml config.json);;All files (*)"));
+    if (!path.isEmpty()) openSettings(path);
+  });
   file->addSeparator();
   m_recent = new RecentMenu(tr("Open &recent"), file);
   file->addMenu(m_recent);

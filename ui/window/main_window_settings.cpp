@@ -5,6 +5,7 @@
 
 #include <ctime>
 
+#include "cli/train_options.h"
 #include "run/run_names.h"
 #include "run/train_flags.h"
 #include "ui/pages/data_page.h"
@@ -12,6 +13,7 @@
 #include "ui/pages/train_page.h"
 #include "ui/playground/playground_page.h"
 #include "ui/window/main_window.h"
+#include "ui/workers/training_controller.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 
@@ -45,6 +47,36 @@ QString MainWindow::copyCommand(int processes) {
   QGuiApplication::clipboard()->setText(command);
   statusBar()->showMessage(tr("Copied: %1").arg(command), kCopiedMessageMs);
   return command;
+}
+
+bool MainWindow::openSettings(const QString& path) {
+  if (m_controller->isRunning()) return false;
+  TrainingRunOptions o;
+  try {
+    // The command line's own reading of it, so a file means in the studio what it means to `pretrain train`.
+    cli::ArgParser p("", "");
+    cli::addTrainOptions(p);
+    p.parse({"--config", path.toStdString()});
+    o = cli::trainOptionsFrom(p);
+    if (o.corpus.inputs.empty()) throw InputError(path.toStdString() + " names no corpus");
+  } catch (...) {
+    showError(
+        tr("Cannot use the settings in %1: %2").arg(path, QString::fromStdString(currentErrorMessage())));
+    return false;
+  }
+  QStringList corpus;
+  for (const std::string& input : o.corpus.inputs) corpus << QString::fromStdString(input);
+  const bool fineTune = !o.initFrom.empty();
+  if (!(fineTune ? prepareFineTune(QString::fromStdString(o.initFrom), corpus) : m_data->setCorpus(corpus)))
+    return false;  // Said why; the pages keep what they had.
+  m_data->setVocabSize(o.tokenize.tokenizer.vocabSize);
+  if (!fineTune)
+    m_model->setModel(o.model, QString::fromStdString(o.preset), QString::fromStdString(o.train.device));
+  m_train->setConfig(o.train);
+  if (!o.probes.empty()) m_playground->setProbes(o.probes);
+  m_openRun.clear();  // Start makes the run these settings describe.
+  statusBar()->showMessage(tr("Settings read from %1").arg(path), kCopiedMessageMs);
+  return true;
 }
 
 bool MainWindow::saveSettings(const QString& path) {

@@ -150,13 +150,17 @@ void ModelPage::applyPreset() {
     showEngineError();
     return;
   }
+  showShape(c);
+  refresh();
+}
+
+void ModelPage::showShape(const ModelConfig& c) {
   m_applyingPreset = true;
   m_layers->setValue(c.layers);
   m_heads->setValue(c.heads);
   m_dim->setValue(c.dim);
   m_context->setValue(c.context);
   m_applyingPreset = false;
-  refresh();
 }
 
 QString ModelPage::preset() const { return m_preset->currentData().toString(); }
@@ -165,12 +169,7 @@ void ModelPage::setModel(const ModelConfig& config, const QString& preset, const
   (config.objective == Objective::Causal ? m_causal : m_masked)->setChecked(true);
   const int index = m_preset->findData(preset.section('+', 0, 0));
   if (index >= 0) m_preset->setCurrentIndex(index);  // Fills in the preset's shape; the file's comes next.
-  m_applyingPreset = true;
-  m_layers->setValue(config.layers);
-  m_heads->setValue(config.heads);
-  m_dim->setValue(config.dim);
-  m_context->setValue(config.context);
-  m_applyingPreset = false;
+  showShape(config);
   m_device->setCurrentIndex(std::max(0, m_device->findData(device)));
   refresh();
 }

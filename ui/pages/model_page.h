@@ -42,6 +42,7 @@ class ModelPage : public QWidget {
   QGroupBox* createShapeBox();
   QGroupBox* createDeviceBox();
   void applyPreset();
+  void showShape(const pretrain::ModelConfig& config);  // The spin boxes, without leaving the preset.
   void refresh();
   void showFigures();      // Parameters, FLOPs, memory and speed of the shape now set.
   void showEngineError();  // Inside a catch block: the engine's message in place of the figures.

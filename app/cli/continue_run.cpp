@@ -1,8 +1,8 @@
 #include "cli/continue_run.h"
 
-#include <cstdio>
 #include <filesystem>
-#include <functional>
+#include <map>
+#include <set>
 
 #include "run/run_folder.h"
 #include "run/train_flags.h"
@@ -12,51 +12,6 @@ namespace fs = std::filesystem;
 
 namespace pretrain::cli {
 namespace {
-
-// A flag that fixes something about the run, and that setting as config.json holds it.
-struct RunSetting {
-  const char* flag;
-  std::function<std::string(const RunConfig&)> value;
-};
-
-std::string number(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.15g", x);
-  return buf;
-}
-
-// "tiny+custom" (a preset with some sizes set by hand) started as "tiny".
-std::string presetBase(const std::string& preset) { return preset.substr(0, preset.find('+')); }
-
-const std::vector<RunSetting>& runSettings() {
-  static const std::vector<RunSetting> settings = {
-      {"objective", [](const RunConfig& c) { return std::string(objectiveName(c.model.objective)); }},
-      {"preset", [](const RunConfig& c) { return presetBase(c.preset); }},
-      {"layers", [](const RunConfig& c) { return std::to_string(c.model.layers); }},
-      {"heads", [](const RunConfig& c) { return std::to_string(c.model.heads); }},
-      {"dim", [](const RunConfig& c) { return std::to_string(c.model.dim); }},
-      {"context", [](const RunConfig& c) { return std::to_string(c.model.context); }},
-      {"vocab-size", [](const RunConfig& c) { return std::to_string(c.model.vocabSize); }},
-      {"batch", [](const RunConfig& c) { return std::to_string(c.train.batch); }},
-      {"accum", [](const RunConfig& c) { return std::to_string(c.train.accum); }},
-      {"lr", [](const RunConfig& c) { return number(c.train.lr); }},
-      {"warmup", [](const RunConfig& c) { return std::to_string(c.train.warmup); }},
-      {"seed", [](const RunConfig& c) { return std::to_string(c.train.seed); }},
-      {"device", [](const RunConfig& c) { return c.train.device; }},
-      {"precision", [](const RunConfig& c) { return c.train.precision; }},
-      {"eval-every", [](const RunConfig& c) { return std::to_string(c.train.evalEvery); }},
-      {"save-every", [](const RunConfig& c) { return std::to_string(c.train.saveEvery); }},
-      {"snapshot-every", [](const RunConfig& c) { return std::to_string(c.train.snapshotEvery); }},
-      {"snapshot-budget-mb", [](const RunConfig& c) { return std::to_string(c.train.snapshotBudgetMb); }},
-      {"mask-rate", [](const RunConfig& c) { return number(c.train.masking.rate); }},
-      {"whole-word",
-       [](const RunConfig& c) { return std::string(c.train.masking.wholeWord ? "on" : "off"); }},
-      {"freeze-embeddings",
-       [](const RunConfig& c) { return std::string(c.train.freezeEmbeddings ? "on" : "off"); }},
-      {"freeze-blocks", [](const RunConfig& c) { return std::to_string(c.train.freezeBlocks); }},
-  };
-  return settings;
-}
 
 // The same input: written alike, or naming the same file from wherever each command ran.
 bool sameInput(const std::string& a, const std::string& b) {
@@ -84,12 +39,16 @@ void checkFlagsMatch(const ArgParser& p, const TrainingRunOptions& o, const RunF
   if (p.given("corpus") && !sameCorpus(want.corpus, have.corpus))
     throw InputError("--corpus " + joined(want.corpus) + " contradicts the run in " + run.dir() +
                      ", trained on " + joined(have.corpus) + tail);
-  for (const RunSetting& s : runSettings()) {
-    if (!p.given(s.flag)) continue;
-    const std::string wanted = s.value(want), had = s.value(have);
-    if (wanted != had)
-      throw InputError("--" + std::string(s.flag) + " " + wanted + " contradicts the run in " + run.dir() +
-                       ", which has " + had + tail);
+  // Each setting as a flag writes it; not compared: the corpus (above), the length and this process's threads
+  // (a resume may change them), the probes (a resume may replace them), and the parent (named however the
+  // command names it).
+  static const std::set<std::string> free = {"corpus", "steps", "threads", "probe", "init-from", "init-step"};
+  std::map<std::string, std::string> had;
+  for (const TrainFlag& f : trainFlags(have, {}, FlagSet::Every)) had[f.name] = f.values.at(0);
+  for (const TrainFlag& f : trainFlags(want, {}, FlagSet::Every)) {
+    if (free.count(f.name) || !p.given(f.name) || f.values.at(0) == had[f.name]) continue;
+    throw InputError("--" + f.name + " " + f.values.at(0) + " contradicts the run in " + run.dir() +
+                     ", which has " + had[f.name] + tail);
   }
 }
 
@@ -100,6 +59,10 @@ void chooseNewOrContinue(const ArgParser& p, TrainingRunOptions& o) {
   o.resume = p.isSet("resume") || run.hasRun();
   if (!o.resume) {
     if (o.corpus.inputs.empty()) throw UsageError("--corpus is required for a new run");
+    // A run that goes on was started with its parent: these then only have to agree with it (below).
+    if (o.initFrom.empty())
+      for (const char* fineTuneOnly : {"init-step", "freeze-embeddings", "freeze-blocks"})
+        if (p.given(fineTuneOnly)) throw UsageError("--" + std::string(fineTuneOnly) + " needs --init-from");
     return;
   }
   checkFlagsMatch(p, o, run);  // Reads config.json: throws when --resume finds no run.

@@ -1,21 +1,14 @@
 #include "cli/train_options.h"
 
-#include <cstdio>
-
 #include "cli/config_file.h"
 #include "run/scratch_twin.h"
+#include "run/train_flags.h"
 
 namespace pretrain::cli {
 namespace {
 
 // The MLP's width over the model's, as in every preset (ModelConfig::preset) and GPT-2.
 constexpr int kMlpWidthPerDim = 4;
-
-std::string shortNumber(double x) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%g", x);
-  return text;
-}
 
 }  // namespace
 
@@ -61,7 +54,7 @@ void addTrainOptions(ArgParser& p) {
   p.option("init-from", "RUN_DIR",
            "fine-tune: start from this run's weights, tokenizer and model shape (its latest checkpoint, or "
            "--init-step), with a fresh optimizer; then --lr defaults to " +
-               shortNumber(kFineTuneLr) + " and --warmup to " + std::to_string(kFineTuneWarmup));
+               exactNumber(kFineTuneLr) + " and --warmup to " + std::to_string(kFineTuneWarmup));
   p.option(
       "scratch-twin-of", "RUN_DIR",
       "train a fine-tuned run's twin from random weights: its corpus, tokenizer, model, steps, seed and "
@@ -116,9 +109,6 @@ TrainingRunOptions trainOptionsFrom(const ArgParser& p) {
                          " cannot be set with --init-from: the model and its "
                          "tokenizer are those of " +
                          o.initFrom);
-  } else {
-    for (const char* fineTuneOnly : {"init-step", "freeze-embeddings", "freeze-blocks"})
-      if (p.given(fineTuneOnly)) throw UsageError("--" + std::string(fineTuneOnly) + " needs --init-from");
   }
   if (p.given("init-step")) o.initStep = p.integer("init-step", 0, 1LL << 40);
   for (const std::string& spec : p.values("probe")) o.probes.push_back(parseProbe(spec));

@@ -20,12 +20,13 @@ TrainFlag onOff(const std::string& name, bool v) {
 }
 
 // The model's flags: its preset, and its shape too when it was set by hand ("tiny+custom", or a shape
-// other than the preset's).
-void addModel(const RunConfig& c, std::vector<TrainFlag>& out) {
+// other than the preset's) or when every setting is asked for.
+void addModel(const RunConfig& c, bool everySetting, std::vector<TrainFlag>& out) {
   out.push_back(text("objective", objectiveName(c.model.objective)));
   const std::string preset = c.preset.substr(0, c.preset.find('+'));
   if (!preset.empty()) out.push_back(text("preset", preset));
-  if (preset.empty() || preset.size() != c.preset.size() || !hasPresetShape(c.model, preset)) {
+  if (everySetting || preset.empty() || preset.size() != c.preset.size() ||
+      !hasPresetShape(c.model, preset)) {
     out.push_back(integer("layers", c.model.layers));
     out.push_back(integer("heads", c.model.heads));
     out.push_back(integer("dim", c.model.dim));
@@ -97,15 +98,15 @@ RunConfig runConfigOf(const TrainingRunOptions& o) {
   return c;
 }
 
-std::vector<TrainFlag> trainFlags(const RunConfig& c, const std::vector<Probe>& probes) {
+std::vector<TrainFlag> trainFlags(const RunConfig& c, const std::vector<Probe>& probes, FlagSet set) {
+  const bool every = set == FlagSet::Every;
   std::vector<TrainFlag> out;
   out.push_back({"corpus", TrainFlag::Kind::List, c.corpus});
   if (c.initFrom) {
     out.push_back(text("init-from", c.initFrom->run));
     if (c.initFrom->step >= 0) out.push_back(integer("init-step", c.initFrom->step));
-  } else {
-    addModel(c, out);
   }
+  if (!c.initFrom || every) addModel(c, every, out);
   const TrainConfig& t = c.train;
   out.push_back(integer("batch", t.batch));
   out.push_back(integer("accum", t.accum));
@@ -122,7 +123,7 @@ std::vector<TrainFlag> trainFlags(const RunConfig& c, const std::vector<Probe>& 
   out.push_back(integer("snapshot-budget-mb", t.snapshotBudgetMb));
   out.push_back(number("mask-rate", t.masking.rate));
   out.push_back(onOff("whole-word", t.masking.wholeWord));
-  if (c.initFrom) {
+  if (c.initFrom || every) {
     out.push_back(onOff("freeze-embeddings", t.freezeEmbeddings));
     out.push_back(integer("freeze-blocks", t.freezeBlocks));
   }

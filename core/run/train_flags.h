@@ -24,11 +24,16 @@ struct TrainFlag {
 /// parent's step of -1 for its latest).
 RunConfig runConfigOf(const TrainingRunOptions& options);
 
-/// The flags that start the run `config` describes, with `probes` to watch. A fine-tuned run
-/// (config.initFrom) names its parent and step instead of the model, which is the parent's. Settings the
-/// command line has no flag for (the evaluation windows, gradient clip, weight decay, masking shares) keep
-/// their defaults.
-std::vector<TrainFlag> trainFlags(const RunConfig& config, const std::vector<Probe>& probes = {});
+/// ToStart: the flags that start a run, and no more (a preset model's shape is its preset's; a fine-tuned
+/// model is its parent's). Every: each setting the run fixes, as a flag would set it (to compare one run
+/// with another, or with a command line).
+enum class FlagSet { ToStart, Every };
+
+/// The flags of the run `config` describes, with `probes` to watch. A fine-tuned run (config.initFrom)
+/// names its parent and step; to start it, instead of the model. Settings the command line has no flag for
+/// (the evaluation windows, gradient clip, weight decay, masking shares) keep their defaults.
+std::vector<TrainFlag> trainFlags(const RunConfig& config, const std::vector<Probe>& probes = {},
+                                  FlagSet set = FlagSet::ToStart);
 
 /// Whether `model` has the shape of `preset` (false for a name that is not one).
 bool hasPresetShape(const ModelConfig& model, const std::string& preset);

@@ -34,11 +34,6 @@
 #include "util/error.h"
 
 namespace pretrain::ui {
-namespace {
-
-constexpr int kStatusMessageMs = 8000;  // Long enough to read a sentence, short enough not to linger.
-
-}  // namespace
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent),

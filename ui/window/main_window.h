@@ -119,6 +119,9 @@ class MainWindow : public QMainWindow {
   /// Whether another process trains the shown run (`writer`), said on the Train page; Start is off then.
   void showRunWriter(const std::optional<pretrain::RunWriter>& writer);
 
+  // How long the status bar keeps a message: long enough to read a sentence, short enough not to linger.
+  static constexpr int kStatusMessageMs = 8000;
+
   TrainingController* m_controller;
   QTabWidget* m_tabs;
   DataPage* m_data;

@@ -18,10 +18,6 @@
 #include "util/error.h"
 
 namespace pretrain::ui {
-namespace {
-constexpr int kCopiedMessageMs = 8000;
-}  // namespace
-
 TrainingRunOptions MainWindow::newRunOptions() const {
   TrainingRunOptions o;
   o.initFrom = m_fineTuneFrom.toStdString();  // Its model and tokenizer then come from that run.
@@ -45,7 +41,7 @@ QString MainWindow::copyCommand(int processes) {
   const QString command = QString::fromStdString(processes > 1 ? torchrunCommandLineOf(flags, out, processes)
                                                                : commandLineOf(flags, out));
   QGuiApplication::clipboard()->setText(command);
-  statusBar()->showMessage(tr("Copied: %1").arg(command), kCopiedMessageMs);
+  statusBar()->showMessage(tr("Copied: %1").arg(command), kStatusMessageMs);
   return command;
 }
 
@@ -75,7 +71,7 @@ bool MainWindow::openSettings(const QString& path) {
   m_train->setConfig(o.train);
   if (!o.probes.empty()) m_playground->setProbes(o.probes);
   m_openRun.clear();  // Start makes the run these settings describe.
-  statusBar()->showMessage(tr("Settings read from %1").arg(path), kCopiedMessageMs);
+  statusBar()->showMessage(tr("Settings read from %1").arg(path), kStatusMessageMs);
   return true;
 }
 
@@ -88,7 +84,7 @@ bool MainWindow::saveSettings(const QString& path) {
     return false;
   }
   statusBar()->showMessage(tr("Saved the settings in %1 (pretrain train --config %1)").arg(path),
-                           kCopiedMessageMs);
+                           kStatusMessageMs);
   return true;
 }
 

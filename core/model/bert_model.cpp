@@ -7,7 +7,7 @@ namespace nn = torch::nn;
 BertModel::BertModel(const ModelConfig& c) : LanguageModel(c) {
   const auto ln = nn::LayerNormOptions({c.dim}).eps(1e-12);
   auto embeddings = register_module("embeddings", std::make_shared<nn::Module>());
-  m_words = embeddings->register_module("word_embeddings", nn::Embedding(c.vocabSize, c.dim));
+  m_words = embeddings->register_module("word_embeddings", nn::Embedding(tiedEmbedding(c.vocabSize, c.dim)));
   m_positions = embeddings->register_module("position_embeddings", nn::Embedding(c.context, c.dim));
   m_embedNorm = embeddings->register_module("LayerNorm", nn::LayerNorm(ln));
   m_layers =

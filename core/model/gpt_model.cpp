@@ -5,7 +5,7 @@ namespace pretrain {
 namespace nn = torch::nn;
 
 GptModel::GptModel(const ModelConfig& c) : LanguageModel(c) {
-  m_wte = register_module("wte", nn::Embedding(c.vocabSize, c.dim));
+  m_wte = register_module("wte", nn::Embedding(tiedEmbedding(c.vocabSize, c.dim)));
   m_wpe = register_module("wpe", nn::Embedding(c.context, c.dim));
   m_blocks = register_module("h", nn::ModuleList());
   for (int i = 0; i < c.layers; ++i) m_blocks->push_back(TransformerBlock(c, BlockStyle::Gpt2));

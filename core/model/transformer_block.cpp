@@ -15,6 +15,10 @@ void initLinear(nn::Linear& layer, double std) {
   if (layer->bias.defined()) layer->bias.zero_();
 }
 
+nn::EmbeddingOptions tiedEmbedding(int64_t vocabSize, int64_t dim) {
+  return nn::EmbeddingOptions(vocabSize, dim).sparse(true);
+}
+
 torch::Tensor linear(const nn::Linear& layer, const torch::Tensor& x) {
   return torch::linear(x, layer->weight, layer->bias);
 }

@@ -12,7 +12,7 @@ void adamWUpdate(float* param, const float* grad, float* expAvg, float* expAvgSq
                  const AdamWCoefficients& c) {
   at::parallel_for(0, n, 1 << 15, [&](int64_t begin, int64_t end) {
     for (int64_t j = begin; j < end; ++j) {
-      const float g = grad[j];
+      const float g = grad[j] * c.gradScale;
       const float m = expAvg[j] * c.beta1 + g * (1 - c.beta1);
       const float v = expAvgSq[j] * c.beta2 + g * g * (1 - c.beta2);
       expAvg[j] = m;

@@ -13,10 +13,11 @@ struct AdamWCoefficients {
   float stepSize = 0;             ///< lr / (1 - beta1^step)
   float biasCorrection2Sqrt = 1;  ///< sqrt(1 - beta2^step)
   float eps = 0;
+  float gradScale = 1;  ///< the clipping factor, applied as each gradient is read (not a pass of its own)
 };
 
 /// param = param x decay - stepSize x m / (sqrt(v) / biasCorrection2Sqrt + eps), after the moments m and v
-/// take in the gradient; n values each, on the intra-op threads.
+/// take in the gradient x gradScale; n values each, on the intra-op threads. The gradient is left as it was.
 void adamWUpdate(float* param, const float* grad, float* expAvg, float* expAvgSq, int64_t n,
                  const AdamWCoefficients& c);
 

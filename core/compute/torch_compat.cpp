@@ -148,13 +148,10 @@ void addToAll(const std::vector<torch::Tensor>& tensors, const torch::Tensor& va
   at::_foreach_add_(tensors, value);
 }
 
-void multiplyAll(const std::vector<torch::Tensor>& tensors, const torch::Tensor& factor) {
-  at::_foreach_mul_(tensors, factor);
-}
-
 void fusedAdamW(AdamWGroup& g, double lr, double beta1, double beta2, double eps,
-                const torch::Tensor& foundInf) {
+                const torch::Tensor& gradScale, const torch::Tensor& foundInf) {
   if (g.params.empty()) return;
+  at::_foreach_mul_(g.grads, gradScale);
   at::_fused_adamw_(g.params, g.grads, g.expAvgs, g.expAvgSqs, {}, g.steps, lr, beta1, beta2, g.weightDecay,
                     eps,
                     /*amsgrad=*/false, /*maximize=*/false, /*grad_scale=*/{}, foundInf);
@@ -221,13 +218,10 @@ void addToAll(const std::vector<torch::Tensor>& tensors, const torch::Tensor& va
   for (const torch::Tensor& t : tensors) t.add_(value);
 }
 
-void multiplyAll(const std::vector<torch::Tensor>& tensors, const torch::Tensor& factor) {
-  for (const torch::Tensor& t : tensors) t.mul_(factor);
-}
-
 void fusedAdamW(AdamWGroup& g, double lr, double beta1, double beta2, double eps,
-                const torch::Tensor& foundInf) {
+                const torch::Tensor& gradScale, const torch::Tensor& foundInf) {
   if (foundInf.item<float>() != 0) return;  // On the CPU reading it costs nothing.
+  const float scale = gradScale.item<float>();
   for (size_t i = 0; i < g.params.size(); ++i) {
     const torch::Tensor &p = g.params[i], &grad = g.grads[i], &m = g.expAvgs[i], &v = g.expAvgSqs[i];
     for (const torch::Tensor* t : {&p, &grad, &m, &v})
@@ -241,6 +235,7 @@ void fusedAdamW(AdamWGroup& g, double lr, double beta1, double beta2, double eps
     c.stepSize = float(lr / (1 - std::pow(beta1, step)));
     c.biasCorrection2Sqrt = float(std::sqrt(1 - std::pow(beta2, step)));
     c.eps = float(eps);
+    c.gradScale = scale;
     adamWUpdate(p.data_ptr<float>(), grad.data_ptr<float>(), m.data_ptr<float>(), v.data_ptr<float>(),
                 p.numel(), c);
   }

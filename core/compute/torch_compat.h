@@ -48,19 +48,17 @@ torch::optim::AdamWParamState& adamWState(torch::optim::AdamW& optimizer, const 
 
 /// Adds `value` (a one-element tensor) to every tensor of `tensors`, in one kernel where there is one.
 void addToAll(const std::vector<torch::Tensor>& tensors, const torch::Tensor& value);
-/// Multiplies every tensor of `tensors` by `factor` (a one-element tensor), in one kernel where there is one.
-void multiplyAll(const std::vector<torch::Tensor>& tensors, const torch::Tensor& factor);
-
 /// Tensors of one parameter group, for fusedAdamW().
 struct AdamWGroup {
   std::vector<torch::Tensor> params, grads, expAvgs, expAvgSqs, steps;
   double weightDecay = 0;
 };
 
-/// One AdamW update of `group` by the fused kernel; skipped where `foundInf` (a one-element float tensor on
-/// the parameters' device) is non-zero, with no host synchronisation. Only where hasFusedAdamW().
+/// One AdamW update of `group` by the fused kernel, the gradients first multiplied by `gradScale` (the
+/// clipping factor); skipped where `foundInf` is non-zero. Both are one-element float tensors on the
+/// parameters' device, read with no host synchronisation. Only where hasFusedAdamW().
 void fusedAdamW(AdamWGroup& group, double lr, double beta1, double beta2, double eps,
-                const torch::Tensor& foundInf);
+                const torch::Tensor& gradScale, const torch::Tensor& foundInf);
 
 /// Where the time of some work went, by LibTorch's profiler.
 struct ProfileRow {

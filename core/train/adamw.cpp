@@ -85,12 +85,12 @@ torch::Tensor AdamW::stepFused(const torch::Tensor& loss, double lr, double maxN
     grads.insert(grads.end(), g.grads.begin(), g.grads.end());
   }
   const torch::Tensor norm = torch::stack(at::_foreach_norm(grads)).norm();
-  compat::multiplyAll(grads, (maxNorm / (norm + kNormEps)).clamp_max(1.0));
+  const torch::Tensor clip = (maxNorm / (norm + kNormEps)).clamp_max(1.0).to(torch::kFloat);
   // A non-finite loss or gradient: the kernel leaves everything as it was, and the step counts stay.
   const torch::Tensor bad =
       torch::logical_not(torch::isfinite(norm) & torch::isfinite(loss)).to(torch::kFloat);
   compat::addToAll(m_steps, 1.0 - bad);
-  for (compat::AdamWGroup& g : m_groups) compat::fusedAdamW(g, lr, kBeta1, kBeta2, kEps, bad);
+  for (compat::AdamWGroup& g : m_groups) compat::fusedAdamW(g, lr, kBeta1, kBeta2, kEps, clip, bad);
   return norm;
 }
 

@@ -1,10 +1,11 @@
-// The vectorised fp32 <-> bf16 conversions against LibTorch's own, bit for bit: ties, the largest values,
-// infinities, NaN, subnormals and zeros of both signs.
+// The fp32 <-> bf16 conversions against LibTorch's own, bit for bit: ties, the largest values, infinities,
+// NaN, subnormals and zeros of both signs; and the loss's own exp against the C library's.
 #include <torch/torch.h>
 
 #include <QtTest/QTest>
 
 #include "compute/bf16_cast.h"
+#include "compute/bf16_cross_entropy.h"
 
 using namespace pretrain;
 
@@ -30,36 +31,54 @@ class TstBf16Cast : public QObject {
  private Q_SLOTS:
   void narrowingMatchesLibTorch() {
     torch::manual_seed(5);
-    const torch::Tensor values = testValues().reshape({-1, 7}), scaled = values.clone();
-    torch::Tensor scale = torch::rand({values.size(0)}) + 0.5;
-    scale[0] = 1;
+    const torch::Tensor values = testValues();
     const torch::Tensor ours = torch::empty(values.sizes(), torch::kBFloat16);
-    narrowRowsToBf16(values.data_ptr<float>(), bits(ours), values.size(0), values.size(1),
-                     scale.data_ptr<float>());
-    const torch::Tensor theirs = (values * scale.unsqueeze(1)).to(torch::kBFloat16);
+    const float* in = values.data_ptr<float>();
+    for (int64_t i = 0; i < values.numel(); ++i) bits(ours)[i] = floatToBf16(in[i]);
+    const torch::Tensor theirs = values.to(torch::kBFloat16);
     // NaN stays NaN (LibTorch's own vectorised and scalar paths disagree on which NaN); the rest bit for bit.
     const torch::Tensor nan = theirs.isnan();
     QVERIFY(torch::equal(ours.isnan(), nan));
     QVERIFY(torch::equal(ours.view(torch::kShort).masked_fill(nan, 0),
                          theirs.view(torch::kShort).masked_fill(nan, 0)));
+    QVERIFY(torch::equal(ours.masked_fill(nan, 0).to(torch::kFloat),
+                         theirs.masked_fill(nan, 0).to(torch::kFloat)));
   }
 
-  // Each row's largest value (as amax finds it, NaN where the row holds one) and the widened values less it
-  // (as LibTorch subtracts in fp32).
-  void wideningLessRowMaxMatchesLibTorch() {
+  // Order keys find each row's largest value as amax does (NaN where the row holds one), and widening is
+  // exact.
+  void orderKeysFindTheLargest() {
     torch::manual_seed(6);
     const torch::Tensor values = testValues().to(torch::kBFloat16).reshape({-1, 13});
-    const torch::Tensor ours = torch::empty(values.sizes(), torch::kFloat),
-                        max = torch::empty({values.size(0), 1});
-    widenBf16LessRowMax(bits(values), ours.data_ptr<float>(), values.size(0), values.size(1),
-                        max.data_ptr<float>());
-    const torch::Tensor wide = values.to(torch::kFloat), theirMax = std::get<0>(wide.max(1, true));
+    const torch::Tensor max = torch::empty({values.size(0), 1});
+    for (int64_t r = 0; r < values.size(0); ++r) {
+      int32_t best = INT32_MIN;
+      for (int64_t c = 0; c < values.size(1); ++c)
+        best = std::max(best, bf16OrderKey(bits(values)[r * 13 + c]));
+      max[r][0] = bf16ToFloat(bf16FromOrderKey(best));
+    }
+    const torch::Tensor theirMax = std::get<0>(values.to(torch::kFloat).max(1, true));
     QVERIFY(torch::equal(max.isnan(), theirMax.isnan()));
-    const torch::Tensor finite = theirMax.isnan().logical_not().squeeze(1);
-    QVERIFY(torch::equal(max.index({finite}), theirMax.index({finite})));
-    QVERIFY(torch::equal(ours.index({finite}).view(torch::kInt),
-                         (wide - theirMax).index({finite}).view(torch::kInt)));
+    const torch::Tensor finite = theirMax.isnan().logical_not();
+    QVERIFY(torch::equal(max.masked_select(finite), theirMax.masked_select(finite)));
     QVERIFY(finite.sum().item<int64_t>() > 1000);
+  }
+
+  // The loss's exp within 2 ulp of the C library's from 0 down to where exp underflows, tiny below that,
+  // NaN kept.
+  void expIsAccurate() {
+    int worstUlp = 0;
+    for (float x = 0.0f; x > -87.0f; x = std::nextafter(x - 1e-3f * std::abs(x) - 1e-6f, -100.0f)) {
+      const float ours = expNonPositive(x), theirs = std::exp(x);
+      int32_t a, b;
+      std::memcpy(&a, &ours, 4);
+      std::memcpy(&b, &theirs, 4);
+      worstUlp = std::max(worstUlp, std::abs(a - b));
+    }
+    QVERIFY2(worstUlp <= 2, qPrintable(QString("worst error %1 ulp").arg(worstUlp)));
+    QCOMPARE(expNonPositive(0.0f), 1.0f);
+    QVERIFY(expNonPositive(-200.0f) >= 0.0f && expNonPositive(-200.0f) < 1e-37f);
+    QVERIFY(std::isnan(expNonPositive(std::numeric_limits<float>::quiet_NaN())));
   }
 };
 

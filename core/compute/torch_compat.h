@@ -48,6 +48,7 @@ torch::optim::AdamWParamState& adamWState(torch::optim::AdamW& optimizer, const 
 
 /// Adds `value` (a one-element tensor) to every tensor of `tensors`, in one kernel where there is one.
 void addToAll(const std::vector<torch::Tensor>& tensors, const torch::Tensor& value);
+
 /// Tensors of one parameter group, for fusedAdamW().
 struct AdamWGroup {
   std::vector<torch::Tensor> params, grads, expAvgs, expAvgSqs, steps;

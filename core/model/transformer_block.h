@@ -65,7 +65,7 @@ TORCH_MODULE(TransformerBlock);
 void initLinear(torch::nn::Linear& layer, double std = 0.02);
 /// The token embedding, whose weights the output layer shares. Its gradient is sparse (the rows of the
 /// batch's tokens), so the output layer's dense gradient for the same weights takes it in place; a dense one
-/// is a zeroed vocabulary x width matrix and then a sum of two (3% of a tiny bf16 step on 2 cores).
+/// is a zeroed vocabulary x width matrix and then a sum of two (~2% of a tiny bf16 step in its profile).
 torch::nn::EmbeddingOptions tiedEmbedding(int64_t vocabSize, int64_t dim);
 /// x W^T + b through ATen's linear. The C++ frontend's own (torch::nn::Linear, F::linear) does a 3-D input
 /// as a matmul and then `+= bias`: under bf16 autocast the fp32 bias then makes the add and its gradient

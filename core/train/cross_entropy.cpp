@@ -22,7 +22,8 @@ struct Bf16CrossEntropy : torch::autograd::Function<Bf16CrossEntropy> {
     const torch::Tensor logits = logitsIn.contiguous();
     const torch::Tensor targets = targetsIn.to(torch::kLong).contiguous();
     const int64_t N = logits.size(0), V = logits.size(1);
-    TORCH_CHECK(N == 0 || targets.max().item<int64_t>() < V, "a target is outside the vocabulary");
+    TORCH_CHECK((((targets >= 0) & (targets < V)) | (targets == kIgnoreLabel)).all().item<bool>(),
+                "a target is outside the vocabulary");
     const torch::Tensor grad = withGradient ? torch::empty_like(logits) : torch::Tensor();
     const torch::Tensor rowLoss = torch::empty({N}, logits.options().dtype(torch::kFloat));
     bf16CrossEntropyRows(bf16Data(logits), N, V, targets.data_ptr<int64_t>(), kIgnoreLabel, divisor,

@@ -190,6 +190,17 @@ class TstTrainer : public QObject {
     QCOMPARE(a.grad()[1].abs().sum().item<double>(), 0.0);
   }
 
+  // A target outside the vocabulary is an error, not a read past the row.
+  void bf16LossRefusesTargetsOutsideTheVocabulary() {
+    const torch::Tensor logits = torch::randn({3, 50}).to(torch::kBFloat16);
+    for (const int64_t bad : {int64_t(50), int64_t(-5)}) {
+      const torch::Tensor targets = torch::tensor({int64_t(3), bad, kIgnoreLabel});
+      QVERIFY_EXCEPTION_THROWN(crossEntropy(logits, targets, 1.0), c10::Error);
+    }
+    QVERIFY(std::isfinite(
+        crossEntropy(logits, torch::tensor({int64_t(49), int64_t(0), kIgnoreLabel}), 1.0).item<double>()));
+  }
+
   void bf16TracksFp32() {
     if (!cpuHasFastBf16()) QSKIP("this CPU has no fast bf16 (AVX-512 BF16 or AMX)");
     TrainConfig fp32 = testdata::smallTraining(), bf16 = testdata::smallTraining();

@@ -5,7 +5,8 @@
 # shape with `pretrain bench train` and with nanoGPT's train.py (eager and torch.compile), same shapes,
 # data and batch. Prints a table; logs and results go to $OUT (default /tmp/gpu-out).
 #   packaging/gpu/measure.sh [PHASES]   comma-separated, in this order by default:
-#     build, ours, nanogpt-eager, tests, nanogpt-compile, profile (they run in that order)
+#     build, ours, nanogpt-eager, tests, nanogpt-compile, profile, hf-check (they run in that order; hf-check
+#     is issue 13's check with transformers itself and is run only when named)
 # Phases can be run in separate calls on one warm machine: the build and data stay in build/gpu and /tmp.
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -104,6 +105,16 @@ if has profile; then  # where the time goes, GPT-2-small shape: ours, and nanoGP
   say "profile nanoGPT gpt2"; nanogpt_data
   timeout 300 python3 packaging/gpu/nanogpt_profile.py .gpu/nanogpt 12 12 768 1024 16 > "$work/nanogpt-profile.json" 2> "$work/nanogpt-profile.log" \
     || tail -5 "$work/nanogpt-profile.log"
+fi
+
+if has hf-check; then  # issue 13 (b): exported runs loaded by transformers itself (packaging/gpu/hf_check.py)
+  say "hf-check: a causal and a masked tiny run, exported and loaded by transformers"
+  for o in clm mlm; do
+    rm -rf "$work/hf-$o"
+    $pretrain train --corpus data/brown --out "$work/hf-$o" --preset tiny --objective $o --steps 300 \
+      > "$work/hf-$o-train.log" 2>&1 || tail -5 "$work/hf-$o-train.log"
+  done
+  python3 packaging/gpu/hf_check.py "$pretrain" "$work/hf-clm" "$work/hf-mlm" "$work" 2>&1 | tee "$work/hf-check.txt"
 fi
 
 publish

@@ -95,7 +95,10 @@ class RunDriver {
     m_probes = m_run.readProbes();
     m_summary.startStep = m_trainer->stepsDone();
     m_summary.compute = m_trainer->computeDescription();
-    m_savedStep = m_run.latestCheckpoint().empty() ? -1 : m_trainer->stepsDone();
+    // A resumed run names the checkpoint it continues from until it writes one (a run already at its last
+    // step writes none).
+    m_summary.checkpoint = m_run.latestCheckpoint();
+    m_savedStep = m_summary.checkpoint.empty() ? -1 : m_trainer->stepsDone();
   }
 
   TrainingRunSummary run() {

@@ -66,7 +66,7 @@ struct TrainingRunCallbacks {
 struct TrainingRunSummary {
   int64_t startStep = 0, endStep = 0;
   bool stopped = false;    // stopped on request before the last step
-  std::string checkpoint;  // the last one written
+  std::string checkpoint;  // the last one written, or the one a resumed run continued from
   bool evaluated = false;
   EvalMetrics lastEval;
   std::string compute;          // e.g. "cpu, bf16 autocast, 2 threads"

@@ -113,6 +113,14 @@ class TstPretrainTrainCli : public QObject {
     QCOMPARE(last["step"].toInt(), 300);
     QCOMPARE(last["rank"].toInt(), 1);
     QVERIFY(last["prob"].toDouble() > 0.5);
+    // The same command on the finished run: nothing to do, and it names the checkpoint it holds.
+    const Run again = pretrain(trainArgs("clm", {"--steps", "300", "--eval-every", "100", "--save-every",
+                                                 "100", "--probe", "I love to eat pizza with=>cheese"}));
+    QVERIFY2(again.exitCode == 0, again.err.constData());
+    QCOMPARE(again.json()["start_step"].toInt(), 300);
+    QCOMPARE(again.json()["end_step"].toInt(), 300);
+    QVERIFY(again.json()["checkpoint"].toString().endsWith("checkpoints/step-00000300.safetensors"));
+    QCOMPARE(metricLines(path("clm")), 300);
   }
 
   void nextSaysCheese() {

@@ -9,28 +9,13 @@
 
 #include <csignal>
 
+#include "test_cli.h"
 #include "test_data.h"
 #include "test_process.h"
 
+using testdata::pretrain;
+using testdata::Run;
 using testdata::writeFile;
-
-namespace {
-
-struct Run {
-  int exitCode = -1;
-  QByteArray out, err;
-  QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
-};
-
-Run pretrain(const QStringList& args) {
-  QProcess p;
-  p.start(QCoreApplication::applicationDirPath() + "/pretrain", args);
-  if (!p.waitForFinished(120000)) return {};
-  return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, p.readAllStandardOutput(),
-          p.readAllStandardError()};
-}
-
-}  // namespace
 
 class TstPretrainCli : public QObject {
   Q_OBJECT

@@ -10,14 +10,15 @@
 
 #include <csignal>
 
+#include "test_cli.h"
 #include "test_data.h"
 #include "test_metrics.h"
 #include "test_network.h"
 #include "test_process.h"
 
-namespace {
+using testdata::pretrainPath;
 
-QString pretrainPath() { return QCoreApplication::applicationDirPath() + "/pretrain"; }
+namespace {
 
 bool close(const std::vector<double>& a, const std::vector<double>& b) {
   if (a.size() != b.size() || a.empty()) return false;

@@ -10,27 +10,16 @@
 
 #include <csignal>
 
+#include "test_cli.h"
 #include "test_data.h"
 #include "test_metrics.h"
 #include "test_process.h"
 
+using testdata::pretrain;
+using testdata::pretrainPath;
+using testdata::Run;
+
 namespace {
-
-struct Run {
-  int exitCode = -1;
-  QByteArray out, err;
-  QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
-};
-
-QString pretrainPath() { return QCoreApplication::applicationDirPath() + "/pretrain"; }
-
-Run pretrain(const QStringList& args) {
-  QProcess p;
-  p.start(pretrainPath(), args);
-  if (!p.waitForFinished(300000)) return {};
-  return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, p.readAllStandardOutput(),
-          p.readAllStandardError()};
-}
 
 int metricLines(const QString& runDir) { return int(testdata::trainLosses(runDir).size()); }
 

@@ -20,31 +20,16 @@
 
 #include <csignal>
 
+#include "test_cli.h"
 #include "test_data.h"
 #include "test_metrics.h"
 
+using testdata::pretrain;
+using testdata::pretrainPath;
+using testdata::Run;
+using testdata::runProgram;
+
 namespace {
-
-QString pretrainPath() { return QCoreApplication::applicationDirPath() + "/pretrain"; }
-
-struct Run {
-  int exitCode = -1;  // -2: ended by a signal (an abort is one); -3: still running after the time allowed
-  QByteArray out, err;
-};
-
-Run runProgram(const QString& program, const QStringList& args, int seconds = 120) {
-  QProcess p;
-  p.start(program, args);
-  if (!p.waitForFinished(seconds * 1000)) {
-    p.kill();
-    p.waitForFinished();
-    return {-3, {}, {}};
-  }
-  return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, p.readAllStandardOutput(),
-          p.readAllStandardError()};
-}
-
-Run pretrain(const QStringList& args) { return runProgram(pretrainPath(), args); }
 
 int rounds(int ci) {
   const int asked = qEnvironmentVariableIntValue("PRETRAIN_TORTURE_ROUNDS");

@@ -9,22 +9,13 @@
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QTest>
 
+#include "test_cli.h"
 #include "test_data.h"
 
+using testdata::pretrain;
+using testdata::Run;
+
 namespace {
-
-struct Run {
-  int exitCode = -1;
-  QByteArray out, err;
-};
-
-Run pretrain(const QStringList& args) {
-  QProcess p;
-  p.start(QCoreApplication::applicationDirPath() + "/pretrain", args);
-  if (!p.waitForFinished(300000)) return {};
-  return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, p.readAllStandardOutput(),
-          p.readAllStandardError()};
-}
 
 QJsonObject jsonFile(const QString& path) {
   QFile f(path);

@@ -13,6 +13,7 @@
 #include "cli/progress_line.h"
 #include "cli/train_options.h"
 #include "cli/training_progress.h"
+#include "compute/device_list.h"
 #include "compute/process_group.h"
 #include "run/run_folder.h"
 #include "run/train_flags.h"
@@ -39,7 +40,8 @@ ArgParser trainParser() {
       "checkpoint (a second Ctrl-C aborts). When RUN_DIR already holds the run, the same command continues\n"
       "it from its latest checkpoint towards --steps exactly as if it had never stopped (flags given must\n"
       "match the run's; --resume needs no others). Started by torchrun (RANK, WORLD_SIZE, MASTER_ADDR,\n"
-      "MASTER_PORT set), each process is one of a data-parallel run: --batch and --threads are per process.");
+      "MASTER_PORT set), each process is one of a data-parallel run (Gloo on CPUs; NCCL on GPUs, one per\n"
+      "process, the LOCAL_RANK-th): --batch and --threads are per process.");
   addTrainOptions(p);
   p.flag("resume", "continue the run in --out (which must exist) from its latest checkpoint");
   p.flag("json", "print the summary as one JSON object");
@@ -162,11 +164,12 @@ int runTrain(const Args& args) {
   if (!p.given("out")) throw UsageError("--out is required");
   const bool json = p.isSet("json");
   // One process of a data-parallel run when torchrun (or a person) set its variables.
-  const ProcessGroupSettings group = processGroupFromEnvironment();
+  ProcessGroupSettings group = processGroupFromEnvironment();
   if (group.distributed() && o.train.threads == 0)  // The cores shared among this machine's processes.
     o.train.threads = std::max(1, int(std::thread::hardware_concurrency()) / group.localWorldSize);
   // Before joining the group: no process writes the run folder until all have joined, so all decide alike.
   chooseNewOrContinue(p, o);
+  group.gpus = o.train.device == "cuda" || (o.train.device == "auto" && cudaAvailable());
   if (group.distributed()) {
     if (!json) {  // Joining waits for every process (up to 30 minutes): say what it waits for.
       if (group.restarts > 0 && group.rank == 0)

@@ -45,16 +45,23 @@ void setComputeThreads(int threads) {
 
 bool computeThreadsSet() { return threadsSet; }
 
-ComputeSetup chooseCompute(const std::string& device, const std::string& precision, int threads) {
+ComputeSetup chooseCompute(const std::string& device, const std::string& precision, int threads, int gpu) {
   ComputeSetup s;
   const bool cuda = torch::cuda::is_available();
   if (device == "cuda" && !cuda)
     throw InputError(
         "device cuda asked for, but this LibTorch has no CUDA or no GPU is present; use --device cpu");
-  if (device == "cuda" || (device == "auto" && cuda)) s.device = torch::Device(torch::kCUDA, 0);
+  if (device == "cuda" || (device == "auto" && cuda)) {
+    const int gpus = int(torch::cuda::device_count());
+    if (gpu >= gpus)
+      throw InputError("GPU " + std::to_string(gpu) + " asked for, but this machine has " +
+                       std::to_string(gpus) + (gpus == 1 ? " GPU" : " GPUs") +
+                       " (one process per GPU: --nproc-per-node " + std::to_string(gpus) + " at most)");
+    s.device = torch::Device(torch::kCUDA, c10::DeviceIndex(gpu));
+  }
   const bool fast = s.device.is_cuda() || cpuHasFastBf16();  // Ampere and later GPUs, AVX-512 BF16/AMX CPUs
   s.bf16 = precision == "bf16" || (precision == "auto" && fast);
-  s.description = std::string(s.device.is_cuda() ? "cuda" : "cpu") + (s.bf16 ? ", bf16 autocast" : ", fp32");
+  s.description = s.device.str() + (s.bf16 ? ", bf16 autocast" : ", fp32");
   if (!s.device.is_cuda())
     s.description +=
         ", " + std::to_string(threads > 0 ? threads : int(std::thread::hardware_concurrency())) + " threads";

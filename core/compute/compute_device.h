@@ -14,8 +14,9 @@ struct ComputeSetup {
   std::string description;  // e.g. "cpu, bf16 autocast, 2 threads"
 };
 
-/// `device`: cpu | cuda | auto; `precision`: fp32 | bf16 | auto. Throws InputError for cuda without a GPU.
-ComputeSetup chooseCompute(const std::string& device, const std::string& precision, int threads);
+/// `device`: cpu | cuda | auto; `precision`: fp32 | bf16 | auto; `gpu`: which GPU, where it is one (a
+/// process group's processes take one each). Throws InputError for cuda without a GPU, or without that one.
+ComputeSetup chooseCompute(const std::string& device, const std::string& precision, int threads, int gpu = 0);
 
 /// True when the CPU has AVX-512 BF16 or AMX: elsewhere bf16 autocast is slower than fp32.
 bool cpuHasFastBf16();

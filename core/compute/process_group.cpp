@@ -8,14 +8,25 @@
 
 // LibTorch has c10d's Gloo process group built in (Debian's and PyTorch's), but its header needs Gloo's
 // (Debian: libgloo-dev) and the macro LibTorch itself was built with. Without them the engine still builds,
-// and refuses to join a group.
+// and refuses to join a group of CPU processes.
 #if __has_include(<gloo/rendezvous/store.h>)
 #define PRETRAIN_HAS_C10D_GLOO 1
 #ifndef USE_C10D_GLOO
 #define USE_C10D_GLOO
 #endif
-#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#endif
+// NCCL's group is in LibTorch builds with CUDA; core/CMakeLists.txt defines PRETRAIN_WITH_NCCL where it also
+// found NCCL's header, which the group's header includes.
+#ifdef PRETRAIN_WITH_NCCL
+#define PRETRAIN_HAS_C10D_NCCL 1
+#ifndef USE_C10D_NCCL
+#define USE_C10D_NCCL
+#endif
+#include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
+#endif
+#if defined(PRETRAIN_HAS_C10D_GLOO) || defined(PRETRAIN_HAS_C10D_NCCL)
+#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #endif
 
@@ -38,8 +49,10 @@ int integerFromEnvironment(const char* name, int low, int fallback) {
 
 ProcessGroupSettings processGroupFromEnvironment() {
   ProcessGroupSettings s;
+  const char* world = std::getenv("WORLD_SIZE");
+  s.launched = world && *world;
+  if (!s.launched) return s;
   s.worldSize = integerFromEnvironment("WORLD_SIZE", 1, 1);
-  if (!s.distributed()) return s;
   for (const char* needed : {"RANK", "MASTER_ADDR", "MASTER_PORT"})
     if (!std::getenv(needed))
       throw InputError(std::string("WORLD_SIZE is ") + std::getenv("WORLD_SIZE") + " but " + needed +
@@ -62,11 +75,38 @@ ProcessGroupSettings processGroupFromEnvironment() {
 }
 
 #ifdef PRETRAIN_HAS_C10D_GLOO
-
 bool hasProcessGroups() { return true; }
+#else
+bool hasProcessGroups() { return false; }
+#endif
+#ifdef PRETRAIN_HAS_C10D_NCCL
+bool hasGpuProcessGroups() { return true; }
+#else
+bool hasGpuProcessGroups() { return false; }
+#endif
+
+#if defined(PRETRAIN_HAS_C10D_GLOO) || defined(PRETRAIN_HAS_C10D_NCCL)
 
 struct ProcessGroup::Impl {
-  c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
+  // One of the two, as the settings ask (their common base differs: c10d::ProcessGroup in LibTorch 1.13,
+  // c10d::Backend in 2.x).
+#ifdef PRETRAIN_HAS_C10D_GLOO
+  c10::intrusive_ptr<c10d::ProcessGroupGloo> gloo;
+#endif
+#ifdef PRETRAIN_HAS_C10D_NCCL
+  c10::intrusive_ptr<c10d::ProcessGroupNCCL> nccl;
+#endif
+  torch::Device device = torch::kCPU;  // where the group sums
+
+  c10::intrusive_ptr<c10d::Work> allreduce(std::vector<at::Tensor>& tensors) {
+#ifdef PRETRAIN_HAS_C10D_NCCL
+    if (nccl) return nccl->allreduce(tensors);
+#endif
+#ifdef PRETRAIN_HAS_C10D_GLOO
+    if (gloo) return gloo->allreduce(tensors);
+#endif
+    throw std::logic_error("no process group");
+  }
 };
 
 namespace {
@@ -86,18 +126,38 @@ namespace {
 
 ProcessGroup::ProcessGroup(const ProcessGroupSettings& s, int timeoutSeconds)
     : m_settings(s), d(std::make_unique<Impl>()) {
+  const std::string which = s.gpus ? "GPU" : "CPU";
+  if (s.gpus ? !hasGpuProcessGroups() : !hasProcessGroups())
+    throw InputError("this build has no process groups of " + which + " processes (" +
+                     (s.gpus
+                          ? "LibTorch without CUDA, or NCCL's header was not found when it was built"
+                          : "LibTorch's Gloo headers were not found when it was built: install libgloo-dev "
+                            "and build again") +
+                     ")");
   try {
     c10d::TCPStoreOptions options;
     options.port = uint16_t(s.masterPort);
     options.isServer = s.rank == 0 && !s.agentStore;
-    options.numWorkers = s.agentStore ? c10::nullopt : c10::optional<size_t>(size_t(s.worldSize));
+    if (!s.agentStore) options.numWorkers = size_t(s.worldSize);
     options.timeout = std::chrono::seconds(timeoutSeconds);
     auto store = c10::make_intrusive<c10d::TCPStore>(s.masterAddress, options);
     // Keys of our own, beside those torchrun's agent keeps in its store.
     auto ours = c10::make_intrusive<c10d::PrefixStore>("pretrain", store);
-    auto gloo = c10d::ProcessGroupGloo::Options::create(std::chrono::seconds(timeoutSeconds));
-    gloo->devices.push_back(c10d::ProcessGroupGloo::createDefaultDevice());
-    d->group = c10::make_intrusive<c10d::ProcessGroupGloo>(ours, s.rank, s.worldSize, gloo);
+#ifdef PRETRAIN_HAS_C10D_NCCL
+    if (s.gpus) {
+      d->device = torch::Device(torch::kCUDA, c10::DeviceIndex(s.localRank));
+      auto nccl = c10d::ProcessGroupNCCL::Options::create();
+      nccl->timeout = std::chrono::seconds(timeoutSeconds);
+      d->nccl = c10::make_intrusive<c10d::ProcessGroupNCCL>(ours, s.rank, s.worldSize, nccl);
+    }
+#endif
+#ifdef PRETRAIN_HAS_C10D_GLOO
+    if (!s.gpus) {
+      auto gloo = c10d::ProcessGroupGloo::Options::create(std::chrono::seconds(timeoutSeconds));
+      gloo->devices.push_back(c10d::ProcessGroupGloo::createDefaultDevice());
+      d->gloo = c10::make_intrusive<c10d::ProcessGroupGloo>(ours, s.rank, s.worldSize, gloo);
+    }
+#endif
   } catch (const std::exception& e) {
     throw InputError("process " + std::to_string(s.rank + 1) + " of " + std::to_string(s.worldSize) +
                      " could not join the others at " + s.masterAddress + ":" + std::to_string(s.masterPort) +
@@ -107,36 +167,41 @@ ProcessGroup::ProcessGroup(const ProcessGroupSettings& s, int timeoutSeconds)
 
 ProcessGroup::~ProcessGroup() = default;
 
-void ProcessGroup::allReduceSum(std::vector<at::Tensor>& tensors) {
-  try {
-    d->group->allreduce(tensors)->wait();
-  } catch (const std::exception& e) {
-    lostTheOthers(e);
-  }
-}
+void ProcessGroup::allReduceSum(std::vector<at::Tensor>& tensors) { startAllReduceSum(tensors)(); }
 
 std::function<void()> ProcessGroup::startAllReduceSum(std::vector<at::Tensor>& tensors) {
+  // NCCL sums GPU tensors only: the others (the evaluation's sums, votes) are summed by way of the GPU.
+  std::vector<at::Tensor> summed;
+  for (const at::Tensor& t : tensors) summed.push_back(t.device() == d->device ? t : t.to(d->device));
   c10::intrusive_ptr<c10d::Work> work;
   try {
-    work = d->group->allreduce(tensors);
+    work = d->allreduce(summed);
   } catch (const std::exception& e) {
     lostTheOthers(e);
   }
-  return [work] {
+  return [work, summed, tensors] {
     try {
       work->wait();
     } catch (const std::exception& e) {
       lostTheOthers(e);
     }
+    for (size_t i = 0; i < tensors.size(); ++i)
+      if (!summed[i].is_same(tensors[i])) tensors[i].copy_(summed[i]);
   };
 }
 
 void ProcessGroup::barrier() {
+  if (d->device.is_cuda()) {  // A sum the host waits for: NCCL's own barrier guesses at the device.
+    any(false);
+    return;
+  }
+#ifdef PRETRAIN_HAS_C10D_GLOO
   try {
-    d->group->barrier()->wait();
+    d->gloo->barrier()->wait();
   } catch (const std::exception& e) {
     lostTheOthers(e);
   }
+#endif
 }
 
 bool ProcessGroup::any(bool mine) {
@@ -146,8 +211,6 @@ bool ProcessGroup::any(bool mine) {
 }
 
 #else
-
-bool hasProcessGroups() { return false; }
 
 struct ProcessGroup::Impl {};
 

@@ -1,8 +1,9 @@
 #pragma once
 // The processes of one data-parallel run, as PyTorch's launcher describes them and its collective library
 // joins them: torchrun sets RANK, WORLD_SIZE, LOCAL_RANK, LOCAL_WORLD_SIZE, MASTER_ADDR and MASTER_PORT for
-// each process, which meet at a c10d TCP store and form a c10d process group (Gloo, for CPU tensors).
-// No LibTorch in this header: tensors are only named.
+// each process, which meet at a c10d TCP store and form a c10d process group: Gloo for a run on CPUs, NCCL
+// for a run on GPUs (one per process: the LOCAL_RANK-th of its machine). No LibTorch in this header: tensors
+// are only named.
 
 #include <cstdint>
 #include <functional>
@@ -27,15 +28,22 @@ struct ProcessGroupSettings {
   int restarts = 0;  ///< How often torchrun has restarted the group (TORCHELASTIC_RESTART_COUNT).
   /// Gradients summed per collective: PyTorch DDP's default bucket size.
   int64_t bucketBytes = int64_t(25) << 20;
-  bool distributed() const { return worldSize > 1; }
+  /// The processes train on GPUs, and sum over NCCL (else on CPUs, over Gloo).
+  bool gpus = false;
+  /// Started as one of a group (torchrun's variables are set), even a group of one, as PyTorch's own
+  /// init_process_group makes it: `torchrun --nproc-per-node 1` runs the same collectives as N processes.
+  bool launched = false;
+  bool distributed() const { return launched; }
 };
 
-/// The settings from the environment; without WORLD_SIZE (or with 1), one process. Throws InputError, one
-/// line naming the variable, when they are incomplete or malformed.
+/// The settings from the environment; without WORLD_SIZE, one process. Throws InputError, one line naming the
+/// variable, when they are incomplete or malformed.
 ProcessGroupSettings processGroupFromEnvironment();
 
-/// Whether this build can join process groups (LibTorch built with Gloo, and its headers present).
+/// Whether this build can join process groups of CPU processes (LibTorch's Gloo headers were present).
 bool hasProcessGroups();
+/// Whether this build can join process groups of GPU processes (LibTorch with CUDA, NCCL's header present).
+bool hasGpuProcessGroups();
 
 class ProcessGroup {
  public:
@@ -50,7 +58,8 @@ class ProcessGroup {
   int size() const { return m_settings.worldSize; }
   const ProcessGroupSettings& settings() const { return m_settings; }
 
-  /// Every tensor summed element-wise over the processes, in place; the same order on every process.
+  /// Every tensor summed element-wise over the processes, in place; the same order on every process. A
+  /// group of GPU processes sums on the GPU: tensors elsewhere go there and back.
   /// Throws IoError when another process has ended or does not answer within the timeout (so a failure in
   /// one process ends the others, rather than leaving them waiting).
   void allReduceSum(std::vector<at::Tensor>& tensors);

@@ -210,11 +210,13 @@ Trainer::Trainer(const ModelConfig& modelConfig, const TrainConfig& config,
   d->store = std::move(store);
   d->tokenizer = std::move(tokenizer);
   d->group = std::move(group);
-  d->compute = chooseCompute(config.device, config.precision, config.threads);
-  if (d->group && d->compute.device.is_cuda())
-    throw InputError(
-        "data-parallel training runs on the CPU for now (--device cpu); process groups over "
-        "NCCL, for GPUs, are still to come");
+  // A group's processes on one machine take a GPU each, as torchrun numbers them.
+  d->compute = chooseCompute(config.device, config.precision, config.threads,
+                             d->group ? d->group->settings().localRank : 0);
+  if (d->group && d->group->settings().gpus != d->compute.device.is_cuda())
+    throw InputError(std::string("the process group was joined for ") +
+                     (d->group->settings().gpus ? "GPUs" : "CPUs") + " but the run trains on " +
+                     d->compute.device.str());
   d->prepareThread();
   if (!d->compute.device.is_cuda()) keepTensorMemoryInHeap();
   d->rng.seed(config.seed);
@@ -313,7 +315,8 @@ void Trainer::setTotalSteps(int64_t steps) { d->config.steps = steps; }
 std::string Trainer::computeDescription() const {
   if (!d->group) return d->compute.description;
   return d->compute.description + ", process " + std::to_string(d->rank() + 1) + " of " +
-         std::to_string(d->ranks()) + " (data-parallel over Gloo, global batch " +
+         std::to_string(d->ranks()) + " (data-parallel over " +
+         (d->group->settings().gpus ? "NCCL" : "Gloo") + ", global batch " +
          std::to_string(d->config.batch * d->ranks()) + ", evaluation shared out)";
 }
 std::shared_ptr<LanguageModel> Trainer::model() const { return d->model; }

@@ -5,8 +5,9 @@
 # shape with `pretrain bench train` and with nanoGPT's train.py (eager and torch.compile), same shapes,
 # data and batch. Prints a table; logs and results go to $OUT (default /tmp/gpu-out).
 #   packaging/gpu/measure.sh [PHASES]   comma-separated, in this order by default:
-#     build, ours, nanogpt-eager, tests, nanogpt-compile, profile, hf-check (they run in that order; hf-check
-#     is issue 13's check with transformers itself and is run only when named)
+#     build, nccl, hf-check, ours, nanogpt-eager, tests, nanogpt-compile, profile (they run in that order;
+#     nccl (issue 11: a group of one over NCCL) and hf-check (issue 13: the export loaded by transformers
+#     itself) run only when named)
 # Phases can be run in separate calls on one warm machine: the build and data stay in build/gpu and /tmp.
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -41,7 +42,14 @@ if has build; then
   nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$work/gpu.txt"
   cmake -S . -B build/gpu -G Ninja -DCMAKE_BUILD_TYPE=Release -DPRETRAIN_BUILD_GUI=OFF -DPRETRAIN_BUILD_TESTS=ON \
     "-DCMAKE_PREFIX_PATH=$torch_prefix;$deps/usr" > "$work/configure.log" 2>&1 || { tail -40 "$work/configure.log"; publish; exit 1; }
-  cmake --build build/gpu -j "$(nproc)" > "$work/build.log" 2>&1 || { grep -E "error|Error" "$work/build.log" | head -30; publish; exit 1; }
+  grep -h "NCCL process groups" "$work/configure.log"
+  if ! cmake --build build/gpu -j "$(nproc)" > "$work/build.log" 2>&1; then
+    grep -E "error|Error" "$work/build.log" | head -30
+    # The NCCL group is the one part never compiled before on this LibTorch: without it, the rest still runs.
+    grep -q "process_group.cpp" "$work/build.log" && cmake -B build/gpu -DPRETRAIN_NCCL=OFF >> "$work/configure.log" 2>&1 &&
+      cmake --build build/gpu -j "$(nproc)" > "$work/build-without-nccl.log" 2>&1 && say "built without NCCL" ||
+      { publish; exit 1; }
+  fi
   say "built"
   # Preflight: one small file tokenized. A crash here is shown with its backtrace and ends the run, before
   # device time goes on figures that cannot come.
@@ -56,6 +64,45 @@ if has build; then
   publish
 fi
 
+
+if has nccl; then  # issue 11: one GPU as torchrun's group of one, over NCCL, against the same run alone
+  say "nccl: the engine's data-parallel test, then a run continued alone and as a group of one"
+  timeout 120 build/gpu/bin/tst_data_parallel > "$work/nccl-test.log" 2>&1
+  grep -E "^(PASS|FAIL|SKIP)|Totals" "$work/nccl-test.log"
+  # One run to step 20, copied; both copies continued to step 40 by the same command, one of them under
+  # torchrun: the group's steps 21-40 against the lone process's (one tokenizer, one token store).
+  mkdir -p /tmp/nccl-corpus && cp data/brown/c[a-e]*.txt /tmp/nccl-corpus/
+  train=(train --corpus /tmp/nccl-corpus --preset tiny --vocab-size 2000 --eval-every 10 --save-every 20 --device cuda)
+  rm -rf "$work/nccl-alone" "$work/nccl-group"
+  timeout 120 $pretrain "${train[@]}" --out "$work/nccl-alone" --steps 20 > "$work/nccl-start.log" 2>&1 || tail -5 "$work/nccl-start.log"
+  cp -r "$work/nccl-alone" "$work/nccl-group"
+  timeout 120 $pretrain "${train[@]}" --out "$work/nccl-alone" --steps 40 --json > "$work/nccl-alone.log" 2>&1 || tail -5 "$work/nccl-alone.log"
+  timeout 120 python3 -m torch.distributed.run --standalone --nproc-per-node 1 --no-python $pretrain "${train[@]}" \
+    --out "$work/nccl-group" --steps 40 --json > "$work/nccl-group.log" 2>&1 || tail -15 "$work/nccl-group.log"
+  python3 - "$work" <<'PY' 2>&1 | tee "$work/nccl.txt"
+import json, sys
+def losses(run):
+    rows = [json.loads(l) for l in open(f"{sys.argv[1]}/{run}/metrics.jsonl")]
+    return {r["step"]: r["train_loss"] for r in rows if "train_loss" in r and r["step"] > 20}
+a, g = losses("nccl-alone"), losses("nccl-group")
+worst = max(abs(a[s] - g[s]) for s in a) if a and a.keys() == g.keys() else float("nan")
+print(f"steps 21-40: {len(g)} steps as a group of one, {len(a)} alone; largest loss difference {worst:.2e}")
+for line in open(f"{sys.argv[1]}/nccl-group.log"):
+    if line.startswith("{"): print("group of one:", line.strip())
+PY
+  publish
+fi
+
+if has hf-check; then  # issue 13 (b): exported runs loaded by transformers itself (packaging/gpu/hf_check.py)
+  say "hf-check: a causal and a masked tiny run, exported and loaded by transformers"
+  for o in clm mlm; do
+    rm -rf "$work/hf-$o"
+    $pretrain train --corpus data/brown --out "$work/hf-$o" --preset tiny --objective $o --steps 300 \
+      > "$work/hf-$o-train.log" 2>&1 || tail -5 "$work/hf-$o-train.log"
+  done
+  python3 packaging/gpu/hf_check.py "$pretrain" "$work/hf-clm" "$work/hf-mlm" "$work" 2>&1 | tee "$work/hf-check.txt"
+  publish
+fi
 
 ours() {  # name batch [extra args]
   timeout 240 "$pretrain" bench train --device cuda --corpus data/brown --presets "$1" --batch "$2" --precisions bf16 \
@@ -107,15 +154,6 @@ if has profile; then  # where the time goes, GPT-2-small shape: ours, and nanoGP
     || tail -5 "$work/nanogpt-profile.log"
 fi
 
-if has hf-check; then  # issue 13 (b): exported runs loaded by transformers itself (packaging/gpu/hf_check.py)
-  say "hf-check: a causal and a masked tiny run, exported and loaded by transformers"
-  for o in clm mlm; do
-    rm -rf "$work/hf-$o"
-    $pretrain train --corpus data/brown --out "$work/hf-$o" --preset tiny --objective $o --steps 300 \
-      > "$work/hf-$o-train.log" 2>&1 || tail -5 "$work/hf-$o-train.log"
-  done
-  python3 packaging/gpu/hf_check.py "$pretrain" "$work/hf-clm" "$work/hf-mlm" "$work" 2>&1 | tee "$work/hf-check.txt"
-fi
 
 publish
 cat "$out/summary.md"

@@ -1,7 +1,9 @@
 // Data-parallel training through a real c10d Gloo process group on the loopback: two members (threads of
 // this test, each with its own group connection and trainer, as two processes would have) with batch B/2
 // against one trainer with batch B, same seed: the same losses step for step, the same evaluation, and
-// both members' weights identical. Processes started by torchrun are tested with the `pretrain` command.
+// both members' weights identical. A group of one (torchrun --nproc-per-node 1) trains as no group does, on
+// the CPU over Gloo and, where there is a GPU, over NCCL. Processes started by torchrun are tested with the
+// `pretrain` command.
 #include <torch/torch.h>
 
 #include <QtCore/QTemporaryDir>
@@ -9,6 +11,7 @@
 
 #include <future>
 
+#include "compute/device_list.h"
 #include "compute/process_group.h"
 #include "model/language_model.h"
 #include "test_model.h"
@@ -40,8 +43,9 @@ QString environmentError() {
 }
 
 // The engine tests' training at `batch` rows, one thread per member.
-TrainConfig training(int batch) {
+TrainConfig training(int batch, const std::string& device = "cpu") {
   TrainConfig t = testdata::smallTraining();
+  t.device = device;
   t.batch = batch;
   t.steps = 20;
   t.threads = 1;
@@ -55,15 +59,45 @@ class TstDataParallel : public QObject {
   QTemporaryDir m_dir;
   testdata::TokenizedCorpus m_data;
 
-  std::unique_ptr<Trainer> trainer(Objective o, int batch, std::shared_ptr<ProcessGroup> group = nullptr) {
-    return std::make_unique<Trainer>(testdata::smallModel(o, m_data.tokenizer->vocabSize()), training(batch),
-                                     m_data.store, m_data.tokenizer, std::move(group));
+  std::unique_ptr<Trainer> trainer(Objective o, int batch, std::shared_ptr<ProcessGroup> group = nullptr,
+                                   const std::string& device = "cpu") {
+    return std::make_unique<Trainer>(testdata::smallModel(o, m_data.tokenizer->vocabSize()),
+                                     training(batch, device), m_data.store, m_data.tokenizer,
+                                     std::move(group));
   }
 
  private Q_SLOTS:
-  void initTestCase() {
-    if (!hasProcessGroups()) QSKIP("this build has no process groups (Gloo's headers were missing)");
-    m_data = testdata::tokenizedCorpus(m_dir.path(), testdata::textCorpus(40, 25));
+  void initTestCase() { m_data = testdata::tokenizedCorpus(m_dir.path(), testdata::textCorpus(40, 25)); }
+
+  void aGroupOfOneTrainsAsNoGroup_data() {
+    QTest::addColumn<bool>("gpu");
+    QTest::newRow("CPU, Gloo") << false;
+    QTest::newRow("GPU, NCCL") << true;
+  }
+  void aGroupOfOneTrainsAsNoGroup() {
+    QFETCH(bool, gpu);
+    if (gpu && !(cudaAvailable() && hasGpuProcessGroups()))
+      QSKIP("no GPU here, or this build has no NCCL process groups");
+    if (!gpu && !hasProcessGroups()) QSKIP("this build has no process groups (Gloo's headers were missing)");
+    ProcessGroupSettings s;
+    s.gpus = gpu;
+    s.launched = true;
+    s.masterAddress = "127.0.0.1";
+    s.masterPort = testdata::freePort();
+    s.bucketBytes = 4096;  // several buckets, each its own collective
+    const std::string device = gpu ? "cuda" : "cpu";
+    auto member = trainer(Objective::Causal, 8, std::make_shared<ProcessGroup>(s, 30), device);
+    auto alone = trainer(Objective::Causal, 8, nullptr, device);
+    const std::vector<double> summed = testdata::stepLosses(*member, 20),
+                              expected = testdata::stepLosses(*alone, 20);
+    // The GPU's sums of the embedding's gradient (atomic adds) are in no fixed order: close, not equal.
+    const double tolerance = gpu ? 1e-4 : 0;
+    for (size_t i = 0; i < expected.size(); ++i)
+      QVERIFY2(std::abs(summed[i] - expected[i]) <= tolerance,
+               qPrintable(QString("step %1: %2 vs %3").arg(i + 1).arg(summed[i]).arg(expected[i])));
+    const EvalMetrics a = member->evaluate(), b = alone->evaluate();  // the sums go to the GPU and back
+    QCOMPARE(a.tokens, b.tokens);
+    QVERIFY(std::abs(a.loss - b.loss) <= tolerance + 1e-9);
   }
 
   void twoHalvesEqualOneWhole_data() {
@@ -74,6 +108,7 @@ class TstDataParallel : public QObject {
     QTest::newRow("masked, buckets of 4 KiB") << int(Objective::Masked) << 4096;
   }
   void twoHalvesEqualOneWhole() {
+    if (!hasProcessGroups()) QSKIP("this build has no process groups (Gloo's headers were missing)");
     QFETCH(int, objective);
     QFETCH(int, bucketBytes);
     const Objective o = Objective(objective);
@@ -119,6 +154,9 @@ class TstDataParallel : public QObject {
     qputenv("MASTER_PORT", "29500");
     QVERIFY2(environmentError().contains("not below WORLD_SIZE"), qPrintable(environmentError()));
     qputenv("WORLD_SIZE", "1");
+    qputenv("RANK", "0");
+    QVERIFY(processGroupFromEnvironment().distributed());  // a group of one, as torchrun starts it
+    qunsetenv("WORLD_SIZE");
     QVERIFY(!processGroupFromEnvironment().distributed());
   }
 };

@@ -169,7 +169,7 @@ int runTrain(const Args& args) {
     o.train.threads = std::max(1, int(std::thread::hardware_concurrency()) / group.localWorldSize);
   // Before joining the group: no process writes the run folder until all have joined, so all decide alike.
   chooseNewOrContinue(p, o);
-  group.gpus = o.train.device == "cuda" || (o.train.device == "auto" && cudaAvailable());
+  group.gpus = trainsOnGpu(o.train.device);
   if (group.distributed()) {
     if (!json) {  // Joining waits for every process (up to 30 minutes): say what it waits for.
       if (group.restarts > 0 && group.rank == 0)

@@ -30,6 +30,10 @@ thread_local bool threadsSet = false;
 
 bool cudaAvailable() { return torch::cuda::is_available(); }
 
+bool trainsOnGpu(const std::string& device) {
+  return device == "cuda" || (device == "auto" && cudaAvailable());
+}
+
 std::string automaticDeviceDescription() {
   if (cudaAvailable()) {
     const size_t gpus = torch::cuda::device_count();
@@ -47,11 +51,10 @@ bool computeThreadsSet() { return threadsSet; }
 
 ComputeSetup chooseCompute(const std::string& device, const std::string& precision, int threads, int gpu) {
   ComputeSetup s;
-  const bool cuda = torch::cuda::is_available();
-  if (device == "cuda" && !cuda)
+  if (device == "cuda" && !cudaAvailable())
     throw InputError(
         "device cuda asked for, but this LibTorch has no CUDA or no GPU is present; use --device cpu");
-  if (device == "cuda" || (device == "auto" && cuda)) {
+  if (trainsOnGpu(device)) {
     const int gpus = int(torch::cuda::device_count());
     if (gpu >= gpus)
       throw InputError("GPU " + std::to_string(gpu) + " asked for, but this machine has " +

@@ -89,7 +89,9 @@ torch::Tensor TransformerBlockImpl::attention(const torch::Tensor& x, KvCache* c
   k = k.view({B, T, h, d}).transpose(1, 2);
   v = v.view({B, T, h, d}).transpose(1, 2);
   if (weights) {  // softmax(q k^T / sqrt(d)) v, spelled out so that the weights can be kept.
-    torch::Tensor scores = torch::matmul(q, k.transpose(-2, -1)).to(torch::kFloat) / std::sqrt(double(d));
+    // Scores in fp32 at least (bf16 would round the softmax's inputs); a float64 model keeps float64.
+    const auto scoreType = c10::promoteTypes(q.scalar_type(), torch::kFloat);
+    torch::Tensor scores = torch::matmul(q, k.transpose(-2, -1)).to(scoreType) / std::sqrt(double(d));
     if (m_causal)
       scores = scores.masked_fill(torch::ones({T, T}, torch::dtype(torch::kBool).device(x.device())).triu(1),
                                   -std::numeric_limits<float>::infinity());

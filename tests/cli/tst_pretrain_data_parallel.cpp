@@ -15,6 +15,7 @@
 #include "test_metrics.h"
 #include "test_network.h"
 #include "test_process.h"
+#include "test_skip.h"
 
 using testdata::pretrainPath;
 
@@ -176,7 +177,7 @@ class TstPretrainDataParallel : public QObject {
 
   void torchrunStartsTheProcesses() {
     if (!hasTorchrun())
-      QSKIP("no torchrun here (Debian: python3-torch, which packaging/install-deps.sh installs)");
+      PRETRAIN_SKIP_UNLESS_SET_UP("no torchrun here (Debian: python3-torch, which packaging/install-deps.sh installs)");
     QProcess run;
     run.start("/usr/bin/python3", torchrunArgs({}) + trainArgs("torchrun", 4, 20));
     QVERIFY(run.waitForFinished(300000));
@@ -189,7 +190,7 @@ class TstPretrainDataParallel : public QObject {
   // checkpoint (a new run there would be refused) and ends where an uninterrupted run ends, loss for loss.
   void aRestartedGroupResumes() {
     if (!hasTorchrun())
-      QSKIP("no torchrun here (Debian: python3-torch, which packaging/install-deps.sh installs)");
+      PRETRAIN_SKIP_UNLESS_SET_UP("no torchrun here (Debian: python3-torch, which packaging/install-deps.sh installs)");
     QStringList settings = trainArgs("restarted", 4, 60);
     settings << "--save-every"
              << "1";

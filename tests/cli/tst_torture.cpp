@@ -1,12 +1,14 @@
 // The torture suite: what a machine does to a run folder (kill -9 in the middle of a checkpoint save,
 // failing writes, flushes and renames, a full disk, a second trainer, signals, readers while it trains),
 // done to the real `pretrain` many times. Each case prints one line of figures (qInfo: "torture: ...").
-// CI runs a few rounds of each; PRETRAIN_TORTURE_ROUNDS=N runs N (README: the last full run's figures).
+// CI runs a few rounds of each; PRETRAIN_TORTURE_ROUNDS=N runs N (docs/reliability.md: the last full run).
+// The random kill and signal points come from one seed, printed first; PRETRAIN_TORTURE_SEED=S repeats them.
 // Fault injection needs strace (Debian: strace, in packaging/install-deps.sh); the full disk needs a tmpfs
 // mount (root); each case says so and skips where it cannot run.
 #include <QtCore/QCoreApplication>
 #include <QtCore/QDir>
 #include <QtCore/QElapsedTimer>
+#include <QtCore/QFile>
 #include <QtCore/QFileInfo>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
@@ -18,11 +20,15 @@
 #include <QtCore/QThread>
 #include <QtTest/QTest>
 
+#include <algorithm>
 #include <csignal>
+#include <filesystem>
+#include <map>
 
 #include "test_cli.h"
 #include "test_data.h"
 #include "test_metrics.h"
+#include "test_skip.h"
 
 using testdata::pretrain;
 using testdata::pretrainPath;
@@ -36,6 +42,12 @@ int rounds(int ci) {
   return asked > 0 ? asked : ci;
 }
 
+quint32 seed() {
+  bool given = false;
+  const quint32 asked = qEnvironmentVariable("PRETRAIN_TORTURE_SEED").toUInt(&given);
+  return given ? asked : QRandomGenerator::global()->generate();
+}
+
 bool hasProgram(const QString& name) { return !QStandardPaths::findExecutable(name).isEmpty(); }
 
 // What an interrupted save leaves: NAME.tmp-PID-N files.
@@ -46,11 +58,51 @@ bool newestCheckpointLoads(const QString& run) {
   return pretrain({"eval", "--run", run, "--json"}).exitCode == 0;
 }
 
+// strace -f -y -o LOG: "PID write(FD</path>, ...", "PID rename(\"/path\", ...". For each thread, the ordinals
+// of its `call`s (as strace's when= counts them) on files under `dir`; those of the thread that makes most.
+QList<int> callsInto(const QString& log, const QByteArray& call, const QString& dir) {
+  QFile f(log);
+  if (!f.open(QIODevice::ReadOnly)) return {};
+  std::map<QByteArray, int> count;
+  std::map<QByteArray, QList<int>> into;
+  for (const QByteArray& line : f.readAll().split('\n')) {
+    const QByteArray pid = line.left(line.indexOf(' '));
+    const QByteArray made = line.mid(pid.size()).trimmed();
+    if (!made.startsWith(call + '(')) continue;  // "<... write resumed>" lines finish a call already counted
+    const int ordinal = ++count[pid];
+    if (made.left(made.indexOf(')')).contains(dir.toUtf8() + '/')) into[pid] << ordinal;
+  }
+  QList<int> most;
+  for (const auto& [pid, ordinals] : into)
+    if (ordinals.size() > most.size()) most = ordinals;
+  return most;
+}
+
+// `count` of `ordinals`, spread from the first to the last.
+QList<int> spread(const QList<int>& ordinals, int count) {
+  QList<int> out;
+  for (int i = 0; i < count && !ordinals.isEmpty(); ++i)
+    out << ordinals[qsizetype(ordinals.size() - 1) * i / std::max(1, count - 1)];
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+// The calls strace's log marks as failed by injection.
+QList<QByteArray> injectedCalls(const QString& log) {
+  QFile f(log);
+  QList<QByteArray> out;
+  if (!f.open(QIODevice::ReadOnly)) return out;
+  for (const QByteArray& line : f.readAll().split('\n'))
+    if (line.endsWith("(INJECTED)")) out << line.left(200);
+  return out;
+}
+
 }  // namespace
 
 class TstTorture : public QObject {
   Q_OBJECT
   QTemporaryDir m_dir;
+  QRandomGenerator m_random;  // Where kills and signals land (seed()).
   QString path(const QString& name) const { return m_dir.filePath(name); }
 
   // A model that trains in a moment, fp32 and one thread (bit-exact resume).
@@ -85,7 +137,12 @@ class TstTorture : public QObject {
   }
 
  private Q_SLOTS:
-  void initTestCase() { testdata::writeFile(path("corpus.txt"), testdata::textCorpus(60, 25)); }
+  void initTestCase() {
+    const quint32 s = seed();
+    m_random.seed(s);
+    qInfo("torture: seed %u (PRETRAIN_TORTURE_SEED=%u repeats these kill and signal points)", s, s);
+    testdata::writeFile(path("corpus.txt"), testdata::textCorpus(60, 25));
+  }
 
   // SIGKILL within the checkpoint-save window: the folder is watched for the save's temporary file and the
   // process killed as soon as it shows. Every run resumes, ends loss for loss as an uninterrupted one, and
@@ -102,7 +159,7 @@ class TstTorture : public QObject {
       p.start(pretrainPath(), trainArgs(run, steps, {"--save-every", "1"}));
       QVERIFY(p.waitForStarted());
       // Wait a random number of steps in, then for the next save's temporary, then kill at once.
-      const int after = 3 + QRandomGenerator::global()->bounded(steps - 10);
+      const int after = 3 + m_random.bounded(steps - 10);
       QTRY_VERIFY_WITH_TIMEOUT(testdata::trainLosses(path(run)).size() >= size_t(after), 60000);
       const QString checkpoints = path(run + "/checkpoints");
       QElapsedTimer waited;
@@ -126,63 +183,83 @@ class TstTorture : public QObject {
   }
 
   // A failing write, flush or rename at each point of a step and its checkpoint save (strace's fault
-  // injection): one line and exit 1, never an abort or a hang, and the newest checkpoint on disk still
-  // loads. strace counts each process's calls: write 1 is left alone, as when all else works it is the
-  // error line itself (and the tokenizer helper's first reply, whose loss the engine reports, in a line
-  // that would then be lost).
+  // injection). Each injection must fire (strace's log marks the call INJECTED); one that fails a call on a
+  // file of the run ends the run with one line and exit 1 (ENOSPC saying the disk is full), one on another
+  // file (a pipe, the terminal) with exit 0 or that one line, never an abort or a hang; and the newest
+  // checkpoint on disk still loads. strace's when=N counts each thread's calls, so the Nth calls are chosen
+  // from one counted run, thread by thread, among the writes into the run folder.
   void failingWritesFlushesAndRenames() {
-    if (!hasProgram("strace")) QSKIP("strace is missing (Debian: strace; packaging/install-deps.sh)");
+    if (!hasProgram("strace"))
+      PRETRAIN_SKIP_UNLESS_SET_UP("strace is missing (Debian: strace; packaging/install-deps.sh)");
     if (runProgram("strace", {"-o", "/dev/null", "true"}).exitCode != 0)
-      QSKIP("strace cannot trace here (a container without ptrace)");
+      PRETRAIN_SKIP_UNLESS_SET_UP("strace cannot trace here (a container without ptrace)");
     // In the asan preset: LeakSanitizer cannot run in a traced process (the rest of ASan can).
     const QByteArray asan = qgetenv("ASAN_OPTIONS");
     qputenv("ASAN_OPTIONS", asan + (asan.isEmpty() ? "" : ":") + "detect_leaks=0");
     const auto restore = qScopeGuard([asan] { qputenv("ASAN_OPTIONS", asan); });
+    // Each injection goes into a copy of the same run at step 3, which it takes one step further: every
+    // run makes the same calls, counted once, so each when=N lands on a call into the run.
     QVERIFY(pretrain(trainArgs("faults", 3)).exitCode == 0);
-    // How many writes one more step and its save make, to spread the injections over them.
+    const auto copyOfRun = [this](const QString& name) {
+      std::filesystem::copy(path("faults").toStdString(), path(name).toStdString(),
+                            std::filesystem::copy_options::recursive);
+      return path(name);
+    };
+    const QString counting = copyOfRun("faults-counted");
     const Run counted =
-        runProgram("strace", QStringList{"-f", "-c", "-o", path("count"), "-e", "trace=write"} +
-                                 QStringList{pretrainPath()} + trainArgs("faults", 4));
+        runProgram("strace", QStringList{"-f", "-y", "-o", path("count"), "-e", "trace=write,fsync,rename"} +
+                                 QStringList{pretrainPath()} + trainArgs("faults-counted", 4));
     QVERIFY2(counted.exitCode == 0, counted.err.constData());
-    QFile count(path("count"));
-    QVERIFY(count.open(QIODevice::ReadOnly));
-    int writes = 0;
-    for (const QByteArray& line : count.readAll().split('\n'))
-      if (line.trimmed().endsWith(" write")) writes = line.simplified().split(' ')[3].toInt();
-    QVERIFY(writes > 10);
-    const int n = rounds(6);
+    // Not a thread's first write: the Nth call of every thread is failed, the tokenizer helper's too, and a
+    // first write is the helper's greeting or the error line itself.
+    QList<int> runWrites = callsInto(path("count"), "write", counting);
+    runWrites.removeAll(1);
+    QVERIFY2(runWrites.size() > 5, qPrintable(QString::number(runWrites.size())));
     QStringList injections;
-    for (int i = 0; i < n; ++i) {
-      const int when = 2 + (writes - 2) * i / std::max(1, n - 1);
+    for (const int when : spread(runWrites, rounds(6)))
       injections << QString("write:error=ENOSPC:when=%1").arg(when)
                  << QString("write:error=EIO:when=%1").arg(when);
-    }
-    for (int when = 1; when <= 3; ++when)
-      injections << QString("fsync:error=EIO:when=%1").arg(when)
-                 << QString("rename:error=EIO:when=%1").arg(when);
-    int steps = 4, oneLine = 0, aborts = 0, loads = 0, diskFullSaid = 0;
-    for (const QString& injection : injections) {
-      const Run r = runProgram("strace",
-                               QStringList{"-f", "-o", "/dev/null", "-e", "inject=" + injection} +
-                                   QStringList{pretrainPath()} + trainArgs("faults", steps + 1),
-                               60);
-      aborts += r.exitCode != 0 && r.exitCode != 1;  // a signal, or a hang
-      if (r.exitCode == 0) ++steps;
+    for (const char* call : {"fsync", "rename"})
+      for (const int when : spread(callsInto(path("count"), call, counting), 3))
+        injections << QString("%1:error=EIO:when=%2").arg(call).arg(when);
+    int fired = 0, onRunFiles = 0, oneLine = 0, loads = 0;
+    for (int i = 0; i < injections.size(); ++i) {
+      const QString& injection = injections[i];
+      const QString name = QString("faults-%1").arg(i), run = copyOfRun(name);
+      const QString call = injection.section(':', 0, 0), log = path("injected");
+      const Run r =
+          runProgram("strace",
+                     QStringList{"-f", "-y", "-o", log, "-e", "trace=" + call, "-e", "inject=" + injection} +
+                         QStringList{pretrainPath()} + trainArgs(name, 4),
+                     60);
+      const QList<QByteArray> failed = injectedCalls(log);
+      const bool hitRun = std::any_of(failed.begin(), failed.end(),
+                                      [&](const QByteArray& c) { return c.contains(run.toUtf8()); });
       const QByteArray err = r.err.trimmed();
-      oneLine += r.exitCode == 0 || (r.exitCode == 1 && !err.isEmpty() && !err.contains('\n'));
-      diskFullSaid += injection.contains("ENOSPC") && err.contains("the disk is full");
-      loads += newestCheckpointLoads(path("faults"));
-      if (r.exitCode != 0 && r.exitCode != 1)
-        qWarning("%s: exit %d: %s", qPrintable(injection), r.exitCode, err.constData());
+      const bool saidOneLine = r.exitCode == 1 && !err.isEmpty() && !err.contains('\n');
+      const bool diskFull = !injection.contains("ENOSPC") || err.contains("the disk is full");
+      const bool ok =
+          !failed.isEmpty() && (hitRun ? saidOneLine && diskFull : r.exitCode == 0 || saidOneLine);
+      fired += !failed.isEmpty();
+      onRunFiles += hitRun;
+      oneLine += ok;
+      loads += newestCheckpointLoads(run);
+      if (!ok)
+        qWarning("%s: exit %d, %lld calls failed (%s): %s", qPrintable(injection), r.exitCode,
+                 qlonglong(failed.size()), failed.isEmpty() ? "" : failed.front().constData(),
+                 err.constData());
     }
     qInfo(
-        "torture: %lld injected failures (ENOSPC and EIO over %d writes, EIO on fsync and rename): %d "
-        "aborts, "
-        "%d ended with exit 0 or one line, the newest checkpoint loaded after %d",
-        qlonglong(injections.size()), writes, aborts, oneLine, loads);
-    QCOMPARE(aborts, 0);
+        "torture: %lld injected failures (ENOSPC and EIO over %lld writes into the run, EIO on fsync and "
+        "rename): "
+        "%d fired, %d on the run's files; %d ended as they should (a failure on the run's files: one line, "
+        "exit "
+        "1, ENOSPC saying the disk is full); the newest checkpoint loaded after %d",
+        qlonglong(injections.size()), qlonglong(runWrites.size()), fired, onRunFiles, oneLine, loads);
+    QCOMPARE(fired, int(injections.size()));
     QCOMPARE(oneLine, int(injections.size()));
     QCOMPARE(loads, int(injections.size()));
+    QCOMPARE(onRunFiles, int(injections.size()));  // Each on a call into the run (and maybe others).
   }
 
   // A tmpfs too small for a checkpoint (or for the token store): the run says the disk is full in one line,
@@ -203,7 +280,7 @@ class TstTorture : public QObject {
       const qint64 size = 64 * 1024 + (data + checkpoint) * (i + 1) / n;
       if (runProgram("mount", {"-t", "tmpfs", "-o", QString("size=%1").arg(size), "tmpfs", mount}).exitCode !=
           0)
-        QSKIP("cannot mount a tmpfs here (needs root)");
+        PRETRAIN_SKIP_UNLESS_SET_UP("cannot mount a tmpfs here (needs root)");
       // The same small model as the sizing run, into the small disk.
       const QStringList args = trainArgs("small-disk/run", 6, {"--save-every", "2"});
       const Run r = pretrain(args);
@@ -279,7 +356,7 @@ class TstTorture : public QObject {
         QProcess p;
         p.start(pretrainPath(), trainArgs(run, 100000));
         QVERIFY(p.waitForStarted());
-        const int at = 2 + QRandomGenerator::global()->bounded(30);
+        const int at = 2 + m_random.bounded(30);
         QTRY_VERIFY_WITH_TIMEOUT(testdata::trainLosses(path(run)).size() >= size_t(at), 60000);
         ::kill(pid_t(p.processId()), signal);
         QVERIFY(p.waitForFinished(30000));

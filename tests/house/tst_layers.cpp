@@ -1,10 +1,13 @@
-// The shape of the house, checked on the source tree (DESIGN.md): the engine's folders depend one way, as
-// the data flows, so that each can be understood and changed with only the folders below it in mind;
+// The shape of the house, checked on the source tree (docs/architecture.md): the engine's folders depend one
+// way, as the data flows, so that each can be understood and changed with only the folders below it in mind;
 // the engine never includes Qt, and the UI never includes LibTorch (its headers cost ~25 s per file).
 #include <QtCore/QDirIterator>
 #include <QtCore/QFile>
 #include <QtCore/QRegularExpression>
+#include <QtCore/QTemporaryDir>
 #include <QtTest/QtTest>
+
+#include "test_data.h"
 
 namespace {
 
@@ -17,17 +20,15 @@ struct Include {
   QString target;
 };
 
-QString sourceRoot() { return QStringLiteral(PRETRAIN_SOURCE_DIR); }
-
-QList<Include> includesUnder(const QString& folder) {
+QList<Include> includesUnder(const QString& root, const QString& folder) {
   static const QRegularExpression include(QStringLiteral("^\\s*#\\s*include\\s*[<\"]([^>\"]+)[>\"]"));
   QList<Include> out;
-  QDirIterator it(sourceRoot() + "/" + folder, {"*.h", "*.cpp"}, QDir::Files, QDirIterator::Subdirectories);
+  QDirIterator it(root + "/" + folder, {"*.h", "*.cpp"}, QDir::Files, QDirIterator::Subdirectories);
   while (it.hasNext()) {
     const QString path = it.next();
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) continue;
-    const QString relative = QDir(sourceRoot()).relativeFilePath(path);
+    const QString relative = QDir(root).relativeFilePath(path);
     for (const QByteArray& line : f.readAll().split('\n')) {
       const auto m = include.match(QString::fromUtf8(line));
       if (m.hasMatch()) out.push_back({relative, m.captured(1)});
@@ -36,6 +37,44 @@ QList<Include> includesUnder(const QString& folder) {
   return out;
 }
 
+// Each rule, over the source tree at `root`: the includes that break it, one line each.
+
+QStringList coreLayerViolations(const QString& root) {
+  QStringList violations;
+  for (const Include& inc : includesUnder(root, "core")) {
+    const QString from = inc.file.section('/', 1, 1);
+    const QString to = inc.target.section('/', 0, 0);
+    if (!inc.target.contains('/') || !kCoreLayers.contains(to)) continue;  // system or LibTorch header
+    if (!kCoreLayers.contains(from))
+      violations << inc.file + ": core/" + from + " is not in the list of layers";
+    else if (kCoreLayers.indexOf(to) > kCoreLayers.indexOf(from))
+      violations << inc.file + " includes " + inc.target + " (" + to + " is above " + from + ")";
+  }
+  violations.sort();  // In file order, whatever order the folder is read in.
+  return violations;
+}
+
+QStringList qtInEngine(const QString& root) {
+  QStringList violations;
+  for (const Include& inc : includesUnder(root, "core"))
+    if (inc.target.startsWith("Qt") || inc.target.startsWith("ui/") || inc.target.startsWith("qcustomplot"))
+      violations << inc.file + " includes " + inc.target;
+  violations.sort();  // In file order, whatever order the folder is read in.
+  return violations;
+}
+
+QStringList libTorchInInterface(const QString& root) {
+  QStringList violations;
+  for (const Include& inc : includesUnder(root, "ui"))
+    if (inc.target.startsWith("torch/") || inc.target.startsWith("ATen/") || inc.target.startsWith("c10/") ||
+        inc.target == "model/language_model.h" || inc.target == "model/transformer_block.h")
+      violations << inc.file + " includes " + inc.target;
+  violations.sort();  // In file order, whatever order the folder is read in.
+  return violations;
+}
+
+const QString kSourceRoot = QStringLiteral(PRETRAIN_SOURCE_DIR);
+
 }  // namespace
 
 class TestLayers : public QObject {
@@ -43,43 +82,40 @@ class TestLayers : public QObject {
 
  private Q_SLOTS:
   void coreFoldersDependOneWay() {
-    QStringList violations;
-    const QList<Include> includes = includesUnder("core");
-    QVERIFY(includes.size() > 100);  // The tree was found.
-    for (const Include& inc : includes) {
-      const QString from = inc.file.section('/', 1, 1);
-      const QString to = inc.target.section('/', 0, 0);
-      if (!inc.target.contains('/') || !kCoreLayers.contains(to)) continue;  // system or LibTorch header
-      QVERIFY2(kCoreLayers.contains(from), qPrintable("core/" + from + " is not in the list of layers"));
-      if (kCoreLayers.indexOf(to) > kCoreLayers.indexOf(from))
-        violations << inc.file + " includes " + inc.target + " (" + to + " is above " + from + ")";
-    }
+    QVERIFY(includesUnder(kSourceRoot, "core").size() > 100);  // The tree was found.
+    const QStringList violations = coreLayerViolations(kSourceRoot);
     QVERIFY2(violations.isEmpty(), qPrintable(violations.join('\n')));
   }
 
   void engineHasNoQt() {
-    QStringList violations;
-    for (const Include& inc : includesUnder("core"))
-      if (inc.target.startsWith("Qt") || inc.target.startsWith("ui/") || inc.target.startsWith("qcustomplot"))
-        violations << inc.file + " includes " + inc.target;
+    const QStringList violations = qtInEngine(kSourceRoot);
     QVERIFY2(violations.isEmpty(), qPrintable(violations.join('\n')));
   }
 
   void interfaceHasNoLibTorch() {
-    QStringList violations;
-    for (const Include& inc : includesUnder("ui"))
-      if (inc.target.startsWith("torch/") || inc.target.startsWith("ATen/") ||
-          inc.target.startsWith("c10/") || inc.target == "model/language_model.h" ||
-          inc.target == "model/transformer_block.h")
-        violations << inc.file + " includes " + inc.target;
+    const QStringList violations = libTorchInInterface(kSourceRoot);
     QVERIFY2(violations.isEmpty(), qPrintable(violations.join('\n')));
   }
 
-  // The check itself: an include from a lower folder to a higher one is caught.
+  // The checks themselves: a tree with one planted violation of each rule, beside files that keep them,
+  // is caught, and each violation is named by the file that commits it.
   void aViolationIsSeen() {
-    QVERIFY(kCoreLayers.indexOf("infer") > kCoreLayers.indexOf("train"));
-    QVERIFY(kCoreLayers.indexOf("run") > kCoreLayers.indexOf("infer"));
-    QVERIFY(kCoreLayers.indexOf("tokenizer") > kCoreLayers.indexOf("data"));
+    QTemporaryDir tree;
+    const auto plant = [&](const QString& file, const QByteArray& text) {
+      testdata::writeFile(tree.filePath(file), text);
+    };
+    plant("core/run/fine.cpp", "#include \"train/trainer.h\"\n#include <torch/torch.h>\n");
+    plant("core/data/upward.h",
+          "#pragma once\n#include \"util/error.h\"\n  #  include \"run/run_folder.h\"\n");
+    plant("core/stray/file.cpp", "#include \"util/error.h\"\n");
+    plant("core/infer/widget.cpp", "#include <QtWidgets/QWidget>\n");
+    plant("ui/pages/fine.cpp", "#include \"infer/predictor.h\"\n");
+    plant("ui/pages/heavy.cpp", "#include <torch/torch.h>\n");
+    QCOMPARE(coreLayerViolations(tree.path()),
+             QStringList({"core/data/upward.h includes run/run_folder.h (run is above data)",
+                          "core/stray/file.cpp: core/stray is not in the list of layers"}));
+    QCOMPARE(qtInEngine(tree.path()), QStringList("core/infer/widget.cpp includes QtWidgets/QWidget"));
+    QCOMPARE(libTorchInInterface(tree.path()), QStringList("ui/pages/heavy.cpp includes torch/torch.h"));
   }
 };
 

@@ -6,7 +6,7 @@ no NumPy), so it shares nothing with the engine but the parameter layout: Linear
 stored row-major, as LibTorch keeps them. Each parameter's values are 0.3 * sin(0.37 * (j + 1) + s)
 for its flattened index j, where s = 0.01 * (sum of the bytes of its name).
 
-Run: python3 tests/reference/gpt2_reference.py [--exact-gelu] [--lens]   (prints the values the test holds;
+Run: python3 tests/reference/gpt2_reference.py [--exact-gelu] [--lens]   (prints the logits, which the test runs it for;
 --exact-gelu: the MLP's GELU exact, as new models have, instead of GPT-2's tanh approximation; --lens: the
 first layer's logit lens, its output read through the final LayerNorm and the output layer)
 """
@@ -81,4 +81,4 @@ for i in range(1 if "--lens" in sys.argv else L):
     x = block(x, i)
 x = layer_norm(x, values("ln_f.weight", C), values("ln_f.bias", C))
 logits = linear(x, wte, [0.0] * V)  # output projection tied to the token embedding
-print("{" + ",\n".join("{" + ", ".join("%.7g" % v for v in row) + "}" for row in logits) + "}")
+print("\n".join(" ".join("%.17g" % v for v in row) for row in logits))  # one position a line, exact

@@ -69,7 +69,7 @@ set(CPACK_DEBIAN_PACKAGE_SECTION science)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "qt6-qpa-plugins")
-# OpenBLAS makes training ~15x faster than the reference BLAS LibTorch falls back on (ENVIRONMENT.md);
+# OpenBLAS makes training ~15x faster than the reference BLAS LibTorch falls back on (docs/performance.md);
 # Node.js and npm fetch the sample corpus on first use.
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libopenblas0-openmp, nodejs, npm")
 set(CPACK_STRIP_FILES ON)

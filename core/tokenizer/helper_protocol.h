@@ -1,8 +1,10 @@
 #pragma once
 // What the tokenizer helper (pretrain-tokenizer serve) and the engine say to each other over the socket
 // that is the helper's stdin and stdout. SentencePiece, and the protobuf copy inside it, live only in the
-// helper: no process that loads LibTorch ever maps them (ENVIRONMENT.md, trap 1, and the crash it caused
-// with LibTorch 2.x). Both ends run on one machine, so integers go in the machine's own byte order.
+// helper: no process that loads LibTorch ever maps them. Debian's libsentencepiece exports its bundled
+// protobuf-lite 3.14, LibTorch loads the system's 3.21: in one process, static initialisation crashes or
+// the version check aborts, and with LibTorch 2.x (which exports protobuf itself) even RTLD_DEEPBIND did
+// not keep them apart. Both ends run on one machine, so integers go in the machine's own byte order.
 //
 // At start the helper writes kMagic, then a status (0, or an error: u32 length + message, and it exits),
 // then the vocabulary: u32 size, and per id: u8 PieceKind, f32 score, u32 length, the piece's bytes.

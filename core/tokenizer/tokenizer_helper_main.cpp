@@ -5,7 +5,7 @@
 //   pretrain-tokenizer serve MODEL              answers encode and decode requests on stdin/stdout
 //                                               (helper_protocol.h) until its input ends
 // A process of its own because SentencePiece's bundled protobuf cannot share a process with LibTorch's
-// (ENVIRONMENT.md, trap 1), training has no way to be cancelled but ending it, and a damaged or hostile
+// (helper_protocol.h says how they crash together), training has no way to be cancelled but ending it, and a damaged or hostile
 // model file can then crash only this program.
 
 #include <fcntl.h>

@@ -1,5 +1,6 @@
 // The `pretrain` command end to end: the real executable, run as a user runs it.
 #include <QtCore/QCoreApplication>
+#include <QtCore/QFile>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
@@ -213,6 +214,55 @@ class TstPretrainCli : public QObject {
     QVERIFY(r.out.contains("[default: bpe]"));
     QCOMPARE(pretrain({"encode", "--help"}).exitCode, 0);
     QCOMPARE(pretrain({}).exitCode, 2);
+  }
+
+  // docs/command-line.md holds every command's --help below its marker, made from the program as the man
+  // page is, so it cannot drift: this fails when they differ, and PRETRAIN_UPDATE_DOCS=1 rewrites it.
+  void theCommandLinePageIsTheHelp() {
+    QString generated = "\n";
+    const auto section = [&](const QStringList& command) {
+      const Run r = pretrain(command + QStringList("--help"));
+      QCOMPARE(r.exitCode, 0);
+      generated += "### pretrain " + command.join(' ') + "\n\n```text\n" +
+                   QString::fromUtf8(r.out).trimmed() + "\n```\n\n";
+    };
+    const Run top = pretrain({"--help"});
+    QCOMPARE(top.exitCode, 0);
+    QStringList commands;
+    bool listing = false;
+    for (const QString& line : QString::fromUtf8(top.out).split('\n')) {
+      if (line.startsWith("commands:"))
+        listing = true;
+      else if (listing && line.startsWith("  "))
+        commands << line.simplified().section(' ', 0, 0);
+      else if (listing)
+        listing = false;
+    }
+    QVERIFY(commands.size() > 10);
+    for (const QString& command : commands) {
+      section({command});
+      // A command of commands ("usage: pretrain bench tokenizer|train|predict ..."): each of them too.
+      const Run help = pretrain({command, "--help"});
+      const QString usage = QString::fromUtf8(help.out).section('\n', 0, 0);
+      const QString sub = usage.section(' ', 3, 3);
+      if (usage.startsWith("usage: pretrain " + command + " ") && sub.contains('|'))
+        for (const QString& s : sub.split('|')) section({command, s});
+    }
+    const QString page = QStringLiteral(PRETRAIN_SOURCE_DIR "/docs/command-line.md");
+    QFile f(page);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(f.readAll());
+    f.close();
+    const QString marker = "<!-- generated from pretrain --help: do not edit below (tst_pretrain_cli checks it) -->\n";
+    QVERIFY2(text.contains(marker), "docs/command-line.md lost its marker");
+    const QString wanted = text.left(text.indexOf(marker) + marker.size()) + generated.trimmed() + "\n";
+    if (qEnvironmentVariableIntValue("PRETRAIN_UPDATE_DOCS") == 1) {
+      QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+      f.write(wanted.toUtf8());
+    }
+    QVERIFY2(text == wanted || qEnvironmentVariableIntValue("PRETRAIN_UPDATE_DOCS") == 1,
+             "docs/command-line.md is not the program's --help: run PRETRAIN_UPDATE_DOCS=1 "
+             "build/release/bin/tst_pretrain_cli theCommandLinePageIsTheHelp");
   }
 };
 

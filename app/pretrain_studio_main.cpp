@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   args.addPositionalArgument("corpus", "Corpus files or folders to load.", "[CORPUS...]");
   args.process(app);
   pretrain::ui::MainWindow window;
+  window.handleQuitRequests();  // SIGTERM at a logout or shutdown: stop the run with a checkpoint, then quit.
   if (!args.positionalArguments().isEmpty()) window.dataPage()->setCorpus(args.positionalArguments());
   window.resize(1200, 760);
   window.show();

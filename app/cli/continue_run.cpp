@@ -39,10 +39,13 @@ void checkFlagsMatch(const ArgParser& p, const TrainingRunOptions& o, const RunF
   if (p.given("corpus") && !sameCorpus(want.corpus, have.corpus))
     throw InputError("--corpus " + joined(want.corpus) + " contradicts the run in " + run.dir() +
                      ", trained on " + joined(have.corpus) + tail);
-  // Each setting as a flag writes it; not compared: the corpus (above), the length and this process's threads
-  // (a resume may change them), the probes (a resume may replace them), and the parent (named however the
-  // command names it).
-  static const std::set<std::string> free = {"corpus", "steps", "threads", "probe", "init-from", "init-step"};
+  // Each setting as a flag writes it; not compared: the corpus (above), what changes nothing that is learned
+  // (a resume may change it: the length, how often it evaluates, saves and keeps snapshots, this process's
+  // threads and device), the probes (a resume may replace them), and the parent (named however the command
+  // names it).
+  static const std::set<std::string> free = {
+      "corpus",  "steps",  "eval-every", "save-every", "snapshot-every", "snapshot-budget-mb",
+      "threads", "device", "probe",      "init-from",  "init-step"};
   std::map<std::string, std::string> had;
   for (const TrainFlag& f : trainFlags(have, {}, FlagSet::Every)) had[f.name] = f.values.at(0);
   for (const TrainFlag& f : trainFlags(want, {}, FlagSet::Every)) {
@@ -66,8 +69,14 @@ void chooseNewOrContinue(const ArgParser& p, TrainingRunOptions& o) {
     return;
   }
   checkFlagsMatch(p, o, run);  // Reads config.json: throws when --resume finds no run.
-  if (p.given("steps")) o.resumeChanges.totalSteps = o.train.steps;
-  o.resumeChanges.threads = o.train.threads;  // Per process, never the run's.
+  RunChanges& c = o.resumeChanges;
+  if (p.given("steps")) c.totalSteps = o.train.steps;
+  if (p.given("eval-every")) c.evalEvery = o.train.evalEvery;
+  if (p.given("save-every")) c.saveEvery = o.train.saveEvery;
+  if (p.given("snapshot-every")) c.snapshotEvery = o.train.snapshotEvery;
+  if (p.given("snapshot-budget-mb")) c.snapshotBudgetMb = o.train.snapshotBudgetMb;
+  c.threads = o.train.threads;  // Per process, never the run's.
+  if (p.given("device")) c.device = o.train.device;
 }
 
 }  // namespace pretrain::cli

@@ -4,8 +4,8 @@
 
 #include "cli/arg_parser.h"
 #include "cli/commands.h"
-#include "cli/interrupt.h"
 #include "util/error.h"
+#include "util/stop_signals.h"
 
 namespace pretrain::cli {
 namespace {
@@ -56,7 +56,7 @@ int run(int argc, char** argv) {
     std::printf("pretrain (Pretrain Studio) %s\n", PRETRAIN_VERSION);
     return 0;
   }
-  installInterruptHandler();
+  installStopSignals();
   for (const auto& c : kCommands) {
     if (first != c.name) continue;
     try {

@@ -6,7 +6,7 @@
 #include <cstdio>
 
 #include "cli/format.h"
-#include "cli/interrupt.h"
+#include "util/stop_signals.h"
 
 namespace pretrain::cli {
 namespace {
@@ -39,7 +39,7 @@ bool ProgressLine::update(const Progress& p) {
     m_printedInStage = true;
     print(text(p, now));
   }
-  return !interruptRequested();
+  return !stopRequested();
 }
 
 void ProgressLine::startStage(const Progress& p, std::chrono::steady_clock::time_point now) {

@@ -1,7 +1,7 @@
 #pragma once
 // The progress line of long `pretrain` commands, on stderr: rewritten in place with an ETA on a terminal,
 // a plain line every five seconds otherwise (logs, CI), so short runs print none. Ctrl-C asks the work to
-// stop (see interrupt.h).
+// stop (see util/stop_signals.h).
 
 #include <chrono>
 #include <cstdint>

@@ -1,6 +1,6 @@
 #include "cli/training_progress.h"
 
-#include "cli/interrupt.h"
+#include "util/stop_signals.h"
 
 namespace pretrain::cli {
 
@@ -13,7 +13,7 @@ TrainingRunCallbacks trainingProgressCallbacks(const ProgressFn& progress,
                stepDetail = std::move(stepDetail)](const StepMetrics& s) {
     progress({"training", uint64_t(s.step), uint64_t(totalSteps()), "steps", stepDetail(s)});
   };
-  cb.control = [] { return interruptRequested() ? RunCommand::Stop : RunCommand::Continue; };
+  cb.control = [] { return stopRequested() ? RunCommand::Stop : RunCommand::Continue; };
   return cb;
 }
 

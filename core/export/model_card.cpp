@@ -1,6 +1,7 @@
 #include "export/model_card.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <sstream>
 
 namespace pretrain {
@@ -35,8 +36,12 @@ std::string modelCard(const ModelCardFacts& f) {
   s << "| tokenizer | SentencePiece " << f.tokenizerType << ", " << m.vocabSize
     << " pieces (tokenizer.json for the fast tokenizer, tokenizer.model the original) |\n";
   s << "| corpus | ";
-  for (size_t i = 0; i < f.config.corpus.size(); ++i)
-    s << (i ? ", " : "") << "`" << f.config.corpus[i] << "`";
+  // The files' names, not where they lay on the machine that trained (a run records absolute paths).
+  for (size_t i = 0; i < f.config.corpus.size(); ++i) {
+    const std::filesystem::path input = std::filesystem::path(f.config.corpus[i]).lexically_normal();
+    s << (i ? ", " : "") << "`" << (input.has_filename() ? input : input.parent_path()).filename().string()
+      << "`";
+  }
   s << ": " << f.corpus.corpusBytes << " bytes, " << f.corpus.documents << " documents, " << f.corpus.tokens
     << " tokens (content " << f.corpus.contentHash << ") |\n";
   s << "| training | step " << f.step << " of " << f.config.train.steps << ", " << f.tokensSeen

@@ -21,8 +21,6 @@ namespace {
 // ranks low rise to the top once the right context has its say.
 constexpr int kCausalCandidatesPerShown = 4;
 constexpr int kMinCausalCandidates = 20;
-// A probe's rank on a causal model is read among this many whole-sentence candidates (0 = not ranked).
-constexpr int kProbeCandidates = 50;
 
 // `probs` (..., V) restricted to the pieces that start a word (or to those that carry one on),
 // renormalised: a masked word is filled with a word, not with the end of another or a control token.

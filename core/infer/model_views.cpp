@@ -10,6 +10,7 @@
 #include "infer/masked_fill.h"
 #include "infer/predictor.h"
 #include "model/language_model.h"
+#include "tokenizer/tokenizer.h"
 
 namespace pretrain {
 
@@ -44,21 +45,22 @@ LensResult Predictor::lens(const std::string& prompt, int topK, const std::strin
   LensResult r;
   r.ids = viewIds(prompt, size_t(config().context), r.truncated);
   const std::vector<int32_t> pieces = wordPieces(word);
+  r.wordPieces = pieces;
+  if (!pieces.empty()) r.wordFirstPiece = m_tokenizer->decode({pieces.front()});
   torch::NoGradGuard noGrad;
   const LayerTrace trace = traceOf(*m_model, r.ids);
   for (const torch::Tensor& residual : trace.residuals) {
     const torch::Tensor probs = torch::softmax(m_model->readout(residual)[0].to(torch::kDouble), -1).cpu();
     std::vector<std::vector<TokenCandidate>> layer;
-    std::vector<WordProbability> wordRow;
+    std::vector<PieceRank> wordRow;
     for (int64_t t = 0; t < probs.size(0); ++t) {
       const torch::Tensor row = probs[t].contiguous();
       const double* p = row.data_ptr<double>();
       layer.push_back(topCandidates(*m_tokenizer, std::vector<double>(p, p + row.numel()), topK));
       if (pieces.empty()) continue;
-      WordProbability w;  // The first piece, as the probes rank a word: by how many pieces beat it.
+      PieceRank w;  // The first piece, as the probes rank a word: by how many pieces beat it.
       w.prob = p[pieces.front()];
       w.rank = 1 + int(std::count_if(p, p + row.numel(), [&](double q) { return q > w.prob; }));
-      w.pieces = int(pieces.size());
       wordRow.push_back(w);
     }
     r.layers.push_back(std::move(layer));

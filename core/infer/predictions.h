@@ -42,11 +42,21 @@ struct NextTokenResult {
   std::vector<PromptPiece> pieces;  ///< The pieces the model saw (NextOptions::promptPieces).
 };
 
+/// A word's rank at a [MASK] on a causal model (Predictor::maskedProbabilityOf) is read among the candidates
+/// fill() gives for this many (its probability is theirs, renormalised over them; 0 = not ranked).
+constexpr int kProbeCandidates = 50;
+
 /// How likely a given word is at a place in the text.
 struct WordProbability {
   double prob = 0;  ///< The product of its pieces' probabilities, each given the pieces before it.
   int rank = 0;     ///< Of its first piece among all candidates (1 = most probable); 0 = not ranked.
   int pieces = 0;
+};
+
+/// How likely one piece is at a place, and its rank among all pieces there (1 = most probable).
+struct PieceRank {
+  double prob = 0;
+  int rank = 0;
 };
 
 /// The logit lens: at each layer, the residual stream read through the model's output layer.
@@ -55,9 +65,13 @@ struct LensResult {
   /// [layer][position]: the most probable pieces there, most probable first. The last layer's are the
   /// model's own output (causal: the next piece at each position; masked: each position's own piece).
   std::vector<std::vector<std::vector<TokenCandidate>>> layers;
-  /// [layer][position]: the probability and rank of the word asked for (its first piece) there; empty
-  /// when none was asked for.
-  std::vector<std::vector<WordProbability>> word;
+  /// The pieces of the word asked for (empty when none was). The lens reads one position, so it can only
+  /// say how likely the word's first piece is there: for a word of several pieces that is more than the
+  /// word's own probability (Predictor::probabilityOf, the product of its pieces').
+  std::vector<int32_t> wordPieces;
+  std::string wordFirstPiece;  ///< The first of them as text.
+  /// [layer][position]: the probability and rank of the word's first piece there (empty: none asked for).
+  std::vector<std::vector<PieceRank>> word;
   bool truncated = false;  ///< The prompt was longer than the context: its start was dropped.
 };
 

@@ -37,6 +37,22 @@ void refuseLegacyRun(const RunFolder& run) {
                      run.dir());
 }
 
+// "saves every 1000 steps (was 500), ...": what a resume changed of the run's recorded settings.
+std::string changedSettings(const TrainConfig& was, const TrainConfig& now) {
+  std::string out;
+  const auto add = [&out](const char* what, int64_t before, int64_t after) {
+    if (before != after)
+      out += std::string(out.empty() ? "" : ", ") + what + " " + std::to_string(after) + " (was " +
+             std::to_string(before) + ")";
+  };
+  add("steps", was.steps, now.steps);
+  add("evaluates every", was.evalEvery, now.evalEvery);
+  add("saves every", was.saveEvery, now.saveEvery);
+  add("keeps a snapshot every", was.snapshotEvery, now.snapshotEvery);
+  add("snapshot budget MB", was.snapshotBudgetMb, now.snapshotBudgetMb);
+  return out;
+}
+
 }  // namespace
 
 std::shared_ptr<const Tokenizer> loadRunTokenizer(const RunFolder& run, const RunConfig& config) {
@@ -62,9 +78,16 @@ std::unique_ptr<Trainer> openRunTrainer(const std::string& runDir, const RunChan
   const RunFolder run(runDir);
   RunConfig config = run.readConfig();
   refuseLegacyRun(run);
-  if (changes.totalSteps > 0) config.train.steps = changes.totalSteps;
-  const RunConfig saved = config;  // This process's threads are its own, not the run's.
-  if (changes.threads >= 0) config.train.threads = changes.threads;
+  TrainConfig& t = config.train;
+  const TrainConfig before = t;
+  if (changes.totalSteps > 0) t.steps = changes.totalSteps;
+  if (changes.evalEvery > 0) t.evalEvery = changes.evalEvery;
+  if (changes.saveEvery > 0) t.saveEvery = changes.saveEvery;
+  if (changes.snapshotEvery > 0) t.snapshotEvery = changes.snapshotEvery;
+  if (changes.snapshotBudgetMb >= 0) t.snapshotBudgetMb = changes.snapshotBudgetMb;
+  const RunConfig saved = config;  // This process's threads and device are its own, not the run's.
+  if (changes.threads >= 0) t.threads = changes.threads;
+  if (!changes.device.empty()) t.device = changes.device;
   // A config.json edited by hand gets the checks a new run gets, before anything is allocated.
   config.model.validate();
   config.train.validate();
@@ -92,19 +115,26 @@ std::unique_ptr<Trainer> openRunTrainer(const std::string& runDir, const RunChan
     if (onNote) onNote("resumed from " + *it + " at step " + std::to_string(trainer->stepsDone()));
     break;
   }
-  if (changes.totalSteps > 0 && writer) run.writeConfig(saved);
+  if (writer && saved.train.toJson() != before.toJson()) {
+    run.writeConfig(saved);
+    if (onNote) onNote("the run's settings from now on: " + changedSettings(before, saved.train));
+  }
   return trainer;
 }
 
 namespace {
 
-// The file that holds the run's model at `step` (< 0: its latest checkpoint): that step's checkpoint
-// where one is kept, else its snapshot (the timeline's, bf16). Throws InputError naming the steps there are.
+// The file that holds the run's model at `step` (< 0: its latest checkpoint; kNewestKept: that, or its
+// newest snapshot when it has none): that step's checkpoint where one is kept, else its snapshot (the
+// timeline's, bf16). Throws InputError naming the steps there are.
 std::pair<std::string, CheckpointKind> modelFile(const RunFolder& run, int64_t step) {
   const std::vector<std::string> checkpoints = run.checkpoints();
-  if (checkpoints.empty() && step < 0)
+  if (step < 0) {
+    if (!checkpoints.empty()) return {checkpoints.back(), CheckpointKind::Checkpoint};
+    const std::vector<std::string> snapshots = run.snapshots();
+    if (step == kNewestKept && !snapshots.empty()) return {snapshots.back(), CheckpointKind::Snapshot};
     throw InputError("run " + run.dir() + " has no checkpoint yet; train it first");
-  if (step < 0) return {checkpoints.back(), CheckpointKind::Checkpoint};
+  }
   const auto has = [](const std::vector<std::string>& files, const std::string& f) {
     return std::find(files.begin(), files.end(), f) != files.end();
   };
@@ -143,6 +173,7 @@ RunModel openRunModel(const std::string& runDir, int64_t step, std::shared_ptr<c
     try {
       c = std::make_unique<Checkpoint>(path, m.tokenizer->hash(), m.config.model.toJson(), kind);
       m.checkpoint = path;
+      m.snapshot = kind == CheckpointKind::Snapshot;
     } catch (const IoError&) {
       std::error_code ec;
       if (attempt == kPrunedRetries || std::filesystem::exists(path, ec)) throw;

@@ -27,10 +27,14 @@ std::shared_ptr<const Tokenizer> loadRunTokenizer(const RunFolder& run, const Ru
 /// (saying how much more), before anything is allocated.
 void checkTrainingMemory(const ModelConfig& model, const TrainConfig& train);
 
-/// What going on with a run may change; everything else is the run's own.
+/// What going on with a run may change: nothing that changes what it learns. Everything else is the run's.
 struct RunChanges {
   int64_t totalSteps = 0;  ///< > 0: the run's new length (written to its config)
-  int threads = -1;        ///< >= 0: this process's threads (0 = all cores)
+  // > 0 (>= 0 for the budget): how often it evaluates, saves and keeps a snapshot from now on, and the
+  // snapshots' budget in MB (written to its config).
+  int64_t evalEvery = 0, saveEvery = 0, snapshotEvery = 0, snapshotBudgetMb = -1;
+  int threads = -1;    ///< >= 0: this process's threads (0 = all cores)
+  std::string device;  ///< Not empty: this process's device (cpu, cuda, auto)
 };
 
 /// The trainer of an existing run, at its latest checkpoint (step 0 when it has none), with `changes`
@@ -46,17 +50,23 @@ struct RunModel {
   std::shared_ptr<LanguageModel> model;
   std::shared_ptr<const Tokenizer> tokenizer;
   RunConfig config;
-  std::string checkpoint;
+  std::string checkpoint;  ///< The file read.
+  bool snapshot = false;   ///< It is a snapshot (bf16 weights), not a checkpoint.
   int64_t step = 0, tokensSeen = 0;
 };
 
-/// The model of the run at `step` (< 0: its latest checkpoint): that step's checkpoint where one is kept,
-/// else its snapshot (bf16 weights, train/snapshot_schedule.h). `tokenizer`: the run's, already loaded
-/// (checked against the run's config), so that reading many steps loads it once. `into`: a model of this
-/// run that nothing else uses, to read the weights into instead of making a new one (a new model's random
-/// initialisation is most of a small model's load time); on failure its weights are undefined. Throws
-/// InputError: no run, no checkpoint (or nothing of that step, naming the steps there are), a damaged or
-/// mismatched file.
+/// openRunModel's step for the newest weights a run kept, what the studio shows: its latest checkpoint, or
+/// when it has none (a run stopped before its first save), its newest snapshot. Exporting and fine-tuning
+/// take a checkpoint (step -1) or a step named.
+constexpr int64_t kNewestKept = -2;
+
+/// The model of the run at `step` (-1: its latest checkpoint; kNewestKept, above): that step's checkpoint
+/// where one is kept, else its snapshot (bf16 weights, train/snapshot_schedule.h).
+/// `tokenizer`: the run's, already loaded (checked against the run's config), so that reading many steps
+/// loads it once. `into`: a model of this run that nothing else uses, to read the weights into instead of
+/// making a new one (a new model's random initialisation is most of a small model's load time); on failure
+/// its weights are undefined. Throws InputError: no run, no checkpoint (or nothing of that step, naming the
+/// steps there are), a damaged or mismatched file.
 RunModel openRunModel(const std::string& runDir, int64_t step = -1,
                       std::shared_ptr<const Tokenizer> tokenizer = nullptr,
                       std::shared_ptr<LanguageModel> into = nullptr);

@@ -33,7 +33,8 @@ std::shared_ptr<const Predictor> RunTimeline::predictorAt(int64_t step) {
     }
     m_cache.pop_back();
   }
-  RunModel m = openRunModel(m_run.dir(), step, m_tokenizer, std::move(spare));
+  // The latest (step < 0): whatever the run kept newest, a snapshot where it has no checkpoint yet.
+  RunModel m = openRunModel(m_run.dir(), step < 0 ? kNewestKept : step, m_tokenizer, std::move(spare));
   auto predictor = std::make_shared<const Predictor>(m.model, m.tokenizer);
   m_cache.push_front({step, m.model, predictor});
   return predictor;

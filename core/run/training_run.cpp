@@ -22,12 +22,17 @@ namespace {
 
 // A fine-tuned run's starting point: the parent's weights at the step asked for, copied into `trainer`.
 // Returns where they came from.
+// A path as the run records it: absolute, so that the run reads the same from whatever folder it is opened.
+std::string recordedPath(const std::string& path) {
+  std::error_code ec;
+  const fs::path absolute = fs::absolute(path, ec);
+  return ec ? path : absolute.lexically_normal().string();
+}
+
 RunOrigin startFromParent(const TrainingRunOptions& o, Trainer& trainer) {
   const RunModel parent = openRunModel(o.initFrom, o.initStep, trainer.tokenizer());
   trainer.copyWeightsFrom(*parent.model);
-  std::error_code ec;
-  const fs::path absolute = fs::absolute(o.initFrom, ec);
-  return {ec ? o.initFrom : absolute.lexically_normal().string(), parent.step, parent.config.tokenizerHash};
+  return {recordedPath(o.initFrom), parent.step, parent.config.tokenizerHash};
 }
 
 // Creates the run: data, config.json, a fresh trainer (or one that starts from another run's weights).
@@ -56,7 +61,7 @@ std::unique_ptr<Trainer> startRun(const TrainingRunOptions& o, const RunFolder& 
   checkTrainingMemory(config.model, o.train);
   config.train = o.train;
   config.preset = o.preset;
-  config.corpus = o.corpus.inputs;
+  for (const std::string& input : o.corpus.inputs) config.corpus.push_back(recordedPath(input));
   config.encoding = textEncodingName(o.corpus.encoding);
   config.tokenizerHash = data.manifest.tokenizerHash;
   auto tokenizer = Tokenizer::load(tokenizerModelPath(run.dataDir()));

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include <unistd.h>
@@ -279,11 +280,37 @@ TokenStoreManifest emptyManifest(const std::vector<CorpusFile>& files, TextEncod
 
 }  // namespace
 
+namespace {
+
+// The store replaces the folder whole (replaceDir), so only a folder that holds nothing but a store's own
+// files may be replaced: anything else there was put by someone else, and is not ours to delete.
+void checkReplaceable(const std::string& dir) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return;
+  if (!fs::is_directory(dir, ec))
+    throw InputError(dir + " is a file, not a token store; move it away or choose another folder");
+  std::set<std::string> ours = {"manifest.json"};
+  for (const TokenSplit split : {TokenSplit::Train, TokenSplit::Validation}) {
+    ours.insert(fs::path(tokenStoreFile(dir, split)).filename().string());
+    ours.insert(fs::path(tokenStorePairsFile(dir, split)).filename().string());
+  }
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (!ours.count(name) || !it->is_regular_file())
+      throw InputError(dir + " holds '" + name +
+                       "', which this program did not write; move it away or choose another folder");
+  }
+  if (ec) throw IoError("cannot read folder " + dir + ": " + ec.message());
+}
+
+}  // namespace
+
 TokenStoreManifest buildTokenStore(const std::vector<CorpusFile>& files, TextEncoding encoding,
                                    const Tokenizer& tokenizer, const std::string& dir,
                                    const TokenStoreOptions& options, const ProgressFn& progress) {
   if (!(options.validationFraction > 0 && options.validationFraction < 0.5))
     throw InputError("validation fraction must be above 0 and below 0.5");
+  checkReplaceable(dir);
   const auto start = std::chrono::steady_clock::now();
   ScratchDir staged(dir + ".building");
   TokenStoreManifest m = emptyManifest(files, encoding, tokenizer, options);

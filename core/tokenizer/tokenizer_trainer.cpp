@@ -5,9 +5,11 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <regex>
 #include <thread>
 
+#include "tokenizer/model_file.h"
 #include "util/atomic_file.h"
 #include "util/child_process.h"
 #include "util/error.h"
@@ -17,6 +19,7 @@ namespace pretrain {
 namespace {
 
 constexpr const char* kHelperName = "pretrain-tokenizer";
+constexpr int kUnigramThreads = 4;
 
 // splitmix64: a tiny, well-mixed generator, so the sample depends only on the seed and the line number.
 uint64_t mix(uint64_t x) {
@@ -71,8 +74,12 @@ void writeSample(const std::vector<CorpusFile>& files, TextEncoding encoding, co
 
 std::vector<std::string> trainerArguments(const std::string& helper, const std::string& samplePath,
                                           const std::string& prefix, const TokenizerOptions& options) {
-  const int threads =
-      options.threads > 0 ? options.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+  // Unigram's EM sums each thread's share of the sample, so its pieces depend on how many threads there
+  // are: a fixed number, whatever the machine and --threads, so that the same corpus and settings give the
+  // same tokenizer everywhere (BPE's do not depend on it).
+  const int threads = options.type == TokenizerType::Unigram ? kUnigramThreads
+                      : options.threads > 0                  ? options.threads
+                                            : int(std::max(1u, std::thread::hardware_concurrency()));
   return {helper, "train", "--input=" + samplePath, "--model_prefix=" + prefix,
           std::string("--model_type=") + tokenizerTypeName(options.type),
           "--vocab_size=" + std::to_string(options.vocabSize), "--byte_fallback=true",
@@ -156,7 +163,11 @@ TokenizerReport trainTokenizer(const std::vector<CorpusFile>& files, TextEncodin
       [&] { return !progress || progress(log.progress()); });
   if (result.exitCode != 0) throwTrainingError(log.failure(result), options);
   renameDurably(prefix + ".vocab", modelPath.substr(0, modelPath.rfind('.')) + ".vocab");
-  renameDurably(prefix + ".model", modelPath);
+  // The same corpus and settings give the same file, wherever and with however many threads it trained.
+  std::ifstream trained(prefix + ".model", std::ios::binary);
+  const std::string model((std::istreambuf_iterator<char>(trained)), std::istreambuf_iterator<char>());
+  if (!trained) throw IoError("cannot read the trained tokenizer " + prefix + ".model: " + systemErrorText());
+  writeFileAtomic(modelPath, withoutTrainingPlace(model));
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }

@@ -21,7 +21,7 @@ struct TokenizerOptions {
   int vocabSize = 8000;                       // pieces, including 256 byte pieces and 5 special tokens
   uint64_t sampleBytes = uint64_t(16) << 20;  // text the trainer sees; bounds its memory (~15x the sample)
   uint64_t seed = 17;                         // which lines the sample keeps
-  int threads = 0;                            // trainer threads; 0 = all cores
+  int threads = 0;                            // BPE trainer threads; 0 = all cores (unigram: always 4)
 };
 
 /// What training did, for the statistics and for tokenizer-info.json.

@@ -308,12 +308,28 @@ class TstPretrainTrainCli : public QObject {
     QVERIFY(stoppedAt < 60);
     QVERIFY(
         QFile::exists(path(split + "/checkpoints/step-%1.safetensors").arg(stoppedAt, 8, 10, QChar('0'))));
-    // The command that started the run continues it (as a launcher restarting a job would).
-    const Run resumed = pretrain(trainArgs(split, settings));
+    // The command that started the run continues it (as a launcher restarting a job would); or one that
+    // evaluates, saves and keeps snapshots at other steps, which changes nothing that is learned (the new
+    // cadence is the run's from then on).
+    const QStringList cadence = {"--eval-every", "7", "--save-every", "9", "--snapshot-every", "11"};
+    const bool sameCommand = signal == SIGINT;
+    const Run resumed = pretrain(trainArgs(split, sameCommand ? settings : settings + cadence));
     QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
     QCOMPARE(resumed.json()["start_step"].toInt(), stoppedAt);
     QCOMPARE(testdata::trainLosses(path(split)),
              testdata::trainLosses(path("whole")));  // Step for step, to the last bit.
+    if (sameCommand) return;
+    QFile config(path(split + "/config.json"));
+    QVERIFY(config.open(QIODevice::ReadOnly));
+    const QJsonObject train = QJsonDocument::fromJson(config.readAll())["train"].toObject();
+    QCOMPARE(train["eval_every"].toInt(), 7);
+    QCOMPARE(train["save_every"].toInt(), 9);
+    QCOMPARE(train["snapshot_every"].toInt(), 11);
+    // The checkpoints kept: the last ones of every 9 steps, and the end's.
+    for (const QString& name : QDir(path(split + "/checkpoints")).entryList({"step-*.safetensors"})) {
+      const int step = name.mid(5, 8).toInt();
+      QVERIFY2(step == 60 || step == stoppedAt || step % 9 == 0, qPrintable(name));
+    }
   }
 
   void killedMidRunLeavesALoadableCheckpoint() {

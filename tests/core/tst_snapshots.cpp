@@ -82,6 +82,17 @@ class TstSnapshots : public QObject {
     } catch (const InputError& e) {
       QVERIFY2(QString(e.what()).contains("snapshots of steps 0, 1, 2, 4, 8, 10, 16, 20"), e.what());
     }
+
+    // A run with no checkpoint at all (stopped before its first save, as kill -9 leaves one): its latest
+    // model is its newest snapshot, said as such; with neither, it has no model yet.
+    QVERIFY(!openRunModel(o.runDir, kNewestKept).snapshot);  // While it has a checkpoint: that.
+    for (const std::string& c : run.checkpoints()) std::filesystem::remove(c);
+    const RunModel newest = openRunModel(o.runDir, kNewestKept);
+    QVERIFY(newest.snapshot);
+    QCOMPARE(newest.step, int64_t(20));
+    QVERIFY_THROWS_EXCEPTION(InputError, openRunModel(o.runDir));  // Its latest checkpoint: none.
+    std::filesystem::remove_all(std::filesystem::path(run.snapshots().front()).parent_path());
+    QVERIFY_THROWS_EXCEPTION(InputError, openRunModel(o.runDir, kNewestKept));
   }
 
   // The studio's timeline: every kept step, each model loaded once and equal to opening that step alone,

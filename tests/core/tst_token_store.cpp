@@ -149,6 +149,27 @@ class TstTokenStore : public QObject {
     QVERIFY_THROWS_EXCEPTION(InputError, other.run());
   }
 
+  // The store replaces its folder whole: a folder holding anything that is not the store's own is refused,
+  // and keeps it; a stale store of ours is replaced.
+  void aFolderThatIsNotAStoreIsKept() {
+    const Pipeline p = pipeline("foreign", 7);
+    const std::string store = tokenStoreDir(p.out);
+    fs::create_directories(store);
+    testdata::writeFile(QString::fromStdString(store + "/notes.txt"), "mine");
+    try {
+      p.run();
+      QFAIL("no error");
+    } catch (const InputError& e) {
+      QVERIFY2(QString(e.what()).contains("holds 'notes.txt', which this program did not write"), e.what());
+    }
+    QVERIFY(fs::exists(store + "/notes.txt"));
+    fs::remove(store + "/notes.txt");
+    const TokenizeResult built = p.run();  // An empty folder is no one's: the store goes there.
+    QVERIFY(!built.storeReused);
+    testdata::writeFile(p.corpus, testdata::textCorpus(30, 10, 8));
+    QVERIFY(!p.run().storeReused);  // Its own stale store: replaced.
+  }
+
   void halfWrittenStoresAreNeverReused() {
     const Pipeline p = pipeline("half", 5);
     const TokenizeResult good = p.run();

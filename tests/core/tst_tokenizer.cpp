@@ -1,3 +1,4 @@
+#include <QtCore/QDir>
 #include <QtCore/QFile>
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QTest>
@@ -142,6 +143,43 @@ class TstTokenizer : public QObject {
     const auto other = Tokenizer::load(testdata::trainSmallTokenizer(dir.path(), 420));
     QVERIFY(other->hash() != m_tok->hash());
     QCOMPARE(Tokenizer::load(m_tok->path())->hash(), m_tok->hash());
+  }
+
+  // The same corpus and settings give the same file, byte for byte, wherever it is trained and with however
+  // many threads: the model keeps no path or thread count (tokenizer/model_file.h), and what it does keep
+  // of the settings still reads back.
+  void theSameSettingsGiveTheSameFile_data() {
+    QTest::addColumn<int>("type");
+    QTest::newRow("bpe") << int(TokenizerType::Bpe);
+    QTest::newRow("unigram") << int(TokenizerType::Unigram);
+  }
+  void theSameSettingsGiveTheSameFile() {
+    QFETCH(int, type);
+    QTemporaryDir dir;
+    const QString corpus = dir.filePath("corpus.txt");
+    testdata::writeFile(corpus, testdata::textCorpus(40, 25));
+    QByteArray first;
+    for (const QString place : {"a", "somewhere/else/b"}) {
+      for (const int threads : {1, 2}) {
+        TokenizerOptions o;
+        o.vocabSize = 350;
+        o.type = TokenizerType(type);
+        o.threads = threads;
+        QDir(dir.path()).mkpath(place);
+        const std::string model =
+            dir.filePath(place + QString("/tokenizer-%1.model").arg(threads)).toStdString();
+        trainTokenizer(listCorpusFiles({{corpus.toStdString()}}), TextEncoding::Utf8, o, model);
+        QFile f(QString::fromStdString(model));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray bytes = f.readAll();
+        QVERIFY(!bytes.contains(dir.path().toUtf8()));
+        if (first.isEmpty()) first = bytes;
+        QVERIFY2(bytes == first, qPrintable(QString::fromStdString(model)));
+        const auto tok = Tokenizer::load(model);
+        QCOMPARE(tok->vocabSize(), 350);
+        QCOMPARE(tok->decode(tok->encode("a dog sees the river")), std::string("a dog sees the river"));
+      }
+    }
   }
 };
 

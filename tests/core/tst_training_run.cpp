@@ -52,12 +52,17 @@ class TstTrainingRun : public QObject {
   void initTestCase() { testdata::writeFile(m_dir.filePath("corpus.txt"), testdata::textCorpus(30, 10)); }
 
   void runFolderLayoutAndPruning() {
-    const TrainingRunOptions o = options("plain");
+    TrainingRunOptions o = options("plain");
+    // The corpus named from the folder the run starts in: recorded so that it reads the same from anywhere.
+    const QString corpus = QString::fromStdString(o.corpus.inputs.front());
+    o.corpus.inputs = {QDir::current().relativeFilePath(corpus).toStdString()};
+    QVERIFY(QDir::isRelativePath(QString::fromStdString(o.corpus.inputs.front())));
     const auto losses = run(o);
     QCOMPARE(losses.size(), size_t(20));
     const RunFolder folder(o.runDir);
     QVERIFY(folder.hasRun());
     QCOMPARE(folder.readConfig().model.vocabSize, 400);
+    QCOMPARE(folder.readConfig().corpus, std::vector<std::string>{corpus.toStdString()});
     QCOMPARE(metricLines(o.runDir).size(), 20);
     const auto checkpoints = folder.checkpoints();  // Every 5 steps, only the last 2 kept.
     QCOMPARE(checkpoints.size(), size_t(2));

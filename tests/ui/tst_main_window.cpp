@@ -1,6 +1,7 @@
 // The real window, driven as a person would (offscreen): choose a corpus, set a tiny model, train, pause,
 // resume, stop; bad files and impossible settings give messages and change nothing.
 #include <QtCore/QDir>
+#include <QtCore/QElapsedTimer>
 #include <QtCore/QProcess>
 #include <QtCore/QSettings>
 #include <QtCore/QStandardPaths>
@@ -16,7 +17,9 @@
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QSpinBox>
 
+#include <unistd.h>
 #include <csignal>
+#include <filesystem>
 
 #include "run/run_folder.h"
 #include "run/training_run.h"
@@ -503,6 +506,76 @@ class TstMainWindow : public QObject {
     QVERIFY(
         QFile::exists(QString::fromStdString(finished.at(0).at(0).value<TrainingRunSummary>().checkpoint)));
     QTRY_VERIFY(!w.isVisible());
+  }
+
+  // SIGTERM (a logout, a shutdown, systemctl), SIGHUP and SIGINT: the run stops with a checkpoint of the step
+  // it reached, as Stop does, and the window closes, without asking and within seconds.
+  void aQuitSignalStopsTheRunWithACheckpoint_data() {
+    QTest::addColumn<int>("signal");
+    QTest::newRow("SIGTERM") << int(SIGTERM);
+    QTest::newRow("SIGHUP") << int(SIGHUP);
+    QTest::newRow("SIGINT") << int(SIGINT);
+  }
+  void aQuitSignalStopsTheRunWithACheckpoint() {
+    QFETCH(int, signal);
+    MainWindow w;
+    MessageCatcher catcher;
+    w.handleQuitRequests();
+    w.show();
+    useTinySetup(w, m_dir.filePath("corpus.txt"), 100000);
+    QSignalSpy finished(w.controller(), &TrainingController::finished);
+    w.startTraining();
+    QTRY_VERIFY_WITH_TIMEOUT(w.trainPage()->plot()->pointCount() >= 5, 60000);
+    QElapsedTimer clock;
+    clock.start();
+    ::kill(::getpid(), signal);
+    QVERIFY(finished.wait(30000));
+    QTRY_VERIFY(!w.isVisible());
+    qInfo("stopped, saved and closed %lld ms after the signal", qlonglong(clock.elapsed()));
+    QVERIFY(clock.elapsed() < 10000);
+    QVERIFY2(catcher.texts.isEmpty(), qPrintable(catcher.texts.join('\n')));  // Nothing asked.
+    const auto summary = finished.at(0).at(0).value<TrainingRunSummary>();
+    QVERIFY(summary.stopped);
+    QVERIFY(QFile::exists(QString::fromStdString(summary.checkpoint)));
+    std::vector<StepMetrics> steps;
+    std::vector<EvalMetrics> evals;
+    RunFolder(runFolderOf(finished).toStdString()).readMetrics(steps, evals);
+    QCOMPARE(stepOfFile(summary.checkpoint), steps.back().step);  // The step it reached, not an older one.
+  }
+
+  // A run that kept snapshots but no checkpoint (killed before its first save): the Playground shows its
+  // newest snapshot, said as such, and the Compare page reads it too.
+  void aRunWithOnlySnapshotsShowsItsNewest() {
+    makeEngineRun("snapshots-only", 20);
+    const RunFolder run(m_dir.filePath("snapshots-only").toStdString());
+    for (const std::string& c : run.checkpoints()) QVERIFY(std::filesystem::remove(c));
+    MainWindow w;
+    MessageCatcher catcher;
+    QVERIFY(w.openRun(m_dir.filePath("snapshots-only")));
+    QTRY_VERIFY_WITH_TIMEOUT(w.playgroundPage()->hasModel(), 30000);
+    const QString where = w.playgroundPage()->findChild<QLabel*>("modelWhere")->text();
+    const int64_t newest = stepOfFile(run.snapshots().back());  // 16: steps 0, 1, 2, 4, 8, 16 are kept.
+    QVERIFY2(where.contains(QString("step %1, its newest snapshot").arg(newest)), qPrintable(where));
+    QVERIFY2(catcher.texts.isEmpty(), qPrintable(catcher.texts.join('\n')));
+  }
+
+  // The corpus remembered from the last session, named relative to a folder the studio no longer starts
+  // in: a note on the Data page, not a dialog before the window is up; a corpus set now is kept absolute.
+  void aRememberedCorpusThatIsGoneIsANote() {
+    QSettings().setValue(settings::kCorpus, QStringList("data/brown-somewhere-else"));
+    MessageCatcher catcher;
+    {
+      MainWindow w;
+      QCoreApplication::processEvents();
+      QVERIFY(!w.dataPage()->hasCorpus());
+      QVERIFY(w.dataPage()->findChild<QLabel*>("corpusSummary")->text().contains("cannot be read any more"));
+      QVERIFY(w.dataPage()->setCorpus(
+          {QDir(QDir::currentPath()).relativeFilePath(m_dir.filePath("corpus.txt"))}));
+      QCOMPARE(w.dataPage()->inputs(), QStringList(m_dir.filePath("corpus.txt")));
+    }
+    QTest::qWait(100);
+    QVERIFY2(catcher.texts.isEmpty(), qPrintable(catcher.texts.join('\n')));
+    QSettings().remove(settings::kCorpus);
   }
 
   void playgroundFollowsTrainingAndProbesRecord() {

@@ -91,7 +91,11 @@ class TstPlaygroundViews : public QObject {
         QVERIFY(std::abs(grid->cell(l, t).value - top.prob) < 1e-12);
       }
     const QString tip = grid->cell(grid->rows() - 1, grid->columns() - 1).toolTip;
-    QVERIFY2(tip.contains(QString("“bread”: rank %1").arg(expected.word.back().back().rank)),
+    const QString word = expected.wordPieces.size() > 1
+                             ? QString("“bread” (its first piece, “%1”)")
+                                   .arg(QString::fromStdString(expected.wordFirstPiece).trimmed())
+                             : QString("“bread”");
+    QVERIFY2(tip.contains(word + QString(": rank %1,").arg(expected.word.back().back().rank)),
              qPrintable(tip));
     QVERIFY(grid->isVisible() && grid->width() >= grid->columns() * 20);  // Sized to its cells.
   }

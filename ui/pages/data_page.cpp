@@ -91,6 +91,7 @@ QGroupBox* DataPage::createCorpusBox() {
   m_list->setMaximumHeight(kCorpusListHeight);
   m_summary = new QLabel(tr("No corpus yet: open .txt or .jsonl files or a folder, or drop them here."));
   m_summary->setWordWrap(true);
+  m_summary->setObjectName("corpusSummary");
   auto* openFilesButton = new QPushButton(tr("Open files…"));
   auto* openFolderButton = new QPushButton(tr("Open folder…"));
   m_sample = new QPushButton(tr("Use the sample corpus"));
@@ -284,16 +285,33 @@ void DataPage::showTopTokens(const TokenStoreManifest& m) {
 }
 
 bool DataPage::setCorpus(const QStringList& inputs) {
+  QString why;
+  if (loadCorpus(inputs, why)) return true;
+  QMessageBox::warning(this, tr("Cannot use this corpus"),
+                       tr("%1\n\nThe previous corpus stays loaded.").arg(why));
+  return false;
+}
+
+void DataPage::restoreCorpus(const QStringList& inputs) {
+  QString why;
+  if (!loadCorpus(inputs, why))
+    m_summary->setText(tr("The corpus of the last session cannot be read any more: %1. Open another one to "
+                          "start a new run; a run opens and continues without its corpus.")
+                           .arg(why));
+}
+
+bool DataPage::loadCorpus(const QStringList& given, QString& why) {
+  // Absolute, so that a run, the settings and the copied command name the same files from any folder.
+  QStringList inputs;
+  for (const QString& input : given) inputs << QFileInfo(input).absoluteFilePath();
   uint64_t bytes = 0;
   size_t files = 0;
   CorpusKind kind = CorpusKind::Text;
   QString preview;
   try {
     preview = previewOf(corpusSpecOf(inputs), &bytes, &files, &kind);
-  } catch (...) {
-    QMessageBox::warning(
-        this, tr("Cannot use this corpus"),
-        tr("%1\n\nThe previous corpus stays loaded.").arg(QString::fromStdString(currentErrorMessage())));
+  } catch (const Error& e) {
+    why = QString::fromUtf8(e.what());
     return false;
   }
   m_inputs = inputs;

@@ -41,8 +41,12 @@ class DataPage : public QWidget {
   pretrain::TokenizeOptions tokenizeOptions() const;
   void setVocabSize(int pieces);
   bool hasCorpus() const;
-  /// Replaces the corpus; returns false (showing why, keeping the old one) when it cannot be read.
+  /// Replaces the corpus (its paths made absolute); returns false (showing why in a dialog, keeping the old
+  /// one) when it cannot be read.
   bool setCorpus(const QStringList& inputs);
+  /// The corpus of an earlier session: as setCorpus, but one that cannot be read any more (moved, deleted,
+  /// named relative to another folder) is a note on the page, not a dialog before the window is up.
+  void restoreCorpus(const QStringList& inputs);
   /// The folder where "Train tokenizer" put the tokenizer and token store for the current corpus and
   /// settings, or "" when they have not been prepared (a run then prepares them itself).
   QString preparedData() const;
@@ -77,6 +81,8 @@ class DataPage : public QWidget {
   void showSamplePieces(const std::string& preparedDir);
   void showTopTokens(const pretrain::TokenStoreManifest& manifest);
   void invalidatePrepared();
+  /// setCorpus() without the dialog: false, with `why`, when the corpus cannot be read.
+  bool loadCorpus(const QStringList& inputs, QString& why);
 
   QStringList m_inputs;
   BackgroundTask* m_task;

@@ -21,13 +21,13 @@ constexpr int kCellChars = 11;    // A cell is this many average characters wide
 constexpr int kCellPadding = 10;  // Above and below a cell's word.
 
 QString cellToolTip(const QString& layer, const QString& piece, const std::vector<TokenCandidate>& top,
-                    const WordProbability* word, const QString& wordText) {
+                    const PieceRank* word, const QString& wordText) {
   QStringList lines{QCoreApplication::translate("lens", "%1, after “%2”:").arg(layer, piece)};
   for (const TokenCandidate& c : top)
     lines << QStringLiteral("  %1  %2%").arg(candidateLabel(c)).arg(100 * c.prob, 0, 'f', 1);
   if (word)
-    lines << QCoreApplication::translate("lens", "“%1”: rank %2, probability %3")
-                 .arg(wordText.trimmed())
+    lines << QCoreApplication::translate("lens", "%1: rank %2, probability %3")
+                 .arg(wordText)
                  .arg(word->rank)
                  .arg(word->prob, 0, 'g', 3);
   return lines.join('\n');
@@ -88,6 +88,10 @@ void LensPane::showLens(const LensView& view) {
   }
   const LensResult& r = view.result;
   const int layers = int(r.layers.size());
+  // The lens reads one position: of a word of several pieces, it can rank the first.
+  QString wordLabel = QStringLiteral("“%1”").arg(view.word.trimmed());
+  if (r.wordPieces.size() > 1)
+    wordLabel += tr(" (its first piece, “%1”)").arg(QString::fromStdString(r.wordFirstPiece).trimmed());
   QStringList rowLabels;
   QVector<QVector<HeatMap::Cell>> cells;
   for (int l = 0; l < layers; ++l) {
@@ -96,13 +100,13 @@ void LensPane::showLens(const LensView& view) {
     QVector<HeatMap::Cell> row;
     for (size_t t = 0; t < r.layers[size_t(l)].size(); ++t) {
       const std::vector<TokenCandidate>& top = r.layers[size_t(l)][t];
-      const WordProbability* word = r.word.empty() ? nullptr : &r.word[size_t(l)][t];
+      const PieceRank* word = r.word.empty() ? nullptr : &r.word[size_t(l)][t];
       HeatMap::Cell cell;
       if (!top.empty()) {
         cell.value = top.front().prob;
         cell.text = candidateLabel(top.front());
       }
-      cell.toolTip = cellToolTip(name, view.pieces.value(int(t)), top, word, view.word);
+      cell.toolTip = cellToolTip(name, view.pieces.value(int(t)), top, word, wordLabel);
       row << cell;
     }
     cells << row;

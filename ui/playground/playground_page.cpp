@@ -54,6 +54,7 @@ PlaygroundPage::PlaygroundPage(QWidget* parent)
   empty->setAlignment(Qt::AlignCenter);
   empty->setWordWrap(true);
   m_model = new QLabel;
+  m_model->setObjectName("modelWhere");
   m_model->setForegroundRole(QPalette::PlaceholderText);
   m_model->setWordWrap(true);
   m_tabs->addTab(createPredictions(), tr("Predictions"));

@@ -4,6 +4,8 @@
 #include <QtCore/QSettings>
 #include <QtCore/QStandardPaths>
 #include <QtGui/QCloseEvent>
+#include <QtGui/QSessionManager>
+#include <QtWidgets/QApplication>
 #include <QtWidgets/QFileDialog>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QMessageBox>
@@ -25,6 +27,7 @@
 #include "ui/plots/probe_plot.h"
 #include "ui/window/followed_run.h"
 #include "ui/window/model_export.h"
+#include "ui/window/quit_signals.h"
 #include "ui/window/recent_menu.h"
 #include "ui/window/run_evaluation.h"
 #include "ui/window/settings_keys.h"
@@ -141,13 +144,20 @@ void MainWindow::wirePlayground() {
 
 void MainWindow::wireBackgroundTasks() {
   connect(m_modelLoader, &BackgroundTask::succeeded, this, [this](const QVariant& loaded) {
-    m_playground->setPredictor(
-        loaded.value<std::shared_ptr<const Predictor>>(),
-        m_ownedElsewhere
-            ? tr("The model of %1 at its latest checkpoint, reloaded as the process training it writes new "
-                 "ones.")
+    // (predictor, step, whether it is a snapshot): loadRunModel's answer.
+    const QVariantList model = loaded.toList();
+    const QString where =
+        model.at(2).toBool()
+            ? tr("The model of %1 at step %2, its newest snapshot (bf16 weights): the run has no checkpoint "
+                 "yet.")
                   .arg(m_shownRun)
-            : tr("The model of %1 at its latest checkpoint.").arg(m_shownRun));
+                  .arg(model.at(1).toLongLong())
+            : tr("The model of %1 at its latest checkpoint (step %2).")
+                  .arg(m_shownRun)
+                  .arg(model.at(1).toLongLong());
+    m_playground->setPredictor(
+        model.at(0).value<std::shared_ptr<const Predictor>>(),
+        m_ownedElsewhere ? where + " " + tr("Reloaded as the process training it writes new ones.") : where);
   });
   connect(m_modelLoader, &BackgroundTask::failed, this,
           [this](const QString& message) { statusBar()->showMessage(message, kStatusMessageMs); });
@@ -188,7 +198,7 @@ void MainWindow::restoreSettings() {
   QSettings stored;
   restoreGeometry(stored.value(settings::kWindowGeometry).toByteArray());
   const QStringList lastCorpus = stored.value(settings::kCorpus).toStringList();
-  if (!lastCorpus.isEmpty()) m_data->setCorpus(lastCorpus);
+  if (!lastCorpus.isEmpty()) m_data->restoreCorpus(lastCorpus);
   if (!stored.contains(settings::kLastTrainConfig)) return;
   try {
     m_train->setConfig(
@@ -257,7 +267,11 @@ void MainWindow::showRunUpdate(const RunUpdate& u) {
     statusBar()->showMessage(
         tr("%n damaged line(s) in the run's history skipped (not a step's or a probe's)", "", u.damagedLines),
         kStatusMessageMs);
-  if (!u.newCheckpoint.empty()) loadRunModel(m_shownRun);
+  // A run with no checkpoint may still have kept snapshots (one stopped before its first save): the
+  // newest of them is its model until a checkpoint comes.
+  if (!u.newCheckpoint.empty() ||
+      (u.fromStart && !m_shownRun.isEmpty() && !RunFolder(m_shownRun.toStdString()).snapshots().empty()))
+    loadRunModel(m_shownRun);
   showRunWriter(u.writer);
 }
 
@@ -306,7 +320,11 @@ void MainWindow::continueOpenRun() {
   TrainingRunOptions o;  // Towards the steps now set.
   o.runDir = m_openRun.toStdString();
   o.resume = true;
-  o.resumeChanges.totalSteps = m_train->config().steps;
+  // What the Train page may change of a run without changing what it learns (RunChanges).
+  const TrainConfig shown = m_train->config();
+  o.resumeChanges.totalSteps = shown.steps;
+  o.resumeChanges.evalEvery = shown.evalEvery;
+  o.resumeChanges.threads = shown.threads;
   launch(o, tr("Continuing %1").arg(m_openRun));
 }
 
@@ -379,7 +397,9 @@ void MainWindow::loadRunModel(const QString& dir) {
   }
   const std::string path = dir.toStdString();
   m_modelLoader->start([path](const ProgressFn&) {
-    return QVariant::fromValue(std::shared_ptr<const Predictor>(openRunPredictor(path)));
+    const RunModel m = openRunModel(path, kNewestKept);
+    return QVariant(QVariantList{QVariant::fromValue(std::make_shared<const Predictor>(m.model, m.tokenizer)),
+                                 qint64(m.step), m.snapshot});
   });
 }
 
@@ -388,21 +408,39 @@ void MainWindow::showError(const QString& message) {
   QMessageBox::warning(this, tr("Pretrain Studio"), message);
 }
 
+void MainWindow::stopAndClose() {
+  if (!m_controller->isRunning()) {
+    close();
+    return;
+  }
+  m_closeAfterStop = true;  // The window closes when the worker reports that it stopped.
+  m_controller->stop();
+  m_train->showStatus(tr("Stopping: saving a checkpoint, then closing."));
+}
+
+void MainWindow::handleQuitRequests() {
+  auto* quitSignals = new QuitSignals(this);
+  connect(quitSignals, &QuitSignals::received, this, &MainWindow::stopAndClose);
+  // The session manager asks to save before a logout (which may still be cancelled): a checkpoint, and
+  // training goes on; if the session ends, quitting stops the run with one more (~TrainingController).
+  connect(qApp, &QGuiApplication::commitDataRequest, this, [this](QSessionManager&) {
+    if (m_controller->isRunning()) m_controller->saveCheckpoint();
+  });
+}
+
 void MainWindow::closeEvent(QCloseEvent* event) {
   QSettings().setValue(settings::kWindowGeometry, saveGeometry());
   if (!m_controller->isRunning()) {
     event->accept();
     return;
   }
+  event->ignore();
+  if (m_closeAfterStop) return;  // Stopping already; the window closes once the checkpoint is written.
   const auto answer =
       QMessageBox::question(this, tr("Training is running"),
                             tr("Stop training and quit? A checkpoint is saved so the run can be continued."),
                             QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
-  if (answer == QMessageBox::Yes) {
-    m_closeAfterStop = true;
-    m_controller->stop();  // The window closes when the worker reports that it stopped.
-  }
-  event->ignore();
+  if (answer == QMessageBox::Yes && m_controller->isRunning()) stopAndClose();
 }
 
 }  // namespace pretrain::ui

@@ -75,6 +75,12 @@ class MainWindow : public QMainWindow {
   /// Measures the shown run's latest checkpoint on its validation split, in the background, and adds the
   /// point to the plot (what `pretrain eval --run` prints).
   void evaluateRun();
+  /// Stops a running run with a checkpoint, as Stop does, then closes without asking; closes at once when
+  /// none runs.
+  void stopAndClose();
+  /// From now on SIGTERM, SIGHUP and SIGINT stop and close (QuitSignals), and a session manager's request
+  /// to save (at logout) writes a checkpoint; the program's main calls it once.
+  void handleQuitRequests();
 
  Q_SIGNALS:
   void runEvaluated(const pretrain::EvalMetrics& eval);

@@ -6,8 +6,8 @@
 #include <memory>
 #include <string>
 
-#include "cli/arg_parser.h"
 #include "data/token_store.h"
+#include "settings/arg_parser.h"
 #include "tokenizer/tokenizer.h"
 #include "train/train_config.h"
 #include "util/atomic_file.h"

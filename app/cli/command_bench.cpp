@@ -8,12 +8,12 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "cli/arg_parser.h"
 #include "cli/bench_setup.h"
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "cli/progress_line.h"
 #include "cli/scratch_path.h"
+#include "settings/arg_parser.h"
 #include "tokenizer/token_store_builder.h"
 #include "tokenizer/tokenize_corpus.h"
 #include "tokenizer/tokenizer.h"

@@ -10,11 +10,11 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "cli/arg_parser.h"
 #include "cli/bench_setup.h"
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "infer/predictor.h"
+#include "settings/arg_parser.h"
 #include "train/trainer.h"
 #include "util/thread_priority.h"
 

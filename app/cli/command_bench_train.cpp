@@ -8,12 +8,12 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "cli/arg_parser.h"
 #include "cli/bench_setup.h"
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "compute/compute_device.h"
 #include "compute/torch_compat.h"
+#include "settings/arg_parser.h"
 #include "train/trainer.h"
 
 namespace pretrain::cli {

@@ -7,26 +7,17 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "cli/arg_parser.h"
+#include "cli/candidate_json.h"
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "infer/comparison.h"
 #include "infer/predictor.h"
 #include "run/loss_race.h"
 #include "run/open_run.h"
+#include "settings/arg_parser.h"
 #include "util/error.h"
 
 namespace pretrain::cli {
-namespace {
-
-nlohmann::json candidatesJson(const std::vector<TokenCandidate>& candidates) {
-  nlohmann::json out = nlohmann::json::array();
-  for (const TokenCandidate& c : candidates)
-    out.push_back({{"id", c.id}, {"text", c.text}, {"prob", c.prob}});
-  return out;
-}
-
-}  // namespace
 
 int runCompare(const Args& args) {
   ArgParser p(

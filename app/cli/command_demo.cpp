@@ -2,7 +2,6 @@
 // then what the model predicts for a few prompts. Re-running it reuses the finished run.
 #include <cstdio>
 
-#include "cli/arg_parser.h"
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "cli/progress_line.h"
@@ -11,6 +10,7 @@
 #include "run/open_run.h"
 #include "run/run_folder.h"
 #include "run/training_run.h"
+#include "settings/arg_parser.h"
 
 namespace pretrain::cli {
 namespace {

@@ -3,9 +3,9 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "cli/arg_parser.h"
 #include "cli/commands.h"
 #include "cli/format.h"
+#include "settings/arg_parser.h"
 #include "tokenizer/tokenize_corpus.h"
 #include "tokenizer/tokenizer.h"
 #include "util/error.h"

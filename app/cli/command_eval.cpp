@@ -5,7 +5,6 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "cli/arg_parser.h"
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "cli/progress_line.h"
@@ -13,6 +12,7 @@
 #include "run/open_run.h"
 #include "run/run_folder.h"
 #include "run/training_run.h"
+#include "settings/arg_parser.h"
 #include "tokenizer/tokenize_corpus.h"
 #include "util/atomic_file.h"
 

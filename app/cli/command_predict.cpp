@@ -3,21 +3,16 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "cli/arg_parser.h"
+#include "cli/candidate_json.h"
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "cli/prediction_options.h"
 #include "infer/predictor.h"
+#include "run/train_flags.h"
+#include "settings/arg_parser.h"
 
 namespace pretrain::cli {
 namespace {
-
-nlohmann::json candidatesJson(const std::vector<TokenCandidate>& cs) {
-  nlohmann::json a = nlohmann::json::array();
-  for (const auto& c : cs)
-    a.push_back({{"text", c.text}, {"token", c.piece}, {"id", c.id}, {"prob", c.prob}});
-  return a;
-}
 
 void printCandidates(const std::vector<TokenCandidate>& cs) {
   for (size_t i = 0; i < cs.size(); ++i)
@@ -82,10 +77,12 @@ int runGenerate(const Args& args) {
   ArgParser p("pretrain generate --run RUN_DIR --prompt TEXT [options]",
               "Continues a prompt token by token, printing as it goes. Stops at the end of a document.");
   p.required("prompt", "TEXT", "the text to continue");
-  p.option("max-new-tokens", "N", "at most this many tokens", "50");
-  p.option("temperature", "T", "0 = always the most probable token", "0.8");
-  p.option("top-k", "K", "sample among the K most probable; 0 = all", "40");
-  p.option("top-p", "P", "sample among the most probable tokens whose mass reaches P", "0.95");
+  const GenerateOptions defaults;
+  p.option("max-new-tokens", "N", "at most this many tokens", std::to_string(defaults.maxNewTokens));
+  p.option("temperature", "T", "0 = always the most probable token", exactNumber(defaults.temperature));
+  p.option("top-k", "K", "sample among the K most probable; 0 = all", std::to_string(defaults.topK));
+  p.option("top-p", "P", "sample among the most probable tokens whose mass reaches P",
+           exactNumber(defaults.topP));
   p.option("seed", "N", "random seed", "0");
   if (!parsePredictionOptions(p, args)) return 0;
   const auto predictor = openPredictor(p);

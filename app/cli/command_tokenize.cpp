@@ -3,10 +3,10 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "cli/arg_parser.h"
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "cli/progress_line.h"
+#include "settings/arg_parser.h"
 #include "tokenizer/tokenize_corpus.h"
 
 namespace pretrain::cli {

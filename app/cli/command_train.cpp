@@ -6,18 +6,18 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "cli/arg_parser.h"
 #include "cli/commands.h"
 #include "cli/continue_run.h"
 #include "cli/format.h"
 #include "cli/progress_line.h"
-#include "cli/train_options.h"
 #include "cli/training_progress.h"
 #include "compute/device_list.h"
 #include "compute/process_group.h"
 #include "run/run_folder.h"
 #include "run/train_flags.h"
 #include "run/training_run.h"
+#include "settings/arg_parser.h"
+#include "settings/train_options.h"
 #include "util/error.h"
 
 namespace pretrain::cli {
@@ -106,7 +106,7 @@ TrainingRunCallbacks trainCallbacks(RunWatch& watch, ProgressLine& progress, boo
   return cb;
 }
 
-// The group's first process reports; the others only train (with --json each prints its summary).
+// Rank 0 reports; the other ranks only train (with --json each prints its summary).
 bool quietFor(bool json, const ProcessGroupSettings& group) { return json || group.rank != 0; }
 
 void printJson(const std::string& runDir, const TrainingRunSummary& r, const ProcessGroupSettings& group,

@@ -4,9 +4,9 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "cli/arg_parser.h"
 #include "cli/commands.h"
 #include "run/upgrade_run.h"
+#include "settings/arg_parser.h"
 
 namespace pretrain::cli {
 

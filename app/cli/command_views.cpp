@@ -6,11 +6,12 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "cli/arg_parser.h"
+#include "cli/candidate_json.h"
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "cli/prediction_options.h"
 #include "infer/predictor.h"
+#include "settings/arg_parser.h"
 #include "tokenizer/tokenizer.h"
 
 namespace pretrain::cli {
@@ -30,10 +31,6 @@ void printViewJson(const Predictor& predictor, const std::vector<int32_t>& ids, 
                               {"truncated", truncated}}
                    .dump()
             << "\n";
-}
-
-nlohmann::json cellJson(const TokenCandidate& c) {
-  return {{"id", c.id}, {"text", c.text}, {"prob", c.prob}};
 }
 
 // Cells this wide in the text table: a piece and its probability.
@@ -59,10 +56,10 @@ int runLens(const Args& args) {
     for (const auto& layer : r.layers) {
       nlohmann::json row = nlohmann::json::array();
       for (const auto& cell : layer) {
-        nlohmann::json j = cellJson(cell.front());
+        nlohmann::json j = candidateJson(cell.front());
         if (topK > 1) {
           j["top"] = nlohmann::json::array();
-          for (const auto& c : cell) j["top"].push_back(cellJson(c));
+          for (const auto& c : cell) j["top"].push_back(candidateJson(c));
         }
         row.push_back(j);
       }

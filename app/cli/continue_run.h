@@ -3,8 +3,8 @@
 // a batch queue) restart a job with the command it began with, so `pretrain train --corpus C --out R ...`
 // goes on from R's latest checkpoint when R already holds the run, and starts it otherwise.
 
-#include "cli/arg_parser.h"
 #include "run/training_run.h"
+#include "settings/arg_parser.h"
 
 namespace pretrain::cli {
 

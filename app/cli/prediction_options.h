@@ -4,8 +4,8 @@
 
 #include <memory>
 
-#include "cli/arg_parser.h"
 #include "cli/commands.h"
+#include "settings/arg_parser.h"
 
 namespace pretrain {
 class Predictor;

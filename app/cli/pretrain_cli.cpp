@@ -2,8 +2,8 @@
 #include <exception>
 #include <string>
 
-#include "cli/arg_parser.h"
 #include "cli/commands.h"
+#include "settings/arg_parser.h"
 #include "util/error.h"
 #include "util/stop_signals.h"
 

@@ -38,7 +38,7 @@ struct RunChanges {
 };
 
 /// The trainer of an existing run, at its latest checkpoint (step 0 when it has none), with `changes`
-/// (written to the run's config by the group's first process only). With a process `group`, one of its
+/// (written to the run's config by rank 0 only). With a process `group`, one of its
 /// members. Throws InputError for a missing or damaged run or checkpoint, and for a run whose checkpoints
 /// are of format 1 (saying how to convert it).
 std::unique_ptr<Trainer> openRunTrainer(const std::string& runDir, const RunChanges& changes = {},

@@ -1,5 +1,5 @@
 #pragma once
-// Watching a run folder that another process writes (`pretrain train`, a torchrun group's first process,
+// Watching a run folder that another process writes (`pretrain train`, a torchrun group's rank 0,
 // on this machine or one sharing the folder): each poll() returns what the folder gained since the last,
 // read from where the previous read stopped, so a long history is read once. Plain polling rather than
 // file-change notifications, which network file systems do not deliver. No LibTorch here.

@@ -1,6 +1,6 @@
 #pragma once
-// One writer per run folder. The process training a run (the studio's worker, `pretrain train`, a group's
-// first process) holds a lock on RUN/writer.lock for as long as it writes; a second one is refused, and
+// One writer per run folder. The process training a run (the studio's worker, `pretrain train`, rank 0 of
+// a group) holds a lock on RUN/writer.lock for as long as it writes; a second one is refused, and
 // the studio tells from the lock that a run it shows belongs to another process. The lock is an
 // open-file-description lock (fcntl F_OFD_SETLK): the kernel drops it when its process ends, however it
 // ends (kill -9 included), it can be tested without being taken (so looking never blocks a writer), and

@@ -137,11 +137,11 @@ class RunDriver {
     return lock;
   }
 
-  // The trainer of a new or resumed run. A group's first process makes a new run as one process would,
-  // while the others wait, then open the run it wrote: nobody writes what another writes.
+  // The trainer of a new or resumed run. Rank 0 of a group makes a new run as one process would,
+  // while the other ranks wait, then open the run it wrote: nobody writes what another writes.
   std::unique_ptr<Trainer> open(const TrainingRunOptions& o) {
     if (o.resume) {
-      // A group's others read the run only once the first holds it and has put back what a crash left.
+      // The other ranks read the run only once rank 0 holds it and has put back what a crash left.
       if (m_group) m_group->barrier();
       return openRunTrainer(o.runDir, o.resumeChanges, m_cb.onNote, o.group);
     }
@@ -150,7 +150,7 @@ class RunDriver {
     m_group->barrier();
     if (trainer) return trainer;
     trainer = openRunTrainer(o.runDir, {}, {}, o.group);
-    if (!o.initFrom.empty()) startFromParent(o, *trainer);  // The same weights as the first process.
+    if (!o.initFrom.empty()) startFromParent(o, *trainer);  // The same weights as rank 0.
     return trainer;
   }
 
@@ -237,7 +237,7 @@ class RunDriver {
   const RunFolder m_run;
   const TrainingRunCallbacks& m_cb;
   const std::shared_ptr<ProcessGroup> m_group;
-  const bool m_writer;  // writes the run folder: the only process, or a group's first
+  const bool m_writer;  // writes the run folder: the only process, or a group's rank 0
   // Held while the run is written: no second writer, and the studio sees who writes it (run_lock.h).
   const std::unique_ptr<RunWriterLock> m_lock;
   std::unique_ptr<Trainer> m_trainer;

@@ -44,8 +44,8 @@ struct TrainingRunOptions {
   TrainConfig train;
   // New and resumed runs: probes to watch (replacing the run's list when not empty).
   std::vector<Probe> probes;
-  // One process of a data-parallel run (train/trainer.h), or none. The group's first process prepares the
-  // data and writes the run folder (config, metrics, probes, checkpoints) while the others wait and then
+  // One process of a data-parallel run (train/trainer.h), or none. Rank 0 of the group prepares the
+  // data and writes the run folder (config, metrics, probes, checkpoints) while the other ranks wait and then
   // only train; every process loads the same checkpoint on resume. A stop asked of any process stops all of
   // them after the same step; pausing and checkpoints on request are the studio's, not a group's.
   std::shared_ptr<ProcessGroup> group;

@@ -194,7 +194,14 @@ class TstPretrainTrainCli : public QObject {
     QCOMPARE(pieces.first().toString(), QString("</s>"));  // A causal prompt is read as a document's start.
     QCOMPARE(layers.size(), 2);
     QCOMPARE(layers.last().toArray().size(), pieces.size());
-    QCOMPARE(layers.last().toArray().last().toObject()["text"].toString(), QString("cheese"));
+    const QJsonObject cell = layers.last().toArray().last().toObject();
+    QCOMPARE(cell["text"].toString(), QString("cheese"));
+    // A candidate reads the same in every command's JSON (cli/candidate_json.h): as `next` writes one.
+    const Run next = pretrain(QStringList{"next"} + prompt);
+    const QJsonObject top = next.json()["candidates"].toArray().first().toObject();
+    QCOMPARE(top.keys(), (QStringList{"id", "prob", "text", "token"}));
+    for (const QString& key : top.keys()) QVERIFY2(cell.contains(key), qPrintable(key));
+    QCOMPARE(cell["token"].toString(), top["token"].toString());
     const Run attention = pretrain(QStringList{"attention"} + prompt);
     QVERIFY2(attention.exitCode == 0, attention.err.constData());
     for (const QJsonValue& layer : attention.json()["layers"].toArray())

@@ -6,9 +6,11 @@
 #include <QtTest/QTest>
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QCheckBox>
+#include <QtWidgets/QDoubleSpinBox>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QPushButton>
+#include <QtWidgets/QSpinBox>
 #include <QtWidgets/QTextBrowser>
 #include <QtWidgets/QToolButton>
 
@@ -210,6 +212,11 @@ class TstPlayground : public QObject {
     page.show();
     page.setPredictor(m_causal, "test model");
     NextWordPane* pane = page.nextWordPane();
+    // The engine's defaults, as `pretrain generate --help` shows them.
+    const GenerateOptions defaults;
+    QCOMPARE(pane->findChild<QSpinBox*>("maxNewTokens")->value(), defaults.maxNewTokens);
+    QCOMPARE(pane->findChild<QSpinBox*>("generateTopK")->value(), defaults.topK);
+    QCOMPARE(pane->findChild<QDoubleSpinBox*>("generateTopP")->value(), defaults.topP);
     pane->promptEdit()->setText("I love to eat");
     QSignalSpy finished(page.service(), &InferenceService::generateFinished);
     QTest::mouseClick(pane->generateButton(), Qt::LeftButton);

@@ -15,6 +15,7 @@
 #include "ui/plots/ab_colors.h"
 #include "ui/plots/plot_style.h"
 #include "ui/plots/step_marker.h"
+#include "util/error.h"
 
 namespace pretrain::ui {
 namespace {
@@ -62,7 +63,7 @@ void CompareCurves::setRuns(const QString& a, qint64 stepA, const QString& b, qi
       m_histories[r].reset();
       try {
         if (!runs[r].isEmpty()) m_histories[r] = readEvalHistory(runs[r].toStdString());
-      } catch (...) {
+      } catch (const Error&) {
         // Not a run (any more): no curve; choosing it said why.
       }
     }

@@ -15,6 +15,7 @@
 #include "ui/compare/settings_table.h"
 #include "ui/playground/refresh_when_shown.h"
 #include "ui/workers/timeline_loader.h"
+#include "util/error.h"
 
 namespace pretrain::ui {
 namespace {
@@ -94,7 +95,7 @@ void ComparePage::choiceChanged(int side) {
   for (int s = 0; s < 2; ++s) try {
       if (!m_choices[s]->run().isEmpty())
         configs[s] = RunFolder(m_choices[s]->run().toStdString()).readConfig();
-    } catch (...) {
+    } catch (const Error&) {
       // Removed or damaged since it was chosen: its column stays empty (loading its model says why).
     }
   m_settings->setRuns(configs[0] ? &*configs[0] : nullptr, configs[1] ? &*configs[1] : nullptr);

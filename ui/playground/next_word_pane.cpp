@@ -26,12 +26,8 @@ constexpr int kChartMinimumHeight = 260;  // Ten bars with readable labels.
 constexpr int kPromptPiecesLines = 2;     // Most prompts' pieces fit; a longer one scrolls.
 constexpr int kGeneratedLines = 3;        // A sentence or two of generated text before it scrolls.
 constexpr int kBrowserPadding = 12;       // The frame and document margins around those lines.
-// Generation: a sentence or two, sampled from the 40 likeliest pieces within 95% of the probability, so
-// the text stays readable while still showing the model's range.
+// Generation's defaults are the engine's (GenerateOptions); this is only how far the field goes.
 constexpr int kMaxGeneratedPieces = 1000;
-constexpr int kDefaultGeneratedPieces = 40;
-constexpr int kDefaultGenerateTopK = 40;
-constexpr double kDefaultTopP = 0.95;
 
 QString alternativesText(const std::vector<TokenCandidate>& alternatives) {
   QStringList lines;
@@ -112,15 +108,19 @@ QLayout* NextWordPane::createProbabilityRow() {
 QGroupBox* NextWordPane::createGenerateBox() {
   m_maxTokens = new QSpinBox;
   m_maxTokens->setRange(1, kMaxGeneratedPieces);
-  m_maxTokens->setValue(kDefaultGeneratedPieces);
+  const GenerateOptions defaults;
+  m_maxTokens->setValue(defaults.maxNewTokens);
+  m_maxTokens->setObjectName("maxNewTokens");
   m_genTopK = new QSpinBox;
   m_genTopK->setRange(0, kMaxGeneratedPieces);
-  m_genTopK->setValue(kDefaultGenerateTopK);
+  m_genTopK->setValue(defaults.topK);
+  m_genTopK->setObjectName("generateTopK");
   m_genTopK->setSpecialValueText(tr("all"));
   m_topP = new QDoubleSpinBox;
   m_topP->setRange(0.01, 1.0);
   m_topP->setSingleStep(0.05);
-  m_topP->setValue(kDefaultTopP);
+  m_topP->setValue(defaults.topP);
+  m_topP->setObjectName("generateTopP");
   m_seed = new QSpinBox;
   m_seed->setRange(0, 1 << 30);
   m_generate = new QPushButton(tr("Generate"));

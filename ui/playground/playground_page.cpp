@@ -239,7 +239,7 @@ void PlaygroundPage::readTimelineSteps() {
   try {
     if (!m_run.isEmpty())
       for (const int64_t s : RunFolder(m_run.toStdString()).timelineSteps()) steps << s;
-  } catch (...) {
+  } catch (const Error&) {
     // A folder that cannot be read now: the steps known so far stay.
     return;
   }

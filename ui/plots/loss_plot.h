@@ -8,7 +8,7 @@
 #include <QtCore/QVector>
 #include <QtWidgets/QWidget>
 
-#include "ui/workers/training_types.h"
+#include "train/trainer.h"
 
 class QCheckBox;
 class QComboBox;

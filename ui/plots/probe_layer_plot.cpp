@@ -7,8 +7,8 @@
 
 #include "ui/plots/plot_style.h"
 #include "ui/plots/probe_colors.h"
+#include "ui/plots/probe_layer_trace.h"
 #include "ui/plots/step_marker.h"
-#include "ui/workers/timeline_loader.h"
 
 namespace pretrain::ui {
 namespace {

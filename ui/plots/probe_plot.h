@@ -7,7 +7,7 @@
 
 #include <vector>
 
-#include "ui/workers/training_types.h"
+#include "infer/probe.h"
 
 class QCPItemStraightLine;
 class QCustomPlot;

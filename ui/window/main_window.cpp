@@ -71,8 +71,6 @@ MainWindow::MainWindow(QWidget* parent)
 
 MainWindow::~MainWindow() = default;
 
-BackgroundTask* MainWindow::evaluationTask() const { return m_evaluation->task(); }
-
 QString MainWindow::runsFolder() {
   const QString chosen = QSettings().value(settings::kRunsFolder).toString();
   return chosen.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/runs"
@@ -188,7 +186,7 @@ void MainWindow::wireFollowedRun() {
     if (m_shownRun.isEmpty()) return;
     try {
       showRunWriter(m_followed->follow(m_shownRun).writer);  // Its history is already on the page.
-    } catch (...) {
+    } catch (const Error&) {
       // A new run that failed before writing its config: nothing to follow.
     }
   });
@@ -203,7 +201,7 @@ void MainWindow::restoreSettings() {
   try {
     m_train->setConfig(
         TrainConfig::fromJson(stored.value(settings::kLastTrainConfig).toString().toStdString()));
-  } catch (...) {
+  } catch (const Error&) {
     // Settings of an older version, or damaged: keep the defaults.
   }
 }
@@ -235,7 +233,7 @@ bool MainWindow::openRun(const QString& dir) {
   try {
     if (const auto from = RunFolder(dir.toStdString()).readConfig().initFrom)
       origin = tr(" Fine-tuned from %1 at step %2.").arg(QString::fromStdString(from->run)).arg(from->step);
-  } catch (...) {
+  } catch (const Error&) {
     // Read a moment ago by follow(): gone since, and follow() will say so.
   }
   m_train->showStatus(

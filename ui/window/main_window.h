@@ -46,7 +46,6 @@ class MainWindow : public QMainWindow {
   QWidget* currentPage() const;  ///< The page shown.
   FollowedRun* followedRun() const { return m_followed; }
   TrainingController* controller() const { return m_controller; }
-  BackgroundTask* evaluationTask() const;
   /// Where new runs go: the user's data folder unless the settings name another.
   static QString runsFolder();
 

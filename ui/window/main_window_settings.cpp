@@ -5,9 +5,9 @@
 
 #include <ctime>
 
-#include "cli/train_options.h"
 #include "run/run_names.h"
 #include "run/train_flags.h"
+#include "settings/train_options.h"
 #include "ui/pages/data_page.h"
 #include "ui/pages/model_page.h"
 #include "ui/pages/train_page.h"
@@ -50,10 +50,10 @@ bool MainWindow::openSettings(const QString& path) {
   TrainingRunOptions o;
   try {
     // The command line's own reading of it, so a file means in the studio what it means to `pretrain train`.
-    cli::ArgParser p("", "");
-    cli::addTrainOptions(p);
+    ArgParser p("", "");
+    addTrainOptions(p);
     p.parse({"--config", path.toStdString()});
-    o = cli::trainOptionsFrom(p);
+    o = trainOptionsFrom(p);
     if (o.corpus.inputs.empty()) throw InputError(path.toStdString() + " names no corpus");
   } catch (...) {
     showError(

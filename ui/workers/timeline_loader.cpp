@@ -23,7 +23,7 @@ void TimelineLoader::setRun(const QString& dir) {
   m_thread.post([this, dir] {
     try {
       timeline(dir);  // Its tokenizer, loaded now rather than on the first step chosen.
-    } catch (...) {
+    } catch (const Error&) {
       // A run without its tokenizer yet (a new run tokenizing): opened on the first request.
     }
   });

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "infer/probe.h"
+#include "ui/plots/probe_layer_trace.h"
 #include "ui/workers/worker_thread.h"
 
 namespace pretrain {
@@ -21,13 +22,6 @@ class RunTimeline;
 }  // namespace pretrain
 
 namespace pretrain::ui {
-
-/// Each probe's first top-1 layer (pretrain::probeTopLayers) at each step of the timeline.
-struct ProbeLayerTrace {
-  QVector<qint64> steps;
-  QVector<QVector<int>> layers;  ///< [step][probe]
-  int modelLayers = 0;
-};
 
 class TimelineLoader : public QObject {
   Q_OBJECT

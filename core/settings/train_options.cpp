@@ -1,10 +1,10 @@
-#include "cli/train_options.h"
+#include "settings/train_options.h"
 
-#include "cli/config_file.h"
 #include "run/scratch_twin.h"
 #include "run/train_flags.h"
+#include "settings/config_file.h"
 
-namespace pretrain::cli {
+namespace pretrain {
 namespace {
 
 // The MLP's width over the model's, as in every preset (ModelConfig::preset) and GPT-2.
@@ -151,4 +151,4 @@ TrainingRunOptions trainOptionsFrom(const ArgParser& p) {
   return o;
 }
 
-}  // namespace pretrain::cli
+}  // namespace pretrain

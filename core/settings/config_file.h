@@ -5,12 +5,12 @@
 
 #include <string>
 
-#include "cli/arg_parser.h"
+#include "settings/arg_parser.h"
 
-namespace pretrain::cli {
+namespace pretrain {
 
 /// The settings in `path`, as text. Throws InputError when it cannot be read or parsed (with the line and
 /// column for TOML), UsageError for a value of a kind no flag takes (a table, a date, a nested list).
 ArgParser::Settings readConfigFile(const std::string& path);
 
-}  // namespace pretrain::cli
+}  // namespace pretrain

@@ -1,4 +1,4 @@
-#include "cli/config_file.h"
+#include "settings/config_file.h"
 
 #include <fstream>
 #include <sstream>
@@ -12,7 +12,7 @@
 #include "run/train_flags.h"
 #include "util/error.h"
 
-namespace pretrain::cli {
+namespace pretrain {
 namespace {
 
 // A scalar's text as a flag would take it; false for anything else.
@@ -80,4 +80,4 @@ ArgParser::Settings readConfigFile(const std::string& path) {
   return first != std::string::npos && text[first] == '{' ? fromRunConfig(text, path) : fromToml(text, path);
 }
 
-}  // namespace pretrain::cli
+}  // namespace pretrain

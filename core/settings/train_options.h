@@ -1,14 +1,15 @@
 #pragma once
-// The training flags, shared by `pretrain train` and `pretrain demo` (and named like the GUI's settings).
+// The training settings as flags and settings-file keys: `pretrain train`, `pretrain demo`, and the
+// studio's File > Open settings read them here.
 
-#include "cli/arg_parser.h"
 #include "run/training_run.h"
+#include "settings/arg_parser.h"
 
-namespace pretrain::cli {
+namespace pretrain {
 
 void addTrainOptions(ArgParser& p);
 /// Reads them back; preset first, then any single setting given on top of it (no corpus check: a run that
 /// goes on has its own). Throws UsageError/InputError.
 TrainingRunOptions trainOptionsFrom(const ArgParser& p);
 
-}  // namespace pretrain::cli
+}  // namespace pretrain

@@ -1,4 +1,4 @@
-#include "cli/arg_parser.h"
+#include "settings/arg_parser.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -7,7 +7,7 @@
 #include <iostream>
 #include <sstream>
 
-namespace pretrain::cli {
+namespace pretrain {
 namespace {
 
 // Where --help starts the descriptions: room for "  --validation-fraction X"; longer names wrap.
@@ -162,4 +162,4 @@ double ArgParser::number(const std::string& name, double min, double max) const 
   return x;
 }
 
-}  // namespace pretrain::cli
+}  // namespace pretrain

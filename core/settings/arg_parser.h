@@ -1,6 +1,7 @@
 #pragma once
-// Command-line options for `pretrain` subcommands: declared once with their defaults and help, so
-// parsing, validation and `--help` can never disagree.
+// Options as `pretrain` subcommands take them, on a command line or from a settings file: declared once
+// with their defaults and help, so parsing, validation and `--help` can never disagree. Below both front
+// ends: the studio reads a settings file with the same parser, so a file means the same in both.
 
 #include <functional>
 #include <map>
@@ -9,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace pretrain::cli {
+namespace pretrain {
 
 /// A mistake in the command line itself; printed with a pointer to --help, exit status 2.
 class UsageError : public std::runtime_error {
@@ -69,4 +70,4 @@ class ArgParser {
   std::set<std::string> m_fromFile;  // options whose value came from the settings file
 };
 
-}  // namespace pretrain::cli
+}  // namespace pretrain

@@ -15,13 +15,33 @@
 
 namespace pretrain {
 
-bool cpuHasFastBf16() {
+namespace {
+
+bool cpuFlagsHaveBf16() {
   std::ifstream in("/proc/cpuinfo");
   std::string line;
   while (std::getline(in, line))
     if (line.rfind("flags", 0) == 0)
       return line.find(" avx512_bf16") != std::string::npos || line.find(" amx_bf16") != std::string::npos;
   return false;
+}
+
+// Whether LibTorch's CPU kernels (oneDNN) do a bf16 product here: the CPU may have the instructions while
+// oneDNN is told not to use them (ONEDNN_MAX_CPU_ISA), and then every bf16 product fails to start.
+bool bf16ProductsRun() {
+  try {
+    const torch::Tensor a = torch::ones({32, 32}, torch::kBFloat16);
+    return torch::mm(a, a)[0][0].item<float>() == 32.0f;
+  } catch (const std::exception&) {  // LibTorch's c10::Error, or oneDNN's own dnnl::error
+    return false;
+  }
+}
+
+}  // namespace
+
+bool cpuHasFastBf16() {
+  static const bool fast = cpuFlagsHaveBf16() && bf16ProductsRun();
+  return fast;
 }
 
 namespace {

@@ -18,7 +18,8 @@ struct ComputeSetup {
 /// process group's processes take one each). Throws InputError for cuda without a GPU, or without that one.
 ComputeSetup chooseCompute(const std::string& device, const std::string& precision, int threads, int gpu = 0);
 
-/// True when the CPU has AVX-512 BF16 or AMX: elsewhere bf16 autocast is slower than fp32.
+/// True when the CPU has AVX-512 BF16 or AMX (elsewhere bf16 autocast is slower than fp32) and LibTorch's
+/// kernels use them (a bf16 product runs).
 bool cpuHasFastBf16();
 
 /// Intra-op threads for LibTorch in the calling thread (OpenMP's setting is per thread, so the thread

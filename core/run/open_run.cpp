@@ -115,6 +115,10 @@ std::unique_ptr<Trainer> openRunTrainer(const std::string& runDir, const RunChan
     if (onNote) onNote("resumed from " + *it + " at step " + std::to_string(trainer->stepsDone()));
     break;
   }
+  // No checkpoint yet (stopped before its first save, or a full disk at it): the run goes again from step
+  // 0, the same steps with the same seed, and writes its history afresh as it goes.
+  if (checkpoints.empty() && onNote)
+    onNote("no checkpoint was kept: training again from step 0 (the same seed takes the same steps)");
   if (writer && saved.train.toJson() != before.toJson()) {
     run.writeConfig(saved);
     if (onNote) onNote("the run's settings from now on: " + changedSettings(before, saved.train));

@@ -18,6 +18,7 @@
 #include "run/run_follower.h"
 #include "run/run_lock.h"
 #include "run/training_run.h"
+#include "test_metrics.h"
 #include "test_tokenizer.h"
 #include "test_training.h"
 #include "util/error.h"
@@ -125,6 +126,12 @@ class TstTrainingRun : public QObject {
     const auto lines = metricLines(o.runDir);
     QCOMPARE(lines.size(), 20);  // No step logged twice.
     for (int i = 0; i < 20; ++i) QVERIFY(lines[i].contains("\"step\":" + QByteArray::number(i + 1) + ","));
+
+    // Killed before any checkpoint landed: it goes again from step 0, the same steps with the same seed.
+    for (const std::string& c : RunFolder(o.runDir).checkpoints()) std::filesystem::remove(c);
+    const auto before = testdata::trainLosses(QString::fromStdString(o.runDir));
+    QCOMPARE(run(o).size(), size_t(20));
+    QCOMPARE(testdata::trainLosses(QString::fromStdString(o.runDir)), before);
   }
 
   void probesRecordOnePointPerEvaluation() {

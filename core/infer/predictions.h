@@ -112,9 +112,9 @@ struct MaskPrediction {
 };
 
 /// Sampling's temperature, top-k and top-p (sampling.h), and how much to generate from which seed. The
-/// defaults, the command line's and the studio's alike: a sentence or two, from the 40 likeliest pieces
-/// within 95% of the probability and a little sharper than the model, so the text stays readable while
-/// still showing the model's range.
+/// defaults (`pretrain generate`'s; the Playground's but for the temperature, which it shares with its
+/// next-word view): a sentence or two, from the 40 likeliest pieces within 95% of the probability, a little
+/// sharper than the model, so the text stays readable while still showing the model's range.
 struct GenerateOptions : SamplingOptions {
   GenerateOptions() {
     temperature = 0.8;

@@ -20,8 +20,6 @@ namespace fs = std::filesystem;
 namespace pretrain {
 namespace {
 
-// A fine-tuned run's starting point: the parent's weights at the step asked for, copied into `trainer`.
-// Returns where they came from.
 // A path as the run records it: absolute, so that the run reads the same from whatever folder it is opened.
 std::string recordedPath(const std::string& path) {
   std::error_code ec;
@@ -29,6 +27,8 @@ std::string recordedPath(const std::string& path) {
   return ec ? path : absolute.lexically_normal().string();
 }
 
+// A fine-tuned run's starting point: the parent's weights at the step asked for, copied into `trainer`.
+// Returns where they came from.
 RunOrigin startFromParent(const TrainingRunOptions& o, Trainer& trainer) {
   const RunModel parent = openRunModel(o.initFrom, o.initStep, trainer.tokenizer());
   trainer.copyWeightsFrom(*parent.model);

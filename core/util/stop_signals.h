@@ -8,9 +8,12 @@ namespace pretrain {
 /// Installs the handlers (again: forgets an earlier request). With `notifyFd`, the handler also writes the
 /// signal's number as one byte there (a pipe an event loop watches: a handler may do little else).
 void installStopSignals(int notifyFd = -1);
-/// Puts the default actions back.
+/// Puts back what the signals did before installStopSignals().
 void restoreStopSignals();
-/// Whether a stop was asked for since installStopSignals().
+/// Whether a stop was asked for since installStopSignals() (or forgetStopRequest()).
 bool stopRequested();
+/// A stop asked for could not be done (its checkpoint failed): the next signal asks again, rather than
+/// ending the program at once.
+void forgetStopRequest();
 
 }  // namespace pretrain

@@ -88,12 +88,19 @@ QList<int> spread(const QList<int>& ordinals, int count) {
 }
 
 // The calls strace's log marks as failed by injection.
+// A call strace split because another thread's call came between ("PID write(5</run/x>, ... <unfinished
+// ...>", then "PID <... write resumed>...") is joined again, so that it still names its file.
 QList<QByteArray> injectedCalls(const QString& log) {
   QFile f(log);
   QList<QByteArray> out;
   if (!f.open(QIODevice::ReadOnly)) return out;
-  for (const QByteArray& line : f.readAll().split('\n'))
-    if (line.endsWith("(INJECTED)")) out << line.left(200);
+  std::map<QByteArray, QByteArray> unfinished;  // by PID
+  for (const QByteArray& line : f.readAll().split('\n')) {
+    const QByteArray pid = line.left(line.indexOf(' '));
+    if (line.endsWith("<unfinished ...>")) unfinished[pid] = line.left(200);
+    if (!line.endsWith("(INJECTED)")) continue;
+    out << (line.contains(" resumed>") ? unfinished[pid] + " ... " : QByteArray()) + line.left(200);
+  }
   return out;
 }
 

@@ -310,7 +310,7 @@ bool DataPage::loadCorpus(const QStringList& given, QString& why) {
   QString preview;
   try {
     preview = previewOf(corpusSpecOf(inputs), &bytes, &files, &kind);
-  } catch (const Error& e) {
+  } catch (const std::exception& e) {  // the engine's Error, or the file system's own (a link loop)
     why = QString::fromUtf8(e.what());
     return false;
   }

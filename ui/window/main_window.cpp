@@ -35,6 +35,7 @@
 #include "ui/workers/progress_report.h"
 #include "ui/workers/training_controller.h"
 #include "util/error.h"
+#include "util/stop_signals.h"
 
 namespace pretrain::ui {
 
@@ -115,6 +116,10 @@ void MainWindow::wireController() {
   });
   connect(m_controller, &TrainingController::failed, this, [this](const QString& message) {
     m_twinOf.clear();
+    // A stop asked for by a signal that failed (a full disk at its checkpoint): the window stays, with the
+    // message, and a later signal asks again rather than ending the program at once.
+    m_closeAfterStop = false;
+    forgetStopRequest();
     showError(message);
   });
   connect(m_controller, &TrainingController::note, this,
@@ -248,6 +253,19 @@ bool MainWindow::openRun(const QString& dir) {
   return true;
 }
 
+namespace {
+
+// Whether the run kept timeline snapshots; a folder that cannot be read now has none to show.
+bool hasSnapshots(const QString& run) {
+  try {
+    return !run.isEmpty() && !RunFolder(run.toStdString()).snapshots().empty();
+  } catch (const Error&) {
+    return false;
+  }
+}
+
+}  // namespace
+
 void MainWindow::showRunUpdate(const RunUpdate& u) {
   if (u.probes) m_playground->setProbes(*u.probes);
   if (u.fromStart) {
@@ -267,9 +285,7 @@ void MainWindow::showRunUpdate(const RunUpdate& u) {
         kStatusMessageMs);
   // A run with no checkpoint may still have kept snapshots (one stopped before its first save): the
   // newest of them is its model until a checkpoint comes.
-  if (!u.newCheckpoint.empty() ||
-      (u.fromStart && !m_shownRun.isEmpty() && !RunFolder(m_shownRun.toStdString()).snapshots().empty()))
-    loadRunModel(m_shownRun);
+  if (!u.newCheckpoint.empty() || (u.fromStart && hasSnapshots(m_shownRun))) loadRunModel(m_shownRun);
   showRunWriter(u.writer);
 }
 
@@ -438,7 +454,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
       QMessageBox::question(this, tr("Training is running"),
                             tr("Stop training and quit? A checkpoint is saved so the run can be continued."),
                             QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
-  if (answer == QMessageBox::Yes && m_controller->isRunning()) stopAndClose();
+  if (answer == QMessageBox::Yes) stopAndClose();  // Closes at once if the run ended meanwhile.
 }
 
 }  // namespace pretrain::ui

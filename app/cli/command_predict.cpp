@@ -8,7 +8,7 @@
 #include "cli/format.h"
 #include "cli/prediction_options.h"
 #include "infer/predictor.h"
-#include "run/train_flags.h"
+#include "util/exact_number.h"
 #include "settings/arg_parser.h"
 
 namespace pretrain::cli {

@@ -6,6 +6,7 @@
 
 #include "run/run_folder.h"
 #include "run/train_flags.h"
+#include "train/train_settings.h"
 #include "util/error.h"
 
 namespace fs = std::filesystem;
@@ -39,13 +40,13 @@ void checkFlagsMatch(const ArgParser& p, const TrainingRunOptions& o, const RunF
   if (p.given("corpus") && !sameCorpus(want.corpus, have.corpus))
     throw InputError("--corpus " + joined(want.corpus) + " contradicts the run in " + run.dir() +
                      ", trained on " + joined(have.corpus) + tail);
-  // Each setting as a flag writes it; not compared: the corpus (above), what changes nothing that is learned
-  // (a resume may change it: the length, how often it evaluates, saves and keeps snapshots, this process's
-  // threads and device), the probes (a resume may replace them), and the parent (named however the command
-  // names it).
-  static const std::set<std::string> free = {
-      "corpus",  "steps",  "eval-every", "save-every", "snapshot-every", "snapshot-budget-mb",
-      "threads", "device", "probe",      "init-from",  "init-step"};
+  // Each setting as a flag writes it; not compared: the corpus (above), the training settings a resume may
+  // change (their rows, train_settings.h, say so: the length, how often it evaluates, saves and keeps
+  // snapshots, this process's threads and device), the probes (a resume may replace them), and the parent
+  // (named however the command names it).
+  std::set<std::string> free = {"corpus", "probe", "init-from", "init-step"};
+  for (const TrainSetting& s : trainSettings())
+    if (s.hasFlag() && s.onResume != OnResume::Fixed) free.insert(s.flag);
   std::map<std::string, std::string> had;
   for (const TrainFlag& f : trainFlags(have, {}, FlagSet::Every)) had[f.name] = f.values.at(0);
   for (const TrainFlag& f : trainFlags(want, {}, FlagSet::Every)) {
@@ -70,13 +71,11 @@ void chooseNewOrContinue(const ArgParser& p, TrainingRunOptions& o) {
   }
   checkFlagsMatch(p, o, run);  // Reads config.json: throws when --resume finds no run.
   RunChanges& c = o.resumeChanges;
-  if (p.given("steps")) c.totalSteps = o.train.steps;
-  if (p.given("eval-every")) c.evalEvery = o.train.evalEvery;
-  if (p.given("save-every")) c.saveEvery = o.train.saveEvery;
-  if (p.given("snapshot-every")) c.snapshotEvery = o.train.snapshotEvery;
-  if (p.given("snapshot-budget-mb")) c.snapshotBudgetMb = o.train.snapshotBudgetMb;
-  c.threads = o.train.threads;  // Per process, never the run's.
-  if (p.given("device")) c.device = o.train.device;
+  c.values = o.train;
+  for (const TrainSetting& s : trainSettings())
+    if (s.hasFlag() && s.onResume != OnResume::Fixed && p.given(s.flag)) c.settings.push_back(s.flag);
+  // This process's threads are its own, never the run's: all cores unless --threads says otherwise.
+  if (!p.given("threads")) c.settings.push_back("threads");
 }
 
 }  // namespace pretrain::cli

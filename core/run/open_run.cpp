@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <stdexcept>
 
 #include "compute/process_group.h"
 #include "data/token_store.h"
@@ -13,6 +14,7 @@
 #include "tokenizer/tokenize_corpus.h"
 #include "tokenizer/tokenizer.h"
 #include "train/checkpoint.h"
+#include "train/train_settings.h"
 #include "train/trainer.h"
 #include "util/error.h"
 #include "util/system_memory.h"
@@ -37,20 +39,22 @@ void refuseLegacyRun(const RunFolder& run) {
                      run.dir());
 }
 
-// "saves every 1000 steps (was 500), ...": what a resume changed of the run's recorded settings.
+// "save-every 1000 (was 500), ...": what a resume changed of the run's recorded settings.
 std::string changedSettings(const TrainConfig& was, const TrainConfig& now) {
   std::string out;
-  const auto add = [&out](const char* what, int64_t before, int64_t after) {
-    if (before != after)
-      out += std::string(out.empty() ? "" : ", ") + what + " " + std::to_string(after) + " (was " +
-             std::to_string(before) + ")";
-  };
-  add("steps", was.steps, now.steps);
-  add("evaluates every", was.evalEvery, now.evalEvery);
-  add("saves every", was.saveEvery, now.saveEvery);
-  add("keeps a snapshot every", was.snapshotEvery, now.snapshotEvery);
-  add("snapshot budget MB", was.snapshotBudgetMb, now.snapshotBudgetMb);
+  for (const TrainSetting& s : trainSettings())
+    if (s.text(was) != s.text(now))
+      out += (out.empty() ? "" : ", ") + s.name() + " " + s.text(now) + " (was " + s.text(was) + ")";
   return out;
+}
+
+// `changes` of the rows that are `kind` into `t`.
+void apply(const RunChanges& changes, OnResume kind, TrainConfig& t) {
+  for (const std::string& name : changes.settings) {
+    const TrainSetting& s = trainSetting(name);
+    if (s.onResume == OnResume::Fixed) throw std::logic_error(name + " cannot change when a run goes on");
+    if (s.onResume == kind) s.copy(changes.values, t);
+  }
 }
 
 }  // namespace
@@ -80,14 +84,9 @@ std::unique_ptr<Trainer> openRunTrainer(const std::string& runDir, const RunChan
   refuseLegacyRun(run);
   TrainConfig& t = config.train;
   const TrainConfig before = t;
-  if (changes.totalSteps > 0) t.steps = changes.totalSteps;
-  if (changes.evalEvery > 0) t.evalEvery = changes.evalEvery;
-  if (changes.saveEvery > 0) t.saveEvery = changes.saveEvery;
-  if (changes.snapshotEvery > 0) t.snapshotEvery = changes.snapshotEvery;
-  if (changes.snapshotBudgetMb >= 0) t.snapshotBudgetMb = changes.snapshotBudgetMb;
+  apply(changes, OnResume::Changes, t);
   const RunConfig saved = config;  // This process's threads and device are its own, not the run's.
-  if (changes.threads >= 0) t.threads = changes.threads;
-  if (!changes.device.empty()) t.device = changes.device;
+  apply(changes, OnResume::PerProcess, t);
   // A config.json edited by hand gets the checks a new run gets, before anything is allocated.
   config.model.validate();
   config.train.validate();

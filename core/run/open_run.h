@@ -7,13 +7,14 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "run/run_folder.h"
+#include "train/train_config.h"
 
 namespace pretrain {
 
 struct ModelConfig;
-struct TrainConfig;
 class LanguageModel;
 class Predictor;
 class ProcessGroup;
@@ -27,18 +28,16 @@ std::shared_ptr<const Tokenizer> loadRunTokenizer(const RunFolder& run, const Ru
 /// (saying how much more), before anything is allocated.
 void checkTrainingMemory(const ModelConfig& model, const TrainConfig& train);
 
-/// What going on with a run may change: nothing that changes what it learns. Everything else is the run's.
+/// What going on with a run may change: the settings whose row (train_settings.h) is not OnResume::Fixed,
+/// nothing that changes what it learns. Everything else is the run's.
 struct RunChanges {
-  int64_t totalSteps = 0;  ///< > 0: the run's new length (written to its config)
-  // > 0 (>= 0 for the budget): how often it evaluates, saves and keeps a snapshot from now on, and the
-  // snapshots' budget in MB (written to its config).
-  int64_t evalEvery = 0, saveEvery = 0, snapshotEvery = 0, snapshotBudgetMb = -1;
-  int threads = -1;    ///< >= 0: this process's threads (0 = all cores)
-  std::string device;  ///< Not empty: this process's device (cpu, cuda, auto)
+  TrainConfig values;                 ///< Where the changed settings are read from.
+  std::vector<std::string> settings;  ///< Their names (flags): e.g. {"steps", "threads"}.
 };
 
 /// The trainer of an existing run, at its latest checkpoint (step 0 when it has none), with `changes`
-/// (written to the run's config by rank 0 only). With a process `group`, one of its
+/// (those of OnResume::Changes written to the run's config, by rank 0 only). Throws std::logic_error for a
+/// change of a setting that is OnResume::Fixed. With a process `group`, one of its
 /// members. Throws InputError for a missing or damaged run or checkpoint, and for a run whose checkpoints
 /// are of format 1 (saying how to convert it).
 std::unique_ptr<Trainer> openRunTrainer(const std::string& runDir, const RunChanges& changes = {},

@@ -3,20 +3,21 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "train/train_settings.h"
 #include "util/error.h"
 
 namespace pretrain {
 namespace {
 
 TrainFlag text(const std::string& name, const std::string& v) { return {name, TrainFlag::Kind::Text, {v}}; }
-TrainFlag number(const std::string& name, double v) {
-  return {name, TrainFlag::Kind::Number, {exactNumber(v)}};
-}
 TrainFlag integer(const std::string& name, long long v) {
   return {name, TrainFlag::Kind::Number, {std::to_string(v)}};
 }
-TrainFlag onOff(const std::string& name, bool v) {
-  return {name, TrainFlag::Kind::Switch, {v ? "true" : "false"}};
+TrainFlag flagOf(const TrainSetting& s, const TrainConfig& t) {
+  const TrainFlag::Kind kind = s.isSwitch() ? TrainFlag::Kind::Switch
+                               : s.isText() ? TrainFlag::Kind::Text
+                                            : TrainFlag::Kind::Number;
+  return {s.flag, kind, {s.text(t)}};
 }
 
 // The model's flags: its preset, and its shape too when it was set by hand ("tiny+custom", or a shape
@@ -77,15 +78,6 @@ bool hasPresetShape(const ModelConfig& m, const std::string& preset) {
   }
 }
 
-std::string exactNumber(double x) {
-  char buf[32];
-  for (int digits = 1; digits <= 17; ++digits) {
-    std::snprintf(buf, sizeof buf, "%.*g", digits, x);
-    if (std::strtod(buf, nullptr) == x) break;
-  }
-  return buf;
-}
-
 RunConfig runConfigOf(const TrainingRunOptions& o) {
   RunConfig c;
   c.model = o.model;
@@ -107,26 +99,8 @@ std::vector<TrainFlag> trainFlags(const RunConfig& c, const std::vector<Probe>& 
     if (c.initFrom->step >= 0) out.push_back(integer("init-step", c.initFrom->step));
   }
   if (!c.initFrom || every) addModel(c, every, out);
-  const TrainConfig& t = c.train;
-  out.push_back(integer("batch", t.batch));
-  out.push_back(integer("accum", t.accum));
-  out.push_back(integer("steps", t.steps));
-  out.push_back(number("lr", t.lr));
-  out.push_back(integer("warmup", t.warmup));
-  out.push_back(integer("seed", static_cast<long long>(t.seed)));
-  out.push_back(integer("threads", t.threads));
-  out.push_back(text("device", t.device));
-  out.push_back(text("precision", t.precision));
-  out.push_back(integer("eval-every", t.evalEvery));
-  out.push_back(integer("save-every", t.saveEvery));
-  out.push_back(integer("snapshot-every", t.snapshotEvery));
-  out.push_back(integer("snapshot-budget-mb", t.snapshotBudgetMb));
-  out.push_back(number("mask-rate", t.masking.rate));
-  out.push_back(onOff("whole-word", t.masking.wholeWord));
-  if (c.initFrom || every) {
-    out.push_back(onOff("freeze-embeddings", t.freezeEmbeddings));
-    out.push_back(integer("freeze-blocks", t.freezeBlocks));
-  }
+  for (const TrainSetting& s : trainSettings())
+    if (s.hasFlag() && (!s.fineTuneOnly || c.initFrom || every)) out.push_back(flagOf(s, c.train));
   TrainFlag probeList{"probe", TrainFlag::Kind::List, {}};
   for (const Probe& p : probes) probeList.values.push_back(p.text + "=>" + p.target);
   if (!probeList.values.empty()) out.push_back(probeList);

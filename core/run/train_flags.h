@@ -30,8 +30,8 @@ RunConfig runConfigOf(const TrainingRunOptions& options);
 enum class FlagSet { ToStart, Every };
 
 /// The flags of the run `config` describes, with `probes` to watch. A fine-tuned run (config.initFrom)
-/// names its parent and step; to start it, instead of the model. Settings the command line has no flag for
-/// (the evaluation windows, gradient clip, weight decay, masking shares) keep their defaults.
+/// names its parent and step; to start it, instead of the model. The training settings are the rows of
+/// train_settings.h that have a flag; those without one keep their defaults.
 std::vector<TrainFlag> trainFlags(const RunConfig& config, const std::vector<Probe>& probes = {},
                                   FlagSet set = FlagSet::ToStart);
 
@@ -47,8 +47,5 @@ std::string commandLineOf(const std::vector<TrainFlag>& flags, const std::string
 /// The same run as `processes` data-parallel processes on this machine, started by torchrun (README): each
 /// process takes batch / processes rows (the global batch unchanged) where that divides evenly.
 std::string torchrunCommandLineOf(std::vector<TrainFlag> flags, const std::string& out, int processes);
-
-/// The shortest decimal text that reads back as exactly `x`.
-std::string exactNumber(double x);
 
 }  // namespace pretrain

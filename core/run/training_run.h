@@ -28,7 +28,7 @@ enum class RunCommand { Continue, Pause, Stop, SaveCheckpoint };
 struct TrainingRunOptions {
   std::string runDir;
   bool resume = false;       // continue the run in runDir from its latest checkpoint
-  RunChanges resumeChanges;  // with resume: a new total number of steps, this process's threads
+  RunChanges resumeChanges;  // with resume: e.g. a new total number of steps, this process's threads
   // New runs only:
   CorpusSpec corpus;
   TokenizeOptions tokenize;

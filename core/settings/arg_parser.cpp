@@ -162,4 +162,14 @@ double ArgParser::number(const std::string& name, double min, double max) const 
   return x;
 }
 
+std::string ArgParser::choice(const std::string& name, const std::vector<std::string>& choices) const {
+  const std::string v = value(name);
+  std::string list;
+  for (const std::string& c : choices) {
+    if (v == c) return v;
+    list += (list.empty() ? "" : ", ") + c;
+  }
+  throw UsageError(where(name) + " must be one of " + list + ", not '" + v + "'");
+}
+
 }  // namespace pretrain

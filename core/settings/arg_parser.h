@@ -52,6 +52,8 @@ class ArgParser {
   /// The value as an integer in [min, max]; throws UsageError naming the option otherwise.
   long long integer(const std::string& name, long long min, long long max) const;
   double number(const std::string& name, double min, double max) const;
+  /// The value when it is one of `choices`; throws UsageError naming the option and them otherwise.
+  std::string choice(const std::string& name, const std::vector<std::string>& choices) const;
 
  private:
   struct Spec {

@@ -10,6 +10,7 @@
 
 #include "run/run_folder.h"
 #include "run/train_flags.h"
+#include "util/exact_number.h"
 #include "util/error.h"
 
 namespace pretrain {

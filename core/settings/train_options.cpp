@@ -3,12 +3,26 @@
 #include "run/scratch_twin.h"
 #include "run/train_flags.h"
 #include "settings/config_file.h"
+#include "train/train_settings.h"
+#include "util/exact_number.h"
 
 namespace pretrain {
 namespace {
 
 // The MLP's width over the model's, as in every preset (ModelConfig::preset) and GPT-2.
 constexpr int kMlpWidthPerDim = 4;
+
+// The row's flag as given (or its default) into `t`, within the row's range.
+void readSetting(const ArgParser& p, const TrainSetting& s, TrainConfig& t) {
+  if (s.isSwitch())
+    s.setSwitch(t, p.isSet(s.flag));
+  else if (s.isText())
+    s.setText(t, p.choice(s.flag, s.choices));
+  else if (s.isWhole())
+    s.setWhole(t, p.integer(s.flag, static_cast<long long>(s.min), static_cast<long long>(s.max)));
+  else
+    s.setReal(t, p.number(s.flag, s.min, s.max));
+}
 
 }  // namespace
 
@@ -33,24 +47,14 @@ void addTrainOptions(ArgParser& p) {
   p.option("dim", "N",
            "model width (overrides the preset; MLP width is " + std::to_string(kMlpWidthPerDim) + "x)");
   p.option("context", "N", "context length in tokens (overrides the preset)");
-  p.option("batch", "N", "sequences per micro-batch", "16");
-  p.option("accum", "N", "micro-batches per optimizer step", "1");
-  p.option("steps", "N", "optimizer steps of the whole run", "1000");
-  p.option("lr", "X", "peak learning rate (warmup, then cosine to 10%)", "1e-3");
-  p.option("warmup", "N", "warmup steps", "100");
-  p.option("seed", "N", "random seed", "1337");
-  p.option("threads", "N", "CPU threads; 0 = all cores", "0");
-  p.option("device", "cpu|cuda|auto", "where to train", "auto");
-  p.option("precision", "fp32|bf16|auto", "bf16 autocast where the hardware is fast at it (auto)", "auto");
   p.option("vocab-size", "N", "tokenizer vocabulary size (new runs)", "8000");
-  p.option("eval-every", "N", "steps between validation passes", "100");
-  p.option("save-every", "N", "steps between checkpoints", "500");
-  p.option("snapshot-every", "N",
-           "steps between the timeline's bf16 snapshots of the weights, after steps 0, 1, 2, 4, ... 512",
-           "500");
-  p.option("snapshot-budget-mb", "MB", "disk space the snapshots may take; 0 = keep none", "1024");
-  p.option("mask-rate", "X", "masked objective: share of tokens to predict", "0.15");
-  p.flag("whole-word", "masked objective: mask whole words");
+  for (const TrainSetting& s : trainSettings()) {
+    if (!s.hasFlag()) continue;
+    if (s.isSwitch())
+      p.flag(s.flag, s.help);
+    else
+      p.option(s.flag, s.valueName, s.help, s.defaultText());
+  }
   p.option("init-from", "RUN_DIR",
            "fine-tune: start from this run's weights, tokenizer and model shape (its latest checkpoint, or "
            "--init-step), with a fresh optimizer; then --lr defaults to " +
@@ -62,10 +66,6 @@ void addTrainOptions(ArgParser& p) {
       "the two to a loss");
   p.option("init-step", "N",
            "with --init-from: the step of that run to start from (a checkpoint's or a snapshot's)");
-  p.flag("freeze-embeddings",
-         "keep the token and position embeddings as they are (and so the output layer, which shares the "
-         "token embedding's weights): for fine-tuning");
-  p.option("freeze-blocks", "K", "keep the first K Transformer blocks as they are: for fine-tuning", "0");
   p.option("probe", "TEXT=>TARGET",
            "watch a fact at each evaluation, e.g. \"I love to eat pizza with=>cheese\" or \"The quick [MASK] "
            "fox=>brown\" (probes.jsonl); repeat for more",
@@ -73,24 +73,19 @@ void addTrainOptions(ArgParser& p) {
 }
 
 // The twin copies its settings from the fine-tuned run; where it trains (threads, device, precision), how
-// it saves and what it watches may still be chosen.
+// it saves (the rows a twin may change) and what it watches may still be chosen.
 TrainingRunOptions scratchTwinFrom(const ArgParser& p) {
-  for (const char* copied : {"corpus",       "init-from",  "init-step", "objective",  "preset",
-                             "layers",       "heads",      "dim",       "context",    "vocab-size",
-                             "batch",        "accum",      "steps",     "lr",         "warmup",
-                             "seed",         "eval-every", "mask-rate", "whole-word", "freeze-embeddings",
-                             "freeze-blocks"})
-    if (p.given(copied))
-      throw UsageError("--" + std::string(copied) +
-                       " cannot be set with --scratch-twin-of: the twin copies " +
+  std::vector<std::string> copied = {"corpus", "init-from", "init-step", "objective", "preset", "layers",
+                                     "heads",  "dim",       "context",   "vocab-size"};
+  for (const TrainSetting& s : trainSettings())
+    if (s.hasFlag() && !s.twinMayChange) copied.push_back(s.flag);
+  for (const std::string& name : copied)
+    if (p.given(name))
+      throw UsageError("--" + name + " cannot be set with --scratch-twin-of: the twin copies " +
                        p.value("scratch-twin-of") + "'s");
   TrainingRunOptions o = scratchTwinOptions(p.value("scratch-twin-of"), p.value("out"));
-  if (p.given("threads")) o.train.threads = int(p.integer("threads", 0, 1024));
-  if (p.given("device")) o.train.device = p.value("device");
-  if (p.given("precision")) o.train.precision = p.value("precision");
-  if (p.given("save-every")) o.train.saveEvery = p.integer("save-every", 1, 1LL << 40);
-  if (p.given("snapshot-every")) o.train.snapshotEvery = p.integer("snapshot-every", 1, 1LL << 40);
-  if (p.given("snapshot-budget-mb")) o.train.snapshotBudgetMb = p.integer("snapshot-budget-mb", 0, 1LL << 30);
+  for (const TrainSetting& s : trainSettings())
+    if (s.hasFlag() && p.given(s.flag)) readSetting(p, s, o.train);
   if (p.given("probe")) o.probes.clear();  // Others than the fine-tuned run's.
   for (const std::string& spec : p.values("probe")) o.probes.push_back(parseProbe(spec));
   o.train.validate();
@@ -128,25 +123,11 @@ TrainingRunOptions trainOptionsFrom(const ArgParser& p) {
   if (p.given("layers") || p.given("heads") || p.given("dim") || p.given("context")) o.preset += "+custom";
   o.model.validate();
   TrainConfig& t = o.train;
-  t.batch = int(p.integer("batch", 1, 1 << 20));
-  t.accum = int(p.integer("accum", 1, 1 << 20));
-  t.steps = p.integer("steps", 1, 1LL << 40);
+  for (const TrainSetting& s : trainSettings())
+    if (s.hasFlag()) readSetting(p, s, t);
   // Fine-tuning moves pre-trained weights a little, not from scratch: a lower peak and a short warm-up.
-  const bool fineTune = !o.initFrom.empty();
-  t.lr = fineTune && !p.given("lr") ? kFineTuneLr : p.number("lr", 1e-8, 10);
-  t.warmup = fineTune && !p.given("warmup") ? kFineTuneWarmup : p.integer("warmup", 0, 1LL << 40);
-  t.seed = uint64_t(p.integer("seed", 0, 1LL << 62));
-  t.threads = int(p.integer("threads", 0, 1024));
-  t.device = p.value("device");
-  t.precision = p.value("precision");
-  t.evalEvery = p.integer("eval-every", 1, 1LL << 40);
-  t.saveEvery = p.integer("save-every", 1, 1LL << 40);
-  t.snapshotEvery = p.integer("snapshot-every", 1, 1LL << 40);
-  t.snapshotBudgetMb = p.integer("snapshot-budget-mb", 0, 1LL << 30);
-  t.masking.rate = p.number("mask-rate", 0.01, 0.99);
-  t.masking.wholeWord = p.isSet("whole-word");
-  t.freezeEmbeddings = p.isSet("freeze-embeddings");
-  t.freezeBlocks = int(p.integer("freeze-blocks", 0, 256));
+  if (!o.initFrom.empty() && !p.given("lr")) t.lr = kFineTuneLr;
+  if (!o.initFrom.empty() && !p.given("warmup")) t.warmup = kFineTuneWarmup;
   t.validate();
   return o;
 }

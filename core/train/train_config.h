@@ -1,5 +1,6 @@
 #pragma once
-// How a run trains: every setting of `pretrain train` and of the GUI's Train page. Plain C++ (no LibTorch).
+// How a run trains: every setting of `pretrain train` and of the GUI's Train page, with its default. Each
+// member has one row in train_settings.cpp (flag, help, range, config.json key). Plain C++ (no LibTorch).
 
 #include <cstdint>
 #include <string>
@@ -39,7 +40,7 @@ struct TrainConfig {
   bool freezeEmbeddings = false;
   int freezeBlocks = 0;
 
-  /// Throws InputError for impossible settings.
+  /// Throws InputError for impossible settings (out of a row's range).
   void validate() const;
   std::string toJson() const;
   static TrainConfig fromJson(const std::string& text);

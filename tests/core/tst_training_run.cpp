@@ -216,7 +216,8 @@ class TstTrainingRun : public QObject {
     QCOMPARE(before.size(), size_t(2));  // 5 and 10
     const qint64 size = QFileInfo(QString::fromStdString(before.back())).size();
     o.resume = true;
-    o.resumeChanges.totalSteps = 15;
+    o.train.steps = 15;
+    o.resumeChanges = {o.train, {"steps"}};
     std::signal(SIGXFSZ, SIG_IGN);  // A write past the limit fails (EFBIG) instead of ending the process.
     rlimit old{};
     getrlimit(RLIMIT_FSIZE, &old);
@@ -246,7 +247,8 @@ class TstTrainingRun : public QObject {
     const auto checkpoints = f.checkpoints();  // 15 and 20
     std::filesystem::resize_file(checkpoints.back(), 1000);
     o.resume = true;
-    o.resumeChanges.totalSteps = 20;
+    o.train.steps = 20;
+    o.resumeChanges = {o.train, {"steps"}};
     std::vector<std::string> notes;
     TrainingRunCallbacks cb;
     cb.onNote = [&](const std::string& n) { notes.push_back(n); };
@@ -296,7 +298,8 @@ class TstTrainingRun : public QObject {
     const std::string tokens = f.dataDir() + "/tokens";
     std::filesystem::rename(tokens, tokens + ".old-999");
     o.resume = true;
-    o.resumeChanges.totalSteps = 6;
+    o.train.steps = 6;
+    o.resumeChanges = {o.train, {"steps"}};
     run(o);
     QCOMPARE(QDir(QString::fromStdString(f.checkpointsDir())).entryList({"*.tmp*"}), QStringList());
     QCOMPARE(QDir(QString::fromStdString(f.dir())).entryList({"*.tmp*"}), QStringList());

@@ -1,5 +1,7 @@
 #include "ui/pages/train_page.h"
 
+#include <algorithm>
+#include <climits>
 #include <cmath>
 
 #include <QtWidgets/QCheckBox>
@@ -19,6 +21,7 @@
 #include <QtWidgets/QToolButton>
 #include <QtWidgets/QVBoxLayout>
 
+#include "train/train_settings.h"
 #include "ui/plots/loss_plot.h"
 #include "ui/plots/probe_plot.h"
 #include "ui/workers/progress_report.h"
@@ -32,11 +35,22 @@ constexpr int kSmoothingSliderWidth = 160;  // A fine control, not a main one: i
 constexpr int kLossPlotShare = 3;           // The loss plot over the probe plot, 3 : 2.
 constexpr int kProbePlotShare = 2;
 
-QSpinBox* spin(int min, int max, int value, const char* name = nullptr) {
+// A row of the settings table (train_settings.h) as a spin box: its range, as far as an int holds it, its
+// default, and its help as the tooltip.
+int clampedToInt(double x) { return int(std::clamp<double>(x, INT_MIN, INT_MAX)); }
+
+QString tooltipOf(const TrainSetting& s) {
+  QString help = QString::fromUtf8(s.help);
+  return help.left(1).toUpper() + help.mid(1);
+}
+
+QSpinBox* spin(const char* setting, const char* objectName = nullptr) {
+  const TrainSetting& row = trainSetting(setting);
   auto* s = new QSpinBox;
-  s->setRange(min, max);
-  s->setValue(value);
-  if (name) s->setObjectName(name);
+  s->setRange(clampedToInt(row.min), clampedToInt(row.max));
+  s->setValue(clampedToInt(std::stod(row.defaultText())));
+  s->setToolTip(tooltipOf(row));
+  if (objectName) s->setObjectName(objectName);
   return s;
 }
 
@@ -65,34 +79,34 @@ TrainPage::TrainPage(QWidget* parent) : QWidget(parent) {
 QGroupBox* TrainPage::createSettingsBox() {
   const TrainConfig defaults;
   auto* box = new QGroupBox(tr("Settings"));
-  m_steps = spin(1, 10000000, int(defaults.steps), "steps");
-  m_batch = spin(1, 4096, defaults.batch, "batch");
-  m_accum = spin(1, 1024, defaults.accum);
+  m_steps = spin("steps", "steps");
+  m_batch = spin("batch", "batch");
+  m_accum = spin("accum");
   m_lr = new QDoubleSpinBox;
   m_lr->setDecimals(5);
-  m_lr->setRange(0.00001, 1.0);
+  // The table's range, from the smallest rate five decimals show.
+  const TrainSetting& lr = trainSetting("lr");
+  m_lr->setRange(std::max(lr.min, std::pow(10.0, -m_lr->decimals())), lr.max);
   m_lr->setSingleStep(0.0001);
   m_lr->setValue(defaults.lr);
-  m_warmup = spin(0, 1000000, int(defaults.warmup), "warmup");
-  m_evalEvery = spin(1, 1000000, int(defaults.evalEvery), "evalEvery");
+  m_lr->setToolTip(tooltipOf(lr));
+  m_warmup = spin("warmup", "warmup");
+  m_evalEvery = spin("eval-every", "evalEvery");
   m_precision = new QComboBox;
   m_precision->addItem(tr("auto (bf16 where fast)"), "auto");
   m_precision->addItem(tr("fp32"), "fp32");
   m_precision->addItem(tr("bf16"), "bf16");
   m_precision->setObjectName("precision");
-  m_threads = spin(0, 256, 0);
+  m_threads = spin("threads");
   m_threads->setSpecialValueText(tr("all cores"));
-  m_seed = spin(0, 1 << 30, int(defaults.seed));
+  m_seed = spin("seed");
   m_freezeEmbeddings = new QCheckBox(tr("Embeddings"));
   m_freezeEmbeddings->setObjectName("freezeEmbeddings");
-  m_freezeEmbeddings->setToolTip(
-      tr("Keep the token and position embeddings (and so the output layer, which "
-         "shares the token embedding's weights) as they are"));
-  m_freezeBlocks = spin(0, 256, defaults.freezeBlocks, "freezeBlocks");
+  m_freezeEmbeddings->setToolTip(tooltipOf(trainSetting("freeze-embeddings")));
+  m_freezeBlocks = spin("freeze-blocks", "freezeBlocks");
   m_freezeBlocks->setPrefix(tr("first "));
   m_freezeBlocks->setSuffix(tr(" blocks"));
   m_freezeBlocks->setSpecialValueText(tr("no blocks"));
-  m_freezeBlocks->setToolTip(tr("Keep the first Transformer blocks as they are"));
   auto* freeze = new QHBoxLayout;
   freeze->addWidget(m_freezeEmbeddings);
   freeze->addWidget(m_freezeBlocks, 1);

@@ -332,10 +332,7 @@ void MainWindow::continueOpenRun() {
   o.runDir = m_openRun.toStdString();
   o.resume = true;
   // What the Train page may change of a run without changing what it learns (RunChanges).
-  const TrainConfig shown = m_train->config();
-  o.resumeChanges.totalSteps = shown.steps;
-  o.resumeChanges.evalEvery = shown.evalEvery;
-  o.resumeChanges.threads = shown.threads;
+  o.resumeChanges = {m_train->config(), {"steps", "eval-every", "threads"}};
   launch(o, tr("Continuing %1").arg(m_openRun));
 }
 

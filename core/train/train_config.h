@@ -19,7 +19,8 @@ struct TrainConfig {
   int accum = 1;                   // micro-batches per optimizer step (gradient accumulation)
   int64_t steps = 1000;            // optimizer steps of the whole run; --resume continues towards it
   double lr = 1e-3;                // peak learning rate, reached after warmup
-  int64_t warmup = 100;            // linear warmup steps; then cosine decay to 10% of the peak
+  int64_t warmup = 100;            // linear warmup steps; then cosine decay to lrFloor of the peak
+  double lrFloor = 0.1;            // the final learning rate, as a share of the peak
   double weightDecay = 0.1;        // AdamW decay, on weight matrices only
   double gradClip = 1.0;           // global gradient-norm clip
   uint64_t seed = 1337;            // model initialisation, batch sampling, masking

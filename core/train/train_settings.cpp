@@ -58,8 +58,12 @@ std::vector<TrainSetting> makeTable() {
           PRETRAIN_MEMBER(accum), 1, 1 << 20),
       Row("steps", "steps", "N", "optimizer steps of the whole run", PRETRAIN_MEMBER(steps), 1, kEveryStep)
           .resume(R::Changes),
-      Row("lr", "lr", "X", "peak learning rate (warmup, then cosine to 10%)", PRETRAIN_MEMBER(lr), 1e-8, 10),
+      Row("lr", "lr", "X", "peak learning rate (warmup, then cosine to --lr-floor)", PRETRAIN_MEMBER(lr), 1e-8,
+          10),
       Row("warmup", "warmup", "N", "warmup steps", PRETRAIN_MEMBER(warmup), 0, kEveryStep),
+      Row("lr-floor", "lr_floor", "X", "the final learning rate, as a share of the peak (0: decay to zero)",
+          PRETRAIN_MEMBER(lrFloor), 0, 1)
+          .addedLater(),
       Row("", "weight_decay", "X", "AdamW's decoupled decay, on weight matrices only",
           PRETRAIN_MEMBER(weightDecay), 0, 10),
       Row("", "grad_clip", "X", "the global gradient norm is clipped to this", PRETRAIN_MEMBER(gradClip), 1e-6,

@@ -128,10 +128,11 @@ struct Trainer::Impl {
   }
 
   LrSchedule schedule() const {
-    LrSchedule s;  // The floor keeps its default (lr_schedule.h).
+    LrSchedule s;
     s.peak = config.lr;
     s.warmup = config.warmup;
     s.total = config.steps;
+    s.floorRatio = config.lrFloor;
     return s;
   }
 

@@ -51,6 +51,20 @@ class TstTrainer : public QObject {
     QVERIFY(after.tokens > 0);
   }
 
+  void theLearningRateDecaysToItsFloor() {
+    // No warm-up, 2 steps: the second is half way down the cosine, (peak + floor) / 2.
+    TrainConfig c = testdata::smallTraining();
+    c.warmup = 0;
+    c.steps = 2;
+    c.lr = 4e-3;
+    for (const double floor : {0.0, 0.5}) {
+      c.lrFloor = floor;
+      auto t = trainer(Objective::Causal, c);
+      QCOMPARE(t->step().lr, 4e-3);
+      QCOMPARE(t->step().lr, floor == 0 ? 2e-3 : 3e-3);
+    }
+  }
+
   void sameSeedSameLosses_data() { objectives_data(); }
   void sameSeedSameLosses() {
     QFETCH(int, objective);

@@ -42,6 +42,7 @@ TrainingRunOptions scratchTwinOptions(const std::string& fineTuned, const std::s
   }
   o.train.lr = root.train.lr;
   o.train.warmup = root.train.warmup;
+  o.train.lrFloor = root.train.lrFloor;
   o.probes = run.readProbes();
   return o;
 }

@@ -1,8 +1,8 @@
 #pragma once
 // The run that answers "did pre-training help?" for a fine-tuned run: its twin from random weights. The same
 // corpus and token store (so the same tokenizer), model shape, steps, seed and evaluation, trained as the
-// pre-trained run was trained from scratch (its learning-rate schedule: peak, warm-up, floor), nothing frozen. The race of
-// the two to a loss (loss_race.h) is then the figure. No LibTorch here.
+// pre-trained run was trained from scratch (its learning-rate schedule: peak, warm-up, floor), nothing
+// frozen. The race of the two to a loss (loss_race.h) is then the figure. No LibTorch here.
 
 #include <string>
 

@@ -24,6 +24,7 @@
 #include "run/run_folder.h"
 #include "run/training_run.h"
 #include "test_data.h"
+#include "test_widgets.h"
 #include "ui/compare/compare_page.h"
 #include "ui/compare/run_choice.h"
 #include "ui/pages/data_page.h"
@@ -41,6 +42,7 @@
 
 using namespace pretrain;
 using namespace pretrain::ui;
+using testdata::child;
 
 namespace {
 
@@ -599,11 +601,11 @@ class TstMainWindow : public QObject {
     QCOMPARE(again.trainPage()->probePlot()->pointCount(), 2);
     QTRY_VERIFY(again.playgroundPage()->hasModel());
     // A step chosen on the Playground's timeline is marked on the Train page's plots.
-    QVERIFY(again.playgroundPage()->timeline()->steps().contains(8));  // A snapshot of the run.
-    again.playgroundPage()->timeline()->choose(8);
+    QVERIFY(child<TimelineBar>(again.playgroundPage(), "timeline")->steps().contains(8));  // A snapshot of the run.
+    child<TimelineBar>(again.playgroundPage(), "timeline")->choose(8);
     QTRY_COMPARE(again.trainPage()->plot()->marker(), 8.0);
     QCOMPARE(again.trainPage()->probePlot()->marker(), 8.0);
-    again.playgroundPage()->timeline()->choose(-1);
+    child<TimelineBar>(again.playgroundPage(), "timeline")->choose(-1);
     QCOMPARE(again.trainPage()->plot()->marker(), -1.0);
   }
 

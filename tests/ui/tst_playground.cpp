@@ -18,6 +18,7 @@
 #include "test_model.h"
 #include "test_tokenizer.h"
 #include "test_training.h"
+#include "test_widgets.h"
 #include "train/trainer.h"
 #include "ui/playground/masked_word_pane.h"
 #include "ui/playground/next_word_pane.h"
@@ -27,6 +28,7 @@
 
 using namespace pretrain;
 using namespace pretrain::ui;
+using testdata::child;
 
 class TstPlayground : public QObject {
   Q_OBJECT
@@ -49,7 +51,7 @@ class TstPlayground : public QObject {
     for (QLabel* l : page.findChildren<QLabel*>())
       told |= l->isVisible() && l->text().contains("No model yet");
     QVERIFY(told);
-    QVERIFY(!page.nextWordPane()->isVisible());
+    QVERIFY(!child<NextWordPane>(&page, "nextWord")->isVisible());
   }
 
   void typingShowsTheEnginesNextWords_data() {
@@ -63,7 +65,7 @@ class TstPlayground : public QObject {
     PlaygroundPage page;
     page.show();
     page.setPredictor(predictor, "test model");
-    NextWordPane* pane = page.nextWordPane();
+    NextWordPane* pane = child<NextWordPane>(&page, "nextWord");
     pane->promptEdit()->clear();
     QTest::keyClicks(pane->promptEdit(), "We like to eat");
     NextOptions o;
@@ -95,7 +97,7 @@ class TstPlayground : public QObject {
     PlaygroundPage page;
     page.show();
     page.setPredictor(m_causal, "test model");
-    NextWordPane* pane = page.nextWordPane();
+    NextWordPane* pane = child<NextWordPane>(&page, "nextWord");
     pane->promptEdit()->setText("   ");
     pane->refresh();
     QVERIFY(pane->infoLabel()->text().contains("Type a prompt"));
@@ -115,7 +117,7 @@ class TstPlayground : public QObject {
     PlaygroundPage page;
     page.show();
     page.setPredictor(predictor, "test model");
-    MaskedWordPane* pane = page.maskedWordPane();
+    MaskedWordPane* pane = child<MaskedWordPane>(&page, "maskedWord");
     // First open: "brown" is masked in the example sentence.
     const QString sentence = pane->sentenceEdit()->text();
     QCOMPARE(sentence, QString("The quick brown fox jumps over the lazy dog."));
@@ -145,14 +147,14 @@ class TstPlayground : public QObject {
     page.show();
     page.setPredictor(m_causal, "test model");
     QSignalSpy changed(&page, &PlaygroundPage::probesChanged);
-    NextWordPane* next = page.nextWordPane();
+    NextWordPane* next = child<NextWordPane>(&page, "nextWord");
     next->promptEdit()->setText("I love to eat pizza with");
     next->probabilityOfEdit()->setText("cheese");
     for (QPushButton* b : next->findChildren<QPushButton*>())
       if (b->text() == "Pin as probe") QTest::mouseClick(b, Qt::LeftButton);
     QCOMPARE(changed.size(), 1);
     QCOMPARE(page.probes().at(0).target, std::string("cheese"));
-    MaskedWordPane* masked = page.maskedWordPane();
+    MaskedWordPane* masked = child<MaskedWordPane>(&page, "maskedWord");
     QTRY_COMPARE(masked->candidateCharts().size(), 1);  // "brown" masked
     for (QPushButton* b : masked->findChildren<QPushButton*>())
       if (b->text() == "Pin as probe") QTest::mouseClick(b, Qt::LeftButton);
@@ -167,7 +169,7 @@ class TstPlayground : public QObject {
     PlaygroundPage page;
     page.show();
     page.setPredictor(masked ? m_masked : m_causal, "test model");
-    MaskedWordPane* pane = page.maskedWordPane();
+    MaskedWordPane* pane = child<MaskedWordPane>(&page, "maskedWord");
     pane->sentenceEdit()->setText("The quick [MASK] fox jumps over the lazy dog.");
     QTRY_COMPARE(pane->candidateCharts().size(), 1);      // The typed mask.
     QTest::mouseClick(pane->chips()[8], Qt::LeftButton);  // "dog." as well: both are filled together.
@@ -185,7 +187,7 @@ class TstPlayground : public QObject {
     PlaygroundPage page;
     page.show();
     page.setPredictor(m_masked, "test model");
-    MaskedWordPane* pane = page.maskedWordPane();
+    MaskedWordPane* pane = child<MaskedWordPane>(&page, "maskedWord");
     // Words are the engine's (pretrain::splitWords): runs between spaces, a tab inside a word.
     const QString text = "We  eat\tit bread.";
     pane->sentenceEdit()->setText(text);
@@ -211,14 +213,14 @@ class TstPlayground : public QObject {
     PlaygroundPage page;
     page.show();
     page.setPredictor(m_causal, "test model");
-    NextWordPane* pane = page.nextWordPane();
+    NextWordPane* pane = child<NextWordPane>(&page, "nextWord");
     // The engine's defaults, as `pretrain generate --help` shows them.
     const GenerateOptions defaults;
     QCOMPARE(pane->findChild<QSpinBox*>("maxNewTokens")->value(), defaults.maxNewTokens);
     QCOMPARE(pane->findChild<QSpinBox*>("generateTopK")->value(), defaults.topK);
     QCOMPARE(pane->findChild<QDoubleSpinBox*>("generateTopP")->value(), defaults.topP);
     pane->promptEdit()->setText("I love to eat");
-    QSignalSpy finished(page.service(), &InferenceService::generateFinished);
+    QSignalSpy finished(child<InferenceService>(&page, "inference"), &InferenceService::generateFinished);
     QTest::mouseClick(pane->generateButton(), Qt::LeftButton);
     QCOMPARE(pane->generateButton()->text(), QString("Stop"));
     QVERIFY(finished.wait(30000));

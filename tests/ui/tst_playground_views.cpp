@@ -17,6 +17,7 @@
 #include "run/open_run.h"
 #include "run/run_folder.h"
 #include "test_training.h"
+#include "test_widgets.h"
 #include "ui/playground/attention_pane.h"
 #include "ui/playground/candidate_text.h"
 #include "ui/playground/lens_pane.h"
@@ -29,6 +30,7 @@
 
 using namespace pretrain;
 using namespace pretrain::ui;
+using testdata::child;
 
 namespace {
 
@@ -74,12 +76,12 @@ class TstPlaygroundViews : public QObject {
     PlaygroundPage page;
     page.show();
     page.setPredictor(predictor, "test model");
-    page.tabs()->setCurrentWidget(page.tabs()->widget(1));
-    LensPane* lens = page.lensPane();
-    page.nextWordPane()->promptEdit()->setText(kPrompt);  // The tabs share the prompt...
+    child<QTabWidget>(&page, "playgroundTabs")->setCurrentWidget(child<QTabWidget>(&page, "playgroundTabs")->widget(1));
+    LensPane* lens = child<LensPane>(&page, "lens");
+    child<NextWordPane>(&page, "nextWord")->promptEdit()->setText(kPrompt);  // The tabs share the prompt...
     QCOMPARE(lens->promptEdit()->text(), kPrompt);
     lens->wordEdit()->setText("bread");  // ... and the word asked for.
-    QCOMPARE(page.nextWordPane()->probabilityOfEdit()->text(), QString("bread"));
+    QCOMPARE(child<NextWordPane>(&page, "nextWord")->probabilityOfEdit()->text(), QString("bread"));
     const LensResult expected = predictor->lens(kPrompt.toStdString(), 5, "bread");
     HeatMap* grid = lens->grid();
     QTRY_COMPARE(grid->rows(), int(expected.layers.size()));
@@ -107,9 +109,9 @@ class TstPlaygroundViews : public QObject {
     PlaygroundPage page;
     page.show();
     page.setPredictor(predictor, "test model");
-    page.nextWordPane()->promptEdit()->setText(kPrompt);
-    page.tabs()->setCurrentWidget(page.attentionPane());
-    AttentionPane* pane = page.attentionPane();
+    child<NextWordPane>(&page, "nextWord")->promptEdit()->setText(kPrompt);
+    child<QTabWidget>(&page, "playgroundTabs")->setCurrentWidget(child<AttentionPane>(&page, "attention"));
+    AttentionPane* pane = child<AttentionPane>(&page, "attention");
     const ModelConfig& c = predictor->config();
     QTRY_COMPARE(pane->overviewMaps().size(), c.layers * c.heads);
     QCOMPARE(pane->headMaps().size(), c.heads);
@@ -141,35 +143,35 @@ class TstPlaygroundViews : public QObject {
   void theTimelineShowsTheModelOfEachKeptStep() {
     PlaygroundPage page;
     page.show();
-    page.nextWordPane()->promptEdit()->setText(kPrompt);
+    child<NextWordPane>(&page, "nextWord")->promptEdit()->setText(kPrompt);
     QSignalSpy shown(&page, &PlaygroundPage::stepShown);
-    QSignalSpy fills(page.service(), &InferenceService::fillReady);
+    QSignalSpy fills(child<InferenceService>(&page, "inference"), &InferenceService::fillReady);
     page.setRun(QString::fromStdString(m_run));
     const std::shared_ptr<const Predictor> latest(openRunPredictor(m_run));
     page.setPredictor(latest, "latest");
-    TimelineBar* timeline = page.timeline();
+    TimelineBar* timeline = child<TimelineBar>(&page, "timeline");
     // Its snapshots (every 10 steps after the log-spaced ones) and its last two checkpoints (15, 20).
     QCOMPARE(timeline->steps(), (QVector<qint64>{0, 1, 2, 4, 8, 10, 15, 16, 20}));
     QCOMPARE(timeline->chosenStep(), qint64(-1));
-    QTRY_VERIFY(page.service()->isIdle());
+    QTRY_VERIFY(child<InferenceService>(&page, "inference")->isIdle());
 
     // On the lens tab, a step shows its model there and in the next-word pane; the hidden masked pane
     // fills nothing.
-    page.tabs()->setCurrentWidget(page.tabs()->widget(1));
-    QTRY_VERIFY(page.lensPane()->grid()->rows() > 0);
+    child<QTabWidget>(&page, "playgroundTabs")->setCurrentWidget(child<QTabWidget>(&page, "playgroundTabs")->widget(1));
+    QTRY_VERIFY(child<LensPane>(&page, "lens")->grid()->rows() > 0);
     fills.clear();
     timeline->choose(4);
-    QTRY_VERIFY(page.service()->predictor() != latest);
+    QTRY_VERIFY(child<InferenceService>(&page, "inference")->predictor() != latest);
     QTRY_VERIFY(page.lastSwitchMs() >= 0);
     QCOMPARE(shown.last().at(0).toLongLong(), qint64(4));
-    QCOMPARE(nextProbabilities(*page.service()->predictor()), nextProbabilities(*openRunPredictor(m_run, 4)));
+    QCOMPARE(nextProbabilities(*child<InferenceService>(&page, "inference")->predictor()), nextProbabilities(*openRunPredictor(m_run, 4)));
     const LensResult at4 = openRunPredictor(m_run, 4)->lens(kPrompt.toStdString(), 5);
-    QTRY_COMPARE(page.lensPane()->grid()->cell(0, 0).text, candidateLabel(at4.layers[0][0][0]));
+    QTRY_COMPARE(child<LensPane>(&page, "lens")->grid()->cell(0, 0).text, candidateLabel(at4.layers[0][0][0]));
     QCOMPARE(fills.count(), 0);
 
     // Latest again: the weights from training.
     timeline->choose(-1);
-    QCOMPARE(page.service()->predictor(), latest);
+    QCOMPARE(child<InferenceService>(&page, "inference")->predictor(), latest);
     QCOMPARE(shown.last().at(0).toLongLong(), qint64(-1));
 
     // Play walks through every kept step to the last.
@@ -188,17 +190,17 @@ class TstPlaygroundViews : public QObject {
     page.setRun(QString::fromStdString(m_run));
     page.setPredictor(std::shared_ptr<const Predictor>(openRunPredictor(m_run)), "latest");
     page.setProbes({{"the", "the"}, {"the [MASK] of", "end"}});
-    page.tabs()->setCurrentWidget(page.tabs()->widget(1));
-    QCustomPlot* plot = page.probeLayerPlot()->plot();
+    child<QTabWidget>(&page, "playgroundTabs")->setCurrentWidget(child<QTabWidget>(&page, "playgroundTabs")->widget(1));
+    QCustomPlot* plot = child<ProbeLayerPlot>(&page, "probeLayers")->plot();
     // Cancelled at once: nothing drawn, and the button traces again.
-    QTest::mouseClick(page.traceProbesButton(), Qt::LeftButton);
-    QCOMPARE(page.traceProbesButton()->text(), QString("Cancel tracing"));
-    QTest::mouseClick(page.traceProbesButton(), Qt::LeftButton);
-    QVERIFY(page.probeLayerPlot()->readout()->text().contains("cancelled"));
+    QTest::mouseClick(child<QPushButton>(&page, "traceProbes"), Qt::LeftButton);
+    QCOMPARE(child<QPushButton>(&page, "traceProbes")->text(), QString("Cancel tracing"));
+    QTest::mouseClick(child<QPushButton>(&page, "traceProbes"), Qt::LeftButton);
+    QVERIFY(child<ProbeLayerPlot>(&page, "probeLayers")->readout()->text().contains("cancelled"));
     QTest::qWait(500);
     QCOMPARE(plot->graphCount(), 0);
-    QVERIFY(page.traceProbesButton()->text().startsWith("Trace"));
-    QTest::mouseClick(page.traceProbesButton(), Qt::LeftButton);
+    QVERIFY(child<QPushButton>(&page, "traceProbes")->text().startsWith("Trace"));
+    QTest::mouseClick(child<QPushButton>(&page, "traceProbes"), Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(plot->graphCount(), 2, 20000);
     // The next-word probe has a point at every kept step; the causal run's masked probe has none.
     QCOMPARE(plot->graph(0)->data()->size(), 9);

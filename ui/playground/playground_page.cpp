@@ -53,6 +53,9 @@ PlaygroundPage::PlaygroundPage(QWidget* parent)
       "<p>Predictions appear here as soon as there is a model, and change while it learns.</p>"));
   empty->setAlignment(Qt::AlignCenter);
   empty->setWordWrap(true);
+  m_service->setObjectName("inference");
+  m_tabs->setObjectName("playgroundTabs");
+  m_timeline->setObjectName("timeline");
   m_model = new QLabel;
   m_model->setObjectName("modelWhere");
   m_model->setForegroundRole(QPalette::PlaceholderText);
@@ -60,6 +63,7 @@ PlaygroundPage::PlaygroundPage(QWidget* parent)
   m_tabs->addTab(createPredictions(), tr("Predictions"));
   m_tabs->addTab(createLensTab(), tr("Logit lens"));
   m_attention = new AttentionPane(m_service);
+  m_attention->setObjectName("attention");
   m_tabs->addTab(m_attention, tr("Attention"));
   auto* content = new QWidget;
   auto* contentLayout = new QVBoxLayout(content);
@@ -78,7 +82,9 @@ PlaygroundPage::PlaygroundPage(QWidget* parent)
 
 QWidget* PlaygroundPage::createPredictions() {
   m_next = new NextWordPane(m_service);
+  m_next->setObjectName("nextWord");
   m_masked = new MaskedWordPane(m_service);
+  m_masked->setObjectName("maskedWord");
   auto* nextBox = new QGroupBox(tr("Next word"));
   (new QVBoxLayout(nextBox))->addWidget(m_next);
   auto* maskedBox = new QGroupBox(tr("Masked words"));
@@ -102,8 +108,11 @@ QWidget* PlaygroundPage::createPredictions() {
 
 QWidget* PlaygroundPage::createLensTab() {
   m_lens = new LensPane(m_service);
+  m_lens->setObjectName("lens");
   m_probeLayers = new ProbeLayerPlot;
+  m_probeLayers->setObjectName("probeLayers");
   m_traceProbes = new QPushButton(tr("Trace the probes through the timeline"));
+  m_traceProbes->setObjectName("traceProbes");
   m_traceProbes->setToolTip(tr("Run every probe through the logit lens at every step the run kept"));
   auto* header = new QHBoxLayout;
   header->addWidget(new QLabel(tr("Where each probe's fact is known: the first layer whose lens ranks the "

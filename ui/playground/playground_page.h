@@ -38,17 +38,10 @@ class PlaygroundPage : public QWidget {
   Q_OBJECT
 
  public:
+  /// Its parts are named for tools and tests (objectName): "inference", "nextWord", "maskedWord", "lens",
+  /// "attention", "timeline", "probeLayers", "traceProbes", "playgroundTabs".
   explicit PlaygroundPage(QWidget* parent = nullptr);
 
-  InferenceService* service() const { return m_service; }
-  NextWordPane* nextWordPane() const { return m_next; }
-  MaskedWordPane* maskedWordPane() const { return m_masked; }
-  LensPane* lensPane() const { return m_lens; }
-  AttentionPane* attentionPane() const { return m_attention; }
-  TimelineBar* timeline() const { return m_timeline; }
-  ProbeLayerPlot* probeLayerPlot() const { return m_probeLayers; }
-  QPushButton* traceProbesButton() const { return m_traceProbes; }
-  QTabWidget* tabs() const { return m_tabs; }
   bool hasModel() const;
   const std::vector<pretrain::Probe>& probes() const { return m_probes; }
   /// Milliseconds from choosing the last step on the timeline to every view shown answering with its

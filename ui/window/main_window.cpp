@@ -86,7 +86,7 @@ void MainWindow::wireTrainPage() {
   connect(m_train, &TrainPage::pauseToggled, m_controller, &TrainingController::setPaused);
   connect(m_train, &TrainPage::stopRequested, m_controller, &TrainingController::stop);
   connect(m_train, &TrainPage::batchChanged, m_model, &ModelPage::setBatchForEstimate);
-  connect(m_data, &DataPage::corpusChanged, this, [this] { m_openRun.clear(); });  // A new corpus: a new run.
+  connect(m_data, &DataPage::corpusChanged, this, [this] { m_run.toContinue.clear(); });  // A new corpus: a new run.
 }
 
 void MainWindow::wireController() {
@@ -106,13 +106,13 @@ void MainWindow::wireController() {
       close();
       return;
     }
-    if (m_twinOf.isEmpty()) return;
-    m_compare->compareRuns(m_twinOf, m_shownRun);  // The fine-tuned run against its twin from scratch.
+    if (m_run.twinOf.isEmpty()) return;
+    m_compare->compareRuns(m_run.twinOf, m_run.shown);  // The fine-tuned run against its twin from scratch.
     m_tabs->setCurrentWidget(m_compare);
-    m_twinOf.clear();
+    m_run.twinOf.clear();
   });
   connect(m_controller, &TrainingController::failed, this, [this](const QString& message) {
-    m_twinOf.clear();
+    m_run.twinOf.clear();
     // A stop asked for by a signal that failed (a full disk at its checkpoint): the window stays, with the
     // message, and a later signal asks again rather than ending the program at once.
     m_closeAfterStop = false;
@@ -129,8 +129,8 @@ void MainWindow::wirePlayground() {
           [this](const std::shared_ptr<const Predictor>& predictor) {
             m_playground->setPredictor(
                 predictor, tr("The model of %1 at step %2 (refreshed every few seconds while training runs).")
-                               .arg(m_shownRun)
-                               .arg(m_lastStep));
+                               .arg(m_run.shown)
+                               .arg(m_run.lastStep));
           });
   connect(m_playground, &PlaygroundPage::stepShown, this, [this](qint64 step) {
     m_train->plot()->setMarker(double(step));  // Where the model looked at stands in training.
@@ -150,21 +150,21 @@ void MainWindow::wireBackgroundTasks() {
         model.at(2).toBool()
             ? tr("The model of %1 at step %2, its newest snapshot (bf16 weights): the run has no checkpoint "
                  "yet.")
-                  .arg(m_shownRun)
+                  .arg(m_run.shown)
                   .arg(model.at(1).toLongLong())
             : tr("The model of %1 at its latest checkpoint (step %2).")
-                  .arg(m_shownRun)
+                  .arg(m_run.shown)
                   .arg(model.at(1).toLongLong());
     m_playground->setPredictor(
         model.at(0).value<std::shared_ptr<const Predictor>>(),
-        m_ownedElsewhere ? where + " " + tr("Reloaded as the process training it writes new ones.") : where);
+        m_run.ownedElsewhere ? where + " " + tr("Reloaded as the process training it writes new ones.") : where);
   });
   connect(m_modelLoader, &BackgroundTask::failed, this,
           [this](const QString& message) { statusBar()->showMessage(message, kStatusMessageMs); });
   connect(m_modelLoader, &BackgroundTask::finished, this, [this] {
     if (!m_reloadModel) return;
     m_reloadModel = false;
-    loadRunModel(m_shownRun);
+    loadRunModel(m_run.shown);
   });
   connect(m_evaluation, &RunEvaluation::failed, this, &MainWindow::showError);
   connect(m_export, &ModelExport::failed, this, &MainWindow::showError);
@@ -176,7 +176,7 @@ void MainWindow::wireFollowedRun() {
   connect(m_followed, &FollowedRun::updated, this, &MainWindow::showRunUpdate);
   connect(m_followed, &FollowedRun::failed, this, [this](const QString& message) {
     showRunWriter(std::nullopt);
-    showError(tr("%1 can no longer be followed: %2").arg(m_shownRun, message));
+    showError(tr("%1 can no longer be followed: %2").arg(m_run.shown, message));
   });
   // The studio's own run is shown from its worker, not followed; once it ends (or fails to start because
   // another process took the run first) the shown run is followed again.
@@ -185,9 +185,9 @@ void MainWindow::wireFollowedRun() {
       m_followed->stop();
       return;
     }
-    if (m_shownRun.isEmpty()) return;
+    if (m_run.shown.isEmpty()) return;
     try {
-      showRunWriter(m_followed->follow(m_shownRun).writer);  // Its history is already on the page.
+      showRunWriter(m_followed->follow(m_run.shown).writer);  // Its history is already on the page.
     } catch (const Error&) {
       // A new run that failed before writing its config: nothing to follow.
     }
@@ -219,16 +219,13 @@ bool MainWindow::openRun(const QString& dir) {
     showError(QString::fromStdString(currentErrorMessage()));
     return false;
   }
-  m_openRun = dir;
-  m_shownRun = dir;
-  m_fineTuneFrom.clear();
+  m_run = RunState{};  // Nothing of the run before it.
+  m_run.shown = m_run.toContinue = dir;
   m_train->setFreezeAllowed(false);
   m_playground->setRun(dir);
   m_compare->offerRun(dir);
   m_recent->rememberRun(dir);
-  m_lastStep = 0;
   m_statusRun->clear();
-  m_ownedElsewhere = false;
   m_train->setRunOwner({}, false);
   showRunUpdate(history);
   QString origin;  // A fine-tuned run names the run its weights came from.
@@ -240,10 +237,10 @@ bool MainWindow::openRun(const QString& dir) {
   }
   m_train->showStatus(
       (history.writer
-           ? tr("Following %1: %2 steps of %3 so far.").arg(dir).arg(m_lastStep).arg(history.train.steps)
+           ? tr("Following %1: %2 steps of %3 so far.").arg(dir).arg(m_run.lastStep).arg(history.train.steps)
            : tr("Opened %1: %2 steps of %3 done. Start continues it.")
                  .arg(dir)
-                 .arg(m_lastStep)
+                 .arg(m_run.lastStep)
                  .arg(history.train.steps)) +
       origin);
   m_tabs->setCurrentWidget(m_train);
@@ -282,13 +279,13 @@ void MainWindow::showRunUpdate(const RunUpdate& u) {
         kStatusMessageMs);
   // A run with no checkpoint may still have kept snapshots (one stopped before its first save): the
   // newest of them is its model until a checkpoint comes.
-  if (!u.newCheckpoint.empty() || (u.fromStart && hasSnapshots(m_shownRun))) loadRunModel(m_shownRun);
+  if (!u.newCheckpoint.empty() || (u.fromStart && hasSnapshots(m_run.shown))) loadRunModel(m_run.shown);
   showRunWriter(u.writer);
 }
 
 void MainWindow::showRunWriter(const std::optional<RunWriter>& writer) {
-  const bool wasElsewhere = m_ownedElsewhere;
-  m_ownedElsewhere = writer.has_value();
+  const bool wasElsewhere = m_run.ownedElsewhere;
+  m_run.ownedElsewhere = writer.has_value();
   if (writer)
     m_train->setRunOwner(
         tr("Followed live: %1 is training this run. New steps, evaluations and checkpoints show here as it "
@@ -298,27 +295,27 @@ void MainWindow::showRunWriter(const std::optional<RunWriter>& writer) {
   else if (wasElsewhere)
     m_train->setRunOwner(tr("No longer being written: the process that trained this run has ended, at step "
                             "%1. Start continues it here.")
-                             .arg(m_lastStep),
+                             .arg(m_run.lastStep),
                          false);
   syncRunActions();
 }
 
 void MainWindow::showLatestStep(const StepMetrics& step) {
-  m_lastStep = step.step;
-  m_statusRun->setText(tr("step %1 · %2 tokens/s").arg(m_lastStep).arg(qRound(step.tokensPerSecond)));
+  m_run.lastStep = step.step;
+  m_statusRun->setText(tr("step %1 · %2 tokens/s").arg(m_run.lastStep).arg(qRound(step.tokensPerSecond)));
 }
 
 void MainWindow::startTraining() {
   if (m_controller->isRunning() || m_evaluation->isRunning()) return;
-  if (m_ownedElsewhere) {
-    const std::optional<RunWriter> writer = runWriter(m_shownRun.toStdString());
+  if (m_run.ownedElsewhere) {
+    const std::optional<RunWriter> writer = runWriter(m_run.shown.toStdString());
     showError(tr("%1 is being trained by %2. Start continues it here once that process has ended.")
-                  .arg(m_shownRun, QString::fromStdString(writer ? writer->describe() : "another process")));
+                  .arg(m_run.shown, QString::fromStdString(writer ? writer->describe() : "another process")));
     return;
   }
   // Gathering the options asks the engine (presets, tokenizer types, JSON): whatever it throws is shown.
   try {
-    if (m_openRun.isEmpty())
+    if (m_run.toContinue.isEmpty())
       startNewRun();
     else
       continueOpenRun();
@@ -329,11 +326,11 @@ void MainWindow::startTraining() {
 
 void MainWindow::continueOpenRun() {
   TrainingRunOptions o;  // Towards the steps now set.
-  o.runDir = m_openRun.toStdString();
+  o.runDir = m_run.toContinue.toStdString();
   o.resume = true;
   // What the Train page may change of a run without changing what it learns (RunChanges).
   o.resumeChanges = {m_train->config(), {"steps", "eval-every", "threads"}};
-  launch(o, tr("Continuing %1").arg(m_openRun));
+  launch(o, tr("Continuing %1").arg(m_run.toContinue));
 }
 
 void MainWindow::startNewRun() {
@@ -342,7 +339,7 @@ void MainWindow::startNewRun() {
     showError(tr("Choose a corpus first: open files or a folder, or use the sample corpus."));
     return;
   }
-  if (m_fineTuneFrom.isEmpty() && !m_model->isValid()) {  // A fine-tuned model is its parent's.
+  if (m_run.fineTuneFrom.isEmpty() && !m_model->isValid()) {  // A fine-tuned model is its parent's.
     m_tabs->setCurrentWidget(m_model);
     showError(tr("The model's settings are impossible; see the message on the Model page."));
     return;
@@ -351,10 +348,10 @@ void MainWindow::startNewRun() {
   rememberStart(o.train);
   o.runDir = newRunFolder().toStdString();
   const QString dir = QString::fromStdString(o.runDir);
-  beginNewRun(o, m_fineTuneFrom.isEmpty()
+  beginNewRun(o, m_run.fineTuneFrom.isEmpty()
                      ? tr("Starting: run folder %1").arg(dir)
-                     : tr("Starting: run folder %1, fine-tuned from %2").arg(dir, m_fineTuneFrom));
-  m_fineTuneFrom.clear();
+                     : tr("Starting: run folder %1, fine-tuned from %2").arg(dir, m_run.fineTuneFrom));
+  m_run.fineTuneFrom.clear();
   m_train->setFreezeAllowed(false);
 }
 
@@ -366,7 +363,7 @@ QString MainWindow::newRunFolder() const {
 void MainWindow::beginNewRun(const TrainingRunOptions& options, const QString& status) {
   const QString dir = QString::fromStdString(options.runDir);
   m_recent->rememberRun(dir);
-  m_shownRun = dir;
+  m_run.shown = dir;
   m_playground->setRun(dir);
   m_train->resetForRun(options.train.steps);
   m_tabs->setCurrentWidget(m_train);
@@ -374,7 +371,7 @@ void MainWindow::beginNewRun(const TrainingRunOptions& options, const QString& s
 }
 
 void MainWindow::launch(TrainingRunOptions options, const QString& status) {
-  m_ownedElsewhere = false;  // The studio trains it now (a run another process trains cannot be started).
+  m_run.ownedElsewhere = false;  // The studio trains it now (a run another process trains cannot be started).
   m_train->setRunOwner({}, false);
   options.probes = m_playground->probes();
   m_controller->setProbes(options.probes);
@@ -391,11 +388,11 @@ void MainWindow::rememberStart(const TrainConfig& train) {
 
 void MainWindow::evaluateRun() {
   if (m_controller->isRunning() || m_evaluation->isRunning()) return;
-  if (m_shownRun.isEmpty()) {
+  if (m_run.shown.isEmpty()) {
     showError(tr("No run to evaluate: open one (File ▸ Open run…) or train one first."));
     return;
   }
-  m_evaluation->start(m_shownRun);
+  m_evaluation->start(m_run.shown);
 }
 
 void MainWindow::loadRunModel(const QString& dir) {

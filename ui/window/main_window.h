@@ -12,6 +12,7 @@
 #include "run/run_follower.h"
 #include "run/training_run.h"
 #include "train/trainer.h"
+#include "ui/window/run_state.h"
 
 class QLabel;
 class QTabWidget;
@@ -142,14 +143,9 @@ class MainWindow : public QMainWindow {
   FollowedRun* m_followed;
   QAction *m_startAction = nullptr, *m_pauseAction = nullptr, *m_stopAction = nullptr,
           *m_evaluateAction = nullptr, *m_fineTuneAction = nullptr, *m_twinAction = nullptr;
-  bool m_ownedElsewhere = false;  // Another process trains the shown run.
-  bool m_reloadModel = false;     // A newer checkpoint came while one was loading.
+  RunState m_run;
+  bool m_reloadModel = false;  // A newer checkpoint came while one was loading.
   bool m_closeAfterStop = false;
-  QString m_openRun;       // A run to continue on Start; empty for a new run.
-  QString m_fineTuneFrom;  // The run whose weights the next new run starts from; empty: random weights.
-  QString m_shownRun;      // The run whose history the Train page shows (opened or last started).
-  QString m_twinOf;        // The fine-tuned run whose twin from scratch is training; empty otherwise.
-  qint64 m_lastStep = 0;   // The latest step shown, to say how old the Playground's weights are.
 };
 
 }  // namespace pretrain::ui

@@ -15,8 +15,8 @@ namespace pretrain::ui {
 
 bool MainWindow::prepareFineTune(const QString& parent, const QStringList& corpus) {
   if (m_controller->isRunning() || !m_data->setCorpus(corpus)) return false;  // setCorpus says why.
-  m_openRun.clear();                                                          // Start makes a new run...
-  m_fineTuneFrom = parent;                                                    // ... from this one's weights.
+  m_run.toContinue.clear();                                                          // Start makes a new run...
+  m_run.fineTuneFrom = parent;                                                    // ... from this one's weights.
   m_train->setFreezeAllowed(true);
   TrainConfig t = m_train->config();
   t.lr = kFineTuneLr;
@@ -35,16 +35,16 @@ bool MainWindow::prepareFineTune(const QString& parent, const QStringList& corpu
 bool MainWindow::trainScratchTwin() {
   if (m_controller->isRunning() || m_evaluation->isRunning()) return false;
   try {
-    const TrainingRunOptions o = scratchTwinOptions(m_shownRun.toStdString(), newRunFolder().toStdString());
-    m_openRun.clear();
-    m_fineTuneFrom.clear();
+    const TrainingRunOptions o = scratchTwinOptions(m_run.shown.toStdString(), newRunFolder().toStdString());
+    m_run.toContinue.clear();
+    m_run.fineTuneFrom.clear();
     m_train->setFreezeAllowed(false);
-    m_twinOf = m_shownRun;
+    m_run.twinOf = m_run.shown;
     m_train->setConfig(o.train);
     beginNewRun(o, tr("Training the twin of %1 from random weights in %2: the same corpus, tokenizer, model, "
                       "%3 steps and seed, at the pre-training learning rate %4. When it ends, the Compare "
                       "page races the two to a loss.")
-                       .arg(m_twinOf, QString::fromStdString(o.runDir))
+                       .arg(m_run.twinOf, QString::fromStdString(o.runDir))
                        .arg(o.train.steps)
                        .arg(o.train.lr));
     return true;

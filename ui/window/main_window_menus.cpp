@@ -49,10 +49,10 @@ void MainWindow::createFileMenu() {
   save->setEnabled(false);
   connect(m_controller, &TrainingController::runningChanged, save, &QAction::setEnabled);
   file->addAction(tr("E&xport model…"), this, [this] {
-    if (m_shownRun.isEmpty())
+    if (m_run.shown.isEmpty())
       showError(tr("No model to export: open a run (File ▸ Open run…) or train one first."));
     else
-      m_export->ask(m_shownRun);
+      m_export->ask(m_run.shown);
   });
   file->addSeparator();
   QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
@@ -74,14 +74,14 @@ QToolBar* MainWindow::createRunMenu() {
   m_evaluateAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
   m_evaluateAction->setToolTip(tr("Validation loss of the shown run's latest checkpoint"));
   m_fineTuneAction = run->addAction(tr("&Fine-tune on another corpus…"), this, [this] {
-    if (m_shownRun.isEmpty()) {
+    if (m_run.shown.isEmpty()) {
       showError(tr("No run to fine-tune: open one (File ▸ Open run…) or train one first."));
       return;
     }
     const QStringList files =
-        QFileDialog::getOpenFileNames(this, tr("Corpus to fine-tune %1 on").arg(m_shownRun), QString(),
+        QFileDialog::getOpenFileNames(this, tr("Corpus to fine-tune %1 on").arg(m_run.shown), QString(),
                                       tr("Text (*.txt *.jsonl);;All files (*)"));
-    if (!files.isEmpty()) prepareFineTune(m_shownRun, files);
+    if (!files.isEmpty()) prepareFineTune(m_run.shown, files);
   });
   m_fineTuneAction->setToolTip(tr("A new run that starts from the shown run's weights and tokenizer"));
   m_twinAction =
@@ -100,7 +100,7 @@ QToolBar* MainWindow::createRunMenu() {
 
 void MainWindow::syncRunActions() {
   const bool running = m_controller->isRunning();
-  m_startAction->setEnabled(!running && !m_ownedElsewhere);
+  m_startAction->setEnabled(!running && !m_run.ownedElsewhere);
   m_pauseAction->setEnabled(running);
   m_stopAction->setEnabled(running);  // Only for the studio's own run: another process is not its to stop.
   m_evaluateAction->setEnabled(!running);

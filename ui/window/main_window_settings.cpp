@@ -20,7 +20,7 @@
 namespace pretrain::ui {
 TrainingRunOptions MainWindow::newRunOptions() const {
   TrainingRunOptions o;
-  o.initFrom = m_fineTuneFrom.toStdString();  // Its model and tokenizer then come from that run.
+  o.initFrom = m_run.fineTuneFrom.toStdString();  // Its model and tokenizer then come from that run.
   o.corpus = m_data->corpus();
   o.tokenize = m_data->tokenizeOptions();
   o.preparedData = m_data->preparedData().toStdString();
@@ -70,7 +70,7 @@ bool MainWindow::openSettings(const QString& path) {
     m_model->setModel(o.model, QString::fromStdString(o.preset), QString::fromStdString(o.train.device));
   m_train->setConfig(o.train);
   if (!o.probes.empty()) m_playground->setProbes(o.probes);
-  m_openRun.clear();  // Start makes the run these settings describe.
+  m_run.toContinue.clear();  // Start makes the run these settings describe.
   statusBar()->showMessage(tr("Settings read from %1").arg(path), kStatusMessageMs);
   return true;
 }

@@ -1,11 +1,11 @@
-"""The table packaging/gpu/measure.sh prints: tokens/s and model FLOPs utilisation of `pretrain bench train`
+"""The table tools/gpu/measure.sh prints: tokens/s and model FLOPs utilisation of `pretrain bench train`
 and of nanoGPT's train.py (eager and torch.compile) per shape, and the two profiles side by side.
 
 MFU is against the GPU's published dense bf16 peak (H100 and H200 SXM: 989 TFLOP/s), with one count of
 model FLOPs per token for both programs (6 x parameters + 12 x layers x context x width, as the engine
 counts; the same shape is the same work).
 
-Usage: python3 packaging/gpu/summarize.py WORK_DIR
+Usage: python3 tools/gpu/summarize.py WORK_DIR
 """
 import glob
 import json

@@ -21,8 +21,11 @@
 #include "ui/playground/timeline_bar.h"
 #include "ui/workers/inference_service.h"
 #include "util/error.h"
+#include "test_widgets.h"
 
 using pretrain::ui::PlaygroundPage;
+using pretrain::ui::TimelineBar;
+using testdata::child;
 
 namespace {
 
@@ -46,7 +49,7 @@ void runEventsFor(QApplication& app, int ms) {
 // Chooses `step` and waits for the views to answer; returns the page's measure.
 double switchTo(QApplication& app, PlaygroundPage& page, qint64 step) {
   const double before = page.lastSwitchMs();
-  page.timeline()->choose(step);
+  child<TimelineBar>(&page, "timeline")->choose(step);
   QElapsedTimer wait;
   wait.start();
   while (page.lastSwitchMs() == before && wait.elapsed() < 30000) app.processEvents(QEventLoop::AllEvents, 5);
@@ -111,11 +114,11 @@ int main(int argc, char** argv) {
     return 1;
   }
   breakdown(run.toStdString());
-  const QVector<qint64> steps = page.timeline()->steps();
+  const QVector<qint64> steps = child<TimelineBar>(&page, "timeline")->steps();
   std::printf("%lld kept steps of %s\n", (long long)steps.size(), argv[1]);
   const char* names[] = {"Predictions", "Logit lens", "Attention"};
   for (int tab = 0; tab < 3; ++tab) {
-    page.tabs()->setCurrentIndex(tab);
+    child<QTabWidget>(&page, "playgroundTabs")->setCurrentIndex(tab);
     switchTo(app, page, -1);
     std::vector<double> first, again, jumps;
     for (const qint64 s : steps) first.push_back(switchTo(app, page, s));

@@ -1,10 +1,10 @@
-"""Where a nanoGPT training step spends its time on the GPU, for packaging/gpu/measure.sh.
+"""Where a nanoGPT training step spends its time on the GPU, for tools/gpu/measure.sh.
 
 nanoGPT's own model and optimizer (model.py's GPT and configure_optimizers), compiled with torch.compile,
 stepped as its train.py steps them (bf16 autocast, clipping at 1, fused AdamW); a few steps under
 torch.profiler, summed by kernel, printed as JSON in the shape `pretrain bench train --profile` uses.
 
-Usage: python3 packaging/gpu/nanogpt_profile.py NANOGPT_DIR LAYERS HEADS WIDTH CONTEXT BATCH
+Usage: python3 tools/gpu/nanogpt_profile.py NANOGPT_DIR LAYERS HEADS WIDTH CONTEXT BATCH
 """
 import json
 import os

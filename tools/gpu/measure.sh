@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Run on a lent GPU machine (Ubuntu with PyTorch 2.x + CUDA, no Qt, no Debian registry), from the repository
-# root, after packaging/gpu/prepare.sh here: builds the engine and its tests against that PyTorch's
+# root, after tools/gpu/prepare.sh here: builds the engine and its tests against that PyTorch's
 # LibTorch, runs the engine tests, and measures training throughput of the presets and a GPT-2-small
 # shape with `pretrain bench train` and with nanoGPT's train.py (eager and torch.compile), same shapes,
 # data and batch. Prints a table; logs and results go to $OUT (default /tmp/gpu-out).
-#   packaging/gpu/measure.sh [PHASES]   comma-separated, in this order by default:
+#   tools/gpu/measure.sh [PHASES]   comma-separated, in this order by default:
 #     build, nccl, hf-check, ours, nanogpt-eager, tests, nanogpt-compile, profile (they run in that order;
 #     nccl (issue 11: a group of one over NCCL) and hf-check (issue 13: the export loaded by transformers
 #     itself) run only when named)
@@ -32,7 +32,7 @@ has() { [[ ",$phases," == *",$1,"* ]]; }
 say() { echo "== $(date +%T) $*"; }
 # What is known so far goes to $OUT after each phase: a call that runs out of time still returns it.
 publish() {
-  python3 packaging/gpu/summarize.py "$work" > "$out/summary.md" 2>&1
+  python3 tools/gpu/summarize.py "$work" > "$out/summary.md" 2>&1
   tar -czf "$out/logs.tgz" -C "$work" .
 }
 
@@ -93,14 +93,14 @@ PY
   publish
 fi
 
-if has hf-check; then  # issue 13 (b): exported runs loaded by transformers itself (packaging/gpu/hf_check.py)
+if has hf-check; then  # issue 13 (b): exported runs loaded by transformers itself (tools/gpu/hf_check.py)
   say "hf-check: a causal and a masked tiny run, exported and loaded by transformers"
   for o in clm mlm; do
     rm -rf "$work/hf-$o"
     $pretrain train --corpus data/brown --out "$work/hf-$o" --preset tiny --objective $o --steps 300 \
       > "$work/hf-$o-train.log" 2>&1 || tail -5 "$work/hf-$o-train.log"
   done
-  python3 packaging/gpu/hf_check.py "$pretrain" "$work/hf-clm" "$work/hf-mlm" "$work" 2>&1 | tee "$work/hf-check.txt"
+  python3 tools/gpu/hf_check.py "$pretrain" "$work/hf-clm" "$work/hf-mlm" "$work" 2>&1 | tee "$work/hf-check.txt"
   publish
 fi
 
@@ -150,7 +150,7 @@ run_tests
 if has profile; then  # where the time goes, GPT-2-small shape: ours, and nanoGPT compiled
   say "profile ours gpt2"; ours gpt2 16 --profile
   say "profile nanoGPT gpt2"; nanogpt_data
-  timeout 300 python3 packaging/gpu/nanogpt_profile.py .gpu/nanogpt 12 12 768 1024 16 > "$work/nanogpt-profile.json" 2> "$work/nanogpt-profile.log" \
+  timeout 300 python3 tools/gpu/nanogpt_profile.py .gpu/nanogpt 12 12 768 1024 16 > "$work/nanogpt-profile.json" 2> "$work/nanogpt-profile.log" \
     || tail -5 "$work/nanogpt-profile.log"
 fi
 

@@ -29,8 +29,10 @@
 #include "ui/plots/bar_chart.h"
 #include "ui/window/main_window.h"
 #include "ui/workers/inference_service.h"
+#include "test_widgets.h"
 
 using namespace pretrain::ui;
+using testdata::child;
 
 namespace {
 
@@ -89,10 +91,10 @@ int main(int argc, char** argv) {
   PlaygroundPage* page = w.playgroundPage();
   qobject_cast<QTabWidget*>(w.centralWidget())->setCurrentWidget(page);
   if (!waitFor([page] { return page->hasModel(); })) return 1;
-  page->nextWordPane()->promptEdit()->setText("The Fulton County Grand Jury said");
-  page->lensPane()->wordEdit()->setText("that");
+  child<NextWordPane>(page, "nextWord")->promptEdit()->setText("The Fulton County Grand Jury said");
+  child<LensPane>(page, "lens")->wordEdit()->setText("that");
   const auto shoot = [&](const QString& name) {
-    waitFor([page] { return page->service()->isIdle(); });
+    waitFor([page] { return child<InferenceService>(page, "inference")->isIdle(); });
     settle(500);  // Charts animate in.
     const QString path = out + "/" + name + suffix + ".png";
     w.grab().save(path);
@@ -100,14 +102,14 @@ int main(int argc, char** argv) {
   };
   const bool compareOnly = args.contains("--compare-only");
   if (!compareOnly) {
-    page->timeline()->choose(step);
+    child<TimelineBar>(page, "timeline")->choose(step);
     waitFor([page, step] { return page->lastSwitchMs() >= 0; });
     shoot("timeline");
-    page->tabs()->setCurrentIndex(1);
-    page->traceProbesButton()->click();
-    waitFor([page] { return page->traceProbesButton()->text().startsWith("Trace"); }, 120000);
+    child<QTabWidget>(page, "playgroundTabs")->setCurrentIndex(1);
+    child<QPushButton>(page, "traceProbes")->click();
+    waitFor([page] { return child<QPushButton>(page, "traceProbes")->text().startsWith("Trace"); }, 120000);
     shoot("lens");
-    page->tabs()->setCurrentIndex(2);
+    child<QTabWidget>(page, "playgroundTabs")->setCurrentIndex(2);
     shoot("attention");
   }
   const int compareAt = args.indexOf("--compare");

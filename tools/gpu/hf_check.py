@@ -5,7 +5,7 @@ compared with what `pretrain` says of the same runs (on the CPU, in fp32): token
 probabilities from the same ids (within 1e-4), the fill-mask answer.
 
 Runs where transformers is installed (the lent GPU machine; Debian 12 has no package for it), from
-packaging/gpu/measure.sh's hf-check phase. Prints one line per check and exits 1 if any differs.
+tools/gpu/measure.sh's hf-check phase. Prints one line per check and exits 1 if any differs.
 
 Usage: hf_check.py PRETRAIN CAUSAL_RUN MASKED_RUN WORK_DIR   (WORK_DIR gets the exported folders)
 """

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Run here, before a lent GPU machine is used: gathers what packaging/gpu/measure.sh needs there into the
+# Run here, before a lent GPU machine is used: gathers what tools/gpu/measure.sh needs there into the
 # git-ignored folder .gpu/ (the device tool carries it with `carry: [".gpu", "data/brown"]`):
 #   .gpu/debs/      Debian packages the GPU machine lacks (SentencePiece, nlohmann-json, Qt 6 Core + Test
 #                   for the engine's Qt Test executables), unpacked there with dpkg -x, not installed
 #   .gpu/nanogpt/   nanoGPT's train.py, model.py and configurator.py, the reference measured beside ours
-# Usage: packaging/gpu/prepare.sh NANOGPT_CHECKOUT   (a clone or snapshot of github.com/karpathy/nanoGPT)
+# Usage: tools/gpu/prepare.sh NANOGPT_CHECKOUT   (a clone or snapshot of github.com/karpathy/nanoGPT)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-nanogpt=${1:?usage: packaging/gpu/prepare.sh NANOGPT_CHECKOUT}
+nanogpt=${1:?usage: tools/gpu/prepare.sh NANOGPT_CHECKOUT}
 mkdir -p "$root/.gpu/debs" "$root/.gpu/nanogpt"
 (cd "$root/.gpu/debs" && apt-get download -q \
   libsentencepiece0 libsentencepiece-dev nlohmann-json3-dev libtomlplusplus-dev libxxhash-dev \

@@ -14,6 +14,7 @@
 #include "run/loss_race.h"
 #include "run/run_folder.h"
 #include "test_training.h"
+#include "test_widgets.h"
 #include "train/trainer.h"
 #include "ui/compare/ab_pane.h"
 #include "ui/compare/compare_curves.h"
@@ -25,6 +26,7 @@
 
 using namespace pretrain;
 using namespace pretrain::ui;
+using testdata::child;
 
 class TstComparePage : public QObject {
   Q_OBJECT
@@ -85,7 +87,7 @@ class TstComparePage : public QObject {
     QVERIFY(page.choice(1)->setRun(m_a));
     AbPane* ab = page.abPane();
     QTest::qWait(200);
-    QVERIFY(!ab->service()->predictor());  // A hidden page loads no model (the window offers every run)...
+    QVERIFY(!child<InferenceService>(ab, "inference")->predictor());  // A hidden page loads no model (the window offers every run)...
     page.show();                           // ... until it is shown.
     ab->promptEdit()->setText("the first");
     QTRY_VERIFY(!ab->chart()->values().isEmpty());

@@ -41,6 +41,7 @@ AbPane::AbPane(QWidget* parent)
   m_debounce.setInterval(kTypingPauseMs);
   connect(&m_debounce, &QTimer::timeout, this, &AbPane::refresh);
   connect(m_prompt, &QLineEdit::textChanged, this, [this] { m_debounce.start(); });
+  m_service->setObjectName("inference");
   connect(m_service, &InferenceService::comparisonReady, this, &AbPane::showComparison);
 }
 

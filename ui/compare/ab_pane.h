@@ -32,7 +32,6 @@ class AbPane : public QWidget {
   void setModels(std::shared_ptr<const pretrain::Predictor> a, std::shared_ptr<const pretrain::Predictor> b);
   /// Says why there is nothing to compare (a model that cannot be read).
   void showMessage(const QString& message);
-  InferenceService* service() const { return m_service; }
   QLineEdit* promptEdit() const { return m_prompt; }
   BarChart* chart() const { return m_chart; }
   QLabel* infoLabel() const { return m_info; }
